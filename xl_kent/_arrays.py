@@ -1,0 +1,76 @@
+"""Small array helpers shared by the rule modules (no rules here)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import dates as _dates
+
+
+def broadcast_rows(*args):
+    """Broadcast inputs against each other and flatten them to 1-D rows.
+
+    Returns the flattened arrays and the broadcast shape (``()`` for all-scalar
+    input), so a rule computes on 1-D rows and hands results back in that shape.
+    """
+    arrays = [np.asarray(a) for a in args]
+    shape = np.broadcast_shapes(*[a.shape for a in arrays])
+    flat = [np.broadcast_to(a, shape).reshape(-1) for a in arrays]
+    return flat, shape
+
+
+def floats(x) -> np.ndarray:
+    """Numbers as float64; ``None`` becomes ``nan``. Booleans are refused."""
+    if x is None:
+        return np.array(np.nan)
+    a = np.asarray(x)
+    if a.dtype.kind == "f":
+        return a.astype(np.float64, copy=False)
+    if a.dtype.kind in "iu":
+        return a.astype(np.float64)
+    if a.dtype.kind == "b":
+        raise TypeError("booleans are not numbers")
+    from .cells import to_numbers
+
+    return to_numbers(a.reshape(-1)).values.reshape(a.shape)
+
+
+def bools(x) -> np.ndarray:
+    """Booleans; ``None`` becomes ``False``."""
+    if x is None:
+        return np.array(False)
+    a = np.asarray(x)
+    if a.dtype.kind == "b":
+        return a
+    if a.dtype.kind in "iuf":
+        return a == 1
+    from .cells import to_bools
+
+    return to_bools(a.reshape(-1)).values.reshape(a.shape)
+
+
+def dates(x) -> np.ndarray:
+    """Dates as ``datetime64[D]`` (see :func:`xl_kent.dates.as_dates`)."""
+    return _dates.as_dates(x)
+
+
+def reshape_out(shape, *arrays):
+    """Reshape 1-D results back to the broadcast input shape."""
+    out = tuple(a.reshape(shape) for a in arrays)
+    return out
+
+
+def interval_overlap(*bounds: np.ndarray) -> np.ndarray:
+    """Length of the intersection of half-open intervals ``[a, b)``.
+
+    ``interval_overlap(a1, b1, a2, b2, ...)``; never negative.
+    """
+    starts = bounds[0::2]
+    ends = bounds[1::2]
+    lo = starts[0]
+    for s in starts[1:]:
+        lo = np.maximum(lo, s)
+    hi = ends[0]
+    for e in ends[1:]:
+        hi = np.minimum(hi, e)
+    return np.maximum(hi - lo, 0.0)

@@ -1,0 +1,235 @@
+"""Recognition cash awards: is each award within the scheme? (KCC cash award scheme)
+
+:func:`award_ok` judges every row of an award log (one row per payment to one
+employee) against the whole log. A row is not OK when, in this order:
+
+1. the employee is ineligible (Teachers' terms, or under the performance and
+   capability procedure);
+2. the award is over ``max_award_gbp`` (500): an individual row's amount, or for a
+   team row the sum of all team rows with the same work reference;
+3. the employee's awards dated after ``EDATE(award_date, -12)`` and up to this row
+   (same-date rows in row order), this row included, add up to more than
+   ``max_rolling_total_gbp`` (1,000); every valid row counts, OK or not;
+4. the employee has both a team row and an individual row for the same work
+   reference (the same work rewarded twice);
+5. a team row is not endorsed by a senior manager outside the team.
+
+Rows with bad inputs (no employee, no date, an amount that is blank or not above 0)
+get an error and do not count towards anyone's totals.
+
+The rolling totals need no loop: rows are sorted once by (employee, date, row), a
+running sum is taken, and each row's window start is found with one
+``searchsorted`` on a combined (employee, date) key.
+
+Examples
+--------
+>>> r = award_ok(["E1", "E1", "E1", "E2"],
+...              ["2025-01-10", "2025-06-01", "2026-01-09", "2025-06-01"],
+...              [400, 500, 200, 600])
+>>> r.ok.tolist(), r.rule.tolist()
+([True, True, False, False], [0, 0, 3, 2])
+>>> r.rolling_total_gbp.tolist()
+[400.0, 900.0, 1100.0, 600.0]
+>>> explain(r.rule, r.error).tolist()[2]
+'Over the £1,000 limit for one employee in 12 months'
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from . import params
+from ._arrays import bools, broadcast_rows, dates, floats
+from .dates import add_months
+from .errors import OK, describe, reason, reason_texts, set_error
+
+__all__ = ["Award", "award_ok", "explain", "RULES", "describe"]
+
+E_EMPLOYEE = reason("#VALUE!", "employee id is blank")
+E_DATE = reason("#VALUE!", "award date is blank or not a date")
+E_AMOUNT = reason("#VALUE!", "amount is blank or not a number")
+E_AMOUNT_RANGE = reason("#NUM!", "amount is not above 0")
+E_NO_RULES = reason("#N/A", "no cash award rules are in force on the award date")
+
+#: Rule numbers returned in ``Award.rule`` (0 = OK) and their plain-words templates.
+RULES = {
+    0: "OK",
+    1: "Not eligible (Teachers' terms, or under the performance and capability procedure)",
+    2: "Over the £{max_award:,.0f} limit for one award",
+    3: "Over the £{max_total:,.0f} limit for one employee in {months:.0f} months",
+    4: "Same work rewarded twice (team and individual award for the same work reference)",
+    5: "Team award not endorsed by a senior manager outside the team",
+}
+
+
+class Award(NamedTuple):
+    """Result of :func:`award_ok`, one value per row of the log."""
+
+    ok: np.ndarray  # bool; False on error rows too
+    rule: np.ndarray  # first failed rule 1-5, 0 when OK, -1 on error rows
+    rolling_total_gbp: np.ndarray  # employee's total in the window to this row
+    team_total_gbp: np.ndarray  # team rows: all team rows for the work; else the amount
+    error: np.ndarray  # reason codes, 0 = good row
+
+
+def _p(name: str) -> params.Parameter:
+    return params.parameter("awards", name)
+
+
+def _codes(x, n: int) -> np.ndarray:
+    """Factorise ids to integer codes (-1 = blank); text ids are trimmed, case-folded."""
+    if x is None:
+        return np.full(n, -1, dtype=np.int64)
+    a = np.broadcast_to(np.asarray(x), (n,))
+    if a.dtype.kind in "iu":
+        _, inv = np.unique(a, return_inverse=True)
+        return inv.astype(np.int64)
+    if a.dtype.kind == "f":
+        blank = np.isnan(a)
+        _, inv = np.unique(np.where(blank, 0, a), return_inverse=True)
+        return np.where(blank, -1, inv).astype(np.int64)
+    if a.dtype.kind == "O":
+        from .cells import to_text
+
+        a = to_text(a).values.astype(str)  # numbers 123.0 -> "123", None -> ""
+    s = np.char.lower(np.char.strip(a.astype(str)))
+    labels, inv = np.unique(s, return_inverse=True)
+    blank = labels == ""
+    return np.where(blank[inv], -1, inv).astype(np.int64)
+
+
+def award_ok(
+    employee_id,
+    award_date,
+    amount_gbp,
+    team=False,
+    work_ref=None,
+    endorsed=False,
+    ineligible=False,
+) -> Award:
+    """Judge every award of a log against the scheme's limits and rules.
+
+    Parameters
+    ----------
+    employee_id : array_like
+        Employee of each payment (text or number; text is trimmed and case-folded).
+    award_date : array_like of dates
+    amount_gbp : array_like of float
+        Payment to this employee, > 0.
+    team : array_like of bool, optional
+        True for a row of a team award (False = individual).
+    work_ref : array_like, optional
+        Reference of the work rewarded; blank = none (never matches another row).
+    endorsed : array_like of bool, optional
+        A team award endorsed by a senior manager outside the team.
+    ineligible : array_like of bool, optional
+        On Teachers' terms, or under the performance and capability procedure.
+
+    Returns
+    -------
+    Award
+    """
+    (amount, when, is_team, is_endorsed, is_ineligible), shape = broadcast_rows(
+        floats(amount_gbp), dates(award_date), bools(team), bools(endorsed), bools(ineligible)
+    )
+    n = amount.shape[0]
+    emp = _codes(employee_id, n)
+    ref = _codes(work_ref, n)
+
+    error = np.zeros(n, dtype=np.int32)
+    set_error(error, emp < 0, E_EMPLOYEE)
+    set_error(error, np.isnat(when), E_DATE)
+    set_error(error, np.isnan(amount), E_AMOUNT)
+    set_error(error, ~(amount > 0) | np.isinf(amount), E_AMOUNT_RANGE)
+    max_award, ok1 = _p("max_award_gbp").at(when)
+    max_total, ok2 = _p("max_rolling_total_gbp").at(when)
+    months, ok3 = _p("rolling_period_months").at(when)
+    set_error(error, ~(ok1 & ok2 & ok3), E_NO_RULES)
+    good = error == OK
+    amount = np.where(good, amount, 0.0)
+
+    # Rule 2: a team award is all team rows for the same work reference.
+    team_ref = good & is_team & (ref >= 0)
+    ref_totals = np.bincount(ref[team_ref], weights=amount[team_ref], minlength=ref.max(initial=0) + 1)
+    team_total = np.where(team_ref, ref_totals[np.maximum(ref, 0)], amount)
+    over_award = np.where(is_team, team_total, amount) > max_award
+
+    # Rule 3: rolling total per employee over (EDATE(date, -months), date], row order.
+    day = np.where(good, (when - np.datetime64("1970-01-01", "D")).astype(np.int64), 0)
+    window_from = np.where(
+        good,
+        (add_months(np.where(good, when, np.datetime64("1970-01-01")), -np.nan_to_num(months).astype(np.int64))
+         - np.datetime64("1970-01-01", "D")).astype(np.int64),
+        0,
+    )
+    lo_day = min(int(window_from.min(initial=0)), int(day.min(initial=0)))
+    span = int(day.max(initial=0)) - lo_day + 2
+    emp_key = np.where(good, emp, -1) + 1  # bad rows sort into their own group 0
+    key = emp_key * span + (day - lo_day + 1)
+    order = np.lexsort((np.arange(n), key))
+    sorted_key = key[order]
+    running = np.concatenate(([0.0], np.cumsum(amount[order])))
+    position = np.empty(n, dtype=np.int64)
+    position[order] = np.arange(n)
+    first = np.searchsorted(sorted_key, emp_key * span + (window_from - lo_day + 1), side="right")
+    rolling = running[position + 1] - running[first]
+    over_total = rolling > max_total + 1e-9
+
+    # Rule 4: the same employee has a team and an individual row for one work reference.
+    pair_rows = good & (ref >= 0)
+    pair = np.where(pair_rows, emp * (ref.max(initial=0) + 1) + ref, -1)
+    _, pair_code = np.unique(pair, return_inverse=True)
+    teams = np.bincount(pair_code, weights=(pair_rows & is_team).astype(float))
+    singles = np.bincount(pair_code, weights=(pair_rows & ~is_team).astype(float))
+    twice = pair_rows & (teams[pair_code] > 0) & (singles[pair_code] > 0)
+
+    not_endorsed = is_team & ~is_endorsed
+
+    rule = np.select(
+        [~good, is_ineligible, over_award, over_total, twice, not_endorsed],
+        [-1, 1, 2, 3, 4, 5],
+        0,
+    )
+    nan = np.nan
+    return Award(
+        (rule == 0).reshape(shape),
+        rule.reshape(shape),
+        np.where(good, rolling, nan).reshape(shape),
+        np.where(good, team_total, nan).reshape(shape),
+        error.reshape(shape),
+    )
+
+
+def explain(rule, error=None, award_date=None) -> np.ndarray:
+    """Plain words for each row: "OK", the first failed rule, or the error's reason.
+
+    The limits quoted are those in force on ``award_date`` (latest when omitted).
+    """
+    rule = np.asarray(rule)
+    on = None if award_date is None else np.broadcast_to(dates(award_date), rule.shape)
+    out = np.empty(rule.shape, dtype=object)
+    for r, template in RULES.items():  # loop over the five rules, not rows
+        hit = rule == r
+        if not hit.any():
+            continue
+        if on is None:
+            values = {
+                "max_award": _p("max_award_gbp").value_on(),
+                "max_total": _p("max_rolling_total_gbp").value_on(),
+                "months": _p("rolling_period_months").value_on(),
+            }
+            out[hit] = template.format(**values)
+        else:
+            a, _ = _p("max_award_gbp").at(on)
+            t, _ = _p("max_rolling_total_gbp").at(on)
+            m, _ = _p("rolling_period_months").at(on)
+            combos = np.stack([a, t, m], axis=-1)[hit]
+            for combo in np.unique(combos, axis=0):  # one per dated entry in use
+                sel = hit & np.all(np.stack([a, t, m], axis=-1) == combo, axis=-1)
+                out[sel] = template.format(max_award=combo[0], max_total=combo[1], months=combo[2])
+    if error is not None:
+        err = np.asarray(error)
+        out = np.where(err != OK, reason_texts(err), out)
+    return out

@@ -1,0 +1,264 @@
+"""Turn spreadsheet cell values into typed numpy columns, row by row status kept.
+
+Excel (through xlwings), LibreOffice and file readers hand over cells as Python
+objects: numbers, ``datetime``/``date``, ``bool``, text, ``None`` or ``""`` for a
+blank, and error values as strings such as ``"#N/A"``. These converters turn one
+column of such values into a typed array plus a per-row status, so that the caller
+can give each bad row its own error and compute the rest. They never raise for a
+bad value.
+
+Status codes: :data:`GOOD`, :data:`BLANK`, :data:`ERROR` (an error value in the
+cell, kept in ``passthrough``), :data:`WRONG_TYPE` (e.g. text where a number
+belongs) and :data:`OUT_OF_RANGE` (e.g. an Excel serial below 61).
+
+Examples
+--------
+>>> import datetime as dt
+>>> col = to_dates([dt.datetime(2024, 4, 1, 9, 30), 45383, None, "#N/A", "soon", 12])
+>>> col.values.astype(str).tolist()
+['2024-04-01', '2024-04-01', 'NaT', 'NaT', 'NaT', 'NaT']
+>>> col.status.tolist()
+[0, 0, 1, 2, 3, 4]
+>>> col.passthrough[3]
+'#N/A'
+>>> to_numbers([1, 2.5, "", True, "3"]).status.tolist()
+[0, 0, 1, 3, 3]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .dates import MAX_EXCEL_SERIAL, MIN_EXCEL_SERIAL, excel_serial_to_date
+from .errors import EXCEL_ERRORS
+
+__all__ = [
+    "GOOD",
+    "BLANK",
+    "ERROR",
+    "WRONG_TYPE",
+    "OUT_OF_RANGE",
+    "Column",
+    "as_column",
+    "to_dates",
+    "to_numbers",
+    "to_bools",
+    "to_text",
+    "is_blank",
+]
+
+GOOD, BLANK, ERROR, WRONG_TYPE, OUT_OF_RANGE = 0, 1, 2, 3, 4
+
+_ERROR_SET = frozenset(EXCEL_ERRORS)
+_ORDINAL_1970 = dt.date(1970, 1, 1).toordinal()
+_NUMBER_TYPES = frozenset({int, float, np.float64, np.float32, np.int64, np.int32})
+_DATE_TYPES = frozenset({dt.date, dt.datetime})
+_TRUE_WORDS = frozenset({"TRUE", "YES", "Y"})
+_FALSE_WORDS = frozenset({"FALSE", "NO", "N"})
+
+
+class Column(NamedTuple):
+    """A converted column: typed values, per-row status, error values passed through."""
+
+    values: np.ndarray
+    status: np.ndarray  # int8 codes GOOD/BLANK/ERROR/WRONG_TYPE/OUT_OF_RANGE
+    passthrough: np.ndarray | None  # object array of the error strings, or None
+
+
+def as_column(x: Any) -> tuple[list | np.ndarray, bool]:
+    """Flatten a single cell or a range into a 1-D sequence.
+
+    Returns ``(values, is_range)``. A single value gives a one-item list and
+    ``False``; a list, an ``n x 1`` (or ``1 x n``) nested list or a numpy array
+    gives its values in reading order and ``True``.
+
+    >>> as_column([[1], [2], [3]])
+    ([1, 2, 3], True)
+    >>> as_column(5)
+    ([5], False)
+    """
+    if isinstance(x, np.ndarray):
+        if x.ndim == 0:
+            return [x.item()], False
+        return x.reshape(-1), True
+    if isinstance(x, (list, tuple)):
+        if x and isinstance(x[0], (list, tuple)):
+            if all(len(r) == 1 for r in x):
+                return [r[0] for r in x], True
+            return [v for r in x for v in r], True
+        return list(x), True
+    return [x], False
+
+
+def _is_blank_value(v: Any) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, str):
+        return v.strip() == ""
+    if isinstance(v, float) and v != v:  # NaN from numpy/pandas = missing
+        return True
+    return False
+
+
+def is_blank(values) -> np.ndarray:
+    """Boolean array: which values are blank (``None``, ``""``, spaces, ``nan``, ``NaT``)."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "fM":
+        return np.isnan(values) if values.dtype.kind == "f" else np.isnat(values)
+    return np.fromiter((_is_blank_value(v) for v in values), dtype=bool, count=len(values))
+
+
+def _error_or_type(v: Any) -> tuple[int, str | None]:
+    """Status of a value that is not of the wanted type."""
+    if _is_blank_value(v):
+        return BLANK, None
+    if isinstance(v, str) and v.strip().upper() in _ERROR_SET:
+        return ERROR, v.strip().upper()
+    return WRONG_TYPE, None
+
+
+def _types(values) -> frozenset:
+    return frozenset(map(type, values))
+
+
+def _finish(values: np.ndarray, status: np.ndarray, errs: dict[int, str]) -> Column:
+    passthrough = None
+    if errs:
+        passthrough = np.full(len(status), None, dtype=object)
+        for i, e in errs.items():
+            passthrough[i] = e
+    return Column(values, status, passthrough)
+
+
+def to_numbers(values) -> Column:
+    """Convert cells to ``float64``; numbers only (text and booleans are wrong types)."""
+    values = as_column(values)[0]
+    n = len(values)
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iuf":
+        out = values.astype(np.float64)
+        status = np.where(np.isnan(out), BLANK, GOOD).astype(np.int8)
+        return Column(out, status, None)
+    if isinstance(values, np.ndarray) and values.dtype.kind == "M":
+        return Column(np.full(n, np.nan), np.full(n, WRONG_TYPE, np.int8), None)
+    kinds = _types(values)
+    if kinds <= _NUMBER_TYPES:  # fast path: all numbers
+        out = np.array(values, dtype=np.float64)
+        status = np.where(np.isnan(out), BLANK, GOOD).astype(np.int8)
+        return Column(out, status, None)
+    out = np.full(n, np.nan)
+    status = np.zeros(n, dtype=np.int8)
+    errs: dict[int, str] = {}
+    for i, v in enumerate(values):  # slow path: mixed column from a spreadsheet
+        if type(v) in _NUMBER_TYPES or (isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_))):
+            f = float(v)
+            if f != f:
+                status[i] = BLANK
+            else:
+                out[i] = f
+        else:
+            status[i], e = _error_or_type(v)
+            if e is not None:
+                errs[i] = e
+    return _finish(out, status, errs)
+
+
+def to_dates(values) -> Column:
+    """Convert cells to ``datetime64[D]``: dates, datetimes (time dropped), Excel serials."""
+    values = as_column(values)[0]
+    n = len(values)
+    if isinstance(values, np.ndarray) and values.dtype.kind == "M":
+        out = values.astype("datetime64[D]")
+        return Column(out, np.where(np.isnat(out), BLANK, GOOD).astype(np.int8), None)
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iuf":
+        return _serials(values.astype(np.float64))
+    kinds = _types(values)
+    if kinds and all(issubclass(k, dt.date) for k in kinds):  # fast path: all dates
+        days = np.fromiter(map(dt.date.toordinal, values), dtype=np.int64, count=n)
+        return Column((days - _ORDINAL_1970).astype("datetime64[D]"), np.zeros(n, np.int8), None)
+    if kinds <= _NUMBER_TYPES:  # fast path: all serial numbers
+        return _serials(np.array(values, dtype=np.float64))
+    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    status = np.zeros(n, dtype=np.int8)
+    errs: dict[int, str] = {}
+    for i, v in enumerate(values):  # slow path: mixed column
+        if isinstance(v, dt.date):
+            out[i] = np.datetime64(v.toordinal() - _ORDINAL_1970, "D")
+        elif isinstance(v, np.datetime64):
+            out[i] = v.astype("datetime64[D]")
+            status[i] = BLANK if np.isnat(out[i]) else GOOD
+        elif isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_)):
+            c = _serials(np.array([float(v)]))
+            out[i], status[i] = c.values[0], c.status[0]
+        else:
+            status[i], e = _error_or_type(v)
+            if e is not None:
+                errs[i] = e
+    return _finish(out, status, errs)
+
+
+def _serials(s: np.ndarray) -> Column:
+    out = excel_serial_to_date(s)
+    status = np.where(
+        np.isnan(s),
+        BLANK,
+        np.where((s >= MIN_EXCEL_SERIAL) & (s < MAX_EXCEL_SERIAL + 1), GOOD, OUT_OF_RANGE),
+    ).astype(np.int8)
+    return Column(out, status, None)
+
+
+def to_bools(values) -> Column:
+    """Convert cells to ``bool``: TRUE/FALSE, 1/0, and the words yes/no, y/n, true/false."""
+    values = as_column(values)[0]
+    n = len(values)
+    if isinstance(values, np.ndarray) and values.dtype.kind == "b":
+        return Column(values.copy(), np.zeros(n, np.int8), None)
+    out = np.zeros(n, dtype=bool)
+    status = np.zeros(n, dtype=np.int8)
+    errs: dict[int, str] = {}
+    for i, v in enumerate(values):
+        if isinstance(v, (bool, np.bool_)):
+            out[i] = bool(v)
+        elif isinstance(v, (int, float, np.number)) and v in (0, 1):
+            out[i] = v == 1
+        elif isinstance(v, str) and v.strip().upper() in _TRUE_WORDS:
+            out[i] = True
+        elif isinstance(v, str) and v.strip().upper() in _FALSE_WORDS:
+            out[i] = False
+        else:
+            status[i], e = _error_or_type(v)
+            if e is not None:
+                errs[i] = e
+    return _finish(out, status, errs)
+
+
+def to_text(values) -> Column:
+    """Convert cells to trimmed text (object array); whole numbers lose their ``.0``."""
+    values = as_column(values)[0]
+    n = len(values)
+    out = np.full(n, "", dtype=object)
+    status = np.zeros(n, dtype=np.int8)
+    errs: dict[int, str] = {}
+    for i, v in enumerate(values):
+        if isinstance(v, str):
+            s = v.strip()
+            if s == "":
+                status[i] = BLANK
+            elif s.upper() in _ERROR_SET:
+                status[i], errs[i] = ERROR, s.upper()
+            else:
+                out[i] = s
+        elif isinstance(v, (bool, np.bool_)):
+            out[i] = "TRUE" if v else "FALSE"
+        elif isinstance(v, (int, float, np.number)):
+            f = float(v)
+            if f != f:
+                status[i] = BLANK
+            else:
+                out[i] = str(int(f)) if f.is_integer() else repr(f)
+        elif v is None:
+            status[i] = BLANK
+        else:
+            out[i] = str(v)
+    return _finish(out, status, errs)

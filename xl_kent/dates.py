@@ -1,0 +1,151 @@
+"""Vectorised calendar arithmetic on ``datetime64[D]`` arrays, Excel-compatible.
+
+All functions take and return numpy arrays and propagate ``NaT`` (a missing date);
+none loops over rows.
+
+Examples
+--------
+>>> d = np.array(["2020-02-29", "2024-06-15"], dtype="datetime64[D]")
+>>> add_months(d, -12)
+array(['2019-02-28', '2023-06-15'], dtype='datetime64[D]')
+>>> int(complete_months(np.datetime64("2024-01-31"), np.datetime64("2024-02-29")))
+0
+>>> excel_serial_to_date(np.array([45383.0, 60.0])).astype(str).tolist()
+['2024-04-01', 'NaT']
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "EXCEL_EPOCH",
+    "MIN_EXCEL_SERIAL",
+    "MAX_EXCEL_SERIAL",
+    "as_dates",
+    "excel_serial_to_date",
+    "date_to_excel_serial",
+    "year_month_day",
+    "complete_months",
+    "add_months",
+    "first_of_month",
+    "month_start",
+]
+
+#: Day 0 of Excel's 1900 date system as Python sees it (serial 1 = 1900-01-01,
+#: valid from serial 61 = 1900-03-01 because Excel counts a 29 February 1900).
+EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
+#: Smallest serial accepted: below it Excel's fictitious 29 Feb 1900 shifts the dates.
+MIN_EXCEL_SERIAL = 61
+#: Largest serial Excel shows as a date (9999-12-31).
+MAX_EXCEL_SERIAL = 2958465
+
+_NAT = np.datetime64("NaT", "D")
+
+
+def excel_serial_to_date(serial: np.ndarray) -> np.ndarray:
+    """Excel 1900-system serial numbers to dates; the time of day is dropped.
+
+    Serials below 61, above 9999-12-31, or not finite give ``NaT``.
+    """
+    s = np.asarray(serial, dtype=np.float64)
+    ok = np.isfinite(s) & (s >= MIN_EXCEL_SERIAL) & (s < MAX_EXCEL_SERIAL + 1)
+    days = np.floor(np.where(ok, s, 0.0)).astype(np.int64)
+    return np.where(ok, EXCEL_EPOCH + days, _NAT)
+
+
+def date_to_excel_serial(dates: np.ndarray) -> np.ndarray:
+    """Dates to Excel serial numbers (float; ``nan`` for ``NaT``)."""
+    d = np.asarray(dates, dtype="datetime64[D]")
+    out = (d - EXCEL_EPOCH).astype(np.float64)
+    return np.where(np.isnat(d), np.nan, out)
+
+
+def as_dates(x) -> np.ndarray:
+    """Coerce the core's date inputs to ``datetime64[D]``.
+
+    Accepts ``datetime64`` of any unit (times of day are floored away), numbers
+    (Excel serials), ``datetime.date``/``datetime`` objects and ``None`` (``NaT``).
+    ISO text ("2026-03-31") is read for Python callers; text that is not a date
+    gives ``NaT``. Spreadsheet cells (where text is an error) go through
+    :func:`xl_kent.cells.to_dates`, which keeps a status per row.
+    """
+    if x is None:
+        return np.array(_NAT)
+    a = np.asarray(x)
+    if a.dtype.kind == "M":
+        return a.astype("datetime64[D]")
+    if a.dtype.kind in "iuf":
+        return excel_serial_to_date(a)
+    if a.dtype.kind == "b":
+        raise TypeError("booleans are not dates")
+    if a.dtype.kind in "US":  # ISO text, for Python callers ("2026-03-31")
+        try:
+            return a.astype("datetime64[D]")
+        except ValueError:
+            return np.array([_iso_or_nat(v) for v in a.reshape(-1)]).reshape(a.shape)
+    from .cells import to_dates  # object arrays: classify each value
+
+    return to_dates(a.reshape(-1)).values.reshape(a.shape)
+
+
+def _iso_or_nat(text) -> np.datetime64:
+    try:
+        return np.datetime64(str(text).strip(), "D")
+    except ValueError:
+        return _NAT
+
+
+def month_index(d: np.ndarray) -> np.ndarray:
+    """Months since 1970-01 as int64 (garbage for NaT: mask it yourself)."""
+    return np.asarray(d, dtype="datetime64[D]").astype("datetime64[M]").astype(np.int64)
+
+
+def year_month_day(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Year, month (1-12) and day (1-31) of each date, as int64 arrays."""
+    d = np.asarray(d, dtype="datetime64[D]")
+    months = d.astype("datetime64[M]")
+    m = months.astype(np.int64)
+    day = (d - months.astype("datetime64[D]")).astype(np.int64) + 1
+    return m // 12 + 1970, m % 12 + 1, day
+
+
+def day_of_month(d: np.ndarray) -> np.ndarray:
+    """Day of the month (1-31), int64."""
+    d = np.asarray(d, dtype="datetime64[D]")
+    return (d - d.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64) + 1
+
+
+def complete_months(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Complete months from ``start`` to ``end``, as Excel's ``DATEDIF(start, end, "M")``.
+
+    ``(y2-y1)*12 + (m2-m1) - (1 if d2 < d1 else 0)``; negative when ``end`` is
+    before ``start`` (Excel gives #NUM! there: callers check the order).
+    """
+    start = np.asarray(start, dtype="datetime64[D]")
+    end = np.asarray(end, dtype="datetime64[D]")
+    months = month_index(end) - month_index(start)
+    return months - (day_of_month(end) < day_of_month(start))
+
+
+def add_months(d: np.ndarray, months) -> np.ndarray:
+    """Excel's ``EDATE``: the same day ``months`` later, clamped to the month's end."""
+    d = np.asarray(d, dtype="datetime64[D]")
+    target = d.astype("datetime64[M]") + np.asarray(months, dtype=np.int64)
+    first = target.astype("datetime64[D]")
+    last_day = ((target + 1).astype("datetime64[D]") - first).astype(np.int64)
+    day = np.minimum(day_of_month(d), last_day)
+    out = first + (day - 1)
+    return np.where(np.isnat(d), _NAT, out)
+
+
+def month_start(d: np.ndarray, months_after=0) -> np.ndarray:
+    """First day of the month ``months_after`` months after the month of ``d``."""
+    d = np.asarray(d, dtype="datetime64[D]")
+    out = (d.astype("datetime64[M]") + np.asarray(months_after, dtype=np.int64)).astype(
+        "datetime64[D]"
+    )
+    return np.where(np.isnat(d), _NAT, out)
+
+
+first_of_month = month_start

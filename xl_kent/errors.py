@@ -1,0 +1,131 @@
+"""Per-row error reasons shared by the core, the Excel layer and the command line.
+
+Every function of the core returns, beside its values, an ``error`` array of small
+integer codes: ``0`` for a good row, otherwise a code registered here. A code maps to
+the Excel error value shown in a cell and a plain-English reason, so that one bad row
+never spoils the others and the reason can always be reported.
+
+Excel error values used (see docs/functions.md):
+
+``#VALUE!``
+    a required input is blank, or text where a number or date belongs, or an
+    unrecognised choice (``output``, ``unit``, ``kind``).
+``#NUM!``
+    a number or date outside its possible range, or dates in an impossible order.
+``#N/A``
+    a lookup failed: an unknown grade, or no parameters in force on the row's date.
+
+An error value found in an input cell (``#DIV/0!``, ``#REF!`` ...) is passed through
+unchanged for that row.
+
+Examples
+--------
+>>> code = reason("#NUM!", "absence_days is below 1")
+>>> excel_error(code), reason_text(code)
+('#NUM!', 'absence_days is below 1')
+>>> reason("#NUM!", "absence_days is below 1") == code
+True
+>>> excel_error(OK), reason_text(OK)
+('', '')
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "OK",
+    "EXCEL_ERRORS",
+    "reason",
+    "excel_error",
+    "reason_text",
+    "first_error",
+    "describe",
+]
+
+#: Code of a good row.
+OK = 0
+
+#: Excel error values that may arrive in a cell and are passed through.
+EXCEL_ERRORS = (
+    "#NULL!",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#N/A",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+    "#FIELD!",
+    "#BLOCKED!",
+    "#CONNECT!",
+    "#BUSY!",
+    "#UNKNOWN!",
+)
+
+_codes: dict[tuple[str, str], int] = {("", ""): OK}
+_table: list[tuple[str, str]] = [("", "")]
+
+
+def reason(excel: str, text: str) -> int:
+    """Return the code of the reason ``text`` shown as the Excel error ``excel``.
+
+    The same pair always gives the same code (codes are interned), so modules
+    register their reasons once at import time.
+    """
+    key = (excel, text)
+    code = _codes.get(key)
+    if code is None:
+        code = len(_table)
+        _table.append(key)
+        _codes[key] = code
+    return code
+
+
+def excel_error(code: int) -> str:
+    """The Excel error value (``"#NUM!"`` ...) of a reason code; ``""`` for OK."""
+    return _table[int(code)][0]
+
+
+def reason_text(code: int) -> str:
+    """The plain-English reason of a reason code; ``""`` for OK."""
+    return _table[int(code)][1]
+
+
+def excel_errors(codes: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`excel_error`: an object array of error strings."""
+    lookup = np.array([e for e, _ in _table], dtype=object)
+    return lookup[np.asarray(codes, dtype=np.intp)]
+
+
+def reason_texts(codes: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`reason_text`: an object array of reasons."""
+    lookup = np.array([t for _, t in _table], dtype=object)
+    return lookup[np.asarray(codes, dtype=np.intp)]
+
+
+def first_error(*codes: np.ndarray) -> np.ndarray:
+    """Combine several code arrays, keeping the first non-zero code of each row.
+
+    >>> first_error(np.array([0, 2, 0]), np.array([3, 4, 0]))
+    array([3, 2, 0], dtype=int32)
+    """
+    arrays = np.broadcast_arrays(*[np.asarray(c, dtype=np.int32) for c in codes])
+    out = np.zeros(arrays[0].shape, dtype=np.int32)
+    for c in reversed(arrays):
+        out = np.where(c != OK, c, out)
+    return out
+
+
+def set_error(error: np.ndarray, mask: np.ndarray, code: int) -> None:
+    """Give ``code`` to the rows in ``mask`` that have no error yet (in place)."""
+    np.copyto(error, code, where=mask & (error == OK))
+
+
+def describe(codes: np.ndarray) -> list[tuple[int, str, str]]:
+    """List ``(row, excel_error, reason)`` for every bad row, rows counted from 0."""
+    codes = np.asarray(codes)
+    rows = np.flatnonzero(codes != OK)
+    return [(int(r), excel_error(codes[r]), reason_text(codes[r])) for r in rows]

@@ -1,0 +1,345 @@
+"""Annual leave accrued in a leave year (Kent Scheme G.1, G.2).
+
+:func:`leave_accrual` gives, per row, the leave earned in the leave year (1 April to
+31 March) that contains ``as_of``, up to ``as_of``: in days or hours for salaried
+staff (full-time or part-time), or in hours per hours worked for casual and
+permanent relief contracts. ``as_of`` = 31 March gives the whole year's entitlement.
+
+Salaried staff (``unit`` "days" or "hours"):
+
+* days employed = complete calendar days from the later of the leave year start and
+  ``employment_start`` to the earlier of ``as_of`` and ``employment_end``, both
+  ends included; ``D`` = days in the leave year (366 with a 29 February);
+* the grade band (G.2.A) gives the basic and after-5-years entitlement; the extra
+  days accrue from the first day of the month after the fifth anniversary of
+  ``service_start`` (G.2.B: anniversary 15 June, extra leave from 1 July);
+* full-time days = ``round_half(basic * days / D) + round_half(extra * days_up / D)``
+  (nearest half day, a quarter rounds up); part-time days =
+  ``round_half(unrounded * weekly_hours / 37)``; full-time hours = days * 7.4;
+  part-time hours = ``hours_rule(unrounded * 7.4 * weekly_hours / 37)`` (G.1).
+
+Casual (G.2.I) and permanent relief (G.2.J) contracts, ``unit`` "casual" or "relief":
+the fourth argument is the hours worked in the period (e.g. a month) and the result
+is the hours of leave accrued: casual ``0.121 * hours`` (not rounded); relief
+``rate * hours`` rounded by the hours rule, the rate chosen by the full-time
+entitlement of the grade on ``as_of`` (27, 29 or 30 days).
+
+Examples
+--------
+A full year at KR6 with 3 years' service, and a joiner on 1 October 2025:
+
+>>> leave_accrual(["KR6", "KR6"], ["2022-04-01", "2025-10-01"], "2026-03-31").value
+array([27. , 13.5])
+
+The policy's worked examples: 20 hours worked, casual and relief at 27 days:
+
+>>> float(leave_accrual(None, None, "2026-05-31", 20, unit="casual").value.round(4))
+2.42
+>>> leave_accrual("KR5", "2024-01-01", "2026-05-31", 20, unit="relief").value
+array(3.)
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import NamedTuple
+
+import numpy as np
+
+from . import params
+from ._arrays import broadcast_rows, dates, floats
+from .dates import month_index, month_start
+from .errors import OK, describe, reason, set_error
+
+__all__ = [
+    "Leave",
+    "leave_accrual",
+    "grade_entitlement_days",
+    "round_half",
+    "hours_rule",
+    "leave_year_bounds",
+    "UNITS",
+    "describe",
+]
+
+#: Units accepted by :func:`leave_accrual` and their codes.
+UNITS = {"days": 0, "hours": 1, "casual": 2, "relief": 3}
+DAYS, HOURS, CASUAL, RELIEF = 0, 1, 2, 3
+
+E_GRADE_BLANK = reason("#VALUE!", "grade is blank")
+E_GRADE = reason("#N/A", "grade is not a Kent Scheme grade (KR Entry, Apprentice, KR3 and above)")
+E_SERVICE_START = reason("#VALUE!", "service_start is blank or not a date")
+E_AS_OF = reason("#VALUE!", "as_of is blank or not a date")
+E_HOURS = reason("#VALUE!", "weekly_hours is not a number")
+E_HOURS_RANGE = reason("#NUM!", "weekly_hours is outside 0 to 37")
+E_WORKED_RANGE = reason("#NUM!", "hours worked is negative")
+E_EMPLOYMENT_ORDER = reason("#NUM!", "employment_end is before employment_start")
+E_UNIT = reason("#VALUE!", 'unit is not one of "days", "hours", "casual", "relief"')
+E_NO_RULES = reason("#N/A", "no leave rules are in force on as_of")
+E_NO_RELIEF_RATE = reason("#N/A", "no relief accrual rate for this grade's entitlement")
+
+# Tolerance for float noise before rounding to halves or hundredths, so that an
+# exact quarter (e.g. 13.25 computed as 13.249999...) still rounds up.
+_EPS = 1e-9
+
+
+class Leave(NamedTuple):
+    """Result of :func:`leave_accrual` (``nan`` on bad rows)."""
+
+    value: np.ndarray  # days or hours, by unit
+    error: np.ndarray  # reason codes, 0 = good row
+
+
+def _p(name: str) -> params.Parameter:
+    return params.parameter("leave", name)
+
+
+def round_half(x) -> np.ndarray:
+    """Round to the nearest half; a quarter rounds up (G.2.A "nearest half day").
+
+    >>> round_half(np.array([13.24, 13.25, 13.74, 13.75])).tolist()
+    [13.0, 13.5, 13.5, 14.0]
+    """
+    return np.floor(np.asarray(x) * 2 + 0.5 + _EPS) / 2
+
+
+def hours_rule(hours, half_from=None, half_to=None) -> np.ndarray:
+    """The scheme's hours rounding (G.1, G.2.J).
+
+    The value is taken to 2 decimals (half up); a fraction of .00-.40 rounds down,
+    .41-.59 becomes .5, .60 and above rounds up. The band edges are the parameters
+    ``leave.hours_rounding_half_from`` / ``_to`` (latest entry unless given).
+
+    >>> hours_rule(np.array([3.214, 10.40, 10.405, 10.41, 10.59, 10.60])).tolist()
+    [3.0, 10.0, 10.5, 10.5, 10.5, 11.0]
+    """
+    lo = _p("hours_rounding_half_from").value_on() if half_from is None else half_from
+    hi = _p("hours_rounding_half_to").value_on() if half_to is None else half_to
+    hundredths = np.floor(np.asarray(hours, dtype=np.float64) * 100 + 0.5 + _EPS)
+    whole, frac = np.divmod(hundredths, 100)
+    lo_h = np.round(np.asarray(lo) * 100)
+    hi_h = np.round(np.asarray(hi) * 100)
+    return whole + np.where(frac < lo_h, 0.0, np.where(frac <= hi_h, 0.5, 1.0))
+
+
+def leave_year_bounds(as_of, start_month=None) -> tuple[np.ndarray, np.ndarray]:
+    """First day of the leave year containing ``as_of``, and the first day of the next.
+
+    >>> s, e = leave_year_bounds(np.array(["2024-03-31", "2024-04-01"], dtype="datetime64[D]"))
+    >>> s.tolist(), (e - s).astype(int).tolist()
+    ([datetime.date(2023, 4, 1), datetime.date(2024, 4, 1)], [366, 365])
+    """
+    as_of = np.asarray(as_of, dtype="datetime64[D]")
+    if start_month is None:
+        start_month, _ = _p("leave_year_start_month").at(as_of)
+    start_month = np.nan_to_num(np.asarray(start_month, dtype=np.float64)).astype(np.int64)
+    m = month_index(as_of)
+    back = (m % 12 + 1 - start_month) % 12  # months since the leave year began
+    start = (as_of.astype("datetime64[M]") - back).astype("datetime64[D]")
+    end = (as_of.astype("datetime64[M]") - back + 12).astype("datetime64[D]")
+    nat = np.isnat(as_of)
+    return np.where(nat, as_of, start), np.where(nat, as_of, end)
+
+
+@cache
+def _grade_token(text: str) -> tuple[int, str]:
+    """``("KR 6" -> (6, ""))``, ``("Apprentice" -> (0, "APPRENTICE"))``; (-1, "") unknown."""
+    t = text.upper().replace(" ", "")
+    if t.startswith("KR") and t[2:].isdigit():
+        return int(t[2:]), ""
+    try:
+        f = float(t)
+    except ValueError:
+        return 0, t
+    return (int(f), "") if f.is_integer() and f >= 0 else (-1, "")
+
+
+def _parse_grades(grade) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """KR numbers (-1 = none), named-grade labels ('' = none), and blank mask."""
+    g = np.asarray(grade)
+    if g.dtype.kind in "iuf":
+        f = g.astype(np.float64)
+        blank = np.isnan(f)
+        whole = np.isfinite(f) & (f == np.floor(np.where(np.isfinite(f), f, 0))) & (f >= 0)
+        kr = np.where(whole, np.where(np.isfinite(f), f, -1), -1).astype(np.int64)
+        return kr, np.full(g.shape, "", dtype=object), blank
+    if g.dtype.kind == "b":
+        return np.full(g.shape, -1), np.full(g.shape, "", dtype=object), np.zeros(g.shape, bool)
+    if g.dtype.kind == "O":
+        blank = np.array([v is None or (isinstance(v, float) and v != v) for v in g.reshape(-1)],
+                         dtype=bool).reshape(g.shape)
+        g = np.where(blank, "", g).astype(str)
+    labels, inverse = np.unique(g, return_inverse=True)  # parse each distinct label once
+    inverse = inverse.reshape(g.shape)
+    tokens = [_grade_token(str(s)) for s in labels]
+    kr = np.array([t[0] for t in tokens], dtype=np.int64)[inverse]
+    names = np.array([t[1] for t in tokens] or [""], dtype=object)[inverse]
+    blank = np.array([str(s).strip() == "" for s in labels] or [False], dtype=bool)[inverse]
+    return kr, names, blank
+
+
+def grade_entitlement_days(grade, on) -> tuple[np.ndarray, np.ndarray]:
+    """Full-time basic and after-5-years leave (days) for each grade, by date.
+
+    Grades may be "KR6", "kr 6", 6, "KR Entry" or "Apprentice"; an unknown grade
+    (or no table in force on ``on``) gives ``nan``.
+
+    >>> basic, after = grade_entitlement_days(["KR Entry", "kr 8", 13, "KR2"], "2026-01-01")
+    >>> basic.tolist(), after.tolist()
+    ([27.0, 29.0, 30.0, nan], [29.0, 30.0, 30.0, nan])
+    """
+    kr, names, _blank = _parse_grades(grade)
+    on = np.broadcast_to(dates(on), kr.shape)
+    table = _p("grade_bands")
+    entry = table.index(on)
+    basic = np.full(kr.shape, np.nan)
+    after = np.full(kr.shape, np.nan)
+    for i, e in enumerate(table.entries):  # loop over dated tables and their bands
+        rows = entry == i
+        for band in e.value:
+            top = band["to_kr"] if band["to_kr"] > 0 else np.iinfo(np.int64).max
+            named = np.isin(names, [n.replace(" ", "") for n in band["grades"]])
+            hit = rows & (((kr >= band["from_kr"]) & (kr <= top) & (names == "")) | named)
+            basic = np.where(hit, band["basic_days"], basic)
+            after = np.where(hit, band["after_uplift_days"], after)
+    return basic, after
+
+
+def _units(unit) -> np.ndarray:
+    u = np.asarray(unit)
+    if u.dtype.kind in "US" and u.ndim == 0:
+        return np.array(UNITS.get(str(u).strip().lower(), -1))
+    flat = u.reshape(-1)
+    labels, inverse = np.unique(flat.astype(str), return_inverse=True)
+    codes = np.array([UNITS.get(s.strip().lower(), -1) for s in labels], dtype=np.int64)
+    return codes[inverse].reshape(u.shape)
+
+
+def leave_accrual(
+    grade,
+    service_start,
+    as_of,
+    weekly_hours=None,
+    employment_start=None,
+    employment_end=None,
+    unit="days",
+) -> Leave:
+    """Annual leave accrued in the leave year containing ``as_of``, per row.
+
+    Parameters
+    ----------
+    grade : array_like
+        "KR Entry", "Apprentice", "KR3" ... (or the number); not needed for casual.
+    service_start : array_like of dates
+        Continuous service date: fixes the 5-year uplift; not needed for casual.
+    as_of : array_like of dates
+        Leave is counted to this day; its leave year is used (31 March = whole year).
+    weekly_hours : array_like of float, optional
+        Contracted weekly hours, in (0, 37]; the full-time week when omitted. With
+        unit "casual" or "relief": the hours worked in the period.
+    employment_start, employment_end : array_like of dates, optional
+        Start and end of employment; the start defaults to ``service_start`` and a
+        blank end means still employed.
+    unit : {"days", "hours", "casual", "relief"}, optional
+
+    Returns
+    -------
+    Leave
+        ``value`` (days, or hours for "hours", "casual", "relief") and ``error``.
+    """
+    kr, names, grade_blank = _parse_grades(grade)
+    ft_default, _ = _p("full_time_weekly_hours").at(np.atleast_1d(dates(as_of)))
+    hours_in = floats(weekly_hours) if weekly_hours is not None else ft_default
+    (kr, names, grade_blank, ss, on, hours, es, ee, unit_code), shape = broadcast_rows(
+        kr, names, grade_blank, dates(service_start), dates(as_of), hours_in,
+        dates(employment_start), dates(employment_end), _units(unit),
+    )
+    rows = on.shape[0]
+    error = np.zeros(rows, dtype=np.int32)
+    salaried = unit_code <= HOURS
+    needs_grade = unit_code != CASUAL
+
+    set_error(error, unit_code < 0, E_UNIT)
+    set_error(error, np.isnat(on), E_AS_OF)
+    set_error(error, needs_grade & grade_blank, E_GRADE_BLANK)
+    set_error(error, needs_grade & np.isnat(ss), E_SERVICE_START)
+    set_error(error, np.isnan(hours), E_HOURS)
+
+    ft_hours, ok1 = _p("full_time_weekly_hours").at(on)
+    hours_per_day, ok2 = _p("hours_per_day").at(on)
+    uplift_years, ok3 = _p("uplift_after_years").at(on)
+    uplift_lag, ok4 = _p("uplift_start_months_after_anniversary").at(on)
+    casual_rate, ok5 = _p("casual_accrual_rate").at(on)
+    half_from, ok6 = _p("hours_rounding_half_from").at(on)
+    half_to, ok7 = _p("hours_rounding_half_to").at(on)
+    basic, after = grade_entitlement_days(_grade_input(kr, names), on)
+    in_force = ok1 & ok2 & ok3 & ok4 & ok5 & ok6 & ok7
+    set_error(error, ~in_force & (unit_code >= 0), E_NO_RULES)
+    set_error(error, needs_grade & np.isnan(basic), E_GRADE)
+    set_error(error, salaried & ~((hours > 0) & (hours <= ft_hours)), E_HOURS_RANGE)
+    set_error(error, ~salaried & ~(hours >= 0) | np.isinf(hours), E_WORKED_RANGE)
+    es = np.where(np.isnat(es), ss, es)
+    set_error(error, ee < es, E_EMPLOYMENT_ORDER)
+
+    good = error == OK
+    on_safe = np.where(good, on, np.datetime64("2000-01-01"))
+    year_start, next_year_start = leave_year_bounds(on_safe)
+    year_days = (next_year_start - year_start).astype(np.float64)
+
+    # Days employed in the leave year up to as_of, both ends included (G.2.A).
+    window_start = np.where(np.isnat(es), year_start, np.maximum(year_start, es))
+    window_end = np.where(np.isnat(ee), on_safe, np.minimum(on_safe, ee))
+    days = np.maximum(0, (window_end - window_start).astype(np.int64) + 1)
+
+    # The uplift accrues from the first of the month after the 5th anniversary (G.2.B).
+    uplift_months = np.where(good, uplift_years * 12 + uplift_lag, 0).astype(np.int64)
+    uplift_start = month_start(np.where(np.isnat(ss), on_safe, ss), uplift_months)
+    days_up = np.maximum(
+        0, (window_end - np.maximum(window_start, uplift_start)).astype(np.int64) + 1
+    )
+    basic = np.where(good, basic, 0.0)
+    extra = np.where(good, after, 0.0) - basic
+    unrounded = (basic * days + extra * days_up) / year_days
+    full_time_days = round_half(basic * days / year_days) + round_half(extra * days_up / year_days)
+
+    full_time = hours == ft_hours
+    fraction = hours / np.where(good, ft_hours, 1.0)
+    days_value = np.where(full_time, full_time_days, round_half(unrounded * fraction))
+    hours_value = np.where(
+        full_time,
+        full_time_days * hours_per_day,
+        hours_rule(unrounded * hours_per_day * fraction, half_from, half_to),
+    )
+
+    # Relief: rate by the full-time entitlement in force on as_of (G.2.J).
+    entitlement = np.where(uplift_start <= on_safe, after, basic)
+    relief_rate = _relief_rate(entitlement, on_safe)
+    set_error(error, good & (unit_code == RELIEF) & np.isnan(relief_rate), E_NO_RELIEF_RATE)
+    relief_value = hours_rule(relief_rate * hours, half_from, half_to)
+
+    value = np.select(
+        [unit_code == DAYS, unit_code == HOURS, unit_code == CASUAL, unit_code == RELIEF],
+        [days_value, hours_value, casual_rate * hours, relief_value],
+        np.nan,
+    )
+    value = np.where(error == OK, value, np.nan)
+    return Leave(value.reshape(shape), error.reshape(shape))
+
+
+def _grade_input(kr: np.ndarray, names: np.ndarray) -> np.ndarray:
+    """Rebuild a grade array the band lookup understands from parsed tokens."""
+    if not np.any(names != ""):
+        return kr.astype(np.float64)
+    out = np.where(names != "", names, np.char.add("KR", kr.astype(str)).astype(object))
+    return np.where(kr < 0, "?", out).astype(str)
+
+
+def _relief_rate(entitlement_days: np.ndarray, on: np.ndarray) -> np.ndarray:
+    table = _p("relief_accrual_rates")
+    entry = table.index(on)
+    rate = np.full(entitlement_days.shape, np.nan)
+    for i, e in enumerate(table.entries):
+        for row in e.value:
+            hit = (entry == i) & (entitlement_days == row["entitlement_days"])
+            rate = np.where(hit, row["rate"], rate)
+    return rate

@@ -1,0 +1,151 @@
+"""Dated policy parameters: every rate, band, limit and day count of the rules.
+
+The numbers live in TOML files in ``xl_kent/parameters/``, one file per rule family,
+in the style of OpenFisca and PolicyEngine-UK: each parameter has a description, a
+unit and a list of dated entries, each with the date it is in force from, its value
+and its source (policy section or statute). A new April rate is a new entry; code is
+never edited for it.
+
+A parameter is looked up per row by that row's date: the entry in force is the last
+one whose ``from`` date is on or before the row's date. A date before the first entry
+has no parameter in force, which the rule functions report as ``#N/A``.
+
+Examples
+--------
+>>> rate = parameter("ssp", "weekly_rate_gbp")
+>>> rate.unit
+'GBP/week'
+>>> values, in_force = rate.at(np.array(["2026-04-05", "2026-04-06", "2020-01-01"],
+...                                     dtype="datetime64[D]"))
+>>> values.tolist(), in_force.tolist()
+([118.75, 123.25, nan], [True, True, False])
+>>> rate.value_on("2024-05-01")
+116.75
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Entry", "Parameter", "parameter", "family", "families", "ready_reckoner"]
+
+_PACKAGE = "xl_kent.parameters"
+NO_DATE = np.datetime64("NaT", "D")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One dated value of a parameter."""
+
+    start: np.datetime64
+    value: Any
+    source: str
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter with its dated entries, ascending by start date."""
+
+    family: str
+    name: str
+    description: str
+    unit: str
+    entries: tuple[Entry, ...]
+
+    @property
+    def starts(self) -> np.ndarray:
+        """Start dates of the entries, ``datetime64[D]``, ascending."""
+        return np.array([e.start for e in self.entries], dtype="datetime64[D]")
+
+    def index(self, dates: np.ndarray) -> np.ndarray:
+        """Index of the entry in force on each date; ``-1`` where none is (or NaT)."""
+        dates = np.asarray(dates, dtype="datetime64[D]")
+        idx = np.searchsorted(self.starts, dates, side="right") - 1
+        return np.where(np.isnat(dates), -1, idx)
+
+    def at(self, dates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Numeric value in force on each date, and whether one is in force.
+
+        Rows with no entry in force get ``nan``.
+        """
+        idx = self.index(dates)
+        values = np.array([float(e.value) for e in self.entries] + [np.nan])
+        return values[idx], idx >= 0
+
+    def value_on(self, date: Any = None) -> Any:
+        """The value in force on one date (the latest entry when ``date`` is None)."""
+        if date is None:
+            return self.entries[-1].value
+        i = int(self.index(np.array([date], dtype="datetime64[D]"))[0])
+        if i < 0:
+            raise LookupError(f"{self.family}.{self.name}: no value in force on {date}")
+        return self.entries[i].value
+
+    @property
+    def first_date(self) -> np.datetime64:
+        """Date from which the parameter is first in force."""
+        return self.entries[0].start
+
+
+def _load_family(name: str) -> dict[str, Parameter]:
+    text = resources.files(_PACKAGE).joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    out = {}
+    for pname, spec in data.items():
+        entries = []
+        for raw in spec["values"]:
+            start = raw["from"]
+            if not isinstance(start, dt.date):
+                raise ValueError(f"{name}.{pname}: 'from' must be a TOML date, got {start!r}")
+            entries.append(Entry(np.datetime64(start, "D"), raw["value"], raw["source"]))
+        out[pname] = Parameter(
+            family=name,
+            name=pname,
+            description=spec["description"],
+            unit=spec["unit"],
+            entries=tuple(entries),
+        )
+    return out
+
+
+def families() -> list[str]:
+    """Names of all parameter files (rule families)."""
+    return sorted(
+        p.name.removesuffix(".toml")
+        for p in resources.files(_PACKAGE).iterdir()
+        if p.name.endswith(".toml")
+    )
+
+
+@cache
+def family(name: str) -> dict[str, Parameter]:
+    """All parameters of one rule family (``pay``, ``ssp``, ``sick_pay`` ...)."""
+    return _load_family(name)
+
+
+def parameter(family_name: str, name: str) -> Parameter:
+    """One parameter, e.g. ``parameter("ssp", "weekly_rate_gbp")``."""
+    return family(family_name)[name]
+
+
+@cache
+def ready_reckoner() -> np.ndarray:
+    """The Appendix 2 ready reckoner as a structured array (age_years, service_years, weeks)."""
+    text = resources.files(_PACKAGE).joinpath("redundancy_ready_reckoner.csv").read_text(
+        encoding="utf-8"
+    )
+    rows = [r for r in csv.reader(line for line in text.splitlines() if not line.startswith("#"))]
+    header, body = rows[0], rows[1:]
+    assert header == ["age_years", "service_years", "weeks"], header
+    return np.array(
+        [(int(a), int(s), float(w)) for a, s, w in body],
+        dtype=[("age_years", "i4"), ("service_years", "i4"), ("weeks", "f8")],
+    )

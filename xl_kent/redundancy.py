@@ -1,0 +1,148 @@
+"""Weeks' pay due on redundancy (Kent Scheme I.2.G and the Appendix 2 ready reckoner).
+
+Counting back from the termination date, each complete year of service (up to
+``max_service_years``) earns the weeks of the age band the person was in for the
+whole of that year: 0.5 week under 22, 1 week from 22, 1.5 weeks from 41 (parameter
+``redundancy.age_bands``). Under ``min_service_years`` nothing is due. A
+discretionary multiplier (1 to 2) enhances the weeks, capped at ``max_weeks``.
+
+The count is a closed form, not a loop over years: a year ``k`` back (``k = 1 ..
+service``) began at age ``age - k``, so the years at or above a band's lower age
+``t`` number ``clip(age - t, 0, service)``; each band adds its weeks over the band
+below for those years.
+
+Examples
+--------
+>>> redundancy_weeks(42, 2).weeks
+array(2.5)
+>>> redundancy_weeks([18, 30, 61, 70], [2, 10, 20, 25]).weeks
+array([ 1.,  9., 30., 30.])
+>>> redundancy_weeks(50, 20, multiplier=2).weeks
+array(49.)
+>>> r = redundancy_weeks([40, 30], [12, 31])
+>>> r.weeks.tolist()[0], describe(r.error)
+(12.0, [(1, '#NUM!', 'years_of_service is longer than age')])
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from . import params
+from ._arrays import broadcast_rows, dates, floats
+from .errors import OK, describe, reason, set_error
+
+__all__ = ["Redundancy", "redundancy_weeks", "weekly_pay_gbp", "redundancy_pay_gbp", "describe"]
+
+E_AGE = reason("#VALUE!", "age is blank or not a number")
+E_SERVICE = reason("#VALUE!", "years_of_service is blank or not a number")
+E_MULTIPLIER = reason("#VALUE!", "multiplier is not a number")
+E_AGE_RANGE = reason("#NUM!", "age is negative")
+E_SERVICE_RANGE = reason("#NUM!", "years_of_service is negative")
+E_SERVICE_AGE = reason("#NUM!", "years_of_service is longer than age")
+E_MULTIPLIER_RANGE = reason("#NUM!", "multiplier is outside 1 to 2")
+E_NO_RULES = reason("#N/A", "no redundancy rules are in force on the termination date")
+
+
+class Redundancy(NamedTuple):
+    """Result of :func:`redundancy_weeks` (``nan`` weeks on bad rows)."""
+
+    weeks: np.ndarray
+    error: np.ndarray  # reason codes, 0 = good row
+
+
+def _p(name: str) -> params.Parameter:
+    return params.parameter("redundancy", name)
+
+
+def _on(termination_date, shape) -> np.ndarray:
+    """Dates to look parameters up by: the latest entries when no date is given."""
+    if termination_date is None:
+        return np.full(shape, np.datetime64("9999-12-31", "D"))
+    return np.broadcast_to(dates(termination_date), shape)
+
+
+def redundancy_weeks(age_years, service_years, multiplier=1.0, termination_date=None) -> Redundancy:
+    """Weeks' pay due on redundancy for each row.
+
+    Parameters
+    ----------
+    age_years : array_like of float
+        Age in completed years at the termination date (fractions are floored).
+    service_years : array_like of float
+        Completed years of continuous service (fractions are floored).
+    multiplier : array_like of float, optional
+        Discretionary enhancement, 1 to 2; the result is capped at 52 weeks.
+    termination_date : array_like of dates, optional
+        Date the parameters are looked up by; the latest rules when omitted.
+
+    Returns
+    -------
+    Redundancy
+        ``weeks`` (float, halves) and ``error`` codes.
+    """
+    (age, service, mult), shape = broadcast_rows(
+        floats(age_years), floats(service_years), floats(multiplier)
+    )
+    on = _on(termination_date, shape).reshape(-1)
+    error = np.zeros(age.shape, dtype=np.int32)
+    set_error(error, np.isnan(age), E_AGE)
+    set_error(error, np.isnan(service), E_SERVICE)
+    set_error(error, np.isnan(mult), E_MULTIPLIER)
+    set_error(error, ~(age >= 0) | np.isinf(age), E_AGE_RANGE)
+    set_error(error, ~(service >= 0) | np.isinf(service), E_SERVICE_RANGE)
+    age = np.floor(np.where(error == OK, age, 0.0))
+    service = np.floor(np.where(error == OK, service, 0.0))
+    set_error(error, service > age, E_SERVICE_AGE)
+
+    min_service, ok1 = _p("min_service_years").at(on)
+    max_service, ok2 = _p("max_service_years").at(on)
+    max_weeks, ok3 = _p("max_weeks").at(on)
+    min_mult, ok4 = _p("min_multiplier").at(on)
+    max_mult, ok5 = _p("max_multiplier").at(on)
+    set_error(error, ~(mult >= min_mult) | ~(mult <= max_mult), E_MULTIPLIER_RANGE)
+
+    bands = _p("age_bands")
+    entry = bands.index(on)
+    set_error(error, ~(ok1 & ok2 & ok3 & ok4 & ok5 & (entry >= 0)), E_NO_RULES)
+
+    counted = np.minimum(service, max_service)
+    weeks = np.zeros(age.shape)
+    for i, e in enumerate(bands.entries):  # loop over dated tables and their few bands
+        rows = entry == i
+        w = np.zeros(age.shape)
+        below = 0.0
+        for band in sorted(e.value, key=lambda b: b["from_age"]):
+            years_in_or_above = np.clip(age - band["from_age"], 0.0, counted)
+            w += (band["weeks_per_year"] - below) * years_in_or_above
+            below = band["weeks_per_year"]
+        weeks = np.where(rows, w, weeks)
+
+    weeks = np.where(service < min_service, 0.0, weeks)
+    weeks = np.minimum(weeks * np.where(error == OK, mult, 1.0), max_weeks)
+    weeks = np.where(error == OK, weeks, np.nan)
+    return Redundancy(weeks.reshape(shape), error.reshape(shape))
+
+
+def weekly_pay_gbp(annual_salary_gbp, on=None) -> np.ndarray:
+    """Actual weekly pay, ``annual_salary / 365 * 7`` (B.2.D; I.2.G: no statutory cap).
+
+    >>> float(weekly_pay_gbp(36500))
+    700.0
+    """
+    salary = floats(annual_salary_gbp)
+    on = _on(on, salary.shape)
+    days_per_year, _ = params.parameter("pay", "days_per_year").at(on)
+    days_per_week, _ = params.parameter("pay", "days_per_week").at(on)
+    return salary / days_per_year * days_per_week
+
+
+def redundancy_pay_gbp(weeks, annual_salary_gbp, on=None) -> np.ndarray:
+    """Redundancy pay: weeks times actual weekly pay (unrounded; ``nan`` propagates).
+
+    >>> float(redundancy_pay_gbp(2.5, 36500))
+    1750.0
+    """
+    return floats(weeks) * weekly_pay_gbp(annual_salary_gbp, on)

@@ -1,0 +1,250 @@
+"""Contractual sick pay for one absence, with statutory sick pay (Kent Scheme J.2).
+
+One flat function, :func:`sick_pay`, over numpy arrays: every argument may be a
+scalar or an array, arrays broadcast together, and each row is judged on its own.
+
+The rules (``../shared/RULES.md``, KENT_SICKPAY):
+
+* Service is the complete months (Excel ``DATEDIF "M"``) from the continuous service
+  date to the first day of the absence; it fixes the band for the whole absence
+  (J.2.A table; parameter ``sick_pay.service_bands``).
+* A month of sick pay is ``days_per_year / months_per_year`` calendar days at the
+  daily rate ``annual_salary / days_per_year`` (B.2.D apportionment).
+* Paid sick days in the 12 months before the absence are deducted from the
+  allowance, full pay first (J.2.A rolling year).
+* Statutory sick pay (SSP) is paid per calendar day at the weekly rate in force on
+  that day / 7. Waiting days, the minimum absence, the lower earnings limit and the
+  80 % cap are those in force on the first day of the absence; at most
+  ``ssp.max_weeks`` weeks of SSP in one absence.
+* A full-pay day pays the daily rate (its SSP is inside it); a half-pay day pays
+  ``min(daily, daily / 2 + daily SSP)``; a nil day pays the daily SSP.
+
+Examples
+--------
+Two years' service, a 10-day absence in May 2025 on £36,500 a year (£100 a day):
+
+>>> r = sick_pay(np.datetime64("2023-05-01"), np.datetime64("2025-05-01"), 10, 36500)
+>>> float(r.full_pay_days), float(r.half_pay_days), float(r.pay_gbp)
+(10.0, 0.0, 1000.0)
+
+The same absence after four months' service already used, 20 days paid before:
+
+>>> r = sick_pay("2025-01-01", "2025-05-01", 40, 36500, prior_paid_days=20)
+>>> round(float(r.full_pay_days), 4), round(float(r.half_pay_days), 4)
+(10.4167, 29.5833)
+
+Each row is judged alone; a bad row gets an error code and ``nan`` values:
+
+>>> r = sick_pay(["2020-01-01", "2026-01-01"], "2025-06-01", [5, 5], 30000)
+>>> r.error.tolist()[0], bool(r.error[1] != 0)
+(0, True)
+>>> describe(r.error)
+[(1, '#NUM!', 'service_start is after absence_start')]
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from . import params
+from ._arrays import bools, broadcast_rows, dates, floats, interval_overlap
+from .dates import complete_months
+from .errors import OK, describe, reason, set_error
+
+__all__ = ["SickPay", "sick_pay", "service_band_months", "describe"]
+
+E_SERVICE_START = reason("#VALUE!", "service_start is blank or not a date")
+E_ABSENCE_START = reason("#VALUE!", "absence_start is blank or not a date")
+E_ABSENCE_DAYS = reason("#VALUE!", "absence_days is blank or not a number")
+E_SALARY = reason("#VALUE!", "annual_salary is blank or not a number")
+E_PRIOR = reason("#VALUE!", "prior_paid_days is not a number")
+E_ORDER = reason("#NUM!", "service_start is after absence_start")
+E_DAYS_RANGE = reason("#NUM!", "absence_days is below 1")
+E_SALARY_RANGE = reason("#NUM!", "annual_salary is not above 0")
+E_PRIOR_RANGE = reason("#NUM!", "prior_paid_days is negative")
+E_NO_RULES = reason("#N/A", "no sick pay or SSP rules are in force on absence_start")
+
+
+class SickPay(NamedTuple):
+    """Result of :func:`sick_pay`: one value per row (``nan`` on bad rows)."""
+
+    full_pay_days: np.ndarray
+    half_pay_days: np.ndarray
+    nil_pay_days: np.ndarray
+    ssp_gbp: np.ndarray
+    pay_gbp: np.ndarray
+    error: np.ndarray  # reason codes, 0 = good row (see xl_kent.errors)
+
+
+def _param(name: str, fam: str = "ssp") -> params.Parameter:
+    return params.parameter(fam, name)
+
+
+def service_band_months(service_months, on) -> tuple[np.ndarray, np.ndarray]:
+    """Months at full pay and at half pay for ``service_months`` of service.
+
+    The band table in force on the date ``on`` is used (``nan`` where none is).
+
+    >>> full, half = service_band_months(np.array([3, 4, 11, 12, 59, 60]),
+    ...                                  np.datetime64("2025-01-01"))
+    >>> full.tolist(), half.tolist()
+    ([1.0, 1.0, 1.0, 2.0, 5.0, 6.0], [0.0, 2.0, 2.0, 2.0, 5.0, 6.0])
+    """
+    m = np.asarray(service_months)
+    on = np.broadcast_to(np.asarray(on, dtype="datetime64[D]"), m.shape)
+    bands = _param("service_bands", "sick_pay")
+    entry = bands.index(on)
+    full = np.full(m.shape, np.nan)
+    half = np.full(m.shape, np.nan)
+    for i, e in enumerate(bands.entries):  # loop over dated entries, not rows
+        rows = entry == i
+        table = e.value
+        edges = np.array([b["from_months"] for b in table])
+        b = np.clip(np.searchsorted(edges, m, side="right") - 1, 0, None)
+        full = np.where(rows, np.array([t["full_months"] for t in table], float)[b], full)
+        half = np.where(rows, np.array([t["half_months"] for t in table], float)[b], half)
+    return full, half
+
+
+def sick_pay(
+    service_start,
+    absence_start,
+    absence_days,
+    annual_salary_gbp,
+    prior_paid_days=0.0,
+    temporary_short=False,
+) -> SickPay:
+    """Contractual and statutory sick pay for one absence per row.
+
+    Parameters
+    ----------
+    service_start : array_like of dates
+        Continuous service date (``datetime64``, ``date`` or Excel serial).
+    absence_start : array_like of dates
+        First day of the absence; picks the band and the SSP rules.
+    absence_days : array_like of float
+        Calendar days of the absence (>= 1; fractions are kept).
+    annual_salary_gbp : array_like of float
+        Actual annual pay (pro rata for part-time), > 0.
+    prior_paid_days : array_like of float, optional
+        Calendar days of paid sick leave (full or half pay) in the 12 months
+        before ``absence_start``; deducted from the allowance full pay first.
+    temporary_short : array_like of bool, optional
+        True for a temporary contract of 4 months or less: SSP only.
+
+    Returns
+    -------
+    SickPay
+        ``full_pay_days``, ``half_pay_days``, ``nil_pay_days`` (calendar days),
+        ``ssp_gbp`` (SSP within the absence, whatever band it is paid in),
+        ``pay_gbp`` (gross pay for the absence, unrounded) and ``error``.
+
+    Examples
+    --------
+    No SSP for an absence under 4 days before 6 April 2026, from day 1 after:
+
+    >>> r = sick_pay("2000-01-01", ["2026-03-01", "2026-05-01"], 3, 36500,
+    ...              temporary_short=True)
+    >>> r.pay_gbp.round(2).tolist()
+    [0.0, 52.82]
+    """
+    (ss, ab, n, sal, prior, temp), shape = broadcast_rows(
+        dates(service_start),
+        dates(absence_start),
+        floats(absence_days),
+        floats(annual_salary_gbp),
+        floats(prior_paid_days),
+        bools(temporary_short),
+    )
+    rows = n.shape[0]
+    error = np.zeros(rows, dtype=np.int32)
+    set_error(error, np.isnat(ss), E_SERVICE_START)
+    set_error(error, np.isnat(ab), E_ABSENCE_START)
+    set_error(error, np.isnan(n), E_ABSENCE_DAYS)
+    set_error(error, np.isnan(sal), E_SALARY)
+    set_error(error, np.isnan(prior), E_PRIOR)
+    set_error(error, ss > ab, E_ORDER)
+    set_error(error, ~(n >= 1) | np.isinf(n), E_DAYS_RANGE)
+    set_error(error, ~(sal > 0) | np.isinf(sal), E_SALARY_RANGE)
+    set_error(error, ~(prior >= 0) | np.isinf(prior), E_PRIOR_RANGE)
+
+    # Parameters in force on the first day of the absence.
+    days_per_year, ok1 = _param("days_per_year", "pay").at(ab)
+    months_per_year, ok2 = _param("months_per_year", "pay").at(ab)
+    days_per_week, ok3 = _param("days_per_week", "pay").at(ab)
+    waiting, ok4 = _param("waiting_days").at(ab)
+    min_absence, ok5 = _param("min_absence_days").at(ab)
+    lel, ok6 = _param("lower_earnings_limit_gbp").at(ab)
+    replacement, ok7 = _param("earnings_replacement_rate").at(ab)
+    max_weeks, ok8 = _param("max_weeks").at(ab)
+    full_m, half_m = service_band_months(complete_months(ss, ab), ab)
+    temp_full, _ = _param("temporary_short_full_months", "sick_pay").at(ab)
+    temp_half, _ = _param("temporary_short_half_months", "sick_pay").at(ab)
+    in_force = ok1 & ok2 & ok3 & ok4 & ok5 & ok6 & ok7 & ok8 & ~np.isnan(full_m)
+    set_error(error, ~in_force, E_NO_RULES)
+
+    good = error == OK
+    n = np.where(good, n, 0.0)
+    sal = np.where(good, sal, 0.0)
+    prior = np.where(good, prior, 0.0)
+    days_per_year = np.where(good, days_per_year, 1.0)
+
+    # Allowance left after the rolling year's paid days (J.2.A), full pay first.
+    days_per_month = days_per_year / np.where(good, months_per_year, 1.0)
+    full_allow = np.where(temp, temp_full, full_m) * days_per_month
+    half_allow = np.where(temp, temp_half, half_m) * days_per_month
+    rem_full = np.maximum(0.0, full_allow - prior)
+    rem_half = np.maximum(0.0, half_allow - np.maximum(0.0, prior - full_allow))
+    full_days = np.minimum(n, rem_full)
+    half_days = np.minimum(n - full_days, rem_half)
+    nil_days = n - full_days - half_days
+
+    # Statutory sick pay window, in days from the start of the absence.
+    daily_gbp = sal / days_per_year
+    weekly_earnings_gbp = daily_gbp * days_per_week
+    eligible = good & (n >= min_absence) & (weekly_earnings_gbp >= lel)
+    ssp_from = np.where(eligible, waiting, 0.0)
+    ssp_to = np.where(
+        eligible, ssp_from + np.minimum(max_weeks * days_per_week, np.maximum(0.0, n - ssp_from)), 0.0
+    )
+    cap_daily = np.where(replacement > 0, replacement * daily_gbp, np.inf)
+
+    # The weekly rate can change inside an absence (each 6 April): walk the rate
+    # periods a row's SSP window crosses. The loop runs once per boundary crossed
+    # by the longest absence (usually once or twice), never once per row.
+    rate = _param("weekly_rate_gbp")
+    starts = rate.starts
+    weekly = np.array([float(e.value) for e in rate.entries])
+    ab_safe = np.where(good, ab, starts[0])
+    first_period = rate.index(ab_safe)
+    last_period = rate.index(ab_safe + np.ceil(ssp_to).astype("timedelta64[D]"))
+    crossings = int(np.max(last_period - first_period, initial=0))
+    offset_ends = np.append((starts[1:] - starts[0]).astype(np.float64), np.inf)
+    ab_offset = (ab_safe - starts[0]).astype(np.float64)
+
+    ssp_gbp = np.zeros(rows)
+    half_ssp_gbp = np.zeros(rows)
+    nil_ssp_gbp = np.zeros(rows)
+    half_cap = daily_gbp / 2
+    band_half_end = full_days + half_days
+    for k in range(crossings + 1):
+        beyond = first_period + k > len(weekly) - 1  # no later period for this row
+        period = np.minimum(first_period + k, len(weekly) - 1)
+        period_start = (starts[period] - starts[0]).astype(np.float64) - ab_offset
+        period_start = np.where(beyond, np.inf, -np.inf if k == 0 else period_start)
+        period_end = offset_ends[period] - ab_offset
+        daily_ssp = np.minimum(weekly[period] / days_per_week, cap_daily)
+        in_window = interval_overlap(ssp_from, ssp_to, period_start, period_end)
+        ssp_gbp += daily_ssp * in_window
+        half_overlap = interval_overlap(ssp_from, ssp_to, period_start, period_end, full_days, band_half_end)
+        half_ssp_gbp += np.minimum(half_cap, daily_ssp) * half_overlap
+        nil_overlap = interval_overlap(ssp_from, ssp_to, period_start, period_end, band_half_end, n)
+        nil_ssp_gbp += daily_ssp * nil_overlap
+
+    pay_gbp = daily_gbp * full_days + half_cap * half_days + half_ssp_gbp + nil_ssp_gbp
+
+    bad = ~good
+    out = [np.where(bad, np.nan, a) for a in (full_days, half_days, nil_days, ssp_gbp, pay_gbp)]
+    return SickPay(*[a.reshape(shape) for a in out], error.reshape(shape))
