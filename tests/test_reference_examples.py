@@ -430,6 +430,23 @@ def test_part_time():
     assert leave_accrual_row("KR5", LONG, date(2025, 3, 31), 18.5, unit="hours") == 107.0
 
 
+def test_part_time_days_round_the_total_not_the_parts():
+    # KR3, uplift from 1 July 2024 (274 days of 365), 36 h/week:
+    # (27 + 2*274/365) * 36/37 = 27.73 -> 27.5  (rounding the parts would give 26.5 + 1.5 = 28)
+    value = (27 + Fraction(2 * 274, 365)) * Fraction(36, 37)
+    assert nearest_half(value) == 27.5
+    assert leave_accrual_row("KR3", date(2019, 6, 15), date(2025, 3, 31), 36) == 27.5
+
+
+def test_uplift_day_itself_counts():
+    # service 10 March 2020 -> uplift from 1 April 2025; as_of 1 April 2025: 1 day, 1 uplift day.
+    # 25.5 h/week in hours: (27 + 2) / 365 * 7.4 * 25.5 / 37 = 0.4052 -> .41 -> 0.5 hours
+    # (without the uplift day: 27/365 * 5.1 = 0.377 -> 0).
+    assert Fraction(29, 365) * Fraction(74, 10) * Fraction(255, 10) / 37 > Fraction(405, 1000)
+    got = leave_accrual_row("KR3", date(2020, 3, 10), date(2025, 4, 1), 25.5, unit="hours")
+    assert got == 0.5
+
+
 def test_no_overlap_is_zero():
     assert leave_accrual_row("KR5", RECENT, date(2025, 3, 31), employment_start=date(2025, 4, 1),
                              employment_end=date(2025, 5, 1)) == 0

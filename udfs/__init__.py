@@ -1,0 +1,8 @@
+"""Excel functions of xl-kent (xlwings UDF module ``udfs``).
+
+>>> from udfs import KENT_SICKPAY, KENT_REDUNDANCY_WEEKS, KENT_LEAVE_ACCRUAL, KENT_AWARD_OK
+"""
+
+from .functions import KENT_AWARD_OK, KENT_LEAVE_ACCRUAL, KENT_REDUNDANCY_WEEKS, KENT_SICKPAY
+
+__all__ = ["KENT_SICKPAY", "KENT_REDUNDANCY_WEEKS", "KENT_LEAVE_ACCRUAL", "KENT_AWARD_OK"]
