@@ -339,6 +339,9 @@ def sick_pay_row(service_start, absence_start, absence_days, annual_salary,
     temporary_short = _bool(temporary_short, "temporary_short", False)
     if service_start > absence_start:
         raise ValueError("service_start is after absence_start")
+    # No SSP rules are known before the first rate: the whole row is refused
+    # (decided reading: no rules in force on absence_start -> #N/A).
+    ssp_weekly_rate_on(absence_start)
     if n < 1:
         raise ValueError("absence_days must be at least 1")
     if salary <= 0:
@@ -426,7 +429,7 @@ def redundancy_weeks_row(age, service, multiplier=1.0):
         raise ValueError("age must not be negative")
     if service_x < 0:
         raise ValueError("service must not be negative")
-    if service_x > age_x:
+    if math.floor(service_x) > math.floor(age_x):  # completed years (decided reading)
         raise ValueError("service is longer than age")
     if mult < REDUNDANCY_MULTIPLIER_MIN or mult > REDUNDANCY_MULTIPLIER_MAX:
         raise ValueError("multiplier must be between 1 and 2")
@@ -568,13 +571,16 @@ def _blank(x):
 
 
 def _norm_key(x):
-    """Identity used to match employee ids / work refs: text is stripped; an integral
-    float equals the int (1001.0 == 1001); text and numbers are different keys."""
+    """Identity used to match employee ids / work refs: text is stripped and
+    case-folded; a number matches its text (1001.0 == 1001 == "1001"), as decided in
+    docs/decisions.md."""
     if isinstance(x, str):
-        return ("s", x.strip())
+        return ("s", x.strip().casefold())
     if isinstance(x, float) and x.is_integer():
-        return ("n", int(x))
-    return ("n", x)
+        return ("s", str(int(x)))
+    if isinstance(x, int):
+        return ("s", str(x))
+    return ("s", repr(float(x)))
 
 
 def _parse_award_row(row):
