@@ -70,7 +70,7 @@ E_GRADE_BLANK = reason("#VALUE!", "grade is blank")
 E_GRADE = reason("#N/A", "grade is not a Kent Scheme grade (KR Entry, Apprentice, KR3 and above)")
 E_SERVICE_START = reason("#VALUE!", "service_start is blank or not a date")
 E_AS_OF = reason("#VALUE!", "as_of is blank or not a date")
-E_HOURS = reason("#VALUE!", "weekly_hours is not a number")
+E_WORKED_BLANK = reason("#VALUE!", "hours worked is blank (needed for casual and relief)")
 E_HOURS_RANGE = reason("#NUM!", "weekly_hours is outside 0 to 37")
 E_WORKED_RANGE = reason("#NUM!", "hours worked is negative")
 E_EMPLOYMENT_ORDER = reason("#NUM!", "employment_end is before employment_start")
@@ -235,8 +235,9 @@ def leave_accrual(
     as_of : array_like of dates
         Leave is counted to this day; its leave year is used (31 March = whole year).
     weekly_hours : array_like of float, optional
-        Contracted weekly hours, in (0, 37]; the full-time week when omitted. With
-        unit "casual" or "relief": the hours worked in the period.
+        Contracted weekly hours, in (0, 37]; the full-time week when omitted or
+        ``nan``. With unit "casual" or "relief": the hours worked in the period
+        (required).
     employment_start, employment_end : array_like of dates, optional
         Start and end of employment; the start defaults to ``service_start`` and a
         blank end means still employed.
@@ -248,10 +249,8 @@ def leave_accrual(
         ``value`` (days, or hours for "hours", "casual", "relief") and ``error``.
     """
     kr, names, grade_blank = _parse_grades(grade)
-    ft_default, _ = _p("full_time_weekly_hours").at(np.atleast_1d(dates(as_of)))
-    hours_in = floats(weekly_hours) if weekly_hours is not None else ft_default
     (kr, names, grade_blank, ss, on, hours, es, ee, unit_code), shape = broadcast_rows(
-        kr, names, grade_blank, dates(service_start), dates(as_of), hours_in,
+        kr, names, grade_blank, dates(service_start), dates(as_of), floats(weekly_hours),
         dates(employment_start), dates(employment_end), _units(unit),
     )
     rows = on.shape[0]
@@ -263,9 +262,11 @@ def leave_accrual(
     set_error(error, np.isnat(on), E_AS_OF)
     set_error(error, needs_grade & grade_blank, E_GRADE_BLANK)
     set_error(error, needs_grade & np.isnat(ss), E_SERVICE_START)
-    set_error(error, np.isnan(hours), E_HOURS)
+    # Blank weekly hours mean full-time; casual and relief need the hours worked.
+    set_error(error, ~salaried & np.isnan(hours), E_WORKED_BLANK)
 
     ft_hours, ok1 = _p("full_time_weekly_hours").at(on)
+    hours = np.where(np.isnan(hours) & salaried, ft_hours, hours)
     hours_per_day, ok2 = _p("hours_per_day").at(on)
     uplift_years, ok3 = _p("uplift_after_years").at(on)
     uplift_lag, ok4 = _p("uplift_start_months_after_anniversary").at(on)
@@ -278,7 +279,7 @@ def leave_accrual(
     set_error(error, needs_grade & np.isnan(basic), E_GRADE)
     set_error(error, salaried & ~((hours > 0) & (hours <= ft_hours)), E_HOURS_RANGE)
     set_error(error, ~salaried & ~(hours >= 0) | np.isinf(hours), E_WORKED_RANGE)
-    es = np.where(np.isnat(es), ss, es)
+    es = np.where(np.isnat(es) & needs_grade, ss, es)  # casual ignores service_start
     set_error(error, ee < es, E_EMPLOYMENT_ORDER)
 
     good = error == OK
