@@ -125,6 +125,12 @@ def _complete_years(start: np.ndarray, end: np.ndarray) -> np.ndarray:
     return (months // 12).astype(np.float64)
 
 
+def _compact(a: np.ndarray) -> np.ndarray:
+    """Text at its natural width ("KR6" as <U4, not the <U23 numpy's str() gives)."""
+    width = max(1, int(np.strings.str_len(a).max(initial=0)))
+    return a.astype(f"<U{width}")
+
+
 def _uniform_dates(rng, first, last, n) -> np.ndarray:
     span = int((last - first).astype(np.int64)) + 1
     return first + rng.integers(0, span, n).astype("timedelta64[D]")
@@ -135,7 +141,7 @@ def staff(n: int, seed: int = 20260401) -> Staff:
     rng = np.random.default_rng(seed)
 
     grade = rng.choice(GRADES, size=n, p=GRADE_WEIGHTS / GRADE_WEIGHTS.sum())
-    grade_text = np.char.add("KR", grade.astype(str))
+    grade_text = _compact(np.char.add("KR", grade.astype(str)))
 
     part_time = rng.random(n) < PART_TIME_SHARE
     pt_hours = np.round(rng.uniform(3.7, 36.9, n), 1)  # strictly inside (0, 37)
@@ -254,12 +260,12 @@ def award_log(n: int, seed: int = 20260401, awards_per_employee: float = 4.0) ->
     )
     return AwardLog(
         employee_code=employee.astype(np.int64),
-        employee_text=np.char.add("E", np.char.zfill(employee.astype(str), 6)),
+        employee_text=_compact(np.char.add("E", np.char.zfill(employee.astype(str), 6))),
         award_date=date,
         amount_gbp=amount,
         team=team,
         work_ref_code=np.where(ref < 0, np.nan, ref.astype(np.float64)),
-        work_ref_text=ref_text,
+        work_ref_text=_compact(ref_text),
         endorsed=endorsed,
         ineligible=ineligible,
     )

@@ -50,10 +50,10 @@ def _table(headers: Sequence[str], rows: list[list[str]]) -> str:
 
 
 def _age_years(birth: np.ndarray, on: np.datetime64) -> np.ndarray:
-    from .dates import complete_months
+    from .dates import MONTHS_PER_YEAR, complete_months
 
     months = complete_months(birth, on)
-    return np.where(np.isnat(birth), np.nan, months // 12)
+    return np.where(np.isnat(birth), np.nan, months // MONTHS_PER_YEAR)
 
 
 def demo(out=sys.stdout) -> int:

@@ -41,6 +41,7 @@ MIN_EXCEL_SERIAL = 61
 MAX_EXCEL_SERIAL = 2958465
 
 _NAT = np.datetime64("NaT", "D")
+MONTHS_PER_YEAR = 12  # calendar fact, not a policy number
 
 
 def excel_serial_to_date(serial: np.ndarray) -> np.ndarray:
@@ -107,7 +108,7 @@ def year_month_day(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     months = d.astype("datetime64[M]")
     m = months.astype(np.int64)
     day = (d - months.astype("datetime64[D]")).astype(np.int64) + 1
-    return m // 12 + 1970, m % 12 + 1, day
+    return m // MONTHS_PER_YEAR + 1970, m % MONTHS_PER_YEAR + 1, day
 
 
 def day_of_month(d: np.ndarray) -> np.ndarray:

@@ -48,7 +48,7 @@ import numpy as np
 
 from . import params
 from ._arrays import broadcast_rows, dates, floats
-from .dates import month_index, month_start
+from .dates import MONTHS_PER_YEAR, month_index, month_start
 from .errors import OK, describe, reason, set_error
 
 __all__ = [
@@ -134,9 +134,9 @@ def leave_year_bounds(as_of, start_month=None) -> tuple[np.ndarray, np.ndarray]:
         start_month, _ = _p("leave_year_start_month").at(as_of)
     start_month = np.nan_to_num(np.asarray(start_month, dtype=np.float64)).astype(np.int64)
     m = month_index(as_of)
-    back = (m % 12 + 1 - start_month) % 12  # months since the leave year began
+    back = (m % MONTHS_PER_YEAR + 1 - start_month) % MONTHS_PER_YEAR  # months since it began
     start = (as_of.astype("datetime64[M]") - back).astype("datetime64[D]")
-    end = (as_of.astype("datetime64[M]") - back + 12).astype("datetime64[D]")
+    end = (as_of.astype("datetime64[M]") - back + MONTHS_PER_YEAR).astype("datetime64[D]")
     nat = np.isnat(as_of)
     return np.where(nat, as_of, start), np.where(nat, as_of, end)
 
@@ -279,7 +279,7 @@ def leave_accrual(
     set_error(error, needs_grade & np.isnan(basic), E_GRADE)
     set_error(error, salaried & ~((hours > 0) & (hours <= ft_hours)), E_HOURS_RANGE)
     set_error(error, ~salaried & ~(hours >= 0) | np.isinf(hours), E_WORKED_RANGE)
-    es = np.where(np.isnat(es) & needs_grade, ss, es)  # casual ignores service_start
+    es = np.where(np.isnat(es) & salaried, ss, es)  # casual and relief: hours worked only
     set_error(error, ee < es, E_EMPLOYMENT_ORDER)
 
     good = error == OK
@@ -293,7 +293,7 @@ def leave_accrual(
     days = np.maximum(0, (window_end - window_start).astype(np.int64) + 1)
 
     # The uplift accrues from the first of the month after the 5th anniversary (G.2.B).
-    uplift_months = np.where(good, uplift_years * 12 + uplift_lag, 0).astype(np.int64)
+    uplift_months = np.where(good, uplift_years * MONTHS_PER_YEAR + uplift_lag, 0).astype(np.int64)
     uplift_start = month_start(np.where(np.isnat(ss), on_safe, ss), uplift_months)
     days_up = np.maximum(
         0, (window_end - np.maximum(window_start, uplift_start)).astype(np.int64) + 1
