@@ -137,7 +137,7 @@ def sick_pay_rows(service_start, absence_start, absence_days, salary, prior_paid
     """Gross sick pay in £ for each absence (unrounded), or an Excel error string."""
     out = []
     for ss, ab, n, sal, prior, temp in zip(service_start, absence_start, absence_days, salary,
-                                           prior_paid_days, temporary_short):
+                                           prior_paid_days, temporary_short, strict=True):
         if ss is None or ab is None or n is None or sal is None:
             out.append("#VALUE!")
             continue
@@ -207,7 +207,7 @@ def sick_pay_rows(service_start, absence_start, absence_days, salary, prior_paid
 def redundancy_weeks_rows(age_years, service_years, multiplier) -> list:
     """Weeks' pay due on redundancy for each row, or an Excel error string."""
     out = []
-    for age, service, mult in zip(age_years, service_years, multiplier):
+    for age, service, mult in zip(age_years, service_years, multiplier, strict=True):
         if age is None or service is None:
             out.append("#VALUE!")
             continue
@@ -269,7 +269,7 @@ def leave_accrual_rows(grade, service_start, as_of, weekly_hours, employment_end
         employment_start = [None] * len(grade)
     out = []
     for g, ss, on, hours, end, start in zip(grade, service_start, as_of, weekly_hours,
-                                            employment_end, employment_start):
+                                            employment_end, employment_start, strict=True):
         if g is None or ss is None or on is None:
             out.append("#VALUE!")
             continue

@@ -233,7 +233,7 @@ def profile(case: Case, top: int = 8) -> None:
     stats = pstats.Stats(prof)
     rows = sorted(stats.stats.items(), key=lambda kv: -kv[1][2])[:top]  # by own time
     print("  costliest functions by own time (cProfile):")
-    for (file, line, name), (_cc, ncalls, tottime, cumtime, _callers) in rows:
+    for (file, line, name), (_cc, ncalls, tottime, _cumtime, _callers) in rows:
         where = name if file == "~" else f"{os.path.basename(file)}:{line} {name}"
         print(f"  {tottime:7.3f} s  {ncalls:5d} calls  {where[:80]}")
 

@@ -79,13 +79,19 @@ def _p(name: str) -> params.Parameter:
 
 
 def _codes(x, n: int) -> np.ndarray:
-    """Factorise ids to integer codes (-1 = blank); text ids are trimmed, case-folded."""
+    """Integer codes for ids (-1 = blank); text ids are trimmed and case-folded.
+
+    Whole-number ids in a compact range are used as they are (no sort needed);
+    anything else is factorised with ``np.unique``.
+    """
     if x is None:
         return np.full(n, -1, dtype=np.int64)
     a = np.broadcast_to(np.asarray(x), (n,))
-    if a.dtype.kind in "iu":
-        _, inv = np.unique(a, return_inverse=True)
-        return inv.astype(np.int64)
+    if a.dtype.kind in "iu" and n:
+        lo, hi = int(a.min()), int(a.max())
+        if hi - lo <= 4 * n + 1024:
+            return a.astype(np.int64) - lo
+        return np.unique(a, return_inverse=True)[1].astype(np.int64)
     if a.dtype.kind == "f":
         blank = np.isnan(a)
         _, inv = np.unique(np.where(blank, 0, a), return_inverse=True)
@@ -94,10 +100,27 @@ def _codes(x, n: int) -> np.ndarray:
         from .cells import to_text
 
         a = to_text(a).values.astype(str)  # numbers 123.0 -> "123", None -> ""
-    s = np.char.lower(np.char.strip(a.astype(str)))
-    labels, inv = np.unique(s, return_inverse=True)
-    blank = labels == ""
-    return np.where(blank[inv], -1, inv).astype(np.int64)
+    # Trim and case-fold each distinct label once, not each row.
+    labels, inv = np.unique(a.astype(str), return_inverse=True)
+    folded = np.array([s.strip().casefold() for s in labels.tolist()] or [""], dtype=object)
+    names, code_of_label = np.unique(folded, return_inverse=True)
+    codes = np.where(names == "", -1, np.arange(names.shape[0]))[code_of_label]
+    return codes[inv].astype(np.int64)
+
+
+def _stable_order(key: np.ndarray) -> np.ndarray:
+    """Row order sorted by integer ``key``, ties kept in row order.
+
+    One plain sort of ``key * n + row`` (cheaper than ``lexsort``) when that fits in
+    64 bits.
+    """
+    n = key.shape[0]
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    k = key - key.min()
+    if int(k.max()) < np.iinfo(np.int64).max // n - 1:
+        return np.sort(k * n + np.arange(n)) % n
+    return np.lexsort((np.arange(n), key))
 
 
 def award_ok(
@@ -168,22 +191,28 @@ def award_ok(
     span = int(day.max(initial=0)) - lo_day + 2
     emp_key = np.where(good, emp, -1) + 1  # bad rows sort into their own group 0
     key = emp_key * span + (day - lo_day + 1)
-    order = np.lexsort((np.arange(n), key))
+    order = _stable_order(key)  # by employee, date, then row
     sorted_key = key[order]
     running = np.concatenate(([0.0], np.cumsum(amount[order])))
-    position = np.empty(n, dtype=np.int64)
-    position[order] = np.arange(n)
-    first = np.searchsorted(sorted_key, emp_key * span + (window_from - lo_day + 1), side="right")
-    rolling = running[position + 1] - running[first]
+    # Window starts, searched in sorted order (nearly sorted needles: cache friendly).
+    window_key = (emp_key * span + (window_from - lo_day + 1))[order]
+    first = np.searchsorted(sorted_key, window_key, side="right")
+    rolling = np.empty(n)
+    rolling[order] = running[1:] - running[first]
     over_total = rolling > max_total + 1e-9
 
     # Rule 4: the same employee has a team and an individual row for one work reference.
-    pair_rows = good & (ref >= 0)
-    pair = np.where(pair_rows, emp * (ref.max(initial=0) + 1) + ref, -1)
-    _, pair_code = np.unique(pair, return_inverse=True)
-    teams = np.bincount(pair_code, weights=(pair_rows & is_team).astype(float))
-    singles = np.bincount(pair_code, weights=(pair_rows & ~is_team).astype(float))
-    twice = pair_rows & (teams[pair_code] > 0) & (singles[pair_code] > 0)
+    twice = np.zeros(n, dtype=bool)
+    rows_with_ref = np.flatnonzero(good & (ref >= 0))
+    if rows_with_ref.size:
+        pair = emp[rows_with_ref] * (int(ref.max()) + 1) + ref[rows_with_ref]
+        by_pair = _stable_order(pair)
+        sorted_pair = pair[by_pair]
+        team_sorted = is_team[rows_with_ref][by_pair]
+        starts = np.flatnonzero(np.r_[True, sorted_pair[1:] != sorted_pair[:-1]])
+        group = np.cumsum(np.r_[True, sorted_pair[1:] != sorted_pair[:-1]]) - 1
+        both = np.logical_or.reduceat(team_sorted, starts) & np.logical_or.reduceat(~team_sorted, starts)
+        twice[rows_with_ref[by_pair]] = both[group]
 
     not_endorsed = is_team & ~is_endorsed
 

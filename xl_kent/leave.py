@@ -48,7 +48,7 @@ import numpy as np
 
 from . import params
 from ._arrays import broadcast_rows, dates, floats
-from .dates import MONTHS_PER_YEAR, month_index, month_start
+from .dates import MONTHS_PER_YEAR, first_of_month_number, month_and_day, month_start
 from .errors import OK, describe, reason, set_error
 
 __all__ = [
@@ -133,49 +133,90 @@ def leave_year_bounds(as_of, start_month=None) -> tuple[np.ndarray, np.ndarray]:
     if start_month is None:
         start_month, _ = _p("leave_year_start_month").at(as_of)
     start_month = np.nan_to_num(np.asarray(start_month, dtype=np.float64)).astype(np.int64)
-    m = month_index(as_of)
+    m, _ = month_and_day(as_of)
     back = (m % MONTHS_PER_YEAR + 1 - start_month) % MONTHS_PER_YEAR  # months since it began
-    start = (as_of.astype("datetime64[M]") - back).astype("datetime64[D]")
-    end = (as_of.astype("datetime64[M]") - back + MONTHS_PER_YEAR).astype("datetime64[D]")
+    start = first_of_month_number(m - back)
+    end = first_of_month_number(m - back + MONTHS_PER_YEAR)
     nat = np.isnat(as_of)
     return np.where(nat, as_of, start), np.where(nat, as_of, end)
 
 
 @cache
-def _grade_token(text: str) -> tuple[int, str]:
-    """``("KR 6" -> (6, ""))``, ``("Apprentice" -> (0, "APPRENTICE"))``; (-1, "") unknown."""
+def _named_grades() -> tuple[str, ...]:
+    """Every named grade of every grade table, normalised ("KRENTRY", "APPRENTICE")."""
+    names = {n.upper().replace(" ", "") for e in _p("grade_bands").entries for b in e.value for n in b["grades"]}
+    return tuple(sorted(names))
+
+
+@cache
+def _grade_code(text: str) -> int:
+    """``"KR 6"`` and ``"6"`` -> 6; a named grade -> ``-2 - its index``; unknown -> -1."""
     t = text.upper().replace(" ", "")
+    names = _named_grades()
+    if t in names:
+        return -2 - names.index(t)
     if t.startswith("KR") and t[2:].isdigit():
-        return int(t[2:]), ""
+        return int(t[2:])
     try:
         f = float(t)
     except ValueError:
-        return 0, t
-    return (int(f), "") if f.is_integer() and f >= 0 else (-1, "")
+        return -1
+    return int(f) if f.is_integer() and f >= 0 else -1
 
 
-def _parse_grades(grade) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """KR numbers (-1 = none), named-grade labels ('' = none), and blank mask."""
+def _parse_grades(grade) -> tuple[np.ndarray, np.ndarray]:
+    """Grade codes (KR number, ``-2 - i`` for named grade i, -1 unknown) and blank mask."""
     g = np.asarray(grade)
-    if g.dtype.kind in "iuf":
-        f = g.astype(np.float64)
-        blank = np.isnan(f)
-        whole = np.isfinite(f) & (f == np.floor(np.where(np.isfinite(f), f, 0))) & (f >= 0)
-        kr = np.where(whole, np.where(np.isfinite(f), f, -1), -1).astype(np.int64)
-        return kr, np.full(g.shape, "", dtype=object), blank
+    if g.dtype.kind in "iu":
+        return np.where(g >= 0, g, -1).astype(np.int64), np.zeros(g.shape, bool)
+    if g.dtype.kind == "f":
+        blank = np.isnan(g)
+        whole = (g == np.floor(g)) & (g >= 0) & np.isfinite(g)  # nan/inf compare False
+        return np.where(whole, g, -1).astype(np.int64), blank
     if g.dtype.kind == "b":
-        return np.full(g.shape, -1), np.full(g.shape, "", dtype=object), np.zeros(g.shape, bool)
+        return np.full(g.shape, -1, dtype=np.int64), np.zeros(g.shape, bool)
     if g.dtype.kind == "O":
         blank = np.array([v is None or (isinstance(v, float) and v != v) for v in g.reshape(-1)],
                          dtype=bool).reshape(g.shape)
         g = np.where(blank, "", g).astype(str)
     labels, inverse = np.unique(g, return_inverse=True)  # parse each distinct label once
     inverse = inverse.reshape(g.shape)
-    tokens = [_grade_token(str(s)) for s in labels]
-    kr = np.array([t[0] for t in tokens], dtype=np.int64)[inverse]
-    names = np.array([t[1] for t in tokens] or [""], dtype=object)[inverse]
-    blank = np.array([str(s).strip() == "" for s in labels] or [False], dtype=bool)[inverse]
-    return kr, names, blank
+    codes = np.array([_grade_code(str(s)) for s in labels] or [-1], dtype=np.int64)
+    blank = np.array([str(s).strip() == "" for s in labels] or [False], dtype=bool)
+    return codes[inverse], blank[inverse]
+
+
+def _entitlement_tables(bands, top_kr: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Basic and after-uplift days indexed by ``grade code + offset``."""
+    names = _named_grades()
+    offset = len(names) + 1
+    top = max(top_kr, *(b["from_kr"] for b in bands), 0)
+    basic = np.full(offset + top + 1, np.nan)
+    after = np.full(offset + top + 1, np.nan)
+    for band in bands:
+        last = band["to_kr"] if band["to_kr"] > 0 else top
+        sel = [offset + k for k in range(band["from_kr"], last + 1)]
+        sel += [offset - 2 - names.index(n.upper().replace(" ", "")) for n in band["grades"]]
+        basic[sel] = band["basic_days"]
+        after[sel] = band["after_uplift_days"]
+    return basic, after, offset
+
+
+def _entitlement_by_code(code: np.ndarray, on: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    table = _p("grade_bands")
+    entry = table.index(on)
+    top_kr = int(code.max(initial=0))
+    basic = np.full(code.shape, np.nan)
+    after = np.full(code.shape, np.nan)
+    for i, e in enumerate(table.entries):  # loop over dated tables, not rows
+        b_tab, a_tab, offset = _entitlement_tables(e.value, top_kr)
+        idx = code + offset
+        rows = entry == i
+        if len(table.entries) == 1 and rows.all():
+            return b_tab[idx], a_tab[idx]
+        basic = np.where(rows, b_tab[idx], basic)
+        after = np.where(rows, a_tab[idx], after)
+    return basic, after
 
 
 def grade_entitlement_days(grade, on) -> tuple[np.ndarray, np.ndarray]:
@@ -188,21 +229,8 @@ def grade_entitlement_days(grade, on) -> tuple[np.ndarray, np.ndarray]:
     >>> basic.tolist(), after.tolist()
     ([27.0, 29.0, 30.0, nan], [29.0, 30.0, 30.0, nan])
     """
-    kr, names, _blank = _parse_grades(grade)
-    on = np.broadcast_to(dates(on), kr.shape)
-    table = _p("grade_bands")
-    entry = table.index(on)
-    basic = np.full(kr.shape, np.nan)
-    after = np.full(kr.shape, np.nan)
-    for i, e in enumerate(table.entries):  # loop over dated tables and their bands
-        rows = entry == i
-        for band in e.value:
-            top = band["to_kr"] if band["to_kr"] > 0 else np.iinfo(np.int64).max
-            named = np.isin(names, [n.replace(" ", "") for n in band["grades"]])
-            hit = rows & (((kr >= band["from_kr"]) & (kr <= top) & (names == "")) | named)
-            basic = np.where(hit, band["basic_days"], basic)
-            after = np.where(hit, band["after_uplift_days"], after)
-    return basic, after
+    code, _blank = _parse_grades(np.asarray(grade, dtype=object) if isinstance(grade, list) else grade)
+    return _entitlement_by_code(code, np.broadcast_to(dates(on), code.shape))
 
 
 def _units(unit) -> np.ndarray:
@@ -248,9 +276,9 @@ def leave_accrual(
     Leave
         ``value`` (days, or hours for "hours", "casual", "relief") and ``error``.
     """
-    kr, names, grade_blank = _parse_grades(grade)
-    (kr, names, grade_blank, ss, on, hours, es, ee, unit_code), shape = broadcast_rows(
-        kr, names, grade_blank, dates(service_start), dates(as_of), floats(weekly_hours),
+    code, grade_blank = _parse_grades(grade)
+    (code, grade_blank, ss, on, hours, es, ee, unit_code), shape = broadcast_rows(
+        code, grade_blank, dates(service_start), dates(as_of), floats(weekly_hours),
         dates(employment_start), dates(employment_end), _units(unit),
     )
     rows = on.shape[0]
@@ -265,16 +293,14 @@ def leave_accrual(
     # Blank weekly hours mean full-time; casual and relief need the hours worked.
     set_error(error, ~salaried & np.isnan(hours), E_WORKED_BLANK)
 
-    ft_hours, ok1 = _p("full_time_weekly_hours").at(on)
+    (ft_hours, hours_per_day, uplift_years, uplift_lag, casual_rate, half_from, half_to), in_force = (
+        params.lookup(on, *[_p(n) for n in (
+            "full_time_weekly_hours", "hours_per_day", "uplift_after_years",
+            "uplift_start_months_after_anniversary", "casual_accrual_rate",
+            "hours_rounding_half_from", "hours_rounding_half_to")])
+    )
     hours = np.where(np.isnan(hours) & salaried, ft_hours, hours)
-    hours_per_day, ok2 = _p("hours_per_day").at(on)
-    uplift_years, ok3 = _p("uplift_after_years").at(on)
-    uplift_lag, ok4 = _p("uplift_start_months_after_anniversary").at(on)
-    casual_rate, ok5 = _p("casual_accrual_rate").at(on)
-    half_from, ok6 = _p("hours_rounding_half_from").at(on)
-    half_to, ok7 = _p("hours_rounding_half_to").at(on)
-    basic, after = grade_entitlement_days(_grade_input(kr, names), on)
-    in_force = ok1 & ok2 & ok3 & ok4 & ok5 & ok6 & ok7
+    basic, after = _entitlement_by_code(code, on)
     set_error(error, ~in_force & (unit_code >= 0), E_NO_RULES)
     set_error(error, needs_grade & np.isnan(basic), E_GRADE)
     set_error(error, salaried & ~((hours > 0) & (hours <= ft_hours)), E_HOURS_RANGE)
@@ -303,36 +329,31 @@ def leave_accrual(
     unrounded = (basic * days + extra * days_up) / year_days
     full_time_days = round_half(basic * days / year_days) + round_half(extra * days_up / year_days)
 
+    # Only the units some row asks for are computed (a branch per unit, not per row).
     full_time = hours == ft_hours
     fraction = hours / np.where(good, ft_hours, 1.0)
-    days_value = np.where(full_time, full_time_days, round_half(unrounded * fraction))
-    hours_value = np.where(
-        full_time,
-        full_time_days * hours_per_day,
-        hours_rule(unrounded * hours_per_day * fraction, half_from, half_to),
-    )
-
-    # Relief: rate by the full-time entitlement in force on as_of (G.2.J).
-    entitlement = np.where(uplift_start <= on_safe, after, basic)
-    relief_rate = _relief_rate(entitlement, on_safe)
-    set_error(error, good & (unit_code == RELIEF) & np.isnan(relief_rate), E_NO_RELIEF_RATE)
-    relief_value = hours_rule(relief_rate * hours, half_from, half_to)
-
-    value = np.select(
-        [unit_code == DAYS, unit_code == HOURS, unit_code == CASUAL, unit_code == RELIEF],
-        [days_value, hours_value, casual_rate * hours, relief_value],
-        np.nan,
-    )
+    value = np.full(rows, np.nan)
+    wanted = {u: unit_code == u for u in (DAYS, HOURS, CASUAL, RELIEF)}
+    if wanted[DAYS].any():
+        days_value = np.where(full_time, full_time_days, round_half(unrounded * fraction))
+        value = np.where(wanted[DAYS], days_value, value)
+    if wanted[HOURS].any():
+        hours_value = np.where(
+            full_time,
+            full_time_days * hours_per_day,
+            hours_rule(unrounded * hours_per_day * fraction, half_from, half_to),
+        )
+        value = np.where(wanted[HOURS], hours_value, value)
+    if wanted[CASUAL].any():
+        value = np.where(wanted[CASUAL], casual_rate * hours, value)
+    if wanted[RELIEF].any():
+        # Relief: rate by the full-time entitlement in force on as_of (G.2.J).
+        entitlement = np.where(uplift_start <= on_safe, after, basic)
+        relief_rate = _relief_rate(entitlement, on_safe)
+        set_error(error, good & wanted[RELIEF] & np.isnan(relief_rate), E_NO_RELIEF_RATE)
+        value = np.where(wanted[RELIEF], hours_rule(relief_rate * hours, half_from, half_to), value)
     value = np.where(error == OK, value, np.nan)
     return Leave(value.reshape(shape), error.reshape(shape))
-
-
-def _grade_input(kr: np.ndarray, names: np.ndarray) -> np.ndarray:
-    """Rebuild a grade array the band lookup understands from parsed tokens."""
-    if not np.any(names != ""):
-        return kr.astype(np.float64)
-    out = np.where(names != "", names, np.char.add("KR", kr.astype(str)).astype(object))
-    return np.where(kr < 0, "?", out).astype(str)
 
 
 def _relief_rate(entitlement_days: np.ndarray, on: np.ndarray) -> np.ndarray:

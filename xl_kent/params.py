@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Entry", "Parameter", "parameter", "family", "families", "ready_reckoner"]
+__all__ = ["Entry", "Parameter", "parameter", "family", "families", "lookup", "ready_reckoner"]
 
 _PACKAGE = "xl_kent.parameters"
 NO_DATE = np.datetime64("NaT", "D")
@@ -67,18 +67,15 @@ class Parameter:
 
     def index(self, dates: np.ndarray) -> np.ndarray:
         """Index of the entry in force on each date; ``-1`` where none is (or NaT)."""
-        dates = np.asarray(dates, dtype="datetime64[D]")
-        idx = np.searchsorted(self.starts, dates, side="right") - 1
-        return np.where(np.isnat(dates), -1, idx)
+        return _entry_index(self.starts, np.asarray(dates, dtype="datetime64[D]"))
 
     def at(self, dates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Numeric value in force on each date, and whether one is in force.
 
         Rows with no entry in force get ``nan``.
         """
-        idx = self.index(dates)
-        values = np.array([float(e.value) for e in self.entries] + [np.nan])
-        return values[idx], idx >= 0
+        (values,), in_force = lookup(dates, self)
+        return np.broadcast_to(values, in_force.shape).copy(), in_force
 
     def value_on(self, date: Any = None) -> Any:
         """The value in force on one date (the latest entry when ``date`` is None)."""
@@ -93,6 +90,45 @@ class Parameter:
     def first_date(self) -> np.datetime64:
         """Date from which the parameter is first in force."""
         return self.entries[0].start
+
+
+def _entry_index(starts: np.ndarray, dates: np.ndarray) -> np.ndarray:
+    if starts.shape[0] == 1:  # one entry: in force from its date on (NaT compares False)
+        return np.where(dates >= starts[0], 0, -1)
+    idx = np.searchsorted(starts, dates, side="right") - 1
+    return np.where(np.isnat(dates), -1, idx)
+
+
+def lookup(dates, *parameters: Parameter) -> tuple[list[np.ndarray], np.ndarray]:
+    """Values of several numeric parameters on each date, and where all are in force.
+
+    Parameters that share their entry dates share one search, and a parameter whose
+    value never changes is returned as a scalar (it broadcasts), so looking up many
+    parameters over a million rows costs little more than one. Rows where any of the
+    parameters has no entry in force get ``nan`` for it and ``False`` in the mask.
+
+    >>> (rate, waiting), ok = lookup(np.array(["2026-04-05", "2026-04-06"], dtype="datetime64[D]"),
+    ...                              parameter("ssp", "weekly_rate_gbp"), parameter("ssp", "waiting_days"))
+    >>> rate.tolist(), waiting.tolist(), ok.tolist()
+    ([118.75, 123.25], [3.0, 0.0], [True, True])
+    """
+    dates = np.asarray(dates, dtype="datetime64[D]")
+    by_starts: dict[bytes, np.ndarray] = {}
+    in_force = np.ones(dates.shape, dtype=bool)
+    out = []
+    for p in parameters:
+        starts = p.starts
+        key = starts.tobytes()
+        idx = by_starts.get(key)
+        if idx is None:
+            idx = by_starts[key] = _entry_index(starts, dates)
+            in_force &= idx >= 0
+        values = np.array([float(e.value) for e in p.entries])
+        if np.all(values == values[0]):  # constant: a scalar, masked where not in force
+            out.append(np.where(idx >= 0, values[0], np.nan) if not in_force.all() else np.float64(values[0]))
+        else:
+            out.append(np.append(values, np.nan)[idx])
+    return out, in_force
 
 
 def _load_family(name: str) -> dict[str, Parameter]:

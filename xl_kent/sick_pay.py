@@ -171,18 +171,18 @@ def sick_pay(
     set_error(error, ~(prior >= 0) | np.isinf(prior), E_PRIOR_RANGE)
 
     # Parameters in force on the first day of the absence.
-    days_per_year, ok1 = _param("days_per_year", "pay").at(ab)
-    months_per_year, ok2 = _param("months_per_year", "pay").at(ab)
-    days_per_week, ok3 = _param("days_per_week", "pay").at(ab)
-    waiting, ok4 = _param("waiting_days").at(ab)
-    min_absence, ok5 = _param("min_absence_days").at(ab)
-    lel, ok6 = _param("lower_earnings_limit_gbp").at(ab)
-    replacement, ok7 = _param("earnings_replacement_rate").at(ab)
-    max_weeks, ok8 = _param("max_weeks").at(ab)
+    (days_per_year, months_per_year, days_per_week), ok_pay = params.lookup(
+        ab, *[_param(n, "pay") for n in ("days_per_year", "months_per_year", "days_per_week")]
+    )
+    (waiting, min_absence, lel, replacement, max_weeks), ok_ssp = params.lookup(
+        ab, *[_param(n) for n in ("waiting_days", "min_absence_days", "lower_earnings_limit_gbp",
+                                  "earnings_replacement_rate", "max_weeks")]
+    )
+    (temp_full, temp_half), ok_temp = params.lookup(
+        ab, *[_param(n, "sick_pay") for n in ("temporary_short_full_months", "temporary_short_half_months")]
+    )
     full_m, half_m = service_band_months(complete_months(ss, ab), ab)
-    temp_full, _ = _param("temporary_short_full_months", "sick_pay").at(ab)
-    temp_half, _ = _param("temporary_short_half_months", "sick_pay").at(ab)
-    in_force = ok1 & ok2 & ok3 & ok4 & ok5 & ok6 & ok7 & ok8 & ~np.isnan(full_m)
+    in_force = ok_pay & ok_ssp & ok_temp & ~np.isnan(full_m)
     set_error(error, ~in_force, E_NO_RULES)
 
     good = error == OK
