@@ -74,3 +74,29 @@ def interval_overlap(*bounds: np.ndarray) -> np.ndarray:
     for e in ends[1:]:
         hi = np.minimum(hi, e)
     return np.maximum(hi - lo, 0.0)
+
+
+#: Rows computed at a time by the row-independent rules. Blocks of this size keep
+#: every temporary array in the CPU cache and out of fresh memory pages, which makes
+#: a long chain of array operations about 1.5x faster than one pass over a million
+#: rows. The loop is over blocks, never over rows; results do not depend on it.
+BLOCK_ROWS = 32_768
+
+
+def blockwise(kernel, *rows: np.ndarray, block: int = BLOCK_ROWS):
+    """Run ``kernel`` (1-D arrays in, tuple of 1-D arrays out) block by block.
+
+    The rules' kernels judge each row on its own, so a block gives the same answers
+    as the whole array; this only changes speed.
+    """
+    n = rows[0].shape[0]
+    if n <= block:
+        return kernel(*rows)
+    outs = None
+    for start in range(0, n, block):
+        part = kernel(*(r[start : start + block] for r in rows))
+        if outs is None:
+            outs = [np.empty(n, dtype=p.dtype) for p in part]
+        for out, p in zip(outs, part, strict=True):
+            out[start : start + p.shape[0]] = p
+    return tuple(outs)

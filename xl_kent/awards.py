@@ -41,7 +41,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import params
-from ._arrays import bools, broadcast_rows, dates, floats
+from ._arrays import blockwise, bools, broadcast_rows, dates, floats
 from .dates import add_months
 from .errors import OK, describe, reason, reason_texts, set_error
 
@@ -161,17 +161,11 @@ def award_ok(
     emp = _codes(employee_id, n)
     ref = _codes(work_ref, n)
 
-    error = np.zeros(n, dtype=np.int32)
-    set_error(error, emp < 0, E_EMPLOYEE)
-    set_error(error, np.isnat(when), E_DATE)
-    set_error(error, np.isnan(amount), E_AMOUNT)
-    set_error(error, ~(amount > 0) | np.isinf(amount), E_AMOUNT_RANGE)
-    max_award, ok1 = _p("max_award_gbp").at(when)
-    max_total, ok2 = _p("max_rolling_total_gbp").at(when)
-    months, ok3 = _p("rolling_period_months").at(when)
-    set_error(error, ~(ok1 & ok2 & ok3), E_NO_RULES)
+    # Row by row (in cache-sized blocks): errors, limits in force, window dates.
+    error, amount, max_award, max_total, day, window_from = blockwise(
+        _award_rows, emp, amount, when
+    )
     good = error == OK
-    amount = np.where(good, amount, 0.0)
 
     # Rule 2: a team award is all team rows for the same work reference.
     team_ref = good & is_team & (ref >= 0)
@@ -180,13 +174,6 @@ def award_ok(
     over_award = np.where(is_team, team_total, amount) > max_award
 
     # Rule 3: rolling total per employee over (EDATE(date, -months), date], row order.
-    day = np.where(good, (when - np.datetime64("1970-01-01", "D")).astype(np.int64), 0)
-    window_from = np.where(
-        good,
-        (add_months(np.where(good, when, np.datetime64("1970-01-01")), -np.nan_to_num(months).astype(np.int64))
-         - np.datetime64("1970-01-01", "D")).astype(np.int64),
-        0,
-    )
     lo_day = min(int(window_from.min(initial=0)), int(day.min(initial=0)))
     span = int(day.max(initial=0)) - lo_day + 2
     emp_key = np.where(good, emp, -1) + 1  # bad rows sort into their own group 0
@@ -229,6 +216,30 @@ def award_ok(
         np.where(good, team_total, nan).reshape(shape),
         error.reshape(shape),
     )
+
+
+def _award_rows(emp, amount, when):
+    """Per-row part of :func:`award_ok`: errors, limits, and day numbers of the window."""
+    error = np.zeros(amount.shape[0], dtype=np.int32)
+    set_error(error, emp < 0, E_EMPLOYEE)
+    set_error(error, np.isnat(when), E_DATE)
+    set_error(error, np.isnan(amount), E_AMOUNT)
+    set_error(error, ~(amount > 0) | np.isinf(amount), E_AMOUNT_RANGE)
+    (max_award, max_total, months), in_force = params.lookup(
+        when, *[_p(n) for n in ("max_award_gbp", "max_rolling_total_gbp", "rolling_period_months")]
+    )
+    set_error(error, ~in_force, E_NO_RULES)
+    good = error == OK
+    when_safe = np.where(good, when, _EPOCH)
+    day = (when_safe - _EPOCH).astype(np.int64)
+    back = -np.nan_to_num(np.broadcast_to(months, day.shape)).astype(np.int64)
+    window_from = (add_months(when_safe, back) - _EPOCH).astype(np.int64)
+    shape = day.shape
+    return (error, np.where(good, amount, 0.0), np.broadcast_to(max_award, shape),
+            np.broadcast_to(max_total, shape), day, window_from)
+
+
+_EPOCH = np.datetime64("1970-01-01", "D")
 
 
 def explain(rule, error=None, award_date=None) -> np.ndarray:

@@ -47,7 +47,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import params
-from ._arrays import broadcast_rows, dates, floats
+from ._arrays import blockwise, broadcast_rows, dates, floats
 from .dates import MONTHS_PER_YEAR, first_of_month_number, month_and_day, month_start
 from .errors import OK, describe, reason, set_error
 
@@ -277,10 +277,16 @@ def leave_accrual(
         ``value`` (days, or hours for "hours", "casual", "relief") and ``error``.
     """
     code, grade_blank = _parse_grades(grade)
-    (code, grade_blank, ss, on, hours, es, ee, unit_code), shape = broadcast_rows(
+    columns, shape = broadcast_rows(
         code, grade_blank, dates(service_start), dates(as_of), floats(weekly_hours),
         dates(employment_start), dates(employment_end), _units(unit),
     )
+    value, error = blockwise(_leave_rows, *columns)
+    return Leave(value.reshape(shape), error.reshape(shape))
+
+
+def _leave_rows(code, grade_blank, ss, on, hours, es, ee, unit_code):
+    """The rules over 1-D rows (see :func:`leave_accrual`)."""
     rows = on.shape[0]
     error = np.zeros(rows, dtype=np.int32)
     salaried = unit_code <= HOURS
@@ -353,7 +359,7 @@ def leave_accrual(
         set_error(error, good & wanted[RELIEF] & np.isnan(relief_rate), E_NO_RELIEF_RATE)
         value = np.where(wanted[RELIEF], hours_rule(relief_rate * hours, half_from, half_to), value)
     value = np.where(error == OK, value, np.nan)
-    return Leave(value.reshape(shape), error.reshape(shape))
+    return value, error
 
 
 def _relief_rate(entitlement_days: np.ndarray, on: np.ndarray) -> np.ndarray:

@@ -29,7 +29,7 @@ import csv
 import datetime as dt
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -60,10 +60,18 @@ class Parameter:
     unit: str
     entries: tuple[Entry, ...]
 
-    @property
+    @cached_property
     def starts(self) -> np.ndarray:
         """Start dates of the entries, ``datetime64[D]``, ascending."""
         return np.array([e.start for e in self.entries], dtype="datetime64[D]")
+
+    @cached_property
+    def numbers(self) -> np.ndarray | None:
+        """The entries' values as floats, then ``nan`` (for "none in force"); None if not numeric."""
+        try:
+            return np.array([float(e.value) for e in self.entries] + [np.nan])
+        except (TypeError, ValueError):
+            return None
 
     def index(self, dates: np.ndarray) -> np.ndarray:
         """Index of the entry in force on each date; ``-1`` where none is (or NaT)."""
@@ -113,21 +121,20 @@ def lookup(dates, *parameters: Parameter) -> tuple[list[np.ndarray], np.ndarray]
     ([118.75, 123.25], [3.0, 0.0], [True, True])
     """
     dates = np.asarray(dates, dtype="datetime64[D]")
-    by_starts: dict[bytes, np.ndarray] = {}
+    by_starts: dict[tuple, np.ndarray] = {}
     in_force = np.ones(dates.shape, dtype=bool)
     out = []
     for p in parameters:
-        starts = p.starts
-        key = starts.tobytes()
+        key = tuple(e.start for e in p.entries)
         idx = by_starts.get(key)
         if idx is None:
-            idx = by_starts[key] = _entry_index(starts, dates)
+            idx = by_starts[key] = _entry_index(p.starts, dates)
             in_force &= idx >= 0
-        values = np.array([float(e.value) for e in p.entries])
-        if np.all(values == values[0]):  # constant: a scalar, masked where not in force
-            out.append(np.where(idx >= 0, values[0], np.nan) if not in_force.all() else np.float64(values[0]))
+        values = p.numbers
+        if values.shape[0] == 2:  # one entry: a scalar, nan where not in force
+            out.append(np.float64(values[0]) if in_force.all() else np.where(idx >= 0, values[0], np.nan))
         else:
-            out.append(np.append(values, np.nan)[idx])
+            out.append(values[idx])
     return out, in_force
 
 

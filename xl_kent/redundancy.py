@@ -31,7 +31,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import params
-from ._arrays import broadcast_rows, dates, floats
+from ._arrays import blockwise, broadcast_rows, dates, floats
 from .errors import OK, describe, reason, set_error
 
 __all__ = ["Redundancy", "redundancy_weeks", "weekly_pay_gbp", "redundancy_pay_gbp", "describe"]
@@ -86,7 +86,13 @@ def redundancy_weeks(age_years, service_years, multiplier=1.0, termination_date=
     (age, service, mult), shape = broadcast_rows(
         floats(age_years), floats(service_years), floats(multiplier)
     )
-    on = _on(termination_date, shape).reshape(-1)
+    on = np.ascontiguousarray(_on(termination_date, shape).reshape(-1))
+    weeks, error = blockwise(_redundancy_rows, age, service, mult, on)
+    return Redundancy(weeks.reshape(shape), error.reshape(shape))
+
+
+def _redundancy_rows(age, service, mult, on):
+    """The rules over 1-D rows (see :func:`redundancy_weeks`)."""
     error = np.zeros(age.shape, dtype=np.int32)
     set_error(error, np.isnan(age), E_AGE)
     set_error(error, np.isnan(service), E_SERVICE)
@@ -97,16 +103,15 @@ def redundancy_weeks(age_years, service_years, multiplier=1.0, termination_date=
     service = np.floor(np.where(error == OK, service, 0.0))
     set_error(error, service > age, E_SERVICE_AGE)
 
-    min_service, ok1 = _p("min_service_years").at(on)
-    max_service, ok2 = _p("max_service_years").at(on)
-    max_weeks, ok3 = _p("max_weeks").at(on)
-    min_mult, ok4 = _p("min_multiplier").at(on)
-    max_mult, ok5 = _p("max_multiplier").at(on)
+    (min_service, max_service, max_weeks, min_mult, max_mult), in_force = params.lookup(
+        on, *[_p(n) for n in ("min_service_years", "max_service_years", "max_weeks",
+                              "min_multiplier", "max_multiplier")]
+    )
     set_error(error, ~(mult >= min_mult) | ~(mult <= max_mult), E_MULTIPLIER_RANGE)
 
     bands = _p("age_bands")
     entry = bands.index(on)
-    set_error(error, ~(ok1 & ok2 & ok3 & ok4 & ok5 & (entry >= 0)), E_NO_RULES)
+    set_error(error, ~(in_force & (entry >= 0)), E_NO_RULES)
 
     counted = np.minimum(service, max_service)
     weeks = np.zeros(age.shape)
@@ -123,7 +128,7 @@ def redundancy_weeks(age_years, service_years, multiplier=1.0, termination_date=
     weeks = np.where(service < min_service, 0.0, weeks)
     weeks = np.minimum(weeks * np.where(error == OK, mult, 1.0), max_weeks)
     weeks = np.where(error == OK, weeks, np.nan)
-    return Redundancy(weeks.reshape(shape), error.reshape(shape))
+    return weeks, error
 
 
 def weekly_pay_gbp(annual_salary_gbp, on=None) -> np.ndarray:

@@ -44,12 +44,13 @@ Each row is judged alone; a bad row gets an error code and ``nan`` values:
 
 from __future__ import annotations
 
+from functools import cache
 from typing import NamedTuple
 
 import numpy as np
 
 from . import params
-from ._arrays import bools, broadcast_rows, dates, floats, interval_overlap
+from ._arrays import blockwise, bools, broadcast_rows, dates, floats, interval_overlap
 from .dates import complete_months
 from .errors import OK, describe, reason, set_error
 
@@ -98,14 +99,26 @@ def service_band_months(service_months, on) -> tuple[np.ndarray, np.ndarray]:
     entry = bands.index(on)
     full = np.full(m.shape, np.nan)
     half = np.full(m.shape, np.nan)
-    for i, e in enumerate(bands.entries):  # loop over dated entries, not rows
-        rows = entry == i
-        table = e.value
-        edges = np.array([b["from_months"] for b in table])
+    for i, (edges, full_table, half_table) in enumerate(_band_tables()):  # dated entries, not rows
         b = np.clip(np.searchsorted(edges, m, side="right") - 1, 0, None)
-        full = np.where(rows, np.array([t["full_months"] for t in table], float)[b], full)
-        half = np.where(rows, np.array([t["half_months"] for t in table], float)[b], half)
+        if len(bands.entries) == 1:
+            ok = entry == 0
+            return np.where(ok, full_table[b], np.nan), np.where(ok, half_table[b], np.nan)
+        rows = entry == i
+        full = np.where(rows, full_table[b], full)
+        half = np.where(rows, half_table[b], half)
     return full, half
+
+
+@cache
+def _band_tables() -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Each dated band table as arrays: service edges, full months, half months."""
+    return [
+        (np.array([b["from_months"] for b in e.value]),
+         np.array([b["full_months"] for b in e.value], dtype=float),
+         np.array([b["half_months"] for b in e.value], dtype=float))
+        for e in _param("service_bands", "sick_pay").entries
+    ]
 
 
 def sick_pay(
@@ -150,7 +163,7 @@ def sick_pay(
     >>> r.pay_gbp.round(2).tolist()
     [0.0, 52.82]
     """
-    (ss, ab, n, sal, prior, temp), shape = broadcast_rows(
+    columns, shape = broadcast_rows(
         dates(service_start),
         dates(absence_start),
         floats(absence_days),
@@ -158,6 +171,12 @@ def sick_pay(
         floats(prior_paid_days),
         bools(temporary_short),
     )
+    out = blockwise(_sick_pay_rows, *columns)
+    return SickPay(*[a.reshape(shape) for a in out])
+
+
+def _sick_pay_rows(ss, ab, n, sal, prior, temp):
+    """The rules over 1-D rows (see :func:`sick_pay`)."""
     rows = n.shape[0]
     error = np.zeros(rows, dtype=np.int32)
     set_error(error, np.isnat(ss), E_SERVICE_START)
@@ -216,7 +235,7 @@ def sick_pay(
     # by the longest absence (usually once or twice), never once per row.
     rate = _param("weekly_rate_gbp")
     starts = rate.starts
-    weekly = np.array([float(e.value) for e in rate.entries])
+    weekly = rate.numbers[:-1]
     ab_safe = np.where(good, ab, starts[0])
     first_period = rate.index(ab_safe)
     last_period = rate.index(ab_safe + np.ceil(ssp_to).astype("timedelta64[D]"))
@@ -247,4 +266,4 @@ def sick_pay(
 
     bad = ~good
     out = [np.where(bad, np.nan, a) for a in (full_days, half_days, nil_days, ssp_gbp, pay_gbp)]
-    return SickPay(*[a.reshape(shape) for a in out], error.reshape(shape))
+    return (*out, error)
