@@ -29,7 +29,7 @@ def test_parameter_is_described_dated_and_sourced(p):
     assert p.description.strip() and p.unit.strip()
     assert p.entries, "a parameter needs at least one dated entry"
     starts = [e.start for e in p.entries]
-    assert all(a < b for a, b in zip(starts, starts[1:])), "entries must ascend strictly by date"
+    assert all(a < b for a, b in zip(starts, starts[1:], strict=False)), "entries must ascend strictly by date"
     for e in p.entries:
         assert e.source.strip(), f"{p.name} entry from {e.start} has no source"
         assert e.value is not None

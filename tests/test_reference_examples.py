@@ -320,7 +320,7 @@ def parse_appendix2(text: str):
         assert m, f"unexpected row label {parts[0]!r}"
         age = int(m.group(1))
         ages_seen.append(age)
-        for service, cell in zip(services, parts[1:]):
+        for service, cell in zip(services, parts[1:], strict=False):
             if cell.strip():
                 cells[(age, service)] = _parse_weeks(cell)
     return services, ages_seen, cells

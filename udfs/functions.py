@@ -14,12 +14,13 @@ from __future__ import annotations
 import numpy as np
 import xlwings as xw
 
-from xl_kent.awards import award_ok, explain as explain_rules
+from xl_kent.awards import award_ok
+from xl_kent.awards import explain as explain_rules
+from xl_kent.errors import reason
 from xl_kent.leave import leave_accrual
+from xl_kent.money import round_pennies
 from xl_kent.redundancy import redundancy_weeks
 from xl_kent.sick_pay import sick_pay
-from xl_kent.errors import reason
-from xl_kent.money import round_pennies
 
 from ._excel import Arg, ShapeError, convert, respond, whole_call_error
 

@@ -190,7 +190,7 @@ def award_ok(
 
     # Rule 4: the same employee has a team and an individual row for one work reference.
     twice = np.zeros(n, dtype=bool)
-    rows_with_ref = np.flatnonzero(good & (ref >= 0))
+    rows_with_ref = _possible_pairs(np.flatnonzero(good & (ref >= 0)), emp, ref, is_team)
     if rows_with_ref.size:
         pair = emp[rows_with_ref] * (int(ref.max()) + 1) + ref[rows_with_ref]
         by_pair = _stable_order(pair)
@@ -216,6 +216,26 @@ def award_ok(
         np.where(good, team_total, nan).reshape(shape),
         error.reshape(shape),
     )
+
+
+def _possible_pairs(rows: np.ndarray, emp: np.ndarray, ref: np.ndarray, team: np.ndarray) -> np.ndarray:
+    """Rows that may share (employee, work) with a row of the other kind.
+
+    A hash of (employee, work) into buckets, counted with ``bincount`` (no sort),
+    keeps every true pair and drops almost every other row, so that the exact
+    grouping sort runs on a handful of rows instead of the whole log.
+    """
+    if rows.size == 0:
+        return rows
+    buckets = 2 * rows.size + 1
+    h = (emp[rows] * _HASH_MULTIPLIER + ref[rows]) % buckets
+    t = team[rows]
+    with_team = np.bincount(h[t], minlength=buckets) > 0
+    with_single = np.bincount(h[~t], minlength=buckets) > 0
+    return rows[with_team[h] & with_single[h]]
+
+
+_HASH_MULTIPLIER = 1_000_003  # a prime, for the bucket hash above
 
 
 def _award_rows(emp, amount, when):

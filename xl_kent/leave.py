@@ -134,10 +134,12 @@ def leave_year_bounds(as_of, start_month=None) -> tuple[np.ndarray, np.ndarray]:
         start_month, _ = _p("leave_year_start_month").at(as_of)
     start_month = np.nan_to_num(np.asarray(start_month, dtype=np.float64)).astype(np.int64)
     m, _ = month_and_day(as_of)
-    back = (m % MONTHS_PER_YEAR + 1 - start_month) % MONTHS_PER_YEAR  # months since it began
-    start = first_of_month_number(m - back)
-    end = first_of_month_number(m - back + MONTHS_PER_YEAR)
+    first = m - (m % MONTHS_PER_YEAR + 1 - start_month) % MONTHS_PER_YEAR  # month it began
+    start = first_of_month_number(first)
+    end = first_of_month_number(first + MONTHS_PER_YEAR)
     nat = np.isnat(as_of)
+    if not nat.any():
+        return start, end
     return np.where(nat, as_of, start), np.where(nat, as_of, end)
 
 
@@ -299,12 +301,11 @@ def _leave_rows(code, grade_blank, ss, on, hours, es, ee, unit_code):
     # Blank weekly hours mean full-time; casual and relief need the hours worked.
     set_error(error, ~salaried & np.isnan(hours), E_WORKED_BLANK)
 
-    (ft_hours, hours_per_day, uplift_years, uplift_lag, casual_rate, half_from, half_to), in_force = (
-        params.lookup(on, *[_p(n) for n in (
-            "full_time_weekly_hours", "hours_per_day", "uplift_after_years",
-            "uplift_start_months_after_anniversary", "casual_accrual_rate",
-            "hours_rounding_half_from", "hours_rounding_half_to")])
-    )
+    (ft_hours, hours_per_day, uplift_years, uplift_lag, casual_rate, half_from, half_to,
+     year_start_month), in_force = params.lookup(on, *[_p(n) for n in (
+        "full_time_weekly_hours", "hours_per_day", "uplift_after_years",
+        "uplift_start_months_after_anniversary", "casual_accrual_rate",
+        "hours_rounding_half_from", "hours_rounding_half_to", "leave_year_start_month")])
     hours = np.where(np.isnan(hours) & salaried, ft_hours, hours)
     basic, after = _entitlement_by_code(code, on)
     set_error(error, ~in_force & (unit_code >= 0), E_NO_RULES)
@@ -316,7 +317,7 @@ def _leave_rows(code, grade_blank, ss, on, hours, es, ee, unit_code):
 
     good = error == OK
     on_safe = np.where(good, on, np.datetime64("2000-01-01"))
-    year_start, next_year_start = leave_year_bounds(on_safe)
+    year_start, next_year_start = leave_year_bounds(on_safe, np.where(good, year_start_month, 1))
     year_days = (next_year_start - year_start).astype(np.float64)
 
     # Days employed in the leave year up to as_of, both ends included (G.2.A).
