@@ -9,7 +9,9 @@ others get their results. Nothing here raises for bad data.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +51,23 @@ class Rows:
     n: int
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while cells are converted or answered.
+
+    Turning a 100,000-row range into arrays, and the answer back into ``n x 1``
+    lists, creates some 10^5 small objects; without the pause the collector rescans
+    the whole heap (the workbook's cached ranges included) again and again.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 class ShapeError(Exception):
     """Column arguments of different lengths: the whole call is #VALUE!."""
 
@@ -63,6 +82,11 @@ def _status_reason(name: str, kind: str, status: int) -> int:
 
 def convert(args: list[Arg]) -> Rows:
     """Convert every argument to a typed column and mark bad and blank rows."""
+    with gc_paused():
+        return _convert(args)
+
+
+def _convert(args: list[Arg]) -> Rows:
     flat = []
     for a in args:
         values, is_range = cells.as_column(a.value)
@@ -118,6 +142,11 @@ def respond(rows: Rows, values: np.ndarray, core_error: np.ndarray) -> Any:
 
     Conversion errors win over the core's; blank rows give ``""``.
     """
+    with gc_paused():
+        return _respond(rows, values, core_error)
+
+
+def _respond(rows: Rows, values: np.ndarray, core_error: np.ndarray) -> Any:
     values = np.asarray(values).reshape(-1)
     core_error = np.asarray(core_error).reshape(-1)
     error = np.where(rows.error != OK, rows.error, core_error)

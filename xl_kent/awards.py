@@ -99,7 +99,7 @@ def _codes(x, n: int) -> np.ndarray:
     if a.dtype.kind == "O":
         from .cells import to_text
 
-        a = to_text(a).values.astype(str)  # numbers 123.0 -> "123", None -> ""
+        a = to_text(a).values  # numbers 123.0 -> "123", None -> ""
     # Trim and case-fold each distinct label once, not each row.
     labels, inv = np.unique(a.astype(str), return_inverse=True)
     folded = np.array([s.strip().casefold() for s in labels.tolist()] or [""], dtype=object)

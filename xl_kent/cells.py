@@ -86,7 +86,7 @@ def as_column(x: Any) -> tuple[list | np.ndarray, bool]:
         return x.reshape(-1), True
     if isinstance(x, (list, tuple)):
         if x and isinstance(x[0], (list, tuple)):
-            if all(len(r) == 1 for r in x):
+            if set(map(len, x)) == {1}:  # n x 1: one column
                 return [r[0] for r in x], True
             return [v for r in x for v in r], True
         return list(x), True
@@ -214,6 +214,13 @@ def to_bools(values) -> Column:
     n = len(values)
     if isinstance(values, np.ndarray) and values.dtype.kind == "b":
         return Column(values.copy(), np.zeros(n, np.int8), None)
+    kinds = _types(values)
+    if kinds <= {bool, np.bool_}:  # fast path: all TRUE/FALSE
+        return Column(np.array(values, dtype=bool), np.zeros(n, np.int8), None)
+    if kinds <= {bool, np.bool_, type(None)}:  # TRUE/FALSE and blanks
+        is_none = np.array([v is None for v in values], dtype=bool)
+        out = np.array([bool(v) for v in values], dtype=bool)
+        return Column(out, np.where(is_none, BLANK, GOOD).astype(np.int8), None)
     out = np.zeros(n, dtype=bool)
     status = np.zeros(n, dtype=np.int8)
     errs: dict[int, str] = {}
@@ -237,6 +244,16 @@ def to_text(values) -> Column:
     """Convert cells to trimmed text (object array); whole numbers lose their ``.0``."""
     values = as_column(values)[0]
     n = len(values)
+    if _types(values) <= {str, np.str_}:  # fast path: all text
+        stripped = [v.strip() for v in values]
+        out = np.array(stripped, dtype=object)
+        status = np.where(out == "", BLANK, GOOD).astype(np.int8)
+        errs = {i: t.upper() for i, t in enumerate(stripped)
+                if t[:1] == "#" and t.upper() in _ERROR_SET}
+        for i in errs:
+            status[i] = ERROR
+            out[i] = ""
+        return _finish(out, status, errs)
     out = np.full(n, "", dtype=object)
     status = np.zeros(n, dtype=np.int8)
     errs: dict[int, str] = {}
