@@ -155,8 +155,8 @@ first_of_month = month_start
 # dates. Staff data lies in a bounded range, so month and day-of-month come from a
 # precomputed table instead (a gather from ~110k entries that fit in cache); dates
 # outside the table fall back to numpy's own conversion.
-_TABLE_FIRST = np.datetime64("1900-01-01", "D")
-_TABLE_LAST = np.datetime64("2199-12-31", "D")
+CALENDAR_FIRST = _TABLE_FIRST = np.datetime64("1900-01-01", "D")
+CALENDAR_LAST = _TABLE_LAST = np.datetime64("2199-12-31", "D")
 
 
 def _build_tables():

@@ -48,7 +48,14 @@ import numpy as np
 
 from . import params
 from ._arrays import blockwise, broadcast_rows, dates, floats
-from .dates import MONTHS_PER_YEAR, first_of_month_number, month_and_day, month_start
+from .dates import (
+    CALENDAR_FIRST,
+    CALENDAR_LAST,
+    MONTHS_PER_YEAR,
+    first_of_month_number,
+    month_and_day,
+    month_start,
+)
 from .errors import OK, describe, reason, set_error
 
 __all__ = [
@@ -133,6 +140,9 @@ def leave_year_bounds(as_of, start_month=None) -> tuple[np.ndarray, np.ndarray]:
     if start_month is None:
         start_month, _ = _p("leave_year_start_month").at(as_of)
     start_month = np.nan_to_num(np.asarray(start_month, dtype=np.float64)).astype(np.int64)
+    if start_month.ndim == 0 or (start_month.size and (start_month == start_month.flat[0]).all()):
+        # One leave-year start for all rows (the usual case): two gathers from a table.
+        return _leave_year_lookup(as_of, int(start_month.flat[0]) if start_month.size else 4)
     m, _ = month_and_day(as_of)
     first = m - (m % MONTHS_PER_YEAR + 1 - start_month) % MONTHS_PER_YEAR  # month it began
     start = first_of_month_number(first)
@@ -141,6 +151,31 @@ def leave_year_bounds(as_of, start_month=None) -> tuple[np.ndarray, np.ndarray]:
     if not nat.any():
         return start, end
     return np.where(nat, as_of, start), np.where(nat, as_of, end)
+
+
+@cache
+def _leave_year_table(start_month: int) -> tuple[np.datetime64, np.ndarray, np.ndarray]:
+    """For every day of the calendar table, the first day of its leave year and of the next."""
+    days = np.arange(CALENDAR_FIRST, CALENDAR_LAST + 1, dtype="datetime64[D]")
+    m, _ = month_and_day(days)
+    first = m - (m % MONTHS_PER_YEAR + 1 - start_month) % MONTHS_PER_YEAR
+    return CALENDAR_FIRST, first_of_month_number(first), first_of_month_number(first + MONTHS_PER_YEAR)
+
+
+def _leave_year_lookup(as_of: np.ndarray, start_month: int) -> tuple[np.ndarray, np.ndarray]:
+    first_day, starts, ends = _leave_year_table(start_month)
+    idx = as_of.view(np.int64) - first_day.astype(np.int64)
+    inside = (idx >= 0) & (idx < starts.shape[0])
+    safe = np.where(inside, idx, 0)
+    start, end = starts[safe], ends[safe]
+    if not inside.all():  # NaT or outside 1900-2199: the general path, row by row in numpy
+        m, _ = month_and_day(as_of)
+        first = m - (m % MONTHS_PER_YEAR + 1 - start_month) % MONTHS_PER_YEAR
+        start = np.where(inside, start, first_of_month_number(first))
+        end = np.where(inside, end, first_of_month_number(first + MONTHS_PER_YEAR))
+        nat = np.isnat(as_of)
+        start, end = np.where(nat, as_of, start), np.where(nat, as_of, end)
+    return start, end
 
 
 @cache
@@ -317,7 +352,7 @@ def _leave_rows(code, grade_blank, ss, on, hours, es, ee, unit_code):
 
     good = error == OK
     on_safe = np.where(good, on, np.datetime64("2000-01-01"))
-    year_start, next_year_start = leave_year_bounds(on_safe, np.where(good, year_start_month, 1))
+    year_start, next_year_start = leave_year_bounds(on_safe, year_start_month)
     year_days = (next_year_start - year_start).astype(np.float64)
 
     # Days employed in the leave year up to as_of, both ends included (G.2.A).
