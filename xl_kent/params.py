@@ -121,21 +121,36 @@ def lookup(dates, *parameters: Parameter) -> tuple[list[np.ndarray], np.ndarray]
     ([118.75, 123.25], [3.0, 0.0], [True, True])
     """
     dates = np.asarray(dates, dtype="datetime64[D]")
-    by_starts: dict[tuple, np.ndarray] = {}
+    union, maps = _union_starts(parameters)
+    period = _entry_index(union, dates)  # one search for all the parameters
     in_force = np.ones(dates.shape, dtype=bool)
+    indexes = []
+    for entry_of_period in maps:  # -1 (not in force) for period -1 too
+        idx = entry_of_period[period]
+        in_force &= idx >= 0
+        indexes.append(idx)
     out = []
-    for p in parameters:
-        key = tuple(e.start for e in p.entries)
-        idx = by_starts.get(key)
-        if idx is None:
-            idx = by_starts[key] = _entry_index(p.starts, dates)
-            in_force &= idx >= 0
+    for p, idx in zip(parameters, indexes, strict=True):
         values = p.numbers
         if values.shape[0] == 2:  # one entry: a scalar, nan where not in force
             out.append(np.float64(values[0]) if in_force.all() else np.where(idx >= 0, values[0], np.nan))
         else:
             out.append(values[idx])
     return out, in_force
+
+
+def _union_starts(parameters) -> tuple[np.ndarray, list[np.ndarray]]:
+    """All the parameters' start dates, and for each parameter its entry per period."""
+    key = tuple((p.family, p.name) for p in parameters)
+    cached = _UNION_CACHE.get(key)
+    if cached is None or any(a is not b for a, b in zip(cached[2], parameters, strict=True)):
+        union = np.unique(np.concatenate([p.starts for p in parameters]))
+        maps = [np.append(np.searchsorted(p.starts, union, side="right") - 1, -1) for p in parameters]
+        cached = _UNION_CACHE[key] = (union, maps, parameters)
+    return cached[0], cached[1]
+
+
+_UNION_CACHE: dict[tuple, tuple] = {}
 
 
 def _load_family(name: str) -> dict[str, Parameter]:
