@@ -94,7 +94,12 @@ def _codes(x, n: int) -> np.ndarray:
         return np.unique(a, return_inverse=True)[1].astype(np.int64)
     if a.dtype.kind == "f":
         blank = np.isnan(a)
-        _, inv = np.unique(np.where(blank, 0, a), return_inverse=True)
+        filled = np.where(blank, 0.0, a)
+        if n and (filled == np.floor(filled)).all() and np.isfinite(filled).all():
+            lo, hi = filled.min(), filled.max()
+            if hi - lo <= 4 * n + 1024:  # whole numbers in a compact range: use as they are
+                return np.where(blank, -1, (filled - lo).astype(np.int64))
+        _, inv = np.unique(filled, return_inverse=True)
         return np.where(blank, -1, inv).astype(np.int64)
     if a.dtype.kind == "O":
         from .cells import to_text

@@ -16,6 +16,8 @@ array(['2019-02-28', '2023-06-15'], dtype='datetime64[D]')
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
 __all__ = [
@@ -131,8 +133,11 @@ def complete_months(start: np.ndarray, end: np.ndarray) -> np.ndarray:
 def add_months(d: np.ndarray, months) -> np.ndarray:
     """Excel's ``EDATE``: the same day ``months`` later, clamped to the month's end."""
     d = np.asarray(d, dtype="datetime64[D]")
+    months = np.asarray(months, dtype=np.int64)
+    if months.size and (months.ndim == 0 or (months == months.flat[0]).all()) and d.size > 4096:
+        return _add_months_by_table(d, int(months.flat[0]))
     m, day = month_and_day(d)
-    target = m + np.asarray(months, dtype=np.int64)
+    target = m + months
     first = first_of_month_number(target)
     last_day = (first_of_month_number(target + 1) - first).astype(np.int64)
     out = first + (np.minimum(day, last_day) - 1)
@@ -216,3 +221,31 @@ def first_of_month_number(months: np.ndarray) -> np.ndarray:
     if not inside.all():
         out = np.where(inside, out, months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64))
     return out.view("datetime64[D]")
+
+
+@cache
+def _add_months_table(months: int) -> np.ndarray:
+    """``EDATE(day, months)`` for every day of the calendar table, as day numbers."""
+    days = np.arange(_TABLE_FIRST, _TABLE_LAST + 1, dtype="datetime64[D]")
+    return _edate_days(days, months)
+
+
+def _edate_days(days: np.ndarray, months: int) -> np.ndarray:
+    m, day = month_and_day(days)
+    target = m + months
+    first = first_of_month_number(target)
+    last_day = (first_of_month_number(target + 1) - first).astype(np.int64)
+    return (first + (np.minimum(day, last_day) - 1)).view(np.int64)
+
+
+def _add_months_by_table(d: np.ndarray, months: int) -> np.ndarray:
+    """:func:`add_months` for one month offset over many dates: one gather."""
+    table = _add_months_table(months)
+    idx = d.view(np.int64) - _TABLE_FIRST.astype(np.int64)
+    inside = (idx >= 0) & (idx < table.shape[0])
+    out = table[np.where(inside, idx, 0)].view("datetime64[D]")
+    if not inside.all():
+        outside = ~inside
+        out = out.copy()
+        out[outside] = np.where(np.isnat(d[outside]), _NAT, _edate_days(d[outside], months).view("datetime64[D]"))
+    return out
