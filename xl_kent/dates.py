@@ -1,7 +1,9 @@
 """Vectorised calendar arithmetic on ``datetime64[D]`` arrays, Excel-compatible.
 
 All functions take and return numpy arrays and propagate ``NaT`` (a missing date);
-none loops over rows.
+none loops over rows. Month arithmetic reads a precomputed calendar table for dates
+from 1900 to 2199 (much faster than numpy's month conversion) and falls back to
+numpy's conversion outside it.
 
 Examples
 --------
@@ -30,8 +32,10 @@ __all__ = [
     "year_month_day",
     "complete_months",
     "add_months",
-    "first_of_month",
     "month_start",
+    "month_and_day",
+    "first_of_month_number",
+    "MONTHS_PER_YEAR",
 ]
 
 #: Day 0 of Excel's 1900 date system as Python sees it (serial 1 = 1900-01-01,
@@ -151,8 +155,6 @@ def month_start(d: np.ndarray, months_after=0) -> np.ndarray:
     out = first_of_month_number(m + np.asarray(months_after, dtype=np.int64))
     return np.where(np.isnat(d), _NAT, out)
 
-
-first_of_month = month_start
 
 
 # --- Fast calendar lookups -------------------------------------------------------
