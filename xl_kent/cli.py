@@ -9,6 +9,7 @@ rows with their Excel error value and the reason.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -156,10 +157,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                    description="Print KENT_LEAVE_ACCRUAL, KENT_SICKPAY, KENT_REDUNDANCY_WEEKS and "
                                "KENT_AWARD_OK over the built-in sample staff list and award log.")
     args = parser.parse_args(argv)
-    if args.command == "demo":
-        return demo()
-    parser.print_help()
-    return 2
+    try:
+        if args.command == "demo":
+            return demo()
+        parser.print_help()
+        return 2
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (keep Python's exit flush quiet)
+        return 0
 
 
 if __name__ == "__main__":

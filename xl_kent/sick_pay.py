@@ -248,19 +248,22 @@ def _sick_pay_rows(ss, ab, n, sal, prior, temp):
     nil_ssp_gbp = np.zeros(rows)
     half_cap = daily_gbp / 2
     band_half_end = full_days + half_days
+    days_per_week = np.broadcast_to(days_per_week, (rows,))
+    crossed = last_period - first_period
     for k in range(crossings + 1):
-        beyond = first_period + k > len(weekly) - 1  # no later period for this row
-        period = np.minimum(first_period + k, len(weekly) - 1)
-        period_start = (starts[period] - starts[0]).astype(np.float64) - ab_offset
-        period_start = np.where(beyond, np.inf, -np.inf if k == 0 else period_start)
-        period_end = offset_ends[period] - ab_offset
-        daily_ssp = np.minimum(weekly[period] / days_per_week, cap_daily)
-        in_window = interval_overlap(ssp_from, ssp_to, period_start, period_end)
-        ssp_gbp += daily_ssp * in_window
-        half_overlap = interval_overlap(ssp_from, ssp_to, period_start, period_end, full_days, band_half_end)
-        half_ssp_gbp += np.minimum(half_cap, daily_ssp) * half_overlap
-        nil_overlap = interval_overlap(ssp_from, ssp_to, period_start, period_end, band_half_end, n)
-        nil_ssp_gbp += daily_ssp * nil_overlap
+        # The k-th rate period of each window; after the first pass only the rows
+        # whose window crosses k boundaries take part.
+        sel = slice(None) if k == 0 else np.flatnonzero(crossed >= k)
+        period = first_period[sel] + k
+        start_k = -np.inf if k == 0 else (starts[period] - starts[0]).astype(np.float64) - ab_offset[sel]
+        end_k = offset_ends[period] - ab_offset[sel]
+        lo, hi = ssp_from[sel], ssp_to[sel]
+        daily_ssp = np.minimum(weekly[period] / days_per_week[sel], cap_daily[sel])
+        ssp_gbp[sel] += daily_ssp * interval_overlap(lo, hi, start_k, end_k)
+        half_days_k = interval_overlap(lo, hi, start_k, end_k, full_days[sel], band_half_end[sel])
+        half_ssp_gbp[sel] += np.minimum(half_cap[sel], daily_ssp) * half_days_k
+        nil_days_k = interval_overlap(lo, hi, start_k, end_k, band_half_end[sel], n[sel])
+        nil_ssp_gbp[sel] += daily_ssp * nil_days_k
 
     pay_gbp = daily_gbp * full_days + half_cap * half_days + half_ssp_gbp + nil_ssp_gbp
 
