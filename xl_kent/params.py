@@ -121,33 +121,38 @@ def lookup(dates, *parameters: Parameter) -> tuple[list[np.ndarray], np.ndarray]
     ([118.75, 123.25], [3.0, 0.0], [True, True])
     """
     dates = np.asarray(dates, dtype="datetime64[D]")
-    union, maps = _union_starts(parameters)
-    period = _entry_index(union, dates)  # one search for all the parameters
-    in_force = np.ones(dates.shape, dtype=bool)
-    indexes = []
-    for entry_of_period in maps:  # -1 (not in force) for period -1 too
-        idx = entry_of_period[period]
-        in_force &= idx >= 0
-        indexes.append(idx)
+    union, by_period, all_in_force, constant = _union_starts(parameters)
+    # One search for all the parameters: the period between two consecutive start
+    # dates of any of them; -1 (before every start, or NaT) picks the last slot,
+    # which holds "not in force".
+    period = _entry_index(union, dates)
+    in_force = all_in_force[period]
+    everywhere = bool(in_force.all())
     out = []
-    for p, idx in zip(parameters, indexes, strict=True):
-        values = p.numbers
-        if values.shape[0] == 2:  # one entry: a scalar, nan where not in force
-            out.append(np.float64(values[0]) if in_force.all() else np.where(idx >= 0, values[0], np.nan))
+    for values, fixed in zip(by_period, constant, strict=True):
+        if fixed is not None and everywhere:  # never changes: a scalar broadcasts
+            out.append(np.float64(fixed))
         else:
-            out.append(values[idx])
+            out.append(values[period])
     return out, in_force
 
 
-def _union_starts(parameters) -> tuple[np.ndarray, list[np.ndarray]]:
-    """All the parameters' start dates, and for each parameter its entry per period."""
+def _union_starts(parameters):
+    """For a set of parameters: the union of their start dates, each parameter's
+    value in each period between them (``nan`` when not in force), whether all are
+    in force in each period, and the value of those that never change."""
     key = tuple((p.family, p.name) for p in parameters)
     cached = _UNION_CACHE.get(key)
-    if cached is None or any(a is not b for a, b in zip(cached[2], parameters, strict=True)):
+    if cached is None or any(a is not b for a, b in zip(cached[-1], parameters, strict=True)):
         union = np.unique(np.concatenate([p.starts for p in parameters]))
-        maps = [np.append(np.searchsorted(p.starts, union, side="right") - 1, -1) for p in parameters]
-        cached = _UNION_CACHE[key] = (union, maps, parameters)
-    return cached[0], cached[1]
+        by_period, ok = [], np.ones(union.shape[0] + 1, dtype=bool)
+        for p in parameters:
+            entry = np.append(np.searchsorted(p.starts, union, side="right") - 1, -1)
+            by_period.append(p.numbers[entry])  # numbers[-1] is nan
+            ok &= entry >= 0
+        constant = [float(p.numbers[0]) if p.numbers.shape[0] == 2 else None for p in parameters]
+        cached = _UNION_CACHE[key] = (union, by_period, ok, constant, parameters)
+    return cached[:-1]
 
 
 _UNION_CACHE: dict[tuple, tuple] = {}
