@@ -231,21 +231,25 @@ def award_ok(
 def _possible_pairs(rows: np.ndarray, emp: np.ndarray, ref: np.ndarray, team: np.ndarray) -> np.ndarray:
     """Rows that may share (employee, work) with a row of the other kind.
 
-    A hash of (employee, work) into buckets, counted with ``bincount`` (no sort),
-    keeps every true pair and drops almost every other row, so that the exact
-    grouping sort runs on a handful of rows instead of the whole log.
+    A multiplicative hash of (employee, work) into a power-of-two table of flags
+    (no sort, no modulo) keeps every true pair and drops almost every other row, so
+    that the exact grouping sort runs on a handful of rows instead of the whole log.
     """
     if rows.size == 0:
         return rows
-    buckets = 2 * rows.size + 1
-    h = (emp[rows] * _HASH_MULTIPLIER + ref[rows]) % buckets
+    bits = max(4, int(np.ceil(np.log2(2 * rows.size))))
+    key = emp[rows].astype(np.uint64) * _PAIR_STRIDE + ref[rows].astype(np.uint64)
+    h = ((key * _FIBONACCI) >> np.uint64(64 - bits)).astype(np.intp)  # wraps: intended
     t = team[rows]
-    with_team = np.bincount(h[t], minlength=buckets) > 0
-    with_single = np.bincount(h[~t], minlength=buckets) > 0
+    with_team = np.zeros(1 << bits, dtype=bool)
+    with_team[h[t]] = True
+    with_single = np.zeros(1 << bits, dtype=bool)
+    with_single[h[~t]] = True
     return rows[with_team[h] & with_single[h]]
 
 
-_HASH_MULTIPLIER = 1_000_003  # a prime, for the bucket hash above
+_PAIR_STRIDE = np.uint64(1_000_003)  # a prime above any plausible count of work references
+_FIBONACCI = np.uint64(0x9E3779B97F4A7C15)  # 2^64 / golden ratio: Knuth's multiplicative hash
 
 
 def _award_rows(emp, amount, when):
