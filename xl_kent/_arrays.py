@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from . import dates as _dates
@@ -82,24 +85,46 @@ def interval_overlap(*bounds: np.ndarray) -> np.ndarray:
 #: rows. The loop is over blocks, never over rows; results do not depend on it.
 BLOCK_ROWS = 32_768
 
+#: Threads that compute blocks side by side (numpy releases the GIL inside its
+#: loops). ``XL_KENT_THREADS=1`` turns this off; where threads cannot start (e.g.
+#: Pyodide in xlwings Lite) blocks run one after another. Results are identical.
+THREADS = max(1, int(os.environ.get("XL_KENT_THREADS", "0")) or min(4, os.cpu_count() or 1))
+
+_pool: ThreadPoolExecutor | None = None
+_pool_failed = False
+
+
+def thread_pool() -> ThreadPoolExecutor | None:
+    global _pool, _pool_failed
+    if THREADS < 2 or _pool_failed:
+        return None
+    if _pool is None:
+        try:
+            _pool = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="xl-kent")
+            _pool.submit(int).result()  # fails here where threads are not supported
+        except (RuntimeError, OSError):
+            _pool, _pool_failed = None, True
+    return _pool
+
 
 def blockwise(kernel, *rows: np.ndarray, block: int = BLOCK_ROWS):
     """Run ``kernel`` (1-D arrays in, tuple of 1-D arrays out) block by block.
 
     The rules' kernels judge each row on its own, so a block gives the same answers
-    as the whole array; this only changes speed.
+    as the whole array; this only changes speed. Blocks run on a few threads when
+    there are several of them.
     """
     n = rows[0].shape[0]
     if n <= block:
         return kernel(*rows)
-    outs = None
-    for start in range(0, n, block):
-        part = kernel(*(r[start : start + block] for r in rows))
-        if outs is None:
-            outs = [np.empty(n, dtype=p.dtype) for p in part]
-        for out, p in zip(outs, part, strict=True):
-            out[start : start + p.shape[0]] = p
-    return tuple(outs)
+    starts = range(0, n, block)
+
+    def run(start):
+        return kernel(*(r[start : start + block] for r in rows))
+
+    pool = thread_pool() if n >= 4 * block else None
+    parts = list(pool.map(run, starts)) if pool is not None else [run(start) for start in starts]
+    return tuple(np.concatenate([p[i] for p in parts]) for i in range(len(parts[0])))
 
 
 def factorize_text(a: np.ndarray, fold: bool = False) -> tuple[np.ndarray, np.ndarray] | None:

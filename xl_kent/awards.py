@@ -41,7 +41,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import params
-from ._arrays import blockwise, bools, broadcast_rows, dates, factorize_text, floats
+from ._arrays import blockwise, bools, broadcast_rows, dates, factorize_text, floats, thread_pool
 from .dates import add_months
 from .errors import OK, describe, reason, reason_texts, set_error
 
@@ -183,33 +183,16 @@ def award_ok(
     team_total = np.where(team_ref, ref_totals[np.maximum(ref, 0)], amount)
     over_award = np.where(is_team, team_total, amount) > max_award
 
-    # Rule 3: rolling total per employee over (EDATE(date, -months), date], row order.
-    lo_day = min(int(window_from.min(initial=0)), int(day.min(initial=0)))
-    span = int(day.max(initial=0)) - lo_day + 2
-    emp_key = np.where(good, emp, -1) + 1  # bad rows sort into their own group 0
-    key = emp_key * span + (day - lo_day + 1)
-    order = _stable_order(key)  # by employee, date, then row
-    sorted_key = key[order]
-    running = np.concatenate(([0.0], np.cumsum(amount[order])))
-    # Window starts, searched in sorted order (nearly sorted needles: cache friendly).
-    window_key = (emp_key * span + (window_from - lo_day + 1))[order]
-    first = np.searchsorted(sorted_key, window_key, side="right")
-    rolling = np.empty(n)
-    rolling[order] = running[1:] - running[first]
+    # Rules 3 and 4 each sort the log once; they run side by side where threads can.
+    pool = thread_pool() if n >= 100_000 else None
+    if pool is not None:
+        twice_job = pool.submit(_same_work_twice, good, emp, ref, is_team)
+        rolling = _rolling_totals(good, emp, day, window_from, amount)
+        twice = twice_job.result()
+    else:
+        rolling = _rolling_totals(good, emp, day, window_from, amount)
+        twice = _same_work_twice(good, emp, ref, is_team)
     over_total = rolling > max_total + 1e-9
-
-    # Rule 4: the same employee has a team and an individual row for one work reference.
-    twice = np.zeros(n, dtype=bool)
-    rows_with_ref = _possible_pairs(np.flatnonzero(good & (ref >= 0)), emp, ref, is_team)
-    if rows_with_ref.size:
-        pair = emp[rows_with_ref] * (int(ref.max()) + 1) + ref[rows_with_ref]
-        by_pair = _stable_order(pair)
-        sorted_pair = pair[by_pair]
-        team_sorted = is_team[rows_with_ref][by_pair]
-        starts = np.flatnonzero(np.r_[True, sorted_pair[1:] != sorted_pair[:-1]])
-        group = np.cumsum(np.r_[True, sorted_pair[1:] != sorted_pair[:-1]]) - 1
-        both = np.logical_or.reduceat(team_sorted, starts) & np.logical_or.reduceat(~team_sorted, starts)
-        twice[rows_with_ref[by_pair]] = both[group]
 
     not_endorsed = is_team & ~is_endorsed
 
@@ -226,6 +209,45 @@ def award_ok(
         np.where(good, team_total, nan).reshape(shape),
         error.reshape(shape),
     )
+
+
+def _rolling_totals(good, emp, day, window_from, amount) -> np.ndarray:
+    """Rule 3: each row's employee total over (EDATE(date, -months), date], row order.
+
+    One sort by (employee, date, row), a running sum, and each row's window start
+    found by ``searchsorted`` on the combined key.
+    """
+    n = amount.shape[0]
+    lo_day = min(int(window_from.min(initial=0)), int(day.min(initial=0)))
+    span = int(day.max(initial=0)) - lo_day + 2
+    emp_key = np.where(good, emp, -1) + 1  # bad rows sort into their own group 0
+    key = emp_key * span + (day - lo_day + 1)
+    order = _stable_order(key)  # by employee, date, then row
+    sorted_key = key[order]
+    running = np.concatenate(([0.0], np.cumsum(amount[order])))
+    # Window starts, searched in sorted order (nearly sorted needles: cache friendly).
+    window_key = (emp_key * span + (window_from - lo_day + 1))[order]
+    first = np.searchsorted(sorted_key, window_key, side="right")
+    rolling = np.empty(n)
+    rolling[order] = running[1:] - running[first]
+    return rolling
+
+
+def _same_work_twice(good, emp, ref, is_team) -> np.ndarray:
+    """Rule 4: rows whose employee has a team and an individual row for one work."""
+    twice = np.zeros(emp.shape[0], dtype=bool)
+    rows = _possible_pairs(np.flatnonzero(good & (ref >= 0)), emp, ref, is_team)
+    if rows.size:
+        pair = emp[rows] * (int(ref.max()) + 1) + ref[rows]
+        by_pair = _stable_order(pair)
+        sorted_pair = pair[by_pair]
+        team_sorted = is_team[rows][by_pair]
+        new_group = np.r_[True, sorted_pair[1:] != sorted_pair[:-1]]
+        starts = np.flatnonzero(new_group)
+        group = np.cumsum(new_group) - 1
+        both = np.logical_or.reduceat(team_sorted, starts) & np.logical_or.reduceat(~team_sorted, starts)
+        twice[rows[by_pair]] = both[group]
+    return twice
 
 
 def _possible_pairs(rows: np.ndarray, emp: np.ndarray, ref: np.ndarray, team: np.ndarray) -> np.ndarray:

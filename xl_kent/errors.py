@@ -119,6 +119,15 @@ def first_error(*codes: np.ndarray) -> np.ndarray:
     return out
 
 
+def first_reason(*checks: tuple[np.ndarray, int]) -> np.ndarray:
+    """Reason codes from ``(bad_mask, code)`` checks in priority order; 0 where none fails.
+
+    >>> first_reason((np.array([True, False, False]), 4), (np.array([True, True, False]), 7)).tolist()
+    [4, 7, 0]
+    """
+    return np.select([m for m, _ in checks], [c for _, c in checks], OK).astype(np.int32)
+
+
 def set_error(error: np.ndarray, mask: np.ndarray, code: int) -> None:
     """Give ``code`` to the rows in ``mask`` that have no error yet (in place)."""
     np.copyto(error, code, where=mask & (error == OK))

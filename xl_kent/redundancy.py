@@ -32,7 +32,7 @@ import numpy as np
 
 from . import params
 from ._arrays import blockwise, broadcast_rows, dates, floats
-from .errors import OK, describe, reason, set_error
+from .errors import OK, describe, first_reason, reason, set_error
 
 __all__ = ["Redundancy", "redundancy_weeks", "weekly_pay_gbp", "redundancy_pay_gbp", "describe"]
 
@@ -93,12 +93,13 @@ def redundancy_weeks(age_years, service_years, multiplier=1.0, termination_date=
 
 def _redundancy_rows(age, service, mult, on):
     """The rules over 1-D rows (see :func:`redundancy_weeks`)."""
-    error = np.zeros(age.shape, dtype=np.int32)
-    set_error(error, np.isnan(age), E_AGE)
-    set_error(error, np.isnan(service), E_SERVICE)
-    set_error(error, np.isnan(mult), E_MULTIPLIER)
-    set_error(error, ~(age >= 0) | np.isinf(age), E_AGE_RANGE)
-    set_error(error, ~(service >= 0) | np.isinf(service), E_SERVICE_RANGE)
+    error = first_reason(
+        (np.isnan(age), E_AGE),
+        (np.isnan(service), E_SERVICE),
+        (np.isnan(mult), E_MULTIPLIER),
+        (~((age >= 0) & (age < np.inf)), E_AGE_RANGE),
+        (~((service >= 0) & (service < np.inf)), E_SERVICE_RANGE),
+    )
     age = np.floor(np.where(error == OK, age, 0.0))
     service = np.floor(np.where(error == OK, service, 0.0))
     set_error(error, service > age, E_SERVICE_AGE)

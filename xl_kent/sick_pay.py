@@ -52,7 +52,7 @@ import numpy as np
 from . import params
 from ._arrays import blockwise, bools, broadcast_rows, dates, floats, interval_overlap
 from .dates import complete_months
-from .errors import OK, describe, reason, set_error
+from .errors import OK, describe, first_reason, reason, set_error
 
 __all__ = ["SickPay", "sick_pay", "service_band_months", "describe"]
 
@@ -178,16 +178,17 @@ def sick_pay(
 def _sick_pay_rows(ss, ab, n, sal, prior, temp):
     """The rules over 1-D rows (see :func:`sick_pay`)."""
     rows = n.shape[0]
-    error = np.zeros(rows, dtype=np.int32)
-    set_error(error, np.isnat(ss), E_SERVICE_START)
-    set_error(error, np.isnat(ab), E_ABSENCE_START)
-    set_error(error, np.isnan(n), E_ABSENCE_DAYS)
-    set_error(error, np.isnan(sal), E_SALARY)
-    set_error(error, np.isnan(prior), E_PRIOR)
-    set_error(error, ss > ab, E_ORDER)
-    set_error(error, ~(n >= 1) | np.isinf(n), E_DAYS_RANGE)
-    set_error(error, ~(sal > 0) | np.isinf(sal), E_SALARY_RANGE)
-    set_error(error, ~(prior >= 0) | np.isinf(prior), E_PRIOR_RANGE)
+    error = first_reason(
+        (np.isnat(ss), E_SERVICE_START),
+        (np.isnat(ab), E_ABSENCE_START),
+        (np.isnan(n), E_ABSENCE_DAYS),
+        (np.isnan(sal), E_SALARY),
+        (np.isnan(prior), E_PRIOR),
+        (ss > ab, E_ORDER),
+        (~((n >= 1) & (n < np.inf)), E_DAYS_RANGE),
+        (~((sal > 0) & (sal < np.inf)), E_SALARY_RANGE),
+        (~((prior >= 0) & (prior < np.inf)), E_PRIOR_RANGE),
+    )
 
     # Parameters in force on the first day of the absence.
     (days_per_year, months_per_year, days_per_week), ok_pay = params.lookup(
