@@ -192,14 +192,14 @@ def _sick_pay_rows(ss, ab, n, sal, prior, temp):
 
     # Parameters in force on the first day of the absence.
     (days_per_year, months_per_year, days_per_week), ok_pay = params.lookup(
-        ab, *[_param(n, "pay") for n in ("days_per_year", "months_per_year", "days_per_week")]
+        ab, *[_param(name, "pay") for name in ("days_per_year", "months_per_year", "days_per_week")]
     )
     (waiting, min_absence, lel, replacement, max_weeks), ok_ssp = params.lookup(
-        ab, *[_param(n) for n in ("waiting_days", "min_absence_days", "lower_earnings_limit_gbp",
-                                  "earnings_replacement_rate", "max_weeks")]
+        ab, *[_param(name) for name in ("waiting_days", "min_absence_days", "lower_earnings_limit_gbp",
+                                        "earnings_replacement_rate", "max_weeks")]
     )
     (temp_full, temp_half), ok_temp = params.lookup(
-        ab, *[_param(n, "sick_pay") for n in ("temporary_short_full_months", "temporary_short_half_months")]
+        ab, *[_param(name, "sick_pay") for name in ("temporary_short_full_months", "temporary_short_half_months")]
     )
     full_m, half_m = service_band_months(complete_months(ss, ab), ab)
     in_force = ok_pay & ok_ssp & ok_temp & ~np.isnan(full_m)
