@@ -270,7 +270,7 @@ def _possible_pairs(rows: np.ndarray, emp: np.ndarray, ref: np.ndarray, team: np
     return rows[with_team[h] & with_single[h]]
 
 
-_PAIR_STRIDE = np.uint64(1_000_003)  # a prime above any plausible count of work references
+_PAIR_STRIDE = np.uint64(1_000_003)  # a prime that mixes employee and work before hashing
 _FIBONACCI = np.uint64(0x9E3779B97F4A7C15)  # 2^64 / golden ratio: Knuth's multiplicative hash
 
 

@@ -47,7 +47,6 @@ __all__ = [
     "to_numbers",
     "to_bools",
     "to_text",
-    "is_blank",
 ]
 
 GOOD, BLANK, ERROR, WRONG_TYPE, OUT_OF_RANGE = 0, 1, 2, 3, 4
@@ -101,13 +100,6 @@ def _is_blank_value(v: Any) -> bool:
     if isinstance(v, float) and v != v:  # NaN from numpy/pandas = missing
         return True
     return False
-
-
-def is_blank(values) -> np.ndarray:
-    """Boolean array: which values are blank (``None``, ``""``, spaces, ``nan``, ``NaT``)."""
-    if isinstance(values, np.ndarray) and values.dtype.kind in "fM":
-        return np.isnan(values) if values.dtype.kind == "f" else np.isnat(values)
-    return np.fromiter((_is_blank_value(v) for v in values), dtype=bool, count=len(values))
 
 
 def _error_or_type(v: Any) -> tuple[int, str | None]:
