@@ -268,3 +268,9 @@ def test_team_rules():
     # P1 team total 600 > 500: every P1 team row fails rule 2; C's individual row for
     # P1 is the same work rewarded twice (rule 4); D's team award is not endorsed (5).
     assert r.rule.tolist() == [2, 2, 2, 4, 5]
+
+
+@pytest.mark.parametrize("grade", [13, 99, 10**6, 1e18, "KR99999999999999999999"])
+def test_kr13_and_above_is_open_ended_even_for_absurd_numbers(grade):
+    r = leave_accrual(np.array([grade], dtype=object), "2010-01-01", "2026-03-31")
+    assert r.error[0] == 0 and r.value[0] == 30

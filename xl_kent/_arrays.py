@@ -115,12 +115,16 @@ def blockwise(kernel, *rows: np.ndarray, block: int = BLOCK_ROWS):
     there are several of them.
     """
     n = rows[0].shape[0]
-    if n <= block:
-        return kernel(*rows)
-    starts = range(0, n, block)
 
     def run(start):
-        return kernel(*(r[start : start + block] for r in rows))
+        # Bad rows carry placeholder values (inf, 0) until they are masked to nan;
+        # the float warnings they raise on the way are expected, not news.
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            return kernel(*(r[start : start + block] for r in rows))
+
+    if n <= block:
+        return run(0)
+    starts = range(0, n, block)
 
     pool = thread_pool() if n >= 4 * block else None
     parts = list(pool.map(run, starts)) if pool is not None else [run(start) for start in starts]

@@ -185,6 +185,11 @@ def _named_grades() -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
+# KR numbers above this are read as this: far above every band edge, so "KR13 and
+# above" still holds, while an absurd grade (1e18) cannot size a lookup table.
+_GRADE_CODE_CAP = 10_000
+
+
 @cache
 def _grade_code(text: str) -> int:
     """``"KR 6"`` and ``"6"`` -> 6; a named grade -> ``-2 - its index``; unknown -> -1."""
@@ -193,23 +198,23 @@ def _grade_code(text: str) -> int:
     if t in names:
         return -2 - names.index(t)
     if t.startswith("KR") and t[2:].isdigit():
-        return int(t[2:])
+        return min(int(t[2:]), _GRADE_CODE_CAP)
     try:
         f = float(t)
     except ValueError:
         return -1
-    return int(f) if f.is_integer() and f >= 0 else -1
+    return int(min(f, _GRADE_CODE_CAP)) if f.is_integer() and f >= 0 else -1
 
 
 def _parse_grades(grade) -> tuple[np.ndarray, np.ndarray]:
     """Grade codes (KR number, ``-2 - i`` for named grade i, -1 unknown) and blank mask."""
     g = np.asarray(grade)
     if g.dtype.kind in "iu":
-        return np.where(g >= 0, g, -1).astype(np.int64), np.zeros(g.shape, bool)
+        return np.where(g >= 0, np.minimum(g, _GRADE_CODE_CAP), -1).astype(np.int64), np.zeros(g.shape, bool)
     if g.dtype.kind == "f":
         blank = np.isnan(g)
         whole = (g == np.floor(g)) & (g >= 0) & np.isfinite(g)  # nan/inf compare False
-        return np.where(whole, g, -1).astype(np.int64), blank
+        return np.where(whole, np.minimum(g, _GRADE_CODE_CAP), -1).astype(np.int64), blank
     if g.dtype.kind == "b":
         return np.full(g.shape, -1, dtype=np.int64), np.zeros(g.shape, bool)
     if g.dtype.kind == "O":
