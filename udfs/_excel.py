@@ -122,9 +122,9 @@ def _convert(args: list[Arg]) -> Rows:
             status = np.where(blank, cells.GOOD, status)
         # Conversion problems, in argument order (first problem wins).
         if passthrough is not None:
-            for i in np.flatnonzero(status == cells.ERROR):
-                if error[i] == OK:
-                    error[i] = reason(passthrough[i], f"{a.name} holds the error value {passthrough[i]}")
+            for value in set(passthrough[status == cells.ERROR].tolist()):  # each error value once
+                hit = (status == cells.ERROR) & (passthrough == value) & (error == OK)
+                error[hit] = reason(value, f"{a.name} holds the error value {value}")
         for st in (cells.WRONG_TYPE, cells.OUT_OF_RANGE) + ((cells.BLANK,) if a.required else ()):
             hit = (status == st) & (error == OK)
             if hit.any():
@@ -151,9 +151,11 @@ def _respond(rows: Rows, values: np.ndarray, core_error: np.ndarray) -> Any:
     core_error = np.asarray(core_error).reshape(-1)
     error = np.where(rows.error != OK, rows.error, core_error)
     out = values.tolist()
-    for i in np.flatnonzero(error != OK):  # error rows only, few by nature
-        out[i] = excel_errors(error[i : i + 1])[0]
-    for i in np.flatnonzero(rows.blank):
+    bad = np.flatnonzero(error != OK)
+    if bad.size:
+        for i, text in zip(bad.tolist(), excel_errors(error[bad]).tolist(), strict=True):
+            out[i] = text
+    for i in np.flatnonzero(rows.blank).tolist():
         out[i] = ""
     if not rows.is_range:
         return out[0]
