@@ -223,25 +223,39 @@ def test_contract_signatures_match_rules_md():
     assert udfs.__all__ == [f.__name__ for f in FUNCTIONS]
 
 
-def test_every_argument_has_excel_help_and_errors_as_strings():
-    """On Linux the decorators are no-ops, so read them from the source."""
+def test_every_argument_has_excel_help_and_errors_as_strings(monkeypatch):
+    """On Linux the decorators are no-ops, so record what they are called with."""
+    import udfs.functions as module
+
+    calls = []
+
+    class Recorder:
+        @staticmethod
+        def func(**kwargs):
+            calls.append(("func", None, kwargs))
+            return lambda f: f
+
+        @staticmethod
+        def arg(name, **kwargs):
+            calls.append(("arg", name, kwargs))
+            return lambda f: f
+
+    monkeypatch.setattr(module, "xw", Recorder)
+    assert set(module.ARG_HELP) == {f.__name__ for f in FUNCTIONS}
+    for f in FUNCTIONS:
+        calls.clear()
+        module._documented(f.__name__)(f)
+        params = list(inspect.signature(f).parameters)
+        # Applied innermost first, as stacked decorators are.
+        assert [name for kind, name, _ in calls if kind == "arg"][::-1] == params, f.__name__
+        assert calls[-1] == ("func", None, {"category": module.CATEGORY})
+        for _kind, _, kwargs in calls[:-1]:
+            assert kwargs["err_to_str"] is True and 0 < len(kwargs["doc"].strip()) <= 255
+    # Each function is registered through _documented, under its own name.
     tree = ast.parse(Path(inspect.getsourcefile(KENT_SICKPAY)).read_text())
-    found = {}
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and node.name.startswith("KENT_"):
-            decorators = [ast.unparse(d) for d in node.decorator_list]
-            assert any(d.startswith("xw.func(category=") for d in decorators), node.name
-            documented = {}
-            for d in node.decorator_list:
-                if isinstance(d, ast.Call) and ast.unparse(d.func) == "xw.arg":
-                    kw = {k.arg: ast.literal_eval(k.value) for k in d.keywords}
-                    assert kw.get("err_to_str") is True and kw.get("doc", "").strip()
-                    documented[ast.literal_eval(d.args[0])] = kw["doc"]
-            found[node.name] = documented
-            params = [a.arg for a in node.args.args]
-            assert list(documented) == params, node.name
-            assert all(len(doc) <= 255 for doc in documented.values())
-    assert set(found) == {f.__name__ for f in FUNCTIONS}
+    decorated = {node.name: [ast.unparse(d) for d in node.decorator_list]
+                 for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.startswith("KENT_")}
+    assert decorated == {name: [f"_documented({name!r})"] for name in module.ARG_HELP}
 
 
 def test_function_help_fits_excels_255_characters():

@@ -12,7 +12,6 @@ xlwings Lite/Server the same module serves.
 from __future__ import annotations
 
 import numpy as np
-import xlwings as xw
 
 from xl_kent.awards import award_ok
 from xl_kent.awards import explain as explain_rules
@@ -23,13 +22,63 @@ from xl_kent.redundancy import redundancy_weeks
 from xl_kent.sick_pay import sick_pay
 
 from ._excel import Arg, ShapeError, convert, respond, whole_call_error
+from ._xw import xw
 
-__all__ = ["KENT_SICKPAY", "KENT_REDUNDANCY_WEEKS", "KENT_LEAVE_ACCRUAL", "KENT_AWARD_OK"]
+__all__ = ["KENT_SICKPAY", "KENT_REDUNDANCY_WEEKS", "KENT_LEAVE_ACCRUAL", "KENT_AWARD_OK", "ARG_HELP"]
 
 CATEGORY = "Kent Scheme"
 
 E_OUTPUT = reason("#VALUE!", 'output is not one of "pay", "full_days", "half_days", "nil_days", "ssp"')
 E_KIND = reason("#VALUE!", 'kind is not "team" or "individual"')
+
+ARG_HELP: dict[str, dict[str, str]] = {
+    "KENT_SICKPAY": {
+        "service_start": "Continuous service date (includes Modification Order service).",
+        "absence_start": "First day of the absence; fixes the sick pay band and SSP rules.",
+        "absence_days": "Calendar days of this absence (1 or more).",
+        "annual_salary": "Actual annual pay in £ (pro rata for part-time).",
+        "prior_paid_days": "Optional. Calendar days of paid sick leave in the 12 months before (default 0).",
+        "output": 'Optional. "pay" (default, £), "full_days", "half_days", "nil_days" or "ssp" (£).',
+        "temporary_short": "Optional. TRUE for a temporary contract of 4 months or less (SSP only).",
+    },
+    "KENT_REDUNDANCY_WEEKS": {
+        "age": "Age in completed years at the termination date.",
+        "years_of_service": "Completed years of continuous service (counts up to 20).",
+        "multiplier": "Optional. Discretionary enhancement from 1 (default) to 2; capped at 52 weeks.",
+    },
+    "KENT_LEAVE_ACCRUAL": {
+        "grade": 'Grade: "KR Entry", "Apprentice", "KR3" to "KR13" and above, or the number (6).',
+        "service_start": "Continuous service date: the 5-year uplift starts the month after the 5th anniversary.",
+        "as_of": "Count leave to this date, in its 1 April - 31 March leave year (31 March = whole year).",
+        "weekly_hours": 'Optional. Contracted weekly hours, up to 37 (default). For unit "casual"/"relief": hours worked.',
+        "employment_start": "Optional. Start of employment (default: service_start).",
+        "employment_end": "Optional. Last day of employment (blank: still employed).",
+        "unit": 'Optional. "days" (default), "hours", or "casual"/"relief" for hours accrued on hours worked.',
+    },
+    "KENT_AWARD_OK": {
+        "employee_ids": "Employee of each award payment (the whole award log's column).",
+        "award_dates": "Date of each award.",
+        "amounts": "Amount paid to this employee, in £.",
+        "kinds": 'Optional. "individual" (default when blank) or "team".',
+        "work_refs": "Optional. Reference of the work rewarded (team awards are grouped by it).",
+        "endorsed": "Optional. TRUE when a team award is endorsed by a senior manager outside the team.",
+        "ineligible": "Optional. TRUE for Teachers' terms or under the performance and capability procedure.",
+        "explain": 'Optional. TRUE gives "OK" or the first rule broken, in words, instead of TRUE/FALSE.',
+    },
+}
+"""Help for each argument: Excel's function wizard (through xlwings) and Calc's."""
+
+
+def _documented(name: str):
+    """Register ``name`` with xlwings, one ``xw.arg`` per argument of :data:`ARG_HELP`."""
+
+    def wrap(f):
+        for arg, doc in reversed(ARG_HELP[name].items()):
+            f = xw.arg(arg, doc=doc, err_to_str=True)(f)
+        return xw.func(category=CATEGORY)(f)
+
+    return wrap
+
 
 _SICKPAY_OUTPUTS = ("pay", "full_days", "half_days", "nil_days", "ssp")
 
@@ -38,14 +87,7 @@ def _is_range(*values) -> bool:
     return any(isinstance(v, (list, tuple, np.ndarray)) for v in values)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("service_start", doc="Continuous service date (includes Modification Order service).", err_to_str=True)
-@xw.arg("absence_start", doc="First day of the absence; fixes the sick pay band and SSP rules.", err_to_str=True)
-@xw.arg("absence_days", doc="Calendar days of this absence (1 or more).", err_to_str=True)
-@xw.arg("annual_salary", doc="Actual annual pay in £ (pro rata for part-time).", err_to_str=True)
-@xw.arg("prior_paid_days", doc="Optional. Calendar days of paid sick leave in the 12 months before (default 0).", err_to_str=True)
-@xw.arg("output", doc='Optional. "pay" (default, £), "full_days", "half_days", "nil_days" or "ssp" (£).', err_to_str=True)
-@xw.arg("temporary_short", doc="Optional. TRUE for a temporary contract of 4 months or less (SSP only).", err_to_str=True)
+@_documented("KENT_SICKPAY")
 def KENT_SICKPAY(
     service_start,
     absence_start,
@@ -93,10 +135,7 @@ def KENT_SICKPAY(
     return respond(rows, value, error)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("age", doc="Age in completed years at the termination date.", err_to_str=True)
-@xw.arg("years_of_service", doc="Completed years of continuous service (counts up to 20).", err_to_str=True)
-@xw.arg("multiplier", doc="Optional. Discretionary enhancement from 1 (default) to 2; capped at 52 weeks.", err_to_str=True)
+@_documented("KENT_REDUNDANCY_WEEKS")
 def KENT_REDUNDANCY_WEEKS(age, years_of_service, multiplier=1):
     """Weeks' pay due on redundancy (Kent Scheme I.2.G, Appendix 2 ready reckoner), times the enhancement multiplier, at most 52 weeks. Under 2 years' service gives 0. Works on single cells or whole columns.
 
@@ -120,14 +159,7 @@ def KENT_REDUNDANCY_WEEKS(age, years_of_service, multiplier=1):
     return respond(rows, r.weeks, r.error)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("grade", doc='Grade: "KR Entry", "Apprentice", "KR3" to "KR13" and above, or the number (6).', err_to_str=True)
-@xw.arg("service_start", doc="Continuous service date: the 5-year uplift starts the month after the 5th anniversary.", err_to_str=True)
-@xw.arg("as_of", doc="Count leave to this date, in its 1 April - 31 March leave year (31 March = whole year).", err_to_str=True)
-@xw.arg("weekly_hours", doc='Optional. Contracted weekly hours, up to 37 (default). For unit "casual"/"relief": hours worked.', err_to_str=True)
-@xw.arg("employment_start", doc="Optional. Start of employment (default: service_start).", err_to_str=True)
-@xw.arg("employment_end", doc="Optional. Last day of employment (blank: still employed).", err_to_str=True)
-@xw.arg("unit", doc='Optional. "days" (default), "hours", or "casual"/"relief" for hours accrued on hours worked.', err_to_str=True)
+@_documented("KENT_LEAVE_ACCRUAL")
 def KENT_LEAVE_ACCRUAL(
     grade,
     service_start,
@@ -175,15 +207,7 @@ def unit_needs_grade(unit) -> bool:
     return not (isinstance(unit, str) and unit.strip().lower() == "casual")
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("employee_ids", doc="Employee of each award payment (the whole award log's column).", err_to_str=True)
-@xw.arg("award_dates", doc="Date of each award.", err_to_str=True)
-@xw.arg("amounts", doc="Amount paid to this employee, in £.", err_to_str=True)
-@xw.arg("kinds", doc='Optional. "individual" (default when blank) or "team".', err_to_str=True)
-@xw.arg("work_refs", doc="Optional. Reference of the work rewarded (team awards are grouped by it).", err_to_str=True)
-@xw.arg("endorsed", doc="Optional. TRUE when a team award is endorsed by a senior manager outside the team.", err_to_str=True)
-@xw.arg("ineligible", doc="Optional. TRUE for Teachers' terms or under the performance and capability procedure.", err_to_str=True)
-@xw.arg("explain", doc='Optional. TRUE gives "OK" or the first rule broken, in words, instead of TRUE/FALSE.', err_to_str=True)
+@_documented("KENT_AWARD_OK")
 def KENT_AWARD_OK(
     employee_ids,
     award_dates,
