@@ -22,3 +22,13 @@ def rng():
     import numpy as np
 
     return np.random.default_rng(20261123)
+
+
+@pytest.fixture(scope="session")
+def calc(tmp_path_factory):
+    """A headless LibreOffice Calc with the xl-kent extension (see ``lo_calc``)."""
+    import lo_calc
+
+    lo_calc.require_or_skip()
+    with lo_calc.Calc.started(tmp_path_factory.mktemp("libreoffice")) as running:
+        yield running

@@ -147,11 +147,7 @@ class Calc:
         """Load ``path``, recalculate every formula, and return every sheet's values."""
         request = {"cmd": "recalc", "path": str(Path(path).resolve()),
                    "save_as": str(Path(save_as).resolve()) if save_as else None}
-        self._worker.stdin.write(json.dumps(request) + "\n")
-        self._worker.stdin.flush()
-        answer = json.loads(self._worker.stdout.readline())
-        if "failed" in answer:
-            raise RuntimeError(f"LibreOffice could not recalculate {path}: {answer['failed']}")
+        answer = self._ask(request)
         sheets = answer["sheets"]
         return Workbook(
             values={name: [[_value(v) for v in row] for row in s["values"]] for name, s in sheets.items()},
@@ -159,6 +155,18 @@ class Calc:
             load_seconds=answer["load_seconds"],
             calc_seconds=answer["calc_seconds"],
         )
+
+    def describe(self, prefix: str = "KENT_") -> list[dict]:
+        """What Calc's function wizard shows for the functions named ``prefix...``."""
+        return self._ask({"cmd": "describe", "prefix": prefix})["functions"]
+
+    def _ask(self, request: dict) -> dict:
+        self._worker.stdin.write(json.dumps(request) + "\n")
+        self._worker.stdin.flush()
+        answer = json.loads(self._worker.stdout.readline())
+        if "failed" in answer:
+            raise RuntimeError(f"LibreOffice failed: {answer['failed']}")
+        return answer
 
     def close(self) -> None:
         if self._worker.poll() is None:

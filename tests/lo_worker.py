@@ -10,6 +10,8 @@ on stdout:
   every sheet the used area's values (numbers, text, ``{"error": code}`` for an error
   value) and formulas, with the load and calculation times; ``save_as`` also stores
   the recalculated workbook (xlsx or pdf, by extension).
+- ``{"cmd": "describe", "prefix": "KENT_"}``: the function wizard's name, category,
+  description and arguments of each function whose name starts with the prefix.
 - ``{"cmd": "quit"}``.
 
 This file imports only ``uno``: it runs in LibreOffice's Python, not the project's.
@@ -133,6 +135,23 @@ def recalc(desktop, path, save_as=None):
         doc.close(True)
 
 
+def describe(ctx, prefix):
+    """What Calc's function wizard shows for each function whose name starts with ``prefix``."""
+    descriptions = ctx.ServiceManager.createInstanceWithContext("com.sun.star.sheet.FunctionDescriptions", ctx)
+    found = []
+    for i in range(descriptions.getCount()):
+        props = {p.Name: p.Value for p in descriptions.getByIndex(i)}
+        if str(props.get("Name", "")).upper().startswith(prefix):
+            found.append({
+                "name": props["Name"],
+                "category": props.get("Category"),
+                "description": props.get("Description"),
+                "arguments": [{"name": a.Name, "description": a.Description, "optional": a.IsOptional}
+                              for a in props.get("Arguments", ())],
+            })
+    return {"functions": found}
+
+
 def main():
     office, ctx, desktop = start(sys.argv[1])
     if len(sys.argv) > 2:
@@ -144,7 +163,10 @@ def main():
             if request["cmd"] == "quit":
                 break
             try:
-                answer = recalc(desktop, request["path"], request.get("save_as"))
+                if request["cmd"] == "describe":
+                    answer = describe(ctx, request["prefix"])
+                else:
+                    answer = recalc(desktop, request["path"], request.get("save_as"))
             except Exception as exc:
                 answer = {"failed": repr(exc)}
             print(json.dumps(answer), flush=True)

@@ -200,7 +200,8 @@ def _from_value(v: Any, kind: str, offset: float) -> Any:
 
 
 def to_calc(result: Any) -> tuple:
-    """An Excel-layer answer as rows for Calc: errors as error values, blanks as ""."""
+    """An Excel-layer answer as rows for Calc: errors as error values, blanks as "",
+    TRUE/FALSE as 1/0 (format the cells as BOOLEAN to see TRUE/FALSE)."""
     rows = result if isinstance(result, list) else [[result]]
     return tuple(tuple(_calc_value(v) for v in row) for row in rows)
 
@@ -211,7 +212,9 @@ def _calc_value(v: Any) -> Any:
     if v is None:
         return ""
     if isinstance(v, bool) or type(v).__name__ == "bool_":
-        return bool(v)
+        # TRUE/FALSE as 1/0, Calc's own booleans: a UNO boolean inside an array result
+        # is not read reliably by Calc (FALSE can come out as 1).
+        return 1.0 if v else 0.0
     v = float(v)
     return v if math.isfinite(v) else error_value("#NUM!")
 
