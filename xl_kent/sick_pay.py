@@ -54,7 +54,7 @@ from ._arrays import blockwise, bools, broadcast_rows, dates, floats, interval_o
 from .dates import complete_months
 from .errors import OK, describe, first_reason, reason, set_error
 
-__all__ = ["SickPay", "sick_pay", "service_band_months", "describe"]
+__all__ = ["SickPay", "SickAllowance", "sick_pay", "sick_pay_allowance", "service_band_months", "describe"]
 
 E_SERVICE_START = reason("#VALUE!", "service_start is blank or not a date")
 E_ABSENCE_START = reason("#VALUE!", "absence_start is blank or not a date")
@@ -77,6 +77,14 @@ class SickPay(NamedTuple):
     ssp_gbp: np.ndarray
     pay_gbp: np.ndarray
     error: np.ndarray  # reason codes, 0 = good row (see xl_kent.errors)
+
+
+class SickAllowance(NamedTuple):
+    """Result of :func:`sick_pay_allowance`: days left at full and half pay (``nan`` on bad rows)."""
+
+    full_pay_days: np.ndarray
+    half_pay_days: np.ndarray
+    error: np.ndarray  # reason codes, 0 = good row
 
 
 def _param(name: str, fam: str = "ssp") -> params.Parameter:
@@ -211,12 +219,8 @@ def _sick_pay_rows(ss, ab, n, sal, prior, temp):
     prior = np.where(good, prior, 0.0)
     days_per_year = np.where(good, days_per_year, 1.0)
 
-    # Allowance left after the rolling year's paid days (J.2.A), full pay first.
-    days_per_month = days_per_year / np.where(good, months_per_year, 1.0)
-    full_allow = np.where(temp, temp_full, full_m) * days_per_month
-    half_allow = np.where(temp, temp_half, half_m) * days_per_month
-    rem_full = np.maximum(0.0, full_allow - prior)
-    rem_half = np.maximum(0.0, half_allow - np.maximum(0.0, prior - full_allow))
+    rem_full, rem_half = _days_left(good, temp, full_m, half_m, temp_full, temp_half, prior,
+                                    days_per_year, months_per_year)
     full_days = np.minimum(n, rem_full)
     half_days = np.minimum(n - full_days, rem_half)
     nil_days = n - full_days - half_days
@@ -271,3 +275,66 @@ def _sick_pay_rows(ss, ab, n, sal, prior, temp):
     bad = ~good
     out = [np.where(bad, np.nan, a) for a in (full_days, half_days, nil_days, ssp_gbp, pay_gbp)]
     return (*out, error)
+
+
+def _days_left(good, temp, full_m, half_m, temp_full, temp_half, prior, days_per_year, months_per_year):
+    """Allowance left after the rolling year's paid days (J.2.A), full pay first."""
+    days_per_month = days_per_year / np.where(good, months_per_year, 1.0)
+    full_allow = np.where(temp, temp_full, full_m) * days_per_month
+    half_allow = np.where(temp, temp_half, half_m) * days_per_month
+    rem_full = np.maximum(0.0, full_allow - prior)
+    rem_half = np.maximum(0.0, half_allow - np.maximum(0.0, prior - full_allow))
+    return rem_full, rem_half
+
+
+def sick_pay_allowance(service_start, absence_start, prior_paid_days=0.0, temporary_short=False) -> SickAllowance:
+    """Sick pay allowance left for an absence starting on ``absence_start`` (J.2.A).
+
+    The service band on ``absence_start`` gives the full- and half-pay allowance
+    (a month is ``days_per_year / months_per_year`` calendar days); the paid sick
+    days of the 12 months before come off full pay first. This is what
+    :func:`sick_pay` pays an absence from, so ``sick_pay(...).full_pay_days`` of an
+    absence is ``min(absence_days, full_pay_days)`` of this result. No salary is
+    needed; the errors are those of :func:`sick_pay` for the same arguments.
+
+    Examples
+    --------
+    Five years' service, 40 days paid in the last 12 months: 6 months full pay
+    (182.5 days) less 40, and 6 months half pay untouched.
+
+    >>> r = sick_pay_allowance("2020-01-01", "2025-06-01", 40)
+    >>> float(r.full_pay_days), float(r.half_pay_days)
+    (142.5, 182.5)
+    >>> describe(sick_pay_allowance(["2026-01-01"], "2025-06-01").error)
+    [(0, '#NUM!', 'service_start is after absence_start')]
+    """
+    columns, shape = broadcast_rows(
+        dates(service_start), dates(absence_start), floats(prior_paid_days), bools(temporary_short)
+    )
+    out = blockwise(_allowance_rows, *columns)
+    return SickAllowance(*[a.reshape(shape) for a in out])
+
+
+def _allowance_rows(ss, ab, prior, temp):
+    """:func:`sick_pay_allowance` over 1-D rows, with the checks of :func:`_sick_pay_rows`."""
+    error = first_reason(
+        (np.isnat(ss), E_SERVICE_START),
+        (np.isnat(ab), E_ABSENCE_START),
+        (np.isnan(prior), E_PRIOR),
+        (ss > ab, E_ORDER),
+        (~((prior >= 0) & (prior < np.inf)), E_PRIOR_RANGE),
+    )
+    (days_per_year, months_per_year), ok_pay = params.lookup(
+        ab, *[_param(name, "pay") for name in ("days_per_year", "months_per_year")]
+    )
+    (temp_full, temp_half), ok_temp = params.lookup(
+        ab, *[_param(name, "sick_pay") for name in ("temporary_short_full_months", "temporary_short_half_months")]
+    )
+    full_m, half_m = service_band_months(complete_months(ss, ab), ab)
+    set_error(error, ~(ok_pay & ok_temp & ~np.isnan(full_m)), E_NO_RULES)
+    good = error == OK
+    prior = np.where(good, prior, 0.0)
+    days_per_year = np.where(good, days_per_year, 1.0)
+    rem_full, rem_half = _days_left(good, temp, full_m, half_m, temp_full, temp_half, prior,
+                                    days_per_year, months_per_year)
+    return np.where(good, rem_full, np.nan), np.where(good, rem_half, np.nan), error
