@@ -1,0 +1,239 @@
+"""Synthetic staff lists and award logs, for trying the bulk commands and for tests.
+
+Everything here is invented: no real person, and the **salary ranges per grade are
+plausible synthetic figures**, not the Kent Scheme pay spine (which is not in the
+parameters). The list looks like a real HR extract: a grade mix weighted to the
+middle grades, salaries within the grade's range and pro rata for part-time (about
+30%), ages 16 to 70, continuous service consistent with age (never before the 16th
+birthday), some earlier continuous service (employment start later than service
+start), joiners and leavers in the leave year, casual and relief workers with hours
+worked, paid sick days in the last 12 months and a few redundancy enhancements.
+
+``bad=K`` seeds K deliberately bad rows, cycling through :data:`BAD_KINDS`; the
+:class:`Manifest` says which rows and ids, so that tests can check every one of them
+comes out in the Errors sheet and status column. The same seed gives the same file.
+Vectorised with :class:`numpy.random.Generator`: a million rows in about a second.
+
+Examples
+--------
+>>> s = staff_sample(1000, bad=6, seed=1)
+>>> len(s.columns[0]), s.headers[:3]
+(1000, ['Employee ID', 'Name', 'Cost Centre'])
+>>> sorted(s.manifest.kinds)
+['blank_date', 'duplicate_id', 'end_before_start', 'impossible_age', 'text_salary', 'unknown_grade']
+>>> len(s.manifest.bad_rows)  # the duplicated id's first row is bad too
+7
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..dates import MONTHS_PER_YEAR, add_months
+
+__all__ = ["SAMPLE_AS_OF", "BAD_KINDS", "GRADES", "Manifest", "Sample", "staff_sample", "award_sample",
+           "write_sample"]
+
+#: The date the sample is generated for (ages, service and leavers are set relative
+#: to it): the end of the 2026/27 leave year. ``--as-of`` changes it.
+SAMPLE_AS_OF = np.datetime64("2027-03-31", "D")
+
+#: Kinds of deliberately bad rows, in the order they are seeded.
+BAD_KINDS = ("blank_date", "text_salary", "impossible_age", "unknown_grade", "duplicate_id", "end_before_start")
+
+#: Grade, share of staff, and a SYNTHETIC full-time salary range in £ (not the pay spine).
+GRADES = (
+    ("KR Entry", 0.03, 21_000, 22_000), ("Apprentice", 0.02, 14_000, 19_000),
+    ("KR3", 0.06, 22_000, 23_200), ("KR4", 0.08, 23_000, 24_600), ("KR5", 0.10, 24_400, 26_500),
+    ("KR6", 0.13, 26_000, 29_500), ("KR7", 0.13, 29_000, 32_800), ("KR8", 0.12, 32_500, 37_000),
+    ("KR9", 0.10, 36_500, 41_500), ("KR10", 0.08, 41_000, 46_500), ("KR11", 0.06, 46_000, 52_500),
+    ("KR12", 0.04, 52_000, 59_000), ("KR13", 0.03, 58_500, 67_000), ("KR14", 0.015, 66_500, 76_000),
+    ("KR15", 0.005, 75_000, 90_000),
+)
+_SURNAMES = np.array("Smith Jones Taylor Brown Williams Wilson Johnson Davies Patel Wright Robinson Wood "
+                     "Thompson Evans Walker White Roberts Green Hall Khan Clarke Jackson Lewis Hill Harris "
+                     "Okafor Martin Cooper King Lee Baker Shah Turner Moore Ali Kaur Murphy Begum Allen "
+                     "Mitchell".split(), dtype=object)
+_PART_TIME_HOURS = np.array([15.0, 18.5, 22.2, 22.5, 25.0, 29.6, 30.0, 32.0])
+_DAYS_PER_YEAR = 365.25  # calendar average, for drawing ages and service only
+
+STAFF_HEADERS = ["Employee ID", "Name", "Cost Centre", "Grade", "Contract", "Weekly Hours", "Hours Worked",
+                 "Annual Salary", "Date of Birth", "Continuous Service Date", "Start Date", "End Date",
+                 "Sick Days (12 months)", "Redundancy Multiplier"]
+STAFF_FORMATS = ["integer", "text", "text", "text", "text", "number", "number", "gbp", "date", "date",
+                 "date", "date", "number", "number"]
+AWARD_HEADERS = ["Employee ID", "Award Date", "Amount", "Kind", "Work Reference", "Endorsed", "Ineligible"]
+AWARD_FORMATS = ["integer", "date", "gbp", "text", "text", "general", "general"]
+
+
+@dataclass
+class Manifest:
+    """The deliberately bad rows of a sample: 0-based data rows and ids, by kind."""
+
+    kinds: dict[str, list[int]] = field(default_factory=dict)  # kind -> rows
+    ids: dict[str, list[int]] = field(default_factory=dict)  # kind -> employee ids
+
+    @property
+    def bad_rows(self) -> list[int]:
+        """Every row that must come out with a problem (both rows of a duplicated id)."""
+        rows = {r for rs in self.kinds.values() for r in rs}
+        return sorted(rows | set(self.kinds.get("duplicate_originals", [])))
+
+
+@dataclass
+class Sample:
+    headers: list[str]
+    columns: list[np.ndarray]
+    formats: list[str]
+    manifest: Manifest
+
+
+def _days(years) -> np.ndarray:
+    return (np.asarray(years) * _DAYS_PER_YEAR).astype(np.int64).astype("timedelta64[D]")
+
+
+def staff_sample(rows: int, bad: int = 0, seed: int = 0, as_of=SAMPLE_AS_OF) -> Sample:
+    """A synthetic staff list of ``rows`` rows with ``bad`` deliberately bad rows."""
+    if bad > rows:
+        raise ValueError(f"cannot seed {bad} bad rows in {rows} rows")
+    rng = np.random.default_rng(seed)
+    n = rows
+    as_of = np.datetime64(as_of, "D")
+    year_start = add_months(as_of + np.timedelta64(1, "D"), -MONTHS_PER_YEAR)  # leave year for 31 March
+
+    ids = (1_000_001 + rng.permutation(n)).astype(np.int64)
+    initials = np.array([f"{c}. " for c in "ABCDEFGHIJKLMNOPRSTW"], dtype=object)
+    names = (initials[:, None] + _SURNAMES[None, :]).reshape(-1)
+    name = names[rng.integers(0, names.shape[0], n)]
+    centres = np.array([f"CC{k:03d}" for k in range(101, 161)], dtype=object)
+    cost_centre = centres[rng.integers(0, centres.shape[0], n)]
+
+    contract_code = rng.choice(3, size=n, p=[0.94, 0.04, 0.02])  # salaried, casual, relief
+    contract = np.array(["Salaried", "Casual", "Relief"], dtype=object)[contract_code]
+    salaried = contract_code == 0
+    weights = np.array([g[1] for g in GRADES])
+    g = rng.choice(len(GRADES), size=n, p=weights / weights.sum())
+    grade = np.array([x[0] for x in GRADES], dtype=object)[g]
+    lo = np.array([x[2] for x in GRADES], dtype=float)[g]
+    hi = np.array([x[3] for x in GRADES], dtype=float)[g]
+
+    part_time = salaried & (rng.random(n) < 0.30)
+    hours = np.where(part_time, _PART_TIME_HOURS[rng.integers(0, _PART_TIME_HOURS.shape[0], n)], 37.0)
+    hours = np.where(salaried, hours, np.nan)
+    worked = np.where(salaried, np.nan, np.round(rng.uniform(40, 900, n) * 2) / 2)
+    salary = np.where(salaried, np.round(rng.uniform(lo, hi) * hours / 37.0), np.nan)
+
+    age = np.clip(rng.normal(44, 12, n), 16.2, 69.8)
+    age = np.where(g == 1, np.clip(age, 16.2, 24.0), age)  # apprentices are young
+    birth = as_of - _days(age)
+    sixteenth = add_months(birth, 16 * MONTHS_PER_YEAR)
+    longest = (as_of - sixteenth).astype(np.int64) - 1
+    service_days = np.minimum(rng.exponential(9 * _DAYS_PER_YEAR, n).astype(np.int64), longest)
+    joiner = rng.random(n) < 0.06  # started in this leave year
+    in_year = (as_of - year_start).astype(np.int64)
+    service_days = np.where(joiner, np.minimum(rng.integers(0, in_year + 1, n), longest), service_days)
+    service = as_of - service_days.astype("timedelta64[D]")
+    earlier = (rng.random(n) < 0.15) & (service_days > 400)  # earlier continuous service elsewhere
+    start = np.where(earlier, service + (rng.random(n) * service_days).astype("timedelta64[D]"),
+                     np.datetime64("NaT"))
+    leaver = rng.random(n) < 0.05
+    first_day = np.where(np.isnat(start), service, start)
+    end_day = first_day + (rng.random(n) * ((as_of - first_day).astype(np.int64) + 1)).astype("timedelta64[D]")
+    end = np.where(leaver, np.maximum(end_day, year_start), np.datetime64("NaT"))
+    end = np.where(leaver & (end < first_day), first_day, end)
+
+    sick = np.where(rng.random(n) < 0.3, np.minimum(np.round(rng.exponential(12, n)), 250.0), 0.0)
+    multiplier = np.where(rng.random(n) < 0.08, rng.choice([1.25, 1.5, 2.0], n), np.nan)
+
+    manifest = Manifest()
+    salary_col: np.ndarray = salary
+    if bad:
+        chosen = rng.choice(n, size=bad, replace=False)
+        kinds = [BAD_KINDS[k % len(BAD_KINDS)] for k in range(bad)]
+        for r, kind in zip(chosen.tolist(), kinds, strict=True):
+            manifest.kinds.setdefault(kind, []).append(r)
+        # Bad rows are salaried full-time staff, so each fault is the only thing wrong.
+        contract[chosen] = "Salaried"
+        hours[chosen], worked[chosen] = 37.0, np.nan
+        salary[chosen] = np.round(rng.uniform(lo[chosen], hi[chosen]))
+        rows_of = manifest.kinds.get
+        service[rows_of("blank_date", [])] = np.datetime64("NaT")
+        salary_col = salary.astype(object)
+        salary_col[np.isnan(salary)] = None
+        salary_col[rows_of("text_salary", [])] = "TBC"
+        r = rows_of("impossible_age", [])
+        birth[r] = as_of - _days(np.full(len(r), 109.5))  # a typo in the year: aged over 100
+        grade[rows_of("unknown_grade", [])] = "KR2"
+        r = rows_of("end_before_start", [])
+        start[r] = np.maximum(service[r], as_of - np.timedelta64(200, "D"))
+        end[r] = start[r] - np.timedelta64(30, "D")
+        r = rows_of("duplicate_id", [])
+        if r:
+            good = np.setdiff1d(np.arange(n), chosen)
+            originals = rng.choice(good, size=len(r), replace=False)
+            ids[r] = ids[originals]
+            manifest.kinds["duplicate_originals"] = sorted(originals.tolist())
+        manifest.ids = {k: sorted(ids[v].tolist()) for k, v in manifest.kinds.items()}
+
+    columns = [ids, name, cost_centre, grade, contract, hours, worked, salary_col, birth, service, start, end,
+               sick, multiplier]
+    return Sample(list(STAFF_HEADERS), columns, list(STAFF_FORMATS), manifest)
+
+
+def award_sample(employee_ids: np.ndarray, rows: int, seed: int = 0, as_of=SAMPLE_AS_OF) -> Sample:
+    """A synthetic award log of ``rows`` payments to the given employees.
+
+    About a third are team awards (several employees sharing a work reference, nearly
+    all endorsed); a few employees get several awards a year, so some rows break the
+    12-month limit, some the one-award limit, and a few are ineligible: the check has
+    something to find.
+    """
+    rng = np.random.default_rng(seed + 7919)
+    as_of = np.datetime64(as_of, "D")
+    ids = np.asarray(employee_ids)
+    ids = ids[~np.isin(np.arange(ids.shape[0]), [])]
+    pool = rng.choice(ids, size=max(1, min(ids.shape[0], rows // 2 + 1)), replace=False)
+    emp = pool[np.minimum(rng.geometric(2.0 / max(pool.shape[0], 2), rows) - 1, pool.shape[0] - 1)]
+    when = as_of - rng.integers(0, 450, rows).astype("timedelta64[D]")
+    team = rng.random(rows) < 0.33
+    amount = rng.choice([50.0, 75.0, 100.0, 150.0, 200.0, 250.0, 300.0, 400.0, 500.0, 600.0], rows,
+                        p=[0.1, 0.1, 0.2, 0.15, 0.15, 0.1, 0.08, 0.06, 0.05, 0.01])
+    amount = np.where(team, np.minimum(amount, 150.0), amount)
+    n_projects = max(1, rows // 6)
+    ref_num = rng.integers(1, n_projects + 1, rows)
+    ref = np.where(team, "P-" + ref_num.astype(str).astype(object), "W-" + np.arange(1, rows + 1).astype(str).astype(object))
+    twice = ~team & (rng.random(rows) < 0.02)  # an individual award for a team's work
+    ref = np.where(twice, "P-" + ref_num.astype(str).astype(object), ref).astype(object)
+    kind = np.where(team, "Team", "Individual").astype(object)
+    endorsed = np.full(rows, None, dtype=object)
+    endorsed[team] = rng.random(int(team.sum())) < 0.9
+    ineligible = rng.random(rows) < 0.02
+    order = np.argsort(when, kind="stable")
+    columns = [emp[order], when[order], amount[order], kind[order], ref[order], endorsed[order], ineligible[order]]
+    return Sample(list(AWARD_HEADERS), columns, list(AWARD_FORMATS), Manifest())
+
+
+def write_sample(path, sample: Sample, sheet: str = "Staff", progress=None) -> None:
+    """Write a sample as xlsx or CSV (by the file extension), atomically."""
+    from pathlib import Path
+
+    from .writing import Sheet, write_csv, write_xlsx
+
+    s = Sheet(sheet, sample.headers, sample.columns, sample.formats)
+    if Path(path).suffix.lower() == ".csv":
+        write_csv(path, s, progress=progress)
+    else:
+        write_xlsx(path, [s], progress=progress)
+
+
+def describe_sample(sample: Sample, as_of=SAMPLE_AS_OF) -> str:
+    """One line about a staff sample, for the command line."""
+    d = dt.date.fromisoformat(str(np.datetime64(as_of, "D")))
+    bad = sample.manifest.bad_rows
+    text = f"{len(sample.columns[0]):,} synthetic staff rows (as of {d:%d/%m/%Y})"
+    if bad:
+        text += f", {len(bad)} of them bad on purpose ({', '.join(k for k in sample.manifest.kinds if k != 'duplicate_originals')})"
+    return text
