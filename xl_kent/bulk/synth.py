@@ -20,7 +20,7 @@ Examples
 >>> len(s.columns[0]), s.headers[:3]
 (1000, ['Employee ID', 'Name', 'Cost Centre'])
 >>> sorted(s.manifest.kinds)
-['blank_date', 'duplicate_id', 'end_before_start', 'impossible_age', 'text_salary', 'unknown_grade']
+['blank_date', 'duplicate_id', 'duplicate_originals', 'end_before_start', 'impossible_age', 'text_salary', 'unknown_grade']
 >>> len(s.manifest.bad_rows)  # the duplicated id's first row is bad too
 7
 """
@@ -34,12 +34,15 @@ import numpy as np
 
 from ..dates import MONTHS_PER_YEAR, add_months
 
-__all__ = ["SAMPLE_AS_OF", "BAD_KINDS", "GRADES", "Manifest", "Sample", "staff_sample", "award_sample",
+__all__ = ["SAMPLE_AS_OF", "SAMPLE_ROWS", "BAD_KINDS", "GRADES", "Manifest", "Sample", "staff_sample", "award_sample",
            "write_sample"]
 
 #: The date the sample is generated for (ages, service and leavers are set relative
 #: to it): the end of the 2026/27 leave year. ``--as-of`` changes it.
 SAMPLE_AS_OF = np.datetime64("2027-03-31", "D")
+
+#: Rows of ``xl-kent sample`` when ``--rows`` is not given.
+SAMPLE_ROWS = 1000
 
 #: Kinds of deliberately bad rows, in the order they are seeded.
 BAD_KINDS = ("blank_date", "text_salary", "impossible_age", "unknown_grade", "duplicate_id", "end_before_start")
@@ -71,7 +74,11 @@ AWARD_FORMATS = ["integer", "date", "gbp", "text", "text", "general", "general"]
 
 @dataclass
 class Manifest:
-    """The deliberately bad rows of a sample: 0-based data rows and ids, by kind."""
+    """The deliberately bad rows of a sample: 0-based data rows and ids, by kind.
+
+    ``duplicate_originals`` are the good rows whose id a ``duplicate_id`` row copied:
+    they come out with a problem too (we cannot know which of the two is right).
+    """
 
     kinds: dict[str, list[int]] = field(default_factory=dict)  # kind -> rows
     ids: dict[str, list[int]] = field(default_factory=dict)  # kind -> employee ids
