@@ -1,0 +1,1 @@
+"""Bulk recalculation of staff lists: the file layer (reading, writing) and the pipeline."""

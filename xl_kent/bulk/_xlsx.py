@@ -1,0 +1,421 @@
+"""A small streaming xlsx writer: the workbook is a zip of XML parts built in bulk.
+
+Private to :mod:`xl_kent.bulk.writing`, which chose it over XlsxWriter, pyexcelerate and
+the Rust-backed writers by measurement (see ``docs/files.md`` and ``benchmarks/writers.py``).
+It writes exactly what the bulk recalculation needs and nothing more: numbers, booleans,
+dates (as serial numbers with a date format), inline strings (never formulas), one style
+per column format, a bold frozen header row, column widths and an autofilter.
+
+Cells are built a column at a time (one list of XML snippets per column, blank cells as
+empty strings), then joined a block of rows at a time and streamed into the zip member,
+so memory stays bounded by one block whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import zipfile
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from xml.sax.saxutils import escape as _xml_escape
+
+import numpy as np
+
+# Rows joined and compressed at a time (memory per block ~ rows x columns x 40 bytes).
+BLOCK_ROWS = 5_000
+# zlib level for the sheet parts: 1 is ~3x faster than the default 6 for ~15% larger files.
+ZIP_LEVEL = 1
+# Excel's limits (a fact of the file format, not a choice).
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLS = 16_384
+EXCEL_MAX_TEXT_CHARS = 32_767
+
+# Number formats: name -> (custom format code or None for General, built-in id or None).
+FORMATS: dict[str, str | None] = {
+    "general": None,
+    "text": "@",
+    "integer": "0",
+    "number": "0.00",
+    "days": "0.0#",
+    "hours": "0.00",
+    "gbp": "\u00a3#,##0.00",
+    "date": "dd/mm/yyyy",
+    "percent": "0.00%",
+}
+# Excel's built-in number format ids for the codes above (custom ones get 164+).
+_BUILTIN_IDS = {"@": 49, "0": 1, "0.00": 2, "0.00%": 10}
+_FORMAT_NAMES = list(FORMATS)
+# Style (cellXfs) index of each format, the bold header and the quote-prefixed text.
+_STYLE = {name: i for i, name in enumerate(_FORMAT_NAMES)}
+STYLE_HEADER = len(_FORMAT_NAMES)
+STYLE_QUOTED = STYLE_HEADER + 1
+
+_EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
+_FIRST_REAL_LEAP_SAFE = np.datetime64("1900-03-01", "D")  # before it, Excel's 1900 leap-day bug
+_EPOCH_DATE = dt.date(1899, 12, 30)
+_EPOCH_ORDINAL = _EPOCH_DATE.toordinal()
+_FIRST_SAFE_DATE = dt.date(1900, 3, 1)
+
+# Text that XML cannot carry as is, or that Excel would read as an escape: control
+# characters, non-characters, lone surrogates and literal "_xHHHH_".
+_NEEDS_ESCAPE = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]|_x[0-9A-Fa-f]{4}_")
+_CONTROL = re.compile(r"[\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]|_(?=x[0-9A-Fa-f]{4}_)")
+# Starts Excel would take as a formula (see writing.FORMULA_STARTS).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_GUARDED_IN_JOINED = re.compile(r"(?:\A|\n)[=+\-@\t\r]")
+
+
+def column_letter(index: int) -> str:
+    """Excel's column letters for a 0-based column index.
+
+    >>> column_letter(0), column_letter(25), column_letter(26), column_letter(16383)
+    ('A', 'Z', 'AA', 'XFD')
+    """
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def xml_text(text: str) -> str:
+    """Escape text for an XML element, with Excel's ``_xHHHH_`` for characters XML cannot hold.
+
+    >>> xml_text("a<b & c")
+    'a&lt;b &amp; c'
+    >>> xml_text("bell\\x07 and _x0041_")
+    'bell_x0007_ and _x005F_x0041_'
+    """
+    if not _NEEDS_ESCAPE.search(text):
+        return text
+    text = _xml_escape(text)
+    return _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def excel_serial(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Excel 1900-system serial numbers of ``datetime64[D]`` dates, and which are writable.
+
+    Dates before 1 March 1900 step back one for Excel's phantom 29 February 1900;
+    dates before 1900 (and NaT) cannot be serial numbers.
+
+    >>> s, ok = excel_serial(np.array(["2024-03-01", "1900-01-01", "1899-12-31", "NaT"], "datetime64[D]"))
+    >>> s[:2].tolist(), ok.tolist()
+    ([45352, 1], [True, True, False, False])
+    """
+    serial = (days - _EXCEL_EPOCH).astype(np.int64)
+    serial = np.where(days < _FIRST_REAL_LEAP_SAFE, serial - 1, serial)
+    ok = ~np.isnat(days) & (serial >= 1)
+    return serial, ok
+
+
+def _serial_of(value: dt.date) -> int | float | None:
+    if isinstance(value, dt.datetime):
+        value_date = value.date()
+        fraction = (value - dt.datetime.combine(value_date, dt.time(), value.tzinfo)).total_seconds() / 86_400
+    else:
+        value_date, fraction = value, 0.0
+    serial = (value_date - _EPOCH_DATE).days
+    if serial < 61:  # before 1 March 1900: Excel's phantom leap day  # calendar fact, not a policy number
+        serial -= 1
+    if serial < 1:
+        return None
+    return serial + fraction if fraction else serial
+
+
+def _as_date(v: dt.date) -> dt.date:
+    return v.date() if isinstance(v, dt.datetime) else v
+
+
+class _Cells:
+    """Builds the XML of one column's cells; ``r_prefix`` is ``'<c r="B'``."""
+
+    def __init__(self, letter: str, style: int, quoted_style: int = STYLE_QUOTED):
+        s = f' s="{style}"' if style else ""
+        self.letter = letter
+        self.open = f'<c r="{letter}'
+        self.num = f'"{s}><v>'
+        self.date = f'" s="{_STYLE["date"]}"><v>'  # dates from the input always show as dates
+        self.bool = f'"{s} t="b"><v>'
+        self.err = f'"{s} t="e"><v>'
+        self.text = f'"{s} t="inlineStr"><is><t xml:space="preserve">'
+        self.quoted = f'" s="{quoted_style}" t="inlineStr"><is><t xml:space="preserve">'
+
+    # -- one cell of any type (object columns) --
+    def one(self, rn: str, v) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, str):
+            return self.string(rn, v)
+        if isinstance(v, (bool, np.bool_)):
+            return f"{self.open}{rn}{self.bool}{int(v)}</v></c>"
+        if isinstance(v, (int, np.integer)):
+            return f"{self.open}{rn}{self.num}{int(v)}</v></c>"
+        if isinstance(v, (float, np.floating)):
+            v = float(v)
+            if math.isnan(v):
+                return ""
+            if math.isinf(v):
+                return f"{self.open}{rn}{self.err}#NUM!</v></c>"
+            return f"{self.open}{rn}{self.num}{v!r}</v></c>"
+        if isinstance(v, (dt.date, np.datetime64)):
+            if isinstance(v, np.datetime64):
+                if np.isnat(v):
+                    return ""
+                v = v.astype("datetime64[us]").item()
+                if not isinstance(v, dt.date):  # out of datetime's range
+                    return self.string(rn, str(v))
+            serial = _serial_of(v)
+            if serial is None:
+                return self.string(rn, v.isoformat())
+            return f"{self.open}{rn}{self.date}{serial!r}</v></c>"
+        if isinstance(v, dt.timedelta):
+            return f"{self.open}{rn}{self.num}{v.total_seconds() / 86_400!r}</v></c>"
+        return self.string(rn, str(v))
+
+    def string(self, rn: str, v: str) -> str:
+        if not v:
+            return ""
+        if len(v) > EXCEL_MAX_TEXT_CHARS:
+            raise ValueError(f"a text cell of {len(v):,} characters is longer than Excel's "
+                             f"{EXCEL_MAX_TEXT_CHARS:,} (cell {self.letter}{rn})")
+        head = self.quoted if v.startswith(_FORMULA_STARTS) else self.text
+        return f"{self.open}{rn}{head}{xml_text(v)}</t></is></c>"
+
+    # -- a whole column at once --
+    def column(self, values: np.ndarray, rns: Sequence[str]) -> list[str]:
+        kind = values.dtype.kind
+        if kind == "f":
+            return self._floats(values, rns)
+        if kind in "iu":
+            o, m = self.open, self.num
+            return [f"{o}{r}{m}{v}</v></c>" for r, v in zip(rns, values.tolist(), strict=True)]
+        if kind == "b":
+            o, m = self.open, self.bool
+            return [f"{o}{r}{m}{int(v)}</v></c>" for r, v in zip(rns, values.tolist(), strict=True)]
+        if kind == "M":
+            serial, ok = excel_serial(values.astype("datetime64[D]"))
+            o, m = self.open, self.date
+            out = [f"{o}{r}{m}{v}</v></c>" if good else ""
+                   for r, v, good in zip(rns, serial.tolist(), ok.tolist(), strict=True)]
+            if not ok.all():  # dates before 1900: ISO text
+                bad = np.flatnonzero(~ok & ~np.isnat(values))
+                for i in bad.tolist():
+                    out[i] = self.string(rns[i], str(values[i].astype("datetime64[D]")))
+            return out
+        if kind in "UST":
+            return self._strings(values.astype(str).tolist(), rns)
+        items = values.tolist()
+        types = set(map(type, items))
+        if types <= {str, type(None)}:
+            return self._strings(items, rns)
+        if types <= {float, int, type(None)}:
+            return self._floats(np.array([np.nan if v is None else v for v in items], dtype=np.float64), rns)
+        if types <= {bool, type(None)}:
+            o, m = self.open, self.bool
+            return [f"{o}{r}{m}{int(v)}</v></c>" if v is not None else "" for r, v in zip(rns, items, strict=True)]
+        if types <= {dt.datetime, dt.date, type(None)}:
+            dates = [v for v in items if v is not None]
+            if (dates and _as_date(min(dates, key=_as_date)) >= _FIRST_SAFE_DATE
+                    and not any(isinstance(v, dt.datetime) and (v.hour or v.minute or v.second or v.microsecond)
+                                for v in dates)):
+                o, m = self.open, self.date
+                return [f"{o}{r}{m}{v.toordinal() - _EPOCH_ORDINAL}</v></c>" if v is not None else ""
+                        for r, v in zip(rns, items, strict=True)]
+        one = self.one
+        return [one(r, v) for r, v in zip(rns, items, strict=True)]
+
+    def _strings(self, items: list, rns: Sequence[str]) -> list[str]:
+        # One search over the block's text decides whether any cell needs escaping, the guard
+        # or the length check (a false alarm from a line break inside a cell only costs time).
+        texts = [v for v in items if v]
+        joined = "\n".join(texts)
+        if (_NEEDS_ESCAPE.search(joined) or _GUARDED_IN_JOINED.search(joined)
+                or max(map(len, texts), default=0) > EXCEL_MAX_TEXT_CHARS):
+            string = self.string
+            return [string(r, v) if v else "" for r, v in zip(rns, items, strict=True)]
+        o, m = self.open, self.text
+        return [f"{o}{r}{m}{v}</t></is></c>" if v else "" for r, v in zip(rns, items, strict=True)]
+
+    def _floats(self, values: np.ndarray, rns: Sequence[str]) -> list[str]:
+        values = values.astype(np.float64, copy=False)
+        o, m = self.open, self.num
+        finite = np.isfinite(values)
+        if finite.all():
+            return [f"{o}{r}{m}{v!r}</v></c>" for r, v in zip(rns, values.tolist(), strict=True)]
+        out = [f"{o}{r}{m}{v!r}</v></c>" if ok else ""
+               for r, v, ok in zip(rns, values.tolist(), finite.tolist(), strict=True)]
+        for i in np.flatnonzero(np.isinf(values)).tolist():
+            out[i] = f"{o}{rns[i]}{self.err}#NUM!</v></c>"
+        return out
+
+
+def _styles_xml() -> str:
+    custom = [(code, 164 + i) for i, code in enumerate(
+        c for c in dict.fromkeys(FORMATS.values()) if c is not None and c not in _BUILTIN_IDS)]
+    ids = {**_BUILTIN_IDS, **dict(custom)}
+    num_fmts = "".join(f'<numFmt numFmtId="{i}" formatCode="{_xml_escape(c, {chr(34): "&quot;"})}"/>'
+                       for c, i in custom)
+    xfs = []
+    for name in _FORMAT_NAMES:
+        code = FORMATS[name]
+        fid = 0 if code is None else ids[code]
+        apply = ' applyNumberFormat="1"' if fid else ""
+        xfs.append(f'<xf numFmtId="{fid}" fontId="0" fillId="0" borderId="0" xfId="0"{apply}/>')
+    xfs.append('<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>')
+    xfs.append('<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<numFmts count="{len(custom)}">{num_fmts}</numFmts>'
+        '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+        '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        '</styleSheet>'
+    )
+
+
+_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_NS_R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+
+def _content_types(n_sheets: int) -> str:
+    sheets = "".join(f'<Override PartName="/xl/worksheets/sheet{i + 1}.xml" ContentType="{_CT}.worksheet+xml"/>'
+                     for i in range(n_sheets))
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{_CT}.sheet.main+xml"/>'
+            f'<Override PartName="/xl/styles.xml" ContentType="{_CT}.styles+xml"/>'
+            f"{sheets}</Types>")
+
+
+_ROOT_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+              '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+              f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
+              '</Relationships>')
+
+
+def _workbook_xml(names: Sequence[str], filters: Sequence[str | None]) -> str:
+    sheets = "".join(f'<sheet name="{_xml_escape(n, {chr(34): "&quot;"})}" sheetId="{i + 1}" r:id="rId{i + 1}"/>'
+                     for i, n in enumerate(names))
+    defined = "".join(
+        f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">{_sheet_ref(n)}!{ref}</definedName>'
+        for i, (n, ref) in enumerate(zip(names, filters, strict=True)) if ref)
+    defined = f"<definedNames>{defined}</definedNames>" if defined else ""
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<workbook {_NS} {_NS_R}><bookViews><workbookView/></bookViews>'
+            f"<sheets>{sheets}</sheets>{defined}</workbook>")
+
+
+def _sheet_ref(name: str) -> str:
+    quoted = name.replace("'", "''")
+    return _xml_escape(f"'{quoted}'")
+
+
+def _workbook_rels(n_sheets: int) -> str:
+    rels = "".join(f'<Relationship Id="rId{i + 1}" Type="{_REL}/worksheet" Target="worksheets/sheet{i + 1}.xml"/>'
+                   for i in range(n_sheets))
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'{rels}<Relationship Id="rId{n_sheets + 1}" Type="{_REL}/styles" Target="styles.xml"/>'
+            "</Relationships>")
+
+
+def write_sheet_part(zf: zipfile.ZipFile, index: int, headers: Sequence[str], columns: Sequence[np.ndarray],
+                     styles: Sequence[int], widths: Sequence[float], *, autofilter: bool, first: bool,
+                     progress: Callable[[int], None] | None, rows_before: int) -> str | None:
+    """Stream one worksheet into ``zf``; return its autofilter range (or None)."""
+    n_rows = len(columns[0]) if columns else 0
+    n_cols = len(headers)
+    if n_rows + 1 > EXCEL_MAX_ROWS or n_cols > EXCEL_MAX_COLS:
+        raise ValueError(f"{n_rows + 1:,} rows x {n_cols:,} columns do not fit Excel's "
+                         f"{EXCEL_MAX_ROWS:,} x {EXCEL_MAX_COLS:,}")
+    letters = [column_letter(i) for i in range(max(n_cols, 1))]
+    last = f"{letters[n_cols - 1]}{n_rows + 1}" if n_cols else "A1"
+    ref = f"A1:{last}"
+    cols = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w:.2f}" customWidth="1"/>'
+                   for i, w in enumerate(widths))
+    pane = ('<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+            '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>')
+    selected = ' tabSelected="1"' if first else ""
+    head = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<worksheet {_NS} {_NS_R}><dimension ref="{ref}"/>'
+            f'<sheetViews><sheetView workbookViewId="0"{selected}>{pane}'
+            '</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
+            f'{f"<cols>{cols}</cols>" if cols else ""}<sheetData>')
+    header_row = "".join(
+        _Cells(letters[i], STYLE_HEADER, quoted_style=STYLE_HEADER).string("1", h) for i, h in enumerate(headers))
+    builders = [_Cells(letters[i], styles[i]) for i in range(n_cols)]
+    # zlib releases the GIL: compress block k in a helper thread while block k+1 is built.
+    with zf.open(f"xl/worksheets/sheet{index + 1}.xml", "w", force_zip64=True) as out, \
+            ThreadPoolExecutor(max_workers=1) as pool:
+        out.write(head.encode())
+        out.write(f'<row r="1">{header_row}</row>'.encode())
+        pending = None
+        for start in range(0, n_rows, BLOCK_ROWS):
+            stop = min(start + BLOCK_ROWS, n_rows)
+            rns = [str(r) for r in range(start + 2, stop + 2)]
+            cells = [b.column(col[start:stop], rns) for b, col in zip(builders, columns, strict=True)]
+            opens = [f'<row r="{r}">' for r in rns]
+            closes = ["</row>"] * len(rns)
+            data = "".join([x for row in zip(opens, *cells, closes, strict=True) for x in row]).encode()
+            if pending is not None:
+                pending.result()
+            pending = pool.submit(out.write, data)
+            if progress is not None:
+                progress(rows_before + stop)
+        if pending is not None:
+            pending.result()
+        tail = "</sheetData>"
+        if autofilter and n_cols:
+            tail += f'<autoFilter ref="{ref}"/>'
+        tail += ('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+                 "</worksheet>")
+        out.write(tail.encode())
+    return f"$A$1:${letters[n_cols - 1]}${n_rows + 1}" if autofilter and n_cols else None
+
+
+def write_workbook(fileobj, names: Sequence[str], sheets: Sequence[tuple], *,
+                   progress: Callable[[int], None] | None = None) -> None:
+    """Write a workbook to an open binary file.
+
+    ``sheets`` holds ``(headers, columns, styles, widths, autofilter)`` per sheet, where
+    ``styles`` are style indices from :data:`_STYLE` (see :func:`style_of`).
+    """
+    with zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as zf:
+        zf.writestr("[Content_Types].xml", _content_types(len(sheets)))
+        zf.writestr("_rels/.rels", _ROOT_RELS)
+        filters = []
+        rows_done = 0
+        for i, (headers, columns, styles, widths, autofilter) in enumerate(sheets):
+            filters.append(write_sheet_part(zf, i, headers, columns, styles, widths, autofilter=autofilter,
+                                            first=i == 0, progress=progress, rows_before=rows_done))
+            rows_done += len(columns[0]) if columns else 0
+        zf.writestr("xl/workbook.xml", _workbook_xml(names, filters))
+        zf.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets)))
+        zf.writestr("xl/styles.xml", _styles_xml())
+
+
+def style_of(format_name: str | None) -> int:
+    """Style index of a column format name (``None`` = general).
+
+    >>> style_of(None), style_of("gbp") == _STYLE["gbp"]
+    (0, True)
+    """
+    if format_name is None:
+        return 0
+    try:
+        return _STYLE[format_name]
+    except KeyError:
+        raise ValueError(f"unknown column format {format_name!r}; use one of {', '.join(_FORMAT_NAMES)}") from None

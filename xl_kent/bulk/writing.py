@@ -1,0 +1,340 @@
+"""Write result workbooks and CSV files atomically, with text that can never run as a formula.
+
+Two writers: :func:`write_xlsx` (several sheets, formatted) and :func:`write_csv` (one
+sheet). Both write to a temporary file beside the output and move it into place with
+:func:`os.replace` only once it is complete, so the output is either the old file or the
+whole new one, never half a file; they refuse to write over the input file or a folder.
+Problems the user can fix (a folder that does not exist, no permission, a full disk, the
+output being the input) raise :class:`OutputFileError` with a one-line message.
+
+The xlsx writer is the small streaming writer in :mod:`xl_kent.bulk._xlsx`, chosen over
+XlsxWriter, pyexcelerate and the Rust-backed writers on PyPI by measurement (see
+``docs/files.md``). The rules for values, shared by both writers:
+
+* blank: ``None``, NaN, NaT and empty text are blank cells (empty CSV fields);
+* numbers: floats as the shortest text that reads back as the same float (``repr``;
+  integral floats without ``.0`` in CSV), infinities as Excel's ``#NUM!`` error;
+* dates: ``datetime64`` and ``datetime.date``/``datetime`` values are dates: serial
+  numbers shown as ``dd/mm/yyyy`` in xlsx, ISO ``YYYY-MM-DD`` in CSV (with
+  `` HH:MM:SS`` only when a datetime has a time of day);
+* booleans: xlsx booleans, ``TRUE``/``FALSE`` in CSV;
+* text: always a text cell in xlsx (an inline string, never a formula; an Excel error
+  string read from the input such as ``#N/A`` is written as that text). Text that
+  Excel would take as a formula gets the formula guard, see :func:`guard_csv_text`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import math
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import _xlsx
+
+__all__ = ["FORMULA_STARTS", "OutputFileError", "Sheet", "guard_csv_text", "write_csv", "write_xlsx"]
+
+# Leading characters that make Excel (or another spreadsheet) read text as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Text exempt from the CSV guard: a plain decimal number, optionally signed ("-12.5", "+3", "1e-05").
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+# Rows converted and written at a time in CSV (bounds the memory of the text built).
+CSV_BLOCK_ROWS = 20_000
+# Automatic column widths: characters, measured on the header and the first rows.
+WIDTH_SAMPLE_ROWS = 200
+MIN_WIDTH_CHARS = 8.0
+MAX_WIDTH_CHARS = 60.0
+# Excel's rules for sheet names (a fact of the file format).
+_SHEET_NAME_MAX_CHARS = 31
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+class OutputFileError(Exception):
+    """An output file that cannot be written; ``str(err)`` is one line for the user."""
+
+
+@dataclass
+class Sheet:
+    """One sheet of results: a header row and equally long columns.
+
+    ``columns`` may be object arrays of cells as read (``None``, ``str``, numbers,
+    ``bool``, ``datetime``), float arrays (NaN = blank), ``datetime64`` arrays (NaT =
+    blank), bool, int, or text arrays. ``formats`` names a number format per column
+    (``"general"``, ``"text"``, ``"integer"``, ``"number"``, ``"days"``, ``"hours"``,
+    ``"gbp"``, ``"date"``, ``"percent"``; ``None`` = general) and ``widths`` a width
+    per column in characters (``None`` = automatic). CSV ignores both.
+
+    >>> s = Sheet("Summary", ["rows"], [np.array([3.0])])
+    >>> s.n_rows
+    1
+    """
+
+    name: str
+    headers: list[str]
+    columns: list[np.ndarray]
+    formats: list[str | None] | None = None
+    widths: list[float] | None = None
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.columns[0]) if self.columns else 0
+
+    def check(self) -> None:
+        """Raise ValueError if the headers, columns, formats and widths do not line up."""
+        n = len(self.headers)
+        if len(self.columns) != n:
+            raise ValueError(f"sheet {self.name!r}: {n} headers but {len(self.columns)} columns")
+        lengths = {len(c) for c in self.columns}
+        if len(lengths) > 1:
+            raise ValueError(f"sheet {self.name!r}: columns of different lengths {sorted(lengths)}")
+        if any(np.ndim(c) != 1 for c in self.columns):
+            raise ValueError(f"sheet {self.name!r}: every column must be a 1-D array")
+        for what in ("formats", "widths"):
+            given = getattr(self, what)
+            if given is not None and len(given) != n:
+                raise ValueError(f"sheet {self.name!r}: {n} headers but {len(given)} {what}")
+        if self.formats is not None:
+            for f in self.formats:
+                _xlsx.style_of(f)
+
+
+def guard_csv_text(text: str) -> str:
+    """The CSV formula guard: prefix ``'`` to text Excel would read as a formula.
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    leading single quote, unless the whole text is a plain decimal number (an optional
+    sign, digits with an optional decimal point, an optional exponent), which Excel
+    reads as that number and never runs.
+
+    >>> guard_csv_text("=HYPERLINK(\\"http://x\\")"), guard_csv_text("-12.5"), guard_csv_text("+44 1622 694000")
+    ('\\'=HYPERLINK("http://x")', '-12.5', "'+44 1622 694000")
+    >>> guard_csv_text("Smith-Jones"), guard_csv_text("-")
+    ('Smith-Jones', "'-")
+    """
+    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+# ---------------------------------------------------------------- safe output paths
+def _check_output(path: str | os.PathLike, input_path: str | os.PathLike | None) -> Path:
+    out = Path(path)
+    if out.is_dir():
+        raise OutputFileError(f"cannot write {out}: it is a folder; give a file name")
+    if not out.parent.is_dir():
+        raise OutputFileError(f"cannot write {out}: the folder {out.parent} does not exist")
+    if input_path is not None:
+        inp = Path(input_path)
+        same = os.path.realpath(out) == os.path.realpath(inp)
+        if not same and out.exists() and inp.exists():
+            same = os.path.samefile(out, inp)
+        if same:
+            raise OutputFileError(f"refusing to write {out}: it is the input file; give another output name")
+    return out
+
+
+@contextlib.contextmanager
+def _atomic(out: Path) -> Iterator:
+    """A binary file object for a temporary file beside ``out``, moved onto it on success."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    except OSError as exc:
+        raise OutputFileError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+        _copy_mode(out, tmp)
+        os.replace(tmp, out)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise OutputFileError(f"cannot write {out}: {exc.strerror or exc}") from exc
+        raise
+
+
+def _copy_mode(out: Path, tmp: str) -> None:
+    """Give the new file the old file's permissions, or the usual ones (mkstemp makes 0600)."""
+    try:
+        mode = os.stat(out).st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(tmp, mode)
+
+
+# ---------------------------------------------------------------- xlsx
+def write_xlsx(path, sheets: list[Sheet], *, input_path=None,
+               progress: Callable[[int], None] | None = None) -> None:
+    """Write sheets to an xlsx workbook atomically.
+
+    Each sheet gets a bold, frozen header row, its column formats and widths; the first
+    sheet (the data) also gets an autofilter. Text is always written as text cells.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The workbook to write (replaced whole if it exists).
+    sheets : list of Sheet
+        The sheets in order; names must be valid, distinct Excel sheet names.
+    input_path : str or os.PathLike, optional
+        The file read; writing over it is refused.
+    progress : callable, optional
+        Called with the number of rows written so far (all sheets), every few thousand rows.
+
+    Raises
+    ------
+    OutputFileError
+        The output cannot be written, or is the input or a folder (one line for the user).
+    ValueError
+        Malformed sheets (a programming error): mismatched columns, bad sheet names.
+    """
+    if not sheets:
+        raise ValueError("a workbook needs at least one sheet")
+    names = [s.name for s in sheets]
+    _check_sheet_names(names)
+    for s in sheets:
+        s.check()
+    out = _check_output(path, input_path)
+    specs = []
+    for i, s in enumerate(sheets):
+        formats = s.formats or [None] * len(s.headers)
+        widths = s.widths if s.widths is not None else auto_widths(s)
+        specs.append((s.headers, s.columns, [_xlsx.style_of(f) for f in formats], widths, i == 0))
+    with _atomic(out) as f:
+        try:
+            _xlsx.write_workbook(f, names, specs, progress=progress)
+        except ValueError as exc:  # data Excel cannot hold (too many rows, too long text)
+            raise OutputFileError(f"cannot write {out}: {exc}") from exc
+
+
+def _check_sheet_names(names: Sequence[str]) -> None:
+    seen = set()
+    for name in names:
+        if not name or len(name) > _SHEET_NAME_MAX_CHARS or _SHEET_NAME_BAD.search(name) or name.startswith("'"):
+            raise ValueError(f"{name!r} is not a valid Excel sheet name")
+        if name.lower() in seen:
+            raise ValueError(f"sheet name {name!r} is used twice")
+        seen.add(name.lower())
+
+
+def auto_widths(sheet: Sheet) -> list[float]:
+    """Column widths in characters from the header and the first rows' text.
+
+    >>> auto_widths(Sheet("S", ["id", "a much longer header"], [np.array(["E000001"]), np.array([1.5])]))
+    [9.0, 22.0]
+    """
+    widths = []
+    for header, col in zip(sheet.headers, sheet.columns, strict=True):
+        sample = col[:WIDTH_SAMPLE_ROWS]
+        if sample.dtype.kind == "f":
+            texts = [f"{v:,.2f}" for v in sample.tolist() if v == v and abs(v) != math.inf]
+        elif sample.dtype.kind == "M":
+            texts = ["dd/mm/yyyy"]
+        else:
+            texts = [_csv_text(v) for v in sample.tolist()]
+        longest = max([len(header), *(len(t) for t in texts)])
+        widths.append(float(min(max(longest + 2, MIN_WIDTH_CHARS), MAX_WIDTH_CHARS)))
+    return widths
+
+
+# ---------------------------------------------------------------- csv
+def write_csv(path, sheet: Sheet, *, input_path=None, progress: Callable[[int], None] | None = None) -> None:
+    """Write one sheet as CSV atomically: UTF-8 with a BOM, ``\\r\\n`` line ends, commas.
+
+    Values follow the module's rules (ISO dates, ``repr`` floats without a trailing
+    ``.0``, ``TRUE``/``FALSE``, blanks as empty fields); text gets the formula guard of
+    :func:`guard_csv_text` and is otherwise written exactly as given, quoted only
+    where CSV needs it (a comma, a double quote or a line break inside).
+
+    Raises
+    ------
+    OutputFileError
+        The output cannot be written, or is the input or a folder (one line for the user).
+    """
+    sheet.check()
+    out = _check_output(path, input_path)
+    with _atomic(out) as raw:
+        f = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        writer = csv.writer(f, lineterminator="\r\n")
+        writer.writerow([guard_csv_text(h) for h in sheet.headers])
+        n = sheet.n_rows
+        for start in range(0, n, CSV_BLOCK_ROWS):
+            stop = min(start + CSV_BLOCK_ROWS, n)
+            texts = [csv_column(col[start:stop]) for col in sheet.columns]
+            writer.writerows(zip(*texts, strict=True))
+            if progress is not None:
+                progress(stop)
+        f.flush()
+        f.detach()  # the raw file is closed (and moved into place) by _atomic
+
+
+def csv_column(values: np.ndarray) -> list[str]:
+    """CSV field text of one column (guarded), in bulk where the dtype allows.
+
+    >>> csv_column(np.array([1.0, 2.5, np.nan, 1e5, -0.1]))
+    ['1', '2.5', '', '100000', '-0.1']
+    >>> csv_column(np.array(["2024-03-01", "NaT"], "datetime64[D]"))
+    ['2024-03-01', '']
+    >>> csv_column(np.array([None, "=1+1", 3.0, True, dt.datetime(2024, 3, 1)], dtype=object))
+    ['', "'=1+1", '3', 'TRUE', '2024-03-01']
+    """
+    kind = values.dtype.kind
+    if kind == "f":
+        return _float_texts(values.astype(np.float64, copy=False))
+    if kind in "iu":
+        return [str(v) for v in values.tolist()]
+    if kind == "b":
+        return ["TRUE" if v else "FALSE" for v in values.tolist()]
+    if kind == "M":
+        days = values.astype("datetime64[D]")
+        texts = np.datetime_as_string(days).tolist()
+        if not (values == days).all():  # a time of day somewhere
+            return [_csv_text(v) for v in values.astype("datetime64[us]").astype(object).tolist()]
+        return ["" if t == "NaT" else t for t in texts]
+    return [_csv_text(v) for v in values.tolist()]
+
+
+def _float_texts(values: np.ndarray) -> list[str]:
+    # Integral floats of moderate size print as integers; the rest as repr (shortest round trip).
+    integral = (values == np.round(values)) & (np.abs(values) < 1e15)
+    texts = list(map(repr, values.tolist()))
+    if integral.any():
+        ints = values[integral].astype(np.int64).tolist()
+        for i, v in zip(np.flatnonzero(integral).tolist(), ints, strict=True):
+            texts[i] = str(v)
+    bad = ~np.isfinite(values)
+    if bad.any():
+        for i in np.flatnonzero(bad).tolist():
+            texts[i] = "" if math.isnan(values[i]) else "#NUM!"
+    return texts
+
+
+def _csv_text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return guard_csv_text(v)
+    if isinstance(v, (bool, np.bool_)):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    if isinstance(v, (float, np.floating)):
+        return _float_texts(np.array([float(v)]))[0]
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat(" ", "seconds")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, np.datetime64):
+        return "" if np.isnat(v) else _csv_text(v.astype("datetime64[us]").item())
+    return guard_csv_text(str(v))
