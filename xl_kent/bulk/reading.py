@@ -264,6 +264,13 @@ def _read_csv(p: Path, size: int) -> Table:
             first_line = head.splitlines()[0] if head.splitlines() else head
             delimiter = max(_DELIMITERS, key=lambda d: (first_line.count(d), d == ","))
             f.seek(0)  # (the utf-8-sig and utf-16 codecs drop a byte-order mark)
+            text = f.read()
+            if '"' not in text and "\r" not in text.replace("\r\n", ""):
+                fast = _csv_unquoted(text, delimiter, p)
+                if fast is not None:
+                    return fast
+            del text
+            f.seek(0)
             old_limit = csv.field_size_limit(CSV_MAX_FIELD_CHARS)
             try:
                 table = _csv_columns(csv.reader(f, delimiter=delimiter, strict=False), p)
@@ -346,6 +353,11 @@ def _csv_columns(reader, p: Path) -> Table:
             cols.append(arr)
         blocks.append(cols)
         del rows
+    return _csv_table(header, width, blocks, n_rows, skipped)
+
+
+def _csv_table(header: list[str], width: int, blocks: list[list[np.ndarray]], n_rows: int, skipped: int) -> Table:
+    """Join the blocks of columns; drop trailing blank rows and trailing empty, unheaded columns."""
     headers = [h.strip() for h in header] + [""] * (width - len(header))
     if blocks:
         columns = [np.concatenate([b[j] for b in blocks]) if len(blocks) > 1 else blocks[0][j]
@@ -364,6 +376,49 @@ def _csv_columns(reader, p: Path) -> Table:
     while keep > 1 and headers[keep - 1] == "" and not (columns[keep - 1] != None).any():  # noqa: E711
         keep -= 1
     return Table(headers[:keep], columns[:keep], first_row=skipped + 2, sheet=None, kind="csv")
+
+
+def _csv_unquoted(text: str, delimiter: str, p: Path) -> Table | None:
+    """The fast path for CSV without quotes: every line split in C, blocks made into columns.
+
+    Returns None (use the csv module) if the rows are ragged or blank lines lead the file.
+    """
+    lines = text.replace("\r\n", "\n").split("\n")
+    del text
+    while lines and lines[-1] == "":
+        lines.pop()
+    if not lines or not lines[0]:
+        return None
+    width = lines[0].count(delimiter) + 1
+    if any(line.count(delimiter) != width - 1 for line in lines if line):
+        return None
+    n_rows = len(lines) - 1
+    if n_rows * width > MAX_CSV_CELLS:
+        raise InputFileError(f"{p}: has more than {MAX_CSV_CELLS:,} fields (rows x columns)")
+    header = lines[0].split(delimiter)
+    memos: list[dict | None] = [None] * width
+    blocks: list[list[np.ndarray]] = []
+    blank = delimiter * (width - 1)
+    for start in range(1, n_rows + 1, CSV_BLOCK_ROWS):
+        block = lines[start:start + CSV_BLOCK_ROWS]
+        block = [line or blank for line in block]  # an empty line is a row of blanks
+        flat = np.empty(len(block) * width, dtype=object)
+        flat[:] = delimiter.join(block).split(delimiter)
+        grid = flat.reshape(len(block), width)
+        cols = []
+        for j in range(width):
+            col = grid[:, j].tolist()
+            if memos[j] is None and len(set(col)) < _DEDUPE_BELOW_UNIQUE_SHARE * len(col):
+                memos[j] = {}
+            memo = memos[j]
+            values = [memo.setdefault(v, v) if v else None for v in col] if memo is not None else \
+                [v or None for v in col]
+            arr = np.empty(len(values), dtype=object)
+            arr[:] = values
+            cols.append(arr)
+        blocks.append(cols)
+    del lines
+    return _csv_table(header, width, blocks, n_rows, skipped=0)
 
 
 def _nones(n: int) -> np.ndarray:

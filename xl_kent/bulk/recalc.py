@@ -134,6 +134,16 @@ def _subset(mask: np.ndarray) -> np.ndarray:
     return np.flatnonzero(mask)
 
 
+def _by_grade(values: dict[str, np.ndarray], rows: np.ndarray):
+    """``(grade text, rows)`` for each distinct grade among ``rows``."""
+    inverse = values["grade_index"][rows]
+    order = np.argsort(inverse, kind="stable")
+    cuts = np.flatnonzero(np.diff(inverse[order])) + 1
+    for part in np.split(order, cuts):
+        if part.size:
+            yield str(values["grade_labels"][inverse[part[0]]]), rows[part]
+
+
 def _core_problems(problems: st.Problems, rows: np.ndarray, error: np.ndarray, column: str) -> None:
     """Report core errors on ``rows`` (whose inputs passed validation) by reason."""
     bad = error != OK
@@ -171,20 +181,18 @@ def compute(staff: st.Staff, as_of, absence_days: float, progress=None) -> dict[
     # Leave (G.1, G.2): the whole leave year (as_of = its last day) and to the as-of date.
     _year_start, next_year = leave_year_bounds(np.array([as_of]))
     year_end = next_year[0] - np.timedelta64(1, "D")
-    rows = _subset(salaried & clean("leave"))
-    grade = v["grade"][rows].astype(str)
-    hours = v["weekly_hours"][rows]
-    for name, on, unit in (("leave_year_entitlement_days", year_end, "days"),
-                           ("leave_year_entitlement_hours", year_end, "hours"),
-                           ("leave_accrued_days", as_of, "days"), ("leave_accrued_hours", as_of, "hours")):
-        r = leave_accrual(grade, service[rows], on, hours, start[rows], end[rows], unit)
-        out[name][rows] = r.value
-        _core_problems(probs, rows, r.error, name)
-    hourly = (casual & clean("casual")) | (relief & clean("relief"))
-    rows = _subset(hourly)
-    if rows.size:
-        r = leave_accrual(v["grade"][rows].astype(str), service[rows], as_of, v["hours_worked"][rows],
-                          None, None, contract[rows].astype(str))
+    # One call per distinct grade (a loop over grades, not rows): the grade is parsed once.
+    for grade, rows in _by_grade(v, _subset(salaried & clean("leave"))):
+        hours = v["weekly_hours"][rows]
+        for name, on, unit in (("leave_year_entitlement_days", year_end, "days"),
+                               ("leave_year_entitlement_hours", year_end, "hours"),
+                               ("leave_accrued_days", as_of, "days"), ("leave_accrued_hours", as_of, "hours")):
+            r = leave_accrual(grade, service[rows], on, hours, start[rows], end[rows], unit)
+            out[name][rows] = r.value
+            _core_problems(probs, rows, r.error, name)
+    for grade, rows in _by_grade(v, _subset((casual & clean("casual")) | (relief & clean("relief")))):
+        r = leave_accrual(grade, service[rows], as_of, v["hours_worked"][rows], None, None,
+                          contract[rows].astype(str))
         out["leave_accrued_hours"][rows] = r.value
         _core_problems(probs, rows, r.error, "leave_accrued_hours")
     if progress:

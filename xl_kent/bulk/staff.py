@@ -35,6 +35,7 @@ from itertools import repeat
 import numpy as np
 
 from .. import params
+from .._arrays import factorize_text
 from ..cells import BLANK, ERROR, GOOD, OUT_OF_RANGE, WRONG_TYPE, to_dates, to_text
 from ..dates import MONTHS_PER_YEAR, complete_months
 from ..errors import EXCEL_ERRORS
@@ -56,6 +57,7 @@ __all__ = [
     "parse_dates",
     "parse_text",
     "parse_bools",
+    "factorize",
     "read_staff",
 ]
 
@@ -217,8 +219,17 @@ _MONEY = re.compile(r"^[+-]?£?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d*)?$|^[+-]?£?\s*\.
 
 
 def _type_codes(col: np.ndarray) -> np.ndarray:
+    """A kind code per cell (number, text, blank, bool, date, other), int8."""
+    n = col.shape[0]
+    kinds = set(map(type, col))
+    codes = {_TYPE_CODE.get(k, _OTHER) for k in kinds}
+    if len(codes) == 1:  # one kind of cell: the usual case
+        return np.full(n, codes.pop(), dtype=np.int8)
+    if len(codes) == 2 and _NONE in codes:  # one kind and blanks (a CSV column)
+        other = (codes - {_NONE}).pop()
+        return np.where(np.equal(col, None), _NONE, other).astype(np.int8)
     get = _TYPE_CODE.get
-    return np.fromiter(map(get, map(type, col), repeat(_OTHER)), dtype=np.int8, count=len(col))
+    return np.fromiter(map(get, map(type, col), repeat(_OTHER)), dtype=np.int8, count=n)
 
 
 def _text_status(s: str) -> int:
@@ -263,19 +274,27 @@ def parse_numbers(col) -> tuple[np.ndarray, np.ndarray]:
     status[(kind == _BOOL) | (kind == _DATE) | (kind == _OTHER)] = WRONG_TYPE
     idx = np.flatnonzero(kind == _STR)
     if idx.size:
-        text = col[idx]
-        try:  # fast path: every text is a plain number
-            v = text.astype(str).astype(np.float64)
+        text = col[idx].tolist()
+        try:  # fastest path: every text is a plain number
+            v = np.fromiter(map(float, text), dtype=np.float64, count=len(text))
             finite = np.isfinite(v)
             values[idx] = np.where(finite, v, np.nan)
             status[idx] = np.where(finite, GOOD, WRONG_TYPE)
+            return values, status
         except ValueError:
-            cache: dict[str, tuple[float, int]] = {}
-            for i, s in zip(idx.tolist(), text.tolist(), strict=True):  # slow path: some text is not
-                r = cache.get(s)
-                if r is None:
-                    r = cache[s] = _number_from_text(s)
-                values[i], status[i] = r
+            pass
+        index = {s: i for i, s in enumerate(dict.fromkeys(text))}  # each distinct text parsed once
+        distinct = np.array(list(index), dtype=object)
+        try:  # fast path: every distinct text is a plain number
+            v = distinct.astype(str).astype(np.float64)
+            finite = np.isfinite(v)
+            v, c = np.where(finite, v, np.nan), np.where(finite, GOOD, WRONG_TYPE).astype(np.int8)
+        except ValueError:  # some are not: read each distinct text on its own
+            parsed = [_number_from_text(s) for s in index]
+            v = np.array([x for x, _ in parsed], dtype=np.float64)
+            c = np.array([x for _, x in parsed], dtype=np.int8)
+        inverse = np.fromiter(map(index.__getitem__, text), dtype=np.int64, count=len(text))
+        values[idx], status[idx] = v[inverse], c[inverse]
     return values, status
 
 
@@ -337,17 +356,76 @@ def parse_dates(col) -> tuple[np.ndarray, np.ndarray]:
     idx = np.flatnonzero(kind == _STR)
     if idx.size:
         text = col[idx].tolist()
-        parsed = {s: _date_from_text(s) for s in dict.fromkeys(text)}  # each distinct text once
-        days[idx] = np.fromiter((parsed[s][0] for s in text), dtype=np.int64, count=len(text))
-        status[idx] = np.fromiter((parsed[s][1] for s in text), dtype=np.int8, count=len(text))
-    values = np.where(status == GOOD, days, np.datetime64("NaT").astype(np.int64)).astype("datetime64[D]")
-    return values, status
+        iso = _all_iso(text)
+        if iso is not None:
+            days[idx] = iso
+            return np.where(status == GOOD, days, _NAT_DAYS).astype("datetime64[D]"), status
+        index = {s: i for i, s in enumerate(dict.fromkeys(text))}  # each distinct text parsed once
+        parsed = [_date_from_text(s) for s in index]
+        inverse = np.fromiter(map(index.__getitem__, text), dtype=np.int64, count=len(text))
+        days[idx] = np.array([d for d, _ in parsed], dtype=np.int64)[inverse]
+        status[idx] = np.array([c for _, c in parsed], dtype=np.int8)[inverse]
+    return np.where(status == GOOD, days, _NAT_DAYS).astype("datetime64[D]"), status
+
+
+_NAT_DAYS = np.datetime64("NaT").astype(np.int64)
+_ISO_SHAPE = np.array([1, 1, 1, 1, 0, 1, 1, 0, 1, 1], dtype=bool)  # digits, and "-" at 4 and 7
+
+
+def _all_iso(text: list[str]) -> np.ndarray | None:
+    """Days of a list of ``YYYY-MM-DD`` texts parsed by numpy in one go, or None if any is not."""
+    if set(map(len, text)) != {len(_ISO_SHAPE)}:
+        return None
+    a = np.array(text)
+    chars = a.view(np.uint32).reshape(-1, len(_ISO_SHAPE))
+    digits = (chars >= ord("0")) & (chars <= ord("9"))
+    if not ((digits == _ISO_SHAPE).all() and (chars[:, ~_ISO_SHAPE] == ord("-")).all()):
+        return None
+    try:
+        return a.astype("datetime64[D]").astype(np.int64)
+    except ValueError:  # 2024-02-30: read one by one
+        return None
 
 
 def parse_text(col) -> tuple[np.ndarray, np.ndarray]:
-    """Cells to trimmed text (object array; whole numbers lose ``.0``) and a status."""
-    c = to_text(np.asarray(col, dtype=object))
-    return c.values, c.status
+    """Cells to trimmed text (object array; whole numbers lose ``.0``) and a status.
+
+    A column of text and blanks with few distinct values (grades, contract types) is
+    trimmed once per distinct value.
+    """
+    values, status, _index = _parse_text_indexed(col)
+    return values, status
+
+
+def _parse_text_indexed(col):
+    """:func:`parse_text`, and ``(distinct texts, inverse)`` when they came for free."""
+    col = np.asarray(col, dtype=object)
+    n = col.shape[0]
+    kind = _type_codes(col)
+    if n and ((kind == _STR) | (kind == _NONE)).all():
+        cells = col.tolist()
+        index = {s: i for i, s in enumerate(dict.fromkeys(cells))}
+        if len(index) <= n // 4:
+            labels = to_text(list(index))
+            inverse = np.fromiter(map(index.__getitem__, cells), dtype=np.int64, count=n)
+            return labels.values[inverse], labels.status[inverse], (labels.values, inverse)
+    c = to_text(col)
+    return c.values, c.status, None
+
+
+def factorize(text: np.ndarray, fold: bool = False) -> tuple[list[str], np.ndarray]:
+    """Distinct values of a text column (object array) and each row's index into them.
+
+    With ``fold=True`` values are matched ignoring case.
+
+    >>> factorize(np.array(["KR6", "kr6", "E1", "KR6"], dtype=object), fold=True)
+    (['kr6', 'e1'], array([0, 0, 1, 0]))
+    """
+    cells = text.tolist()
+    if fold:
+        cells = list(map(str.casefold, cells))
+    index = {s: i for i, s in enumerate(dict.fromkeys(cells))}
+    return list(index), np.fromiter(map(index.__getitem__, cells), dtype=np.int64, count=len(cells))
 
 
 _TRUE = frozenset({"true", "yes", "y", "1", "1.0"})
@@ -424,16 +502,19 @@ class Staff:
 
 
 def _blank_rows(columns: Sequence[np.ndarray], n: int) -> np.ndarray:
-    blank = np.ones(n, dtype=bool)
+    """Rows whose cells are all blank (``None`` or spaces), narrowed column by column."""
+    candidates = np.arange(n)
     for col in columns:
-        kind = _type_codes(col)
-        empty = kind == _NONE
-        text = np.flatnonzero(kind == _STR)
-        if text.size:
-            empty[text] = np.fromiter((not s.strip() for s in col[text].tolist()), dtype=bool, count=text.size)
-        blank &= empty
-        if not blank.any():
+        sub = col[candidates]
+        empty = np.equal(sub, None)
+        rest = np.flatnonzero(~empty)
+        if rest.size and rest.size <= len(candidates) // 2 + 64:  # spaces-only text is blank too
+            empty[rest] = [isinstance(v, str) and not v.strip() for v in sub[rest].tolist()]
+        candidates = candidates[empty]
+        if not candidates.size:
             break
+    blank = np.zeros(n, dtype=bool)
+    blank[candidates] = True
     return blank
 
 
@@ -475,20 +556,25 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None) -> Staff:
     ids, status = parse_text(col("employee_id"))
     values["employee_id"] = ids
     _status_problems(problems, "employee_id", status, "text", filled)
-    folded = np.array([s.casefold() for s in ids.tolist()], dtype=object) if n else ids
     if n:
-        uniq, inverse, counts = np.unique(folded.astype(str), return_inverse=True, return_counts=True)
-        dup = (counts[inverse] > 1) & (status == GOOD)
+        packed = factorize_text(ids.astype(str), fold=True)  # short ASCII ids: folded while packed
+        inverse = packed[1] if packed is not None else factorize(ids, fold=True)[1]
+        dup = (np.bincount(inverse)[inverse] > 1) & (status == GOOD)
         problems.add(dup, "employee_id", "employee_id is on more than one row (every such row is listed)")
 
     # Grade: needed for salaried and relief rows.
-    grade, status = parse_text(col("grade"))
+    grade, status, indexed = _parse_text_indexed(col("grade"))
     values["grade"] = grade
     needs_grade = filled & (salaried | relief)
     _status_problems(problems, "grade", status, "a grade", needs_grade)
     on = as_of if as_of >= params.parameter("leave", "grade_bands").first_date else np.datetime64("9999-12-31")
-    basic, _after = grade_entitlement_days(np.where(status == GOOD, grade, "").astype(object), on)
-    problems.add(needs_grade & (status == GOOD) & np.isnan(basic), "grade",
+    if indexed is not None:  # distinct raw texts: equal trimmed labels may repeat, harmless
+        labels, inverse = indexed[0].tolist(), indexed[1]
+    else:
+        labels, inverse = factorize(grade)
+    values["grade_labels"], values["grade_index"] = np.array(labels + [""], dtype=object), inverse
+    basic, _after = grade_entitlement_days(labels + [""], on)  # each distinct grade once
+    problems.add(needs_grade & (status == GOOD) & np.isnan(basic[inverse]), "grade",
                  "grade is not a Kent Scheme grade (KR Entry, Apprentice, KR3 and above)")
 
     # Numbers.

@@ -229,11 +229,27 @@ def write_sample(path, sample: Sample, sheet: str = "Staff", progress=None) -> N
 
     from .writing import Sheet, write_csv, write_xlsx
 
-    s = Sheet(sheet, sample.headers, sample.columns, sample.formats)
     if Path(path).suffix.lower() == ".csv":
-        write_csv(path, s, progress=progress)
-    else:
-        write_xlsx(path, [s], progress=progress)
+        columns = [_csv_ready(c) for c in sample.columns]
+        write_csv(path, Sheet(sheet, sample.headers, columns, sample.formats), progress=progress)
+        return
+    write_xlsx(path, [Sheet(sheet, sample.headers, sample.columns, sample.formats)], progress=progress)
+
+
+def _csv_ready(c: np.ndarray) -> np.ndarray:
+    """A column of numbers with a few text cells ("TBC") as CSV text, the numbers in bulk."""
+    if c.dtype != object:
+        return c
+    cells = c.tolist()
+    text = np.array([isinstance(v, str) for v in cells], dtype=bool)
+    if text.all():
+        return c
+    from .writing import csv_column
+
+    numbers = np.array([np.nan if t or v is None else v for v, t in zip(cells, text, strict=True)], dtype=float)
+    out = np.array(csv_column(numbers), dtype=object)
+    out[text] = c[text]
+    return out
 
 
 def describe_sample(sample: Sample, as_of=SAMPLE_AS_OF) -> str:

@@ -26,7 +26,6 @@ XlsxWriter, pyexcelerate and the Rust-backed writers on PyPI by measurement (see
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
 import io
 import math
@@ -266,17 +265,26 @@ def write_csv(path, sheet: Sheet, *, input_path=None, progress: Callable[[int], 
     out = _check_output(path, input_path)
     with _atomic(out) as raw:
         f = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-        writer = csv.writer(f, lineterminator="\r\n")
-        writer.writerow([guard_csv_text(h) for h in sheet.headers])
+        f.write(",".join(_quote_all([guard_csv_text(h) for h in sheet.headers])) + "\r\n")
         n = sheet.n_rows
         for start in range(0, n, CSV_BLOCK_ROWS):
             stop = min(start + CSV_BLOCK_ROWS, n)
             texts = [csv_column(col[start:stop]) for col in sheet.columns]
-            writer.writerows(zip(*texts, strict=True))
+            texts = [_quote_all(t) if col.dtype.kind in "OUS" and _NEEDS_QUOTES.search("".join(t)) else t
+                     for t, col in zip(texts, sheet.columns, strict=True)]
+            f.write("\r\n".join(map(",".join, zip(*texts, strict=True))) + "\r\n")
             if progress is not None:
                 progress(stop)
         f.flush()
         f.detach()  # the raw file is closed (and moved into place) by _atomic
+
+
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]')
+
+
+def _quote_all(texts: list[str]) -> list[str]:
+    """Quote the fields that need it, as Excel and the csv module do (doubling inner quotes)."""
+    return ['"' + t.replace('"', '""') + '"' if _NEEDS_QUOTES.search(t) else t for t in texts]
 
 
 def csv_column(values: np.ndarray) -> list[str]:
@@ -293,7 +301,7 @@ def csv_column(values: np.ndarray) -> list[str]:
     if kind == "f":
         return _float_texts(values.astype(np.float64, copy=False))
     if kind in "iu":
-        return [str(v) for v in values.tolist()]
+        return repr(values.tolist())[1:-1].split(", ") if len(values) else []
     if kind == "b":
         return ["TRUE" if v else "FALSE" for v in values.tolist()]
     if kind == "M":
@@ -302,13 +310,27 @@ def csv_column(values: np.ndarray) -> list[str]:
         if not (values == days).all():  # a time of day somewhere
             return [_csv_text(v) for v in values.astype("datetime64[us]").astype(object).tolist()]
         return ["" if t == "NaT" else t for t in texts]
-    return [_csv_text(v) for v in values.tolist()]
+    items = values.tolist()
+    types = set(map(type, items))
+    if types <= {str, type(None)}:
+        texts = [v or "" for v in items]
+        if _GUARD_IN_JOINED.search("\n".join(texts)):
+            return [guard_csv_text(v) for v in texts]
+        return texts
+    if types <= {float, type(None)}:
+        return _float_texts(np.array([np.nan if v is None else v for v in items], dtype=np.float64))
+    return [_csv_text(v) for v in items]
+
+
+_GUARD_IN_JOINED = re.compile(r"(?:\A|\n)[=+\-@\t\r]")
 
 
 def _float_texts(values: np.ndarray) -> list[str]:
     # Integral floats of moderate size print as integers; the rest as repr (shortest round trip).
+    if not len(values):
+        return []
     integral = (values == np.round(values)) & (np.abs(values) < 1e15)
-    texts = list(map(repr, values.tolist()))
+    texts = repr(values.tolist())[1:-1].split(", ")  # one C call: repr of every float
     if integral.any():
         ints = values[integral].astype(np.int64).tolist()
         for i, v in zip(np.flatnonzero(integral).tolist(), ints, strict=True):
