@@ -236,9 +236,9 @@ def _display(cells: np.ndarray) -> np.ndarray:
         if c is None:
             out[i] = ""
         elif isinstance(c, dt.datetime):
-            out[i] = c.date().isoformat() if c.time() == dt.time() else c.isoformat(sep=" ")
+            out[i] = f"{c:%d/%m/%Y}" if c.time() == dt.time() else f"{c:%d/%m/%Y %H:%M:%S}"
         elif isinstance(c, dt.date):
-            out[i] = c.isoformat()
+            out[i] = f"{c:%d/%m/%Y}"
         elif isinstance(c, float) and c.is_integer():
             out[i] = str(int(c))
         else:
@@ -494,7 +494,10 @@ def print_summary(outcome: Outcome, written: list[Path], out=None, limit: int = 
         print(line, file=out)
     shown = 0
     for k, v in outcome.summary:
-        if k in ("xl-kent", "sheet") and not v:
+        if k == "xl-kent":
+            print(v, file=out)
+            continue
+        if k == "sheet" and not v:
             continue
         if k.startswith("rows with: "):
             if shown >= limit:
@@ -502,7 +505,7 @@ def print_summary(outcome: Outcome, written: list[Path], out=None, limit: int = 
             shown += 1
             k = "  " + k
         if isinstance(v, float):
-            v = f"{v:,.2f}" if "£" in k else f"{v:,g}"
+            v = f"{v:,.2f}" if "£" in k else f"{v:,.2f}".rstrip("0").rstrip(".")
         elif isinstance(v, int):
             v = f"{v:,}"
         print(f"{k}: {v}", file=out)

@@ -201,23 +201,27 @@ def award_sample(employee_ids: np.ndarray, rows: int, seed: int = 0, as_of=SAMPL
     rng = np.random.default_rng(seed + 7919)
     as_of = np.datetime64(as_of, "D")
     ids = np.asarray(employee_ids)
-    ids = ids[~np.isin(np.arange(ids.shape[0]), [])]
-    pool = rng.choice(ids, size=max(1, min(ids.shape[0], rows // 2 + 1)), replace=False)
-    emp = pool[np.minimum(rng.geometric(2.0 / max(pool.shape[0], 2), rows) - 1, pool.shape[0] - 1)]
+    pool = rng.choice(ids, size=max(1, min(ids.shape[0], rows * 2 // 3)), replace=False)
+    emp = pool[rng.integers(0, pool.shape[0], rows)]  # about 1.5 awards each, a few with many
     when = as_of - rng.integers(0, 450, rows).astype("timedelta64[D]")
     team = rng.random(rows) < 0.33
     amount = rng.choice([50.0, 75.0, 100.0, 150.0, 200.0, 250.0, 300.0, 400.0, 500.0, 600.0], rows,
-                        p=[0.1, 0.1, 0.2, 0.15, 0.15, 0.1, 0.08, 0.06, 0.05, 0.01])
+                        p=[0.12, 0.12, 0.22, 0.15, 0.15, 0.1, 0.07, 0.04, 0.025, 0.005])
     amount = np.where(team, np.minimum(amount, 150.0), amount)
     n_projects = max(1, rows // 6)
     ref_num = rng.integers(1, n_projects + 1, rows)
     ref = np.where(team, "P-" + ref_num.astype(str).astype(object), "W-" + np.arange(1, rows + 1).astype(str).astype(object))
-    twice = ~team & (rng.random(rows) < 0.02)  # an individual award for a team's work
-    ref = np.where(twice, "P-" + ref_num.astype(str).astype(object), ref).astype(object)
+    ref = ref.astype(object)
+    # A few individual awards for work a team award of the same employee covered already.
+    team_rows, single_rows = np.flatnonzero(team), np.flatnonzero(~team)
+    k = min(max(1, rows // 100), team_rows.shape[0], single_rows.shape[0])
+    if k:
+        src, dst = rng.choice(team_rows, k, replace=False), rng.choice(single_rows, k, replace=False)
+        emp[dst], ref[dst] = emp[src], ref[src]
     kind = np.where(team, "Team", "Individual").astype(object)
     endorsed = np.full(rows, None, dtype=object)
     endorsed[team] = rng.random(int(team.sum())) < 0.9
-    ineligible = rng.random(rows) < 0.02
+    ineligible = rng.random(rows) < 0.01
     order = np.argsort(when, kind="stable")
     columns = [emp[order], when[order], amount[order], kind[order], ref[order], endorsed[order], ineligible[order]]
     return Sample(list(AWARD_HEADERS), columns, list(AWARD_FORMATS), Manifest())
