@@ -120,7 +120,9 @@ class Calc:
 
     @classmethod
     @contextmanager
-    def started(cls, workdir: Path, extension: Path | None = None):
+    def started(cls, workdir: Path, extension: Path | None = None, recalc_on_load: bool = True):
+        """Start LibreOffice; ``recalc_on_load=False`` keeps an xlsx's cached values on load
+        (so that a benchmark times ``calculateAll`` alone)."""
         reason = unavailable_reason()
         if reason:
             raise RuntimeError(reason)
@@ -130,7 +132,8 @@ class Calc:
         profile_url = profile.resolve().as_uri()
         env = {**os.environ, "SAL_USE_VCLPLUGIN": "svp"}
         (profile / "user").mkdir(parents=True, exist_ok=True)
-        (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
+        settings = RECALC_ALWAYS if recalc_on_load else RECALC_ALWAYS.replace("<value>0</value>", "<value>1</value>")
+        (profile / "user" / "registrymodifications.xcu").write_text(settings, encoding="utf-8")
         worker = subprocess.Popen([uno_python(), str(WORKER), profile_url, str(extension)], stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, text=True, env=env)
         ready = worker.stdout.readline()
