@@ -1,9 +1,13 @@
-"""Command line: ``xl-kent demo`` prints the four rules over the built-in sample.
+"""Command line: ``xl-kent recalc``, ``awards``, ``sample`` and ``demo``.
 
-``xl-kent demo`` applies KENT_LEAVE_ACCRUAL, KENT_SICKPAY, KENT_REDUNDANCY_WEEKS and
-KENT_AWARD_OK (through the same core) to the small staff list and award log of
-:mod:`xl_kent.sample`, and prints them as tables: one row per person or award, bad
-rows with their Excel error value and the reason.
+* ``xl-kent recalc STAFF.xlsx --as-of 31/03/2027`` recalculates a whole staff list
+  (leave, sick pay, redundancy per row) into ``STAFF.recalc.xlsx``;
+* ``xl-kent awards LOG.xlsx`` checks an award log with KENT_AWARD_OK on every row;
+* ``xl-kent sample --rows 1000 -o staff.xlsx`` writes a synthetic staff list;
+* ``xl-kent demo`` does all three on a small sample and shows the result.
+
+See ``docs/bulk.md``. The heavy work is in :mod:`xl_kent.bulk`, imported only when a
+command runs (``import xl_kent.cli`` stays light and needs no spreadsheet library).
 """
 
 from __future__ import annotations
@@ -11,160 +15,292 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
-from . import __version__, cells, sample
-from .awards import award_ok, explain
-from .errors import OK, excel_error, reason_text
-from .leave import leave_accrual
-from .money import round_pennies
-from .redundancy import redundancy_pay_gbp, redundancy_weeks
-from .sick_pay import sick_pay
+from . import __version__
+
+EXIT_CODES = """exit codes:
+  0  output written, every row OK
+  1  output written, some rows have problems (listed on the Errors sheet and in the
+     status column{awards})
+  2  usage error, unreadable or empty input, missing column: nothing written
+  3  output refused (it is the input file) or could not be written: nothing written"""
 
 
-def _column(rows: list[dict], key: str, kind: str) -> cells.Column:
-    converter = {"date": cells.to_dates, "number": cells.to_numbers,
-                 "text": cells.to_text, "bool": cells.to_bools}[kind]
-    return converter([r[key] for r in rows])
+def _date(text: str) -> np.datetime64:
+    """An ``--as-of`` date: ISO 2027-03-31 or UK 31/03/2027 (never US month/day)."""
+    from .bulk.staff import _date_from_text
+    from .cells import GOOD
+
+    days, status = _date_from_text(text)
+    if status != GOOD:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (write 2027-03-31 or 31/03/2027)")
+    return np.datetime64(days, "D")
 
 
-def _fmt(value, error: int, kind: str = "num") -> str:
-    if error != OK:
-        return excel_error(error)
-    if isinstance(value, (bool, np.bool_)):
-        return "TRUE" if value else "FALSE"
-    if kind == "gbp":
-        return f"£{value:,.2f}"
-    if isinstance(value, str):
-        return value
-    return f"{value:g}"
+def _rows(text: str) -> int:
+    try:
+        n = int(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return n
+
+
+def _days(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (1 <= v < 10_000):
+        raise argparse.ArgumentTypeError("must be at least 1 calendar day")
+    return v
 
 
 def _table(headers: Sequence[str], rows: list[list[str]]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
     line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
     rule = "  ".join("-" * w for w in widths)
     body = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     return "\n".join([line, rule, *body])
 
 
-def _age_years(birth: np.ndarray, on: np.datetime64) -> np.ndarray:
-    from .dates import MONTHS_PER_YEAR, complete_months
+def _cell(v, money: bool = False) -> str:
+    import datetime as dt
 
-    months = complete_months(birth, on)
-    return np.where(np.isnat(birth), np.nan, months // MONTHS_PER_YEAR)
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, dt.datetime):
+        v = v.date()
+    if isinstance(v, dt.date):
+        return f"{v:%d/%m/%Y}"
+    if isinstance(v, float):
+        if money:
+            return f"{v:,.2f}"
+        return str(int(v)) if v.is_integer() else f"{v:.2f}".rstrip("0").rstrip(".")
+    return str(v)
 
 
-def demo(out=sys.stdout) -> int:
-    """Print the four functions over the built-in staff list and award log."""
-    staff = sample.STAFF
-    as_of = np.datetime64(sample.AS_OF)
-    grade = _column(staff, "grade", "text").values
-    service = _column(staff, "service_start", "date").values
-    start = _column(staff, "start", "date").values
-    end = _column(staff, "end", "date").values
-    hours = _column(staff, "weekly_hours", "number").values
-    worked = _column(staff, "hours_worked", "number").values
-    salary_col = _column(staff, "salary", "number")
-    salary = salary_col.values
-    contract = np.array([r["contract"] for r in staff])
-    salaried = contract == "salaried"
+def cmd_recalc(args, out, err) -> int:
+    from .bulk import recalc
 
-    unit = np.where(salaried, "days", contract)
-    leave = leave_accrual(grade, service, as_of, np.where(salaried, hours, worked), start, end, unit)
-    leave_hours = leave_accrual(grade, service, as_of, hours, start, end, "hours")
+    return recalc.run(args.input, args.as_of, args.output, args.absence_days, args.map, args.sheet, out, err)
 
-    sick = sick_pay(service, np.datetime64(sample.ABSENCE_START), sample.ABSENCE_DAYS, salary,
-                    _column(staff, "prior_sick_days", "number").values)
-    age = _age_years(_column(staff, "birth", "date").values, as_of)
-    service_years = np.where(np.isnat(service), np.nan,
-                             _age_years(service, as_of))
-    mult = _column(staff, "multiplier", "number").values
-    red = redundancy_weeks(age, service_years, np.where(np.isnan(mult), 1.0, mult))
-    red_pay = round_pennies(redundancy_pay_gbp(red.weeks, salary))
 
-    print(f"xl-kent {__version__} demo: Kent Scheme rules over the built-in staff list", file=out)
-    print(f"Leave year to {sample.AS_OF:%d %B %Y}; modelled absence of {sample.ABSENCE_DAYS} days "
-          f"from {sample.ABSENCE_START:%d %B %Y}.\n", file=out)
-    rows, notes = [], []
-    salary_bad = salary_col.status != cells.GOOD
-    for i, r in enumerate(staff):
-        is_casual_or_relief = not salaried[i]
-        leave_txt = _fmt(leave.value[i], leave.error[i])
-        if is_casual_or_relief and leave.error[i] == OK:
-            leave_txt += f" h/{r['hours_worked']:g} h"
-        rows.append([
-            r["id"], r["name"], str(r["grade"]), r["contract"],
-            leave_txt,
-            "" if is_casual_or_relief else _fmt(leave_hours.value[i], leave_hours.error[i]),
-            "" if is_casual_or_relief else _fmt(sick.full_pay_days[i], sick.error[i]),
-            "" if is_casual_or_relief else _fmt(sick.half_pay_days[i], sick.error[i]),
-            "" if is_casual_or_relief else ("#VALUE!" if salary_bad[i] else _fmt(sick.pay_gbp[i], sick.error[i], "gbp")),
-            "" if is_casual_or_relief else _fmt(red.weeks[i], red.error[i]),
-            "" if is_casual_or_relief else ("#VALUE!" if salary_bad[i] else _fmt(red_pay[i], red.error[i], "gbp")),
-        ])
-        for label, code in (("leave", leave.error[i]), ("sick pay", sick.error[i]), ("redundancy", red.error[i])):
-            if code != OK and not (is_casual_or_relief and label != "leave"):
-                notes.append(f"  {r['id']} {label}: {excel_error(code)} {reason_text(code)}")
-        if salary_bad[i] and not is_casual_or_relief:
-            notes.append(f"  {r['id']} salary: #VALUE! annual_salary is not a number ({r['salary']!r})")
-    headers = ["Id", "Name", "Grade", "Contract", "Leave (days)", "Leave (h)",
-               "Full-pay days", "Half-pay days", "Sick pay", "Red. weeks", "Red. pay"]
-    print(_table(headers, rows), file=out)
-    print("\nLeave: KENT_LEAVE_ACCRUAL (casual and relief: hours accrued on hours worked). "
-          "Sick pay: KENT_SICKPAY.\nRedundancy: KENT_REDUNDANCY_WEEKS at actual weekly pay "
-          "(with each person's enhancement multiplier).", file=out)
-    if notes:
-        print("\nRows with errors (the other rows are unaffected):", file=out)
-        print("\n".join(dict.fromkeys(notes)), file=out)
+def cmd_awards(args, out, err) -> int:
+    from .bulk import award_log
 
-    log = sample.AWARDS
-    result = award_ok(
-        _column(log, "employee", "text").values,
-        _column(log, "date", "date").values,
-        _column(log, "amount", "number").values,
-        np.array([r["kind"] == "team" for r in log]),
-        _column(log, "ref", "text").values,
-        _column(log, "endorsed", "bool").values,
-        _column(log, "ineligible", "bool").values,
-    )
-    words = explain(result.rule, result.error)
-    arows = []
-    for i, r in enumerate(log):
-        arows.append([
-            r["employee"], f"{r['date']:%d/%m/%Y}",
-            "" if r["amount"] is None else f"£{r['amount']:,.2f}", r["kind"], r["ref"],
-            _fmt(result.ok[i], result.error[i]),
-            "" if result.error[i] != OK else f"£{result.rolling_total_gbp[i]:,.2f}",
-            str(words[i]),
-        ])
-    print("\nAward log: KENT_AWARD_OK over the whole log\n", file=out)
-    print(_table(["Employee", "Date", "Amount", "Kind", "Work", "OK?", "12-month total", "Why"],
-                 arows), file=out)
+    return award_log.run(args.input, args.output, args.map, args.sheet, out, err)
+
+
+def cmd_sample(args, out, err) -> int:
+    from .bulk import recalc, synth
+    from .bulk.progress import Progress
+    from .bulk.writing import OutputFileError
+
+    targets = [Path(args.output)] + ([Path(args.awards)] if args.awards else [])
+    for p in targets:
+        if p.suffix.lower() not in (".xlsx", ".csv"):
+            print(f"xl-kent sample: error: {p}: the name must end in .xlsx or .csv", file=err)
+            return recalc.EXIT_USAGE
+        if p.exists() and not args.force:
+            print(f"xl-kent sample: error: {p} exists: refusing to replace it with synthetic data "
+                  "(use --force)", file=err)
+            return recalc.EXIT_OUTPUT
+    try:
+        s = synth.staff_sample(args.rows, args.bad, args.seed, args.as_of)
+    except ValueError as e:
+        print(f"xl-kent sample: error: {e}", file=err)
+        return recalc.EXIT_USAGE
+    try:
+        with Progress(f"writing {targets[0].name}", args.rows, stream=err) as bar:
+            synth.write_sample(targets[0], s, "Staff", bar)
+        print(f"{targets[0]}: {synth.describe_sample(s, args.as_of)}", file=out)
+        if args.awards:
+            a = synth.award_sample(s.columns[0], max(1, args.rows // 4), args.seed, args.as_of)
+            synth.write_sample(targets[1], a, "Awards")
+            print(f"{targets[1]}: {len(a.columns[0]):,} synthetic award rows", file=out)
+    except OutputFileError as e:
+        print(f"xl-kent sample: error: {e}", file=err)
+        return recalc.EXIT_OUTPUT
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+#: Columns of the recalculated list shown by ``xl-kent demo``.
+_DEMO_COLUMNS = ["Employee ID", "Grade", "Weekly Hours", "leave_year_entitlement_days", "leave_accrued_hours",
+                 "sick_absence_cost_gbp", "redundancy_weeks", "redundancy_pay_gbp", "status"]
+
+
+def demo(out=None, rows: int = 200, bad: int = 6, folder=None, err=None) -> int:
+    """Generate a small synthetic staff list and award log, recalculate and check them, show it."""
+    from .bulk import award_log, recalc, synth
+    from .bulk.reading import read_table
+
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    with tempfile.TemporaryDirectory(prefix="xl-kent-demo-") as tmp:
+        where = Path(folder) if folder else Path(tmp)
+        where.mkdir(parents=True, exist_ok=True)
+        staff_path, awards_path = where / "staff.xlsx", where / "awards.xlsx"
+        as_of = synth.SAMPLE_AS_OF
+        s = synth.staff_sample(rows, bad, seed=2027, as_of=as_of)
+        synth.write_sample(staff_path, s, "Staff")
+        a = synth.award_sample(s.columns[0], max(10, rows // 5), seed=2027, as_of=as_of)
+        synth.write_sample(awards_path, a, "Awards")
+        print(f"xl-kent {__version__} demo: Kent Scheme rules over a whole staff list\n", file=out)
+        print(f"$ xl-kent sample --rows {rows} --bad {bad} -o staff.xlsx --awards awards.xlsx", file=out)
+        print(f"{synth.describe_sample(s, as_of)}\n", file=out)
+        print(f"$ xl-kent recalc staff.xlsx --as-of {str(as_of)}", file=out)
+        code = recalc.run(staff_path, as_of, out=out, err=err)
+        if code not in (recalc.EXIT_OK, recalc.EXIT_PROBLEMS):
+            return code
+        result = staff_path.with_name("staff.recalc.xlsx")
+        staff = read_table(result)
+        idx = [staff.headers.index(h) for h in _DEMO_COLUMNS]
+        first = [[_cell(staff.columns[i][r], _DEMO_COLUMNS[k].endswith("_gbp")) for k, i in enumerate(idx)]
+                 for r in range(min(8, staff.n_rows))]
+        print("\nFirst rows of staff.recalc.xlsx (some of its columns):\n", file=out)
+        print(_table(["id", "grade", "hours", "leave yr days", "accrued h", "sick cost £", "red. weeks",
+                      "red. pay £", "status"], first), file=out)
+        errors = read_table(result, sheet="Errors")
+        body = [[_cell(errors.columns[i][r]) for i in range(len(errors.headers))] for r in range(errors.n_rows)]
+        print("\nErrors sheet (the bad rows seeded on purpose; every other row computed):\n", file=out)
+        print(_table(errors.headers, body), file=out)
+        print("\n$ xl-kent awards awards.xlsx", file=out)
+        code = award_log.run(awards_path, out=out, err=err)
+        if code not in (recalc.EXIT_OK, recalc.EXIT_PROBLEMS):
+            return code
+        log = read_table(awards_path.with_name("awards.checked.xlsx"))
+        ok = log.columns[log.headers.index("award_ok")]
+        cols = [log.headers.index(h) for h in ("Employee ID", "Award Date", "Amount", "Kind", "Work Reference",
+                                               "rolling_12_month_total_gbp", "reason")]
+        flagged = [[_cell(log.columns[i][r], k in (2, 5)) for k, i in enumerate(cols)]
+                   for r in range(log.n_rows) if ok[r] is False][:8]
+        if flagged:
+            print("\nAwards outside the scheme:\n", file=out)
+            print(_table(["employee", "date", "amount £", "kind", "work", "12-month £", "reason"], flagged),
+                  file=out)
+        if folder:
+            print(f"\nFiles are in {where}", file=out)
+        else:
+            print("\n(The files were written to a temporary folder, now removed: `xl-kent demo --dir DIR` "
+                  "keeps them.)", file=out)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    fmt = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
-        prog="xl-kent",
+        prog="xl-kent", formatter_class=fmt,
         description="Kent County Council's Kent Scheme employment rules, from the command line.",
+        epilog="examples:\n  xl-kent demo\n  xl-kent recalc staff.xlsx --as-of 31/03/2027\n"
+               "  xl-kent awards awards.xlsx\n  xl-kent sample --rows 10000 --bad 20 -o staff.xlsx\n\n"
+               "`xl-kent COMMAND --help` describes each command; docs/bulk.md has the details.",
     )
     parser.add_argument("--version", action="version", version=f"xl-kent {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser("demo", help="print the four functions over the built-in staff list and award log",
-                   description="Print KENT_LEAVE_ACCRUAL, KENT_SICKPAY, KENT_REDUNDANCY_WEEKS and "
-                               "KENT_AWARD_OK over the built-in sample staff list and award log.")
+
+    p = sub.add_parser(
+        "recalc", formatter_class=fmt, help="recalculate a whole staff list (leave, sick pay, redundancy)",
+        description="Recalculate every row of a staff list (xlsx or CSV): annual leave for the leave year "
+                    "and accrued to the as-of date (days and hours), sick pay allowance left and the cost of "
+                    "a modelled absence, redundancy weeks and pay. Writes a new file with the original columns "
+                    "untouched and the results beside them, an Errors sheet and a Summary sheet.",
+        epilog="columns (matched ignoring case, spaces and punctuation; aliases in docs/bulk.md):\n"
+               "  required: employee_id, grade, annual_salary, date_of_birth, service_start\n"
+               "  optional: name, cost_centre, contract_type, weekly_hours, hours_worked,\n"
+               "            employment_start, employment_end, prior_sick_days, multiplier\n\n"
+               "examples:\n  xl-kent recalc staff.xlsx --as-of 31/03/2027\n"
+               "  xl-kent recalc staff.csv --as-of 2027-03-31 --absence-days 60 -o results.xlsx\n"
+               '  xl-kent recalc staff.xlsx --as-of 31/03/2027 --map "Pay=annual_salary" --map "Born=dob"\n\n'
+               + EXIT_CODES.format(awards=""),
+    )
+    p.add_argument("input", metavar="STAFF", help="staff list, .xlsx or .csv")
+    p.add_argument("--as-of", required=True, type=_date, metavar="DATE",
+                   help="date to calculate on: 2027-03-31 or 31/03/2027 (day/month/year)")
+    from .bulk.recalc import DEFAULT_ABSENCE_DAYS
+
+    p.add_argument("--absence-days", type=_days, default=DEFAULT_ABSENCE_DAYS, metavar="N",
+                   help=f"calendar days of the modelled sickness absence from the as-of date "
+                        f"(default {DEFAULT_ABSENCE_DAYS})")
+    _common(p, "STAFF.recalc.xlsx (STAFF.recalc.csv for a CSV)")
+    p.set_defaults(run=cmd_recalc)
+
+    p = sub.add_parser(
+        "awards", formatter_class=fmt, help="check an award log with KENT_AWARD_OK on every row",
+        description="Check every row of a cash award log (xlsx or CSV) against the whole log with "
+                    "KENT_AWARD_OK, and write the log back with award_ok, reason, the employee's rolling "
+                    "12-month total and the team award total beside it, plus Errors and Summary sheets.",
+        epilog="columns: employee_id, award_date, amount (required); kind (team/individual),\n"
+               "  work_ref, endorsed, ineligible (optional)\n\n"
+               "examples:\n  xl-kent awards awards.xlsx\n  xl-kent awards awards.csv -o checked.xlsx\n\n"
+               + EXIT_CODES.format(awards=", or some awards are outside the scheme"),
+    )
+    p.add_argument("input", metavar="LOG", help="award log, .xlsx or .csv")
+    _common(p, "LOG.checked.xlsx (LOG.checked.csv for a CSV)")
+    p.set_defaults(run=cmd_awards)
+
+    from .bulk.synth import SAMPLE_AS_OF, SAMPLE_ROWS
+
+    p = sub.add_parser(
+        "sample", formatter_class=fmt, help="write a synthetic staff list (and award log)",
+        description="Write a realistic synthetic staff list: grades, salaries within invented grade ranges, "
+                    "ages, service, part-time staff, casual and relief workers, joiners and leavers. "
+                    "--bad K seeds K deliberately bad rows (blank date, text salary, impossible age, unknown "
+                    "grade, duplicate id, end before start). The same --seed gives the same file.",
+        epilog="examples:\n  xl-kent sample --rows 1000 -o staff.xlsx\n"
+               "  xl-kent sample --rows 1000000 --bad 50 -o staff.csv --awards awards.csv",
+    )
+    p.add_argument("--rows", type=_rows, default=SAMPLE_ROWS, metavar="N", help=f"rows to write (default {SAMPLE_ROWS})")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="staff list to write, .xlsx or .csv")
+    p.add_argument("--bad", type=_rows, default=0, metavar="K", help="deliberately bad rows (default 0)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    p.add_argument("--awards", metavar="FILE", help="also write an award log for these staff (.xlsx or .csv)")
+    p.add_argument("--as-of", type=_date, default=SAMPLE_AS_OF, metavar="DATE",
+                   help=f"date the sample is made for (default {SAMPLE_AS_OF})")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.set_defaults(run=cmd_sample)
+
+    p = sub.add_parser(
+        "demo", formatter_class=fmt, help="sample + recalc + awards on a small list, and show the result",
+        description="Write a 200-row synthetic staff list with a few bad rows and an award log, run "
+                    "`xl-kent recalc` and `xl-kent awards` on them, and print the summaries, the first "
+                    "rows and the Errors sheet.",
+        epilog="examples:\n  xl-kent demo\n  xl-kent demo --dir demo-files",
+    )
+    p.add_argument("--dir", metavar="DIR", help="keep the files in DIR (default: a temporary folder)")
+    p.set_defaults(run=lambda args, out, err: demo(out, folder=args.dir, err=err))
+    return parser
+
+
+def _common(p: argparse.ArgumentParser, default_out: str) -> None:
+    p.add_argument("-o", "--output", metavar="OUT", help=f"file to write, .xlsx or .csv (default {default_out})")
+    p.add_argument("--map", action="append", metavar='"HEADER=field"',
+                   help="read a column with another header as a field; repeatable or comma separated")
+    p.add_argument("--sheet", metavar="NAME", help="worksheet to read (default: the first)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        if args.command == "demo":
-            return demo()
+    if args.command is None:
         parser.print_help()
         return 2
+    try:
+        return args.run(args, sys.stdout, sys.stderr)
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (keep Python's exit flush quiet)
         return 0
+    except KeyboardInterrupt:
+        print("xl-kent: interrupted; no output file was left half-written", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":
