@@ -240,12 +240,16 @@ def scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict[tuple[int, in
     n_cells = 0
     tail = b""
     for chunk in _chain(feed.seen, feed):
-        # Keep the last cell (or tag) for the next chunk, so no cell or reference is split.
+        # Keep the last cell (or tag) for the next chunk, so no cell or reference is split;
+        # the empty chunk at the end flushes it.
         data = tail + chunk
-        cut = data.rfind(b"<c ")
-        if cut <= 0:
-            cut = data.rfind(b"<")
-        data, tail = data[:cut], data[cut:]
+        if chunk:
+            cut = data.rfind(b"<c ")
+            if cut <= 0:
+                cut = data.rfind(b"<")
+            data, tail = data[:cut], data[cut:]
+        else:
+            tail = b""
         n_cells += data.count(b"<c ") + data.count(b"<c>")
         for m in beyond.finditer(data):
             ref = ref_in.match(data, m.start())
@@ -256,8 +260,6 @@ def scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict[tuple[int, in
             _check_area(max_row, max_col, "has cells as far as")
         if b't="e"' in data:
             _errors_in(data, errors)
-    if tail:
-        _errors_in(tail, errors)
     if n_cells > MAX_CELLS:
         raise GuardError(f"the sheet has {n_cells:,} cells (limit {MAX_CELLS:,})")
     return errors
@@ -266,6 +268,7 @@ def scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict[tuple[int, in
 def _chain(seen: list[bytes], feed: _Feed) -> Iterator[bytes]:
     yield from seen
     yield from feed.chunks
+    yield b""
 
 
 def _check_area(max_row: int, max_col: int, verb: str) -> None:

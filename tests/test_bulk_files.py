@@ -1,0 +1,428 @@
+"""The bulk file layer: reading staff lists safely, writing results atomically and guarded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import zipfile
+
+import numpy as np
+import openpyxl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xl_kent.bulk import _xlsx_guard
+from xl_kent.bulk.reading import InputFileError, read_table
+from xl_kent.bulk.writing import OutputFileError, Sheet, guard_csv_text, write_csv, write_xlsx
+
+
+def obj(values) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def small_xlsx(path, rows, sheet="Staff"):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def rezip(src, dst, replace: dict[str, bytes]):
+    """Copy a workbook, replacing (or adding) some parts."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename not in replace:
+                zout.writestr(info.filename, zin.read(info.filename))
+        for name, data in replace.items():
+            zout.writestr(name, data)
+    return dst
+
+
+# ---------------------------------------------------------------- broken and hostile files
+def test_empty_file(tmp_path):
+    for name in ("staff.xlsx", "staff.csv"):
+        (tmp_path / name).write_bytes(b"")
+        with pytest.raises(InputFileError, match="is empty") as err:
+            read_table(tmp_path / name)
+        assert name in str(err.value) and "\n" not in str(err.value)
+
+
+def test_missing_file_and_unsupported_type(tmp_path):
+    with pytest.raises(InputFileError, match="no such file"):
+        read_table(tmp_path / "nope.xlsx")
+    (tmp_path / "staff.ods").write_bytes(b"some text")
+    with pytest.raises(InputFileError, match=r"\.xlsx"):
+        read_table(tmp_path / "staff.ods")
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    with pytest.raises(InputFileError, match="old-style .xls"):
+        read_table(tmp_path / "old.xls")
+
+
+def test_random_bytes_truncated_zip_and_zip_without_workbook(tmp_path):
+    rng = np.random.default_rng(1)
+    (tmp_path / "random.xlsx").write_bytes(rng.integers(0, 256, 5000, dtype=np.uint8).tobytes())
+    with pytest.raises(InputFileError, match="not a zip"):
+        read_table(tmp_path / "random.xlsx")
+    good = small_xlsx(tmp_path / "good.xlsx", [["id"], ["E1"]])
+    data = good.read_bytes()
+    (tmp_path / "cut.xlsx").write_bytes(data[: len(data) // 2])
+    with pytest.raises(InputFileError, match="damaged") as err:
+        read_table(tmp_path / "cut.xlsx")
+    assert "\n" not in str(err.value)
+    with zipfile.ZipFile(tmp_path / "plain.xlsx", "w") as zf:
+        zf.writestr("hello.txt", "hi")
+    with pytest.raises(InputFileError, match="not an Excel workbook"):
+        read_table(tmp_path / "plain.xlsx")
+
+
+def test_zip_bomb_refused_from_directory(tmp_path):
+    # A part of zeros that unpacks to more than the part limit: built small, by streaming.
+    path = tmp_path / "bomb.xlsx"
+    good = small_xlsx(tmp_path / "good.xlsx", [["id"], ["E1"]])
+    rezip(good, path, {})
+    chunk = b"\0" * (1 << 20)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as zf, \
+            zf.open("xl/media/zeros.bin", "w", force_zip64=True) as f:
+        for _ in range(_xlsx_guard.MAX_PART_BYTES // len(chunk) + 1):
+            f.write(chunk)
+    assert path.stat().st_size < 5 << 20  # small on disk
+    with pytest.raises(InputFileError, match="zip bomb"):
+        read_table(path)
+
+
+def test_zip_bomb_with_forged_size_refused_while_inflating(tmp_path, monkeypatch):
+    # The directory says the sheet is small; the real stream is far bigger and far more compressed.
+    monkeypatch.setattr(_xlsx_guard, "MAX_PART_BYTES", 8 << 20)
+    monkeypatch.setattr(_xlsx_guard, "RATIO_FLOOR_BYTES", 1 << 20)
+    good = small_xlsx(tmp_path / "good.xlsx", [["id"], ["E1"]])
+    with zipfile.ZipFile(good) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml")
+    padded = sheet.replace(b"<sheetData>", b"<sheetData>" + b"<!-- " + b" " * (20 << 20) + b" -->", 1)
+    path = rezip(good, tmp_path / "forged.xlsx", {"xl/worksheets/sheet1.xml": padded})
+    # Forge the declared sizes in both headers to 1,000 bytes.
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+    data = bytearray(path.read_bytes())
+    real = info.file_size.to_bytes(4, "little")
+    forged = (1000).to_bytes(4, "little")
+    assert data.count(real) >= 2
+    path.write_bytes(bytes(data).replace(real, forged))
+    with pytest.raises(InputFileError, match="zip bomb|damaged"):
+        read_table(path)
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">
+<si><t>&lol3;</t></si></sst>"""
+
+XXE_SHEET = b"""<?xml version="1.0"?>
+<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
+<row r="1"><c r="A1" t="inlineStr"><is><t>&xxe;</t></is></c></row></sheetData></worksheet>"""
+
+
+@pytest.mark.parametrize("part, xml", [("xl/sharedStrings.xml", BILLION_LAUGHS),
+                                       ("xl/worksheets/sheet1.xml", XXE_SHEET)])
+def test_xml_with_dtd_refused(tmp_path, part, xml):
+    good = small_xlsx(tmp_path / "good.xlsx", [["id"], ["E1"]])
+    path = rezip(good, tmp_path / "evil.xlsx", {part: xml})
+    with pytest.raises(InputFileError, match="DTD") as err:
+        read_table(path)
+    assert "evil.xlsx" in str(err.value)
+
+
+@pytest.mark.parametrize("how", ["dimension", "cell", "cell-no-dimension"])
+def test_absurd_sheet_size_refused(tmp_path, how):
+    good = small_xlsx(tmp_path / "good.xlsx", [["id"], ["E1"]])
+    with zipfile.ZipFile(good) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml").decode()
+    if how == "dimension":
+        sheet = re.sub(r'<dimension ref="[^"]*"\s*/>', '<dimension ref="A1:XFD1048576"/>', sheet)
+    else:
+        far = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+        sheet = sheet.replace("</sheetData>", far + "</sheetData>")
+        if how == "cell-no-dimension":
+            sheet = sheet.replace('<dimension ref="A1:A2"/>', "")
+    assert "XFD1048576" in sheet
+    path = rezip(good, tmp_path / "huge.xlsx", {"xl/worksheets/sheet1.xml": sheet.encode()})
+    with pytest.raises(InputFileError, match="XFD1048576") as err:
+        read_table(path)
+    assert "limit" in str(err.value)
+
+
+def test_far_cells_within_limits_are_read(tmp_path):
+    """A cell beyond the declared dimension but within the limit is read, not refused."""
+    good = small_xlsx(tmp_path / "good.xlsx", [["id", "x"], ["E1", 1]])
+    with zipfile.ZipFile(good) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml").decode()
+    sheet = sheet.replace("</sheetData>", '<row r="40"><c r="C40"><v>7</v></c></row></sheetData>')
+    t = read_table(rezip(good, tmp_path / "far.xlsx", {"xl/worksheets/sheet1.xml": sheet.encode()}))
+    assert t.n_rows == 39 and t.headers == ["id", "x", ""] and t.columns[2][38] == 7.0
+
+
+# ---------------------------------------------------------------- reading xlsx
+def test_xlsx_types(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Staff"
+    ws.append([" Employee ID ", "Salary", "Start", "Full time", "Check", None, "Note"])
+    ws.append(["E1", 32000.5, dt.datetime(2024, 3, 1), True, None, None, "=not a formula"])
+    ws.append([None, 7, dt.datetime(2023, 12, 31, 12, 30), False, None, None, "x"])
+    ws["E2"] = "#N/A"
+    ws["E2"].data_type = "e"
+    ws["E3"] = "#VALUE!"
+    ws["E3"].data_type = "e"
+    ws["G2"].data_type = "s"
+    ws.append([])  # a blank row in the middle is kept
+    ws.append(["E3", 1, None, None, None, None, None])
+    for r in range(6, 9):  # trailing styled blank rows are not data
+        ws.cell(r, 1).number_format = "0.00"
+    wb.create_sheet("Other").append(["a"])
+    wb.save(tmp_path / "t.xlsx")
+
+    t = read_table(tmp_path / "t.xlsx")
+    assert (t.kind, t.sheet, t.first_row, t.n_rows) == ("xlsx", "Staff", 2, 4)
+    assert t.headers == ["Employee ID", "Salary", "Start", "Full time", "Check", "", "Note"]
+    col = dict(zip(t.headers, t.columns, strict=True))
+    assert col["Employee ID"].tolist() == ["E1", None, None, "E3"]
+    assert col["Salary"].tolist() == [32000.5, 7, None, 1]
+    assert all(isinstance(v, float) for v in col["Salary"][[0, 1, 3]])
+    start = col["Start"].tolist()
+    assert start[0] in (dt.datetime(2024, 3, 1), dt.date(2024, 3, 1))
+    assert start[1] == dt.datetime(2023, 12, 31, 12, 30)
+    assert col["Full time"].tolist() == [True, False, None, None]
+    assert type(col["Full time"][0]) is bool
+    assert col["Check"].tolist() == ["#N/A", "#VALUE!", None, None]
+    assert col["Note"].tolist() == ["=not a formula", "x", None, None]
+    assert all(c.dtype == object and c.ndim == 1 for c in t.columns)
+    other = read_table(tmp_path / "t.xlsx", sheet="Other")
+    assert other.headers == ["a"] and other.n_rows == 0
+    with pytest.raises(InputFileError, match="no sheet 'Nope'"):
+        read_table(tmp_path / "t.xlsx", sheet="Nope")
+
+
+def test_header_only_files(tmp_path):
+    small_xlsx(tmp_path / "h.xlsx", [["id", "salary"]])
+    (tmp_path / "h.csv").write_text("id,salary\r\n", encoding="utf-8")
+    for name in ("h.xlsx", "h.csv"):
+        t = read_table(tmp_path / name)
+        assert t.headers == ["id", "salary"] and t.n_rows == 0 and len(t.columns) == 2
+
+
+def test_workbook_with_lying_extension_is_read_by_content(tmp_path):
+    small_xlsx(tmp_path / "staff.xlsx", [["id"], ["E1"]])
+    os.replace(tmp_path / "staff.xlsx", tmp_path / "staff.csv")
+    t = read_table(tmp_path / "staff.csv")
+    assert t.kind == "xlsx" and t.columns[0].tolist() == ["E1"]
+
+
+# ---------------------------------------------------------------- reading CSV
+def test_csv_bom_windows_line_endings(tmp_path):
+    text = "id,name,salary\r\nE1,Ann,32000.50\r\nE2,,\r\n"
+    (tmp_path / "s.csv").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    t = read_table(tmp_path / "s.csv")
+    assert t.headers == ["id", "name", "salary"] and t.kind == "csv" and t.sheet is None
+    assert [c.tolist() for c in t.columns] == [["E1", "E2"], ["Ann", None], ["32000.50", None]]
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_csv_semicolon_and_tab(tmp_path, delimiter):
+    text = delimiter.join(["id", "salary", "note"]) + "\n" + delimiter.join(["E1", "1,5", '"a; b"']) + "\n"
+    (tmp_path / "s.csv").write_text(text, encoding="utf-8")
+    t = read_table(tmp_path / "s.csv")
+    assert t.headers == ["id", "salary", "note"]
+    assert t.columns[1].tolist() == ["1,5"]
+    assert t.columns[2].tolist() == ["a; b"]
+
+
+def test_csv_cp1252_pound(tmp_path):
+    (tmp_path / "s.csv").write_bytes("id,pay\r\nE1,£1,000\r\n".replace("£1,000", '"£1,000"').encode("cp1252"))
+    t = read_table(tmp_path / "s.csv")
+    assert t.columns[1].tolist() == ["£1,000"]
+
+
+def test_csv_ragged_rows_and_blank_rows(tmp_path):
+    text = "id,a,b\nE1,1\nE2,1,2,extra\n\nE4,4,4\n\n\n"
+    (tmp_path / "s.csv").write_text(text, encoding="utf-8")
+    t = read_table(tmp_path / "s.csv")
+    assert t.headers == ["id", "a", "b", ""]
+    assert [c.tolist() for c in t.columns] == [["E1", "E2", None, "E4"], ["1", "1", None, "4"],
+                                               [None, "2", None, "4"], [None, "extra", None, None]]
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_csv_fast_and_general_paths_agree(tmp_path, quoted):
+    rng = np.random.default_rng(3)
+    rows = [[f"E{i}", str(rng.integers(0, 9)), "" if i % 7 == 0 else "KR6"] for i in range(250)]
+    if quoted:
+        rows[5][2] = '"Smith, J"'
+    text = "id,n,grade\r\n" + "".join(",".join(r) + "\r\n" for r in rows)
+    (tmp_path / "s.csv").write_text(text, encoding="utf-8")
+    t = read_table(tmp_path / "s.csv")
+    expect = [[r[j].strip('"') or None for r in rows] for j in range(3)]
+    assert [c.tolist() for c in t.columns] == expect
+
+
+# ---------------------------------------------------------------- writing
+def every_kind_sheet() -> Sheet:
+    n = 6
+    return Sheet(
+        "Staff",
+        ["as read", "float", "date", "bool", "int", "text", "gbp"],
+        [obj([None, "E1", 3.5, True, dt.datetime(2024, 3, 1), "#N/A"]),
+         np.array([0.1, np.nan, 1e5, -2.5, 1234567.891, 0.0]),
+         np.array(["2024-01-31", "NaT", "1900-03-01", "2000-02-29", "1999-12-31", "2024-12-25"], "datetime64[D]"),
+         np.array([True, False] * 3),
+         np.arange(n) * 1000,
+         np.array(["a", "b c", "", "d", "£e", "f"]),
+         np.full(n, 1234.5)],
+        formats=[None, "number", "date", None, "integer", "text", "gbp"])
+
+
+def test_every_column_kind_round_trips_through_xlsx(tmp_path):
+    s = every_kind_sheet()
+    write_xlsx(tmp_path / "o.xlsx", [s, Sheet("Errors", ["row", "reason"], [np.array([2]), obj(["bad"])])])
+    t = read_table(tmp_path / "o.xlsx")
+    assert t.headers == s.headers and t.n_rows == s.n_rows
+    got = dict(zip(t.headers, t.columns, strict=True))
+    assert got["as read"][[0, 1, 2, 3, 5]].tolist() == [None, "E1", 3.5, True, "#N/A"]
+    assert got["as read"][4] in (dt.date(2024, 3, 1), dt.datetime(2024, 3, 1))
+    floats = s.columns[1]
+    assert [None if v != v else v for v in floats.tolist()] == got["float"].tolist()
+    dates = [None if np.isnat(d) else d.item() for d in s.columns[2]]
+    assert [v if v is None or type(v) is dt.date else v.date() for v in got["date"].tolist()] == dates
+    assert got["bool"].tolist() == s.columns[3].tolist()
+    assert got["int"].tolist() == s.columns[4].astype(float).tolist()
+    assert got["text"].tolist() == [v or None for v in s.columns[5].tolist()]
+    assert read_table(tmp_path / "o.xlsx", sheet="Errors").columns[1].tolist() == ["bad"]
+
+    wb = openpyxl.load_workbook(tmp_path / "o.xlsx")
+    ws = wb["Staff"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:G7"
+    assert all(c.font.b for c in ws[1])
+    assert ws["C2"].number_format == "dd/mm/yyyy" and ws["C2"].value == dt.datetime(2024, 1, 31)
+    assert ws["A6"].number_format == "dd/mm/yyyy"  # an input datetime shows as a date
+    assert ws["G2"].number_format == "£#,##0.00" and ws["E2"].number_format == "0"
+    assert ws["D2"].data_type == "b" and ws["A7"].data_type == "s"
+
+
+def test_every_column_kind_round_trips_through_csv(tmp_path):
+    s = every_kind_sheet()
+    write_csv(tmp_path / "o.csv", s)
+    raw = (tmp_path / "o.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\r\n") == s.n_rows + 1
+    assert raw.replace(b"\r\n", b"").count(b"\n") == 0
+    t = read_table(tmp_path / "o.csv")
+    got = dict(zip(t.headers, t.columns, strict=True))
+    assert got["as read"].tolist() == [None, "E1", "3.5", "TRUE", "2024-03-01", "#N/A"]
+    assert [None if v is None else float(v) for v in got["float"]] == \
+        [None if v != v else v for v in s.columns[1].tolist()]
+    assert "e+" not in raw.decode("utf-8-sig") and got["float"][2] == "100000"
+    assert got["date"].tolist() == [None if np.isnat(d) else str(d) for d in s.columns[2]]
+    assert got["bool"].tolist() == ["TRUE", "FALSE"] * 3
+    assert got["int"].tolist() == [str(v) for v in s.columns[4].tolist()]
+    assert got["gbp"].tolist() == ["1234.5"] * 6
+
+
+def test_formula_text_stays_text_in_xlsx(tmp_path):
+    texts = ['=HYPERLINK("http://evil.example","click")', "+1+1", "-2-2", "@SUM(A1)", "\tx", "=1+1"]
+    write_xlsx(tmp_path / "o.xlsx", [Sheet("S", ["t"], [obj(texts)])])
+    ws = openpyxl.load_workbook(tmp_path / "o.xlsx")["S"]
+    cells = [ws.cell(r, 1) for r in range(2, 2 + len(texts))]
+    assert [c.value for c in cells] == texts and {c.data_type for c in cells} == {"s"}
+    with zipfile.ZipFile(tmp_path / "o.xlsx") as zf:
+        assert b"<f>" not in zf.read("xl/worksheets/sheet1.xml")
+    assert read_table(tmp_path / "o.xlsx").columns[0].tolist() == texts
+
+
+def test_formula_text_guarded_in_csv(tmp_path):
+    texts = ['=HYPERLINK("http://x")', "+44 1622 694000", "-12.5", "+3", "@x", "Smith-Jones", "1e-05", "-"]
+    write_csv(tmp_path / "o.csv", Sheet("S", ["t"], [obj(texts)]))
+    got = read_table(tmp_path / "o.csv").columns[0].tolist()
+    assert got == ["'" + t if t[0] in "=+-@" and t not in ("-12.5", "+3") else t for t in texts]
+    assert got == [guard_csv_text(t) for t in texts]
+
+
+text_cells = st.text(st.characters(codec="utf-8"), max_size=30)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(text_cells, min_size=1, max_size=8))
+def test_arbitrary_text_round_trips(tmp_path_factory, texts):
+    d = tmp_path_factory.mktemp("rt")
+    s = Sheet("S", ["t"], [obj(["x", *texts])])  # "x": the data never ends in blank rows
+    write_xlsx(d / "o.xlsx", [s])
+    write_csv(d / "o.csv", s)
+    expect = ["x", *(t or None for t in texts)]
+    while expect[-1] is None:  # trailing blank rows are not data
+        expect.pop()
+    assert read_table(d / "o.xlsx").columns[0].tolist() == expect
+    got_csv = read_table(d / "o.csv").columns[0].tolist()
+    assert got_csv == [None if t is None else guard_csv_text(t) for t in expect]
+
+
+def test_write_fails_halfway_leaves_nothing(tmp_path):
+    class Boom:
+        def __str__(self):
+            raise RuntimeError("cannot convert")
+
+    bad = Sheet("S", ["a", "b"], [np.arange(20_000.0), obj([None] * 19_999 + [Boom()])])
+    for write, name in ((lambda p: write_xlsx(p, [bad]), "o.xlsx"), (lambda p: write_csv(p, bad), "o.csv")):
+        out = tmp_path / name
+        out.write_bytes(b"old contents")
+        with pytest.raises(RuntimeError, match="cannot convert"):
+            write(out)
+        assert out.read_bytes() == b"old contents"
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted({"o.xlsx", "o.csv"} & {name, "o.xlsx"})
+
+
+def test_output_equal_to_input_refused(tmp_path, monkeypatch):
+    inp = small_xlsx(tmp_path / "in.xlsx", [["id"], ["E1"]])
+    before = inp.read_bytes()
+    (tmp_path / "sub").mkdir()
+    os.symlink(inp, tmp_path / "link.xlsx")
+    monkeypatch.chdir(tmp_path / "sub")
+    s = Sheet("S", ["id"], [obj(["E1"])])
+    for out in (inp, "../in.xlsx", tmp_path / "link.xlsx", str(tmp_path / "sub" / ".." / "in.xlsx")):
+        with pytest.raises(OutputFileError, match="input file"):
+            write_xlsx(out, [s], input_path="../in.xlsx")
+        with pytest.raises(OutputFileError, match="input file"):
+            write_csv(out, s, input_path=inp)
+    assert inp.read_bytes() == before
+    with pytest.raises(OutputFileError, match="folder"):
+        write_csv(tmp_path, s)
+    with pytest.raises(OutputFileError, match="does not exist"):
+        write_csv(tmp_path / "no" / "o.csv", s)
+
+
+def test_progress_reported(tmp_path, monkeypatch):
+    from xl_kent.bulk import _xlsx, writing
+
+    monkeypatch.setattr(_xlsx, "BLOCK_ROWS", 100)
+    monkeypatch.setattr(writing, "CSV_BLOCK_ROWS", 100)
+    s = Sheet("S", ["x"], [np.arange(250.0)])
+    for write in (lambda cb: write_xlsx(tmp_path / "o.xlsx", [s], progress=cb),
+                  lambda cb: write_csv(tmp_path / "o.csv", s, progress=cb)):
+        seen: list[int] = []
+        write(seen.append)
+        assert seen == [100, 200, 250]
+
+
+def test_written_xlsx_is_a_valid_package(tmp_path):
+    write_xlsx(tmp_path / "o.xlsx", [every_kind_sheet()])
+    with zipfile.ZipFile(tmp_path / "o.xlsx") as zf:
+        assert zf.testzip() is None
+        for name in zf.namelist():
+            _xlsx_guard.parse_xml(zf.read(name), name)  # well-formed, no DTD
+    buf = io.BytesIO((tmp_path / "o.xlsx").read_bytes())
+    assert openpyxl.load_workbook(buf).sheetnames == ["Staff"]
