@@ -255,20 +255,3 @@ def test_summary_totals_are_over_ok_rows():
         result(o, "leave_accrued_days")[ok])
     assert summary["redundancy, total cost £ (everyone in post, at actual weekly pay)"] == pytest.approx(
         np.nansum(result(o, "redundancy_pay_gbp")[ok]))
-
-
-def test_sample_is_reproducible_and_realistic():
-    a = synth.staff_sample(2000, bad=0, seed=4)
-    b = synth.staff_sample(2000, bad=0, seed=4)
-    for x, y in zip(a.columns, b.columns, strict=True):
-        assert (x.astype(str) == y.astype(str)).all()
-    h = dict(zip(a.headers, a.columns, strict=True))
-    part_time = (h["Weekly Hours"] < 37).mean()
-    assert 0.2 < part_time < 0.4
-    assert len(np.unique(h["Employee ID"])) == 2000
-    lo = {g: r for g, _, r, _ in synth.GRADES}
-    hi = {g: r for g, _, _, r in synth.GRADES}
-    sal = h["Contract"] == "Salaried"
-    full = h["Annual Salary"][sal] * 37 / h["Weekly Hours"][sal]
-    grades = h["Grade"][sal]
-    assert all(lo[g] - 1 <= f <= hi[g] + 1 for g, f in zip(grades, full, strict=True))

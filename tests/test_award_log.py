@@ -1,0 +1,68 @@
+"""``xl-kent awards``: the award log checked row by row equals award_ok over the whole log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from test_recalc import Table, cells
+
+from xl_kent.awards import award_ok, explain
+from xl_kent.bulk import award_log, staff, synth
+from xl_kent.money import round_pennies
+
+
+def log_table(rows: list[dict]) -> Table:
+    headers = list(dict.fromkeys(k for r in rows for k in r))
+    return Table(headers, [np.array([r.get(h) for r in rows], dtype=object) for h in headers])
+
+
+def col(o, name):
+    return o.columns[o.headers.index(name)]
+
+
+def test_sample_log_equals_award_ok_over_the_whole_log():
+    s = synth.staff_sample(400, seed=2)
+    a = synth.award_sample(s.columns[0], 300, seed=2)
+    t = Table(a.headers, [cells(c) for c in a.columns])
+    o = award_log.check_table(t)
+    h = dict(zip(a.headers, a.columns, strict=True))
+    team = h["Kind"] == "Team"
+    endorsed = np.array([bool(v) for v in h["Endorsed"]])
+    want = award_ok(h["Employee ID"], h["Award Date"], h["Amount"], team, h["Work Reference"], endorsed,
+                    h["Ineligible"])
+    assert col(o, "award_ok").tolist() == want.ok.tolist()
+    assert col(o, "reason").tolist() == explain(want.rule, want.error, h["Award Date"]).tolist()
+    np.testing.assert_array_equal(col(o, "rolling_12_month_total_gbp"), round_pennies(want.rolling_total_gbp))
+    assert o.n_problem_rows == 0 and o.n_flagged == int((~want.ok).sum())
+    assert o.exit_code == (1 if o.n_flagged else 0)
+    assert all(rule in dict(o.summary) for rule in [f"outside: {t}" for t in explain(np.arange(1, 6)).tolist()])
+
+
+def test_bad_cells_are_not_judged_and_count_in_no_totals():
+    rows = [
+        dict(employee="E1", date="01/05/2026", amount="£400", kind="individual", ref="W1"),
+        dict(employee="E1", date="2026-06-01", amount="TBC", kind="individual", ref="W2"),
+        dict(employee="E1", date="2026-07-01", amount=700, kind="bonus", ref="W3"),
+        dict(employee="E1", date="31/02/2026", amount=700, kind="team", ref="W4"),
+        dict(employee=None, date=dt.date(2026, 8, 1), amount=100, kind=None, ref=None),
+        dict(employee="E1", date=dt.date(2026, 9, 1), amount=600, kind="Individual", ref="W5", endorsed="maybe"),
+        dict(employee="e1", date=dt.date(2026, 10, 1), amount=500, kind=None, ref="W6"),
+    ]
+    o = award_log.check_table(log_table(rows))
+    assert col(o, "award_ok").tolist() == [True, None, None, None, None, None, True]
+    assert col(o, "reason").tolist()[1:6] == [
+        "amount is not a number", "kind is not team or individual", "award_date is not a date",
+        "employee_id is blank", "endorsed is not TRUE or FALSE"]
+    # The rows not judged count in no one's 12-month total: 400 + 500.
+    assert col(o, "rolling_12_month_total_gbp").tolist()[6] == 900
+    assert o.n_problem_rows == 5 and o.exit_code == 1
+    assert o.errors_columns[2].tolist() == ["amount", "kind", "date", "employee", "endorsed"]
+
+
+def test_award_columns_by_alias_and_missing_amount():
+    t = log_table([dict(**{"Staff Number": "E1", "Date Paid": "2026-05-01", "Award Amount": 100})])
+    assert col(award_log.check_table(t), "award_ok").tolist() == [True]
+    with pytest.raises(staff.ColumnError, match="missing required column amount"):
+        award_log.check_table(log_table([dict(employee="E1", date="2026-05-01")]))
