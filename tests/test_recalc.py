@@ -255,3 +255,18 @@ def test_summary_totals_are_over_ok_rows():
         result(o, "leave_accrued_days")[ok])
     assert summary["redundancy, total cost £ (everyone in post, at actual weekly pay)"] == pytest.approx(
         np.nansum(result(o, "redundancy_pay_gbp")[ok]))
+
+
+def test_docs_list_every_column_alias_result_and_exit_code():
+    from pathlib import Path
+
+    from xl_kent.bulk import award_log
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "bulk.md").read_text(encoding="utf-8")
+    for f in (*staff.STAFF_FIELDS, *award_log.AWARD_FIELDS):
+        row = next((line for line in doc.splitlines() if line.startswith(f"| `{f.name}` |")), "")
+        assert row and all(alias in row for alias in f.aliases), f.name
+    for name, _, _ in (*recalc.RESULT_COLUMNS, *award_log.AWARD_RESULTS):
+        assert f"`{name}`" in doc
+    assert f"default **{recalc.DEFAULT_ABSENCE_DAYS}**" in doc
+    assert f"age {staff.MIN_AGE_YEARS} to {staff.MAX_AGE_YEARS}" in doc

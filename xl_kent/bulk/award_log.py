@@ -32,7 +32,7 @@ __all__ = ["AWARD_FIELDS", "AWARD_RESULTS", "check_table", "run"]
 
 AWARD_FIELDS: tuple[st.Field, ...] = (
     st.Field("employee_id", "id", True,
-             ("employee", "employee number", "employee no", "emp id", "emp no", "staff id", "staff number",
+             ("employee number", "employee no", "emp id", "emp no", "staff id", "staff number",
               "payroll number", "id"), "employee paid"),
     st.Field("award_date", "date", True, ("date", "date of award", "date paid", "payment date", "paid on"),
              "date of the award"),

@@ -84,7 +84,7 @@ class Field:
 
 STAFF_FIELDS: tuple[Field, ...] = (
     Field("employee_id", "id", True,
-          ("employee", "employee number", "employee no", "emp id", "emp no", "staff id", "staff number",
+          ("employee number", "employee no", "emp id", "emp no", "staff id", "staff number",
            "person id", "payroll number", "payroll id", "id"),
           "unique id of the employee (text or number)"),
     Field("name", "text", False, ("employee name", "full name", "staff name"), "carried through"),
