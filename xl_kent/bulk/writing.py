@@ -272,7 +272,11 @@ def write_csv(path, sheet: Sheet, *, input_path=None, progress: Callable[[int], 
             texts = [csv_column(col[start:stop]) for col in sheet.columns]
             texts = [_quote_all(t) if col.dtype.kind in "OUS" and _NEEDS_QUOTES.search("".join(t)) else t
                      for t, col in zip(texts, sheet.columns, strict=True)]
-            f.write("\r\n".join(map(",".join, zip(*texts, strict=True))) + "\r\n")
+            block = "\r\n".join(map(",".join, zip(*texts, strict=True))) + "\r\n"
+            if "\x00" in block:  # a reader (ours included) takes a NUL byte for a binary file
+                raise OutputFileError(f"{out}: a text cell in rows {start + 1}-{stop} holds a NUL character, "
+                                      "which a CSV file cannot carry; write xlsx instead")
+            f.write(block)
             if progress is not None:
                 progress(stop)
         f.flush()
