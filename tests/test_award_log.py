@@ -42,13 +42,13 @@ def test_sample_log_equals_award_ok_over_the_whole_log():
 
 def test_bad_cells_are_not_judged_and_count_in_no_totals():
     rows = [
-        dict(employee="E1", date="01/05/2026", amount="£400", kind="individual", ref="W1"),
-        dict(employee="E1", date="2026-06-01", amount="TBC", kind="individual", ref="W2"),
-        dict(employee="E1", date="2026-07-01", amount=700, kind="bonus", ref="W3"),
-        dict(employee="E1", date="31/02/2026", amount=700, kind="team", ref="W4"),
-        dict(employee=None, date=dt.date(2026, 8, 1), amount=100, kind=None, ref=None),
-        dict(employee="E1", date=dt.date(2026, 9, 1), amount=600, kind="Individual", ref="W5", endorsed="maybe"),
-        dict(employee="e1", date=dt.date(2026, 10, 1), amount=500, kind=None, ref="W6"),
+        dict(employee_id="E1", date="01/05/2026", amount="£400", kind="individual", ref="W1"),
+        dict(employee_id="E1", date="2026-06-01", amount="TBC", kind="individual", ref="W2"),
+        dict(employee_id="E1", date="2026-07-01", amount=700, kind="bonus", ref="W3"),
+        dict(employee_id="E1", date="31/02/2026", amount=700, kind="team", ref="W4"),
+        dict(employee_id=None, date=dt.date(2026, 8, 1), amount=100, kind=None, ref=None),
+        dict(employee_id="E1", date=dt.date(2026, 9, 1), amount=600, kind="Individual", ref="W5", endorsed="maybe"),
+        dict(employee_id="e1", date=dt.date(2026, 10, 1), amount=500, kind=None, ref="W6"),
     ]
     o = award_log.check_table(log_table(rows))
     assert col(o, "award_ok").tolist() == [True, None, None, None, None, None, True]
@@ -58,11 +58,11 @@ def test_bad_cells_are_not_judged_and_count_in_no_totals():
     # The rows not judged count in no one's 12-month total: 400 + 500.
     assert col(o, "rolling_12_month_total_gbp").tolist()[6] == 900
     assert o.n_problem_rows == 5 and o.exit_code == 1
-    assert o.errors_columns[2].tolist() == ["amount", "kind", "date", "employee", "endorsed"]
+    assert o.errors_columns[2].tolist() == ["amount", "kind", "date", "employee_id", "endorsed"]
 
 
 def test_award_columns_by_alias_and_missing_amount():
     t = log_table([dict(**{"Staff Number": "E1", "Date Paid": "2026-05-01", "Award Amount": 100})])
     assert col(award_log.check_table(t), "award_ok").tolist() == [True]
     with pytest.raises(staff.ColumnError, match="missing required column amount"):
-        award_log.check_table(log_table([dict(employee="E1", date="2026-05-01")]))
+        award_log.check_table(log_table([dict(employee_id="E1", date="2026-05-01")]))

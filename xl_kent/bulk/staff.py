@@ -251,6 +251,13 @@ def _number_from_text(s: str) -> tuple[float, int]:
     return (v, GOOD) if np.isfinite(v) else (np.nan, WRONG_TYPE)
 
 
+def _float_or_nan(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return np.nan
+
+
 def parse_numbers(col) -> tuple[np.ndarray, np.ndarray]:
     """Cells to ``float64`` and a status per row.
 
@@ -283,18 +290,17 @@ def parse_numbers(col) -> tuple[np.ndarray, np.ndarray]:
             return values, status
         except ValueError:
             pass
-        index = {s: i for i, s in enumerate(dict.fromkeys(text))}  # each distinct text parsed once
-        distinct = np.array(list(index), dtype=object)
-        try:  # fast path: every distinct text is a plain number
-            v = distinct.astype(str).astype(np.float64)
-            finite = np.isfinite(v)
-            v, c = np.where(finite, v, np.nan), np.where(finite, GOOD, WRONG_TYPE).astype(np.int8)
-        except ValueError:  # some are not: read each distinct text on its own
-            parsed = [_number_from_text(s) for s in index]
-            v = np.array([x for x, _ in parsed], dtype=np.float64)
-            c = np.array([x for _, x in parsed], dtype=np.int8)
-        inverse = np.fromiter(map(index.__getitem__, text), dtype=np.int64, count=len(text))
-        values[idx], status[idx] = v[inverse], c[inverse]
+        # Some text is not a plain number: read the plain ones in bulk, the others one by one.
+        v = np.fromiter(map(_float_or_nan, text), dtype=np.float64, count=len(text))
+        values[idx], status[idx] = v, GOOD
+        odd = np.flatnonzero(~np.isfinite(v))
+        cache: dict[str, tuple[float, int]] = {}
+        for i in odd.tolist():
+            t = text[i]
+            r = cache.get(t)
+            if r is None:
+                r = cache[t] = _number_from_text(t)
+            values[idx[i]], status[idx[i]] = r
     return values, status
 
 
@@ -369,22 +375,28 @@ def parse_dates(col) -> tuple[np.ndarray, np.ndarray]:
 
 
 _NAT_DAYS = np.datetime64("NaT").astype(np.int64)
-_ISO_SHAPE = np.array([1, 1, 1, 1, 0, 1, 1, 0, 1, 1], dtype=bool)  # digits, and "-" at 4 and 7
 
 
 def _all_iso(text: list[str]) -> np.ndarray | None:
-    """Days of a list of ``YYYY-MM-DD`` texts parsed by numpy in one go, or None if any is not."""
-    if set(map(len, text)) != {len(_ISO_SHAPE)}:
-        return None
-    a = np.array(text)
-    chars = a.view(np.uint32).reshape(-1, len(_ISO_SHAPE))
-    digits = (chars >= ord("0")) & (chars <= ord("9"))
-    if not ((digits == _ISO_SHAPE).all() and (chars[:, ~_ISO_SHAPE] == ord("-")).all()):
+    """Days of a list of ``YYYY-MM-DD`` texts parsed by numpy in one go, or None if any is not.
+
+    numpy reads ISO dates in C; ten characters and a four-digit year leave no other form
+    it would accept (``2024-4-1``, ``01/04/2024``, ``2024-02-30`` fall back to the
+    one-by-one reading).
+    """
+    if set(map(len, text)) != {_ISO_CHARS}:
         return None
     try:
-        return a.astype("datetime64[D]").astype(np.int64)
-    except ValueError:  # 2024-02-30: read one by one
+        days = np.array(text, dtype="datetime64[D]")
+    except ValueError:
         return None
+    if not ((days >= _ISO_FIRST) & (days <= _ISO_LAST)).all():
+        return None
+    return days.astype(np.int64)
+
+
+_ISO_CHARS = len("2024-04-01")
+_ISO_FIRST, _ISO_LAST = np.datetime64("1000-01-01"), np.datetime64("9999-12-31")
 
 
 def parse_text(col) -> tuple[np.ndarray, np.ndarray]:
@@ -398,19 +410,33 @@ def parse_text(col) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _parse_text_indexed(col):
-    """:func:`parse_text`, and ``(distinct texts, inverse)`` when they came for free."""
+    """:func:`parse_text`, and ``(distinct texts, inverse)`` or the text as a fixed-width
+    array when they came for free (else None)."""
     col = np.asarray(col, dtype=object)
     n = col.shape[0]
     kind = _type_codes(col)
     if n and ((kind == _STR) | (kind == _NONE)).all():
         cells = col.tolist()
-        index = {s: i for i, s in enumerate(dict.fromkeys(cells))}
-        if len(index) <= n // 4:
-            labels = to_text(list(index))
-            inverse = np.fromiter(map(index.__getitem__, cells), dtype=np.int64, count=n)
-            return labels.values[inverse], labels.status[inverse], (labels.values, inverse)
+        if len(set(cells[:_PROBE_CELLS])) <= _PROBE_CELLS // 4:  # few distinct values (grades)
+            index = {s: i for i, s in enumerate(dict.fromkeys(cells))}
+            if len(index) <= n // 4:
+                labels = to_text(list(index))
+                inverse = np.fromiter(map(index.__getitem__, cells), dtype=np.int64, count=n)
+                return labels.values[inverse], labels.status[inverse], (labels.values, inverse)
+        if (kind == _STR).all():  # many distinct texts (ids): trimmed, then checked in bulk
+            values = np.array(list(map(str.strip, cells)))  # fixed-width text: vectorised checks
+            status = np.where(values == "", BLANK, GOOD).astype(np.int8)
+            first = values.view(np.uint32).reshape(n, -1)[:, 0] if values.dtype.itemsize else np.zeros(n)
+            for i in np.flatnonzero(first == ord("#")).tolist():  # error values start with #
+                if str(values[i]).upper() in _ERROR_VALUES:
+                    values[i], status[i] = "", ERROR
+            return values.astype(object), status, values
     c = to_text(col)
     return c.values, c.status, None
+
+
+#: Cells looked at to decide whether a text column has few distinct values.
+_PROBE_CELLS = 2000
 
 
 def factorize(text: np.ndarray, fold: bool = False) -> tuple[list[str], np.ndarray]:
@@ -553,11 +579,12 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None) -> Staff:
     relief = contract == "relief"
 
     # Employee id: required on every row; duplicates flag every row with that id.
-    ids, status = parse_text(col("employee_id"))
+    ids, status, fixed = _parse_text_indexed(col("employee_id"))
     values["employee_id"] = ids
     _status_problems(problems, "employee_id", status, "text", filled)
     if n:
-        packed = factorize_text(ids.astype(str), fold=True)  # short ASCII ids: folded while packed
+        text = fixed if isinstance(fixed, np.ndarray) else ids.astype(str)
+        packed = factorize_text(text, fold=True)  # short ASCII ids: folded while packed
         inverse = packed[1] if packed is not None else factorize(ids, fold=True)[1]
         dup = (np.bincount(inverse)[inverse] > 1) & (status == GOOD)
         problems.add(dup, "employee_id", "employee_id is on more than one row (every such row is listed)")
@@ -568,7 +595,7 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None) -> Staff:
     needs_grade = filled & (salaried | relief)
     _status_problems(problems, "grade", status, "a grade", needs_grade)
     on = as_of if as_of >= params.parameter("leave", "grade_bands").first_date else np.datetime64("9999-12-31")
-    if indexed is not None:  # distinct raw texts: equal trimmed labels may repeat, harmless
+    if isinstance(indexed, tuple):  # distinct raw texts: equal trimmed labels may repeat, harmless
         labels, inverse = indexed[0].tolist(), indexed[1]
     else:
         labels, inverse = factorize(grade)
