@@ -281,6 +281,8 @@ def test_command_line_entry_point_runs_in_a_subprocess(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Errors sheet" in done.stdout and done.stderr == ""  # no progress bars off a terminal
     assert (tmp_path / "staff.recalc.xlsx").exists()
+    code, _, err = run("demo", "--dir", tmp_path)  # never over files already there
+    assert code == 3 and "choose an empty folder" in err
     done = subprocess_run("recalc", tmp_path / "staff.xlsx", "--as-of", AS_OF, "-o", tmp_path / "r.csv")
     assert done.returncode == 1 and (tmp_path / "r.errors.csv").exists()
 

@@ -149,6 +149,12 @@ def demo(out=None, rows: int = 200, bad: int = 6, folder=None, err=None) -> int:
         where = Path(folder) if folder else Path(tmp)
         where.mkdir(parents=True, exist_ok=True)
         staff_path, awards_path = where / "staff.xlsx", where / "awards.xlsx"
+        names = ("staff.xlsx", "awards.xlsx", "staff.recalc.xlsx", "awards.checked.xlsx")
+        there = [n for n in names if (where / n).exists()]
+        if there:
+            print(f"xl-kent demo: error: {where} already has {', '.join(there)}: choose an empty folder",
+                  file=err)
+            return recalc.EXIT_OUTPUT
         as_of = synth.SAMPLE_AS_OF
         s = synth.staff_sample(rows, bad, seed=2027, as_of=as_of)
         synth.write_sample(staff_path, s, "Staff")

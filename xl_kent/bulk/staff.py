@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -35,7 +36,6 @@ from itertools import repeat
 import numpy as np
 
 from .. import params
-from .._arrays import factorize_text
 from ..cells import BLANK, ERROR, GOOD, OUT_OF_RANGE, WRONG_TYPE, to_dates, to_text
 from ..dates import MONTHS_PER_YEAR, complete_months
 from ..errors import EXCEL_ERRORS
@@ -251,6 +251,10 @@ def _number_from_text(s: str) -> tuple[float, int]:
     return (v, GOOD) if np.isfinite(v) else (np.nan, WRONG_TYPE)
 
 
+#: Text numbers converted at a time: a chunk with a bad cell is read again more slowly.
+_NUMBER_CHUNK = 4096
+
+
 def _float_or_nan(text: str) -> float:
     try:
         return float(text)
@@ -258,7 +262,7 @@ def _float_or_nan(text: str) -> float:
         return np.nan
 
 
-def parse_numbers(col) -> tuple[np.ndarray, np.ndarray]:
+def parse_numbers(col, kind: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Cells to ``float64`` and a status per row.
 
     Numbers are taken as they are; text is read as a number when it is one (CSV
@@ -270,7 +274,7 @@ def parse_numbers(col) -> tuple[np.ndarray, np.ndarray]:
     n = col.shape[0]
     values = np.full(n, np.nan)
     status = np.full(n, GOOD, dtype=np.int8)
-    kind = _type_codes(col)
+    kind = _type_codes(col) if kind is None else kind
     num = kind == _NUM
     if num.all():
         values = col.astype(np.float64)
@@ -282,18 +286,23 @@ def parse_numbers(col) -> tuple[np.ndarray, np.ndarray]:
     idx = np.flatnonzero(kind == _STR)
     if idx.size:
         text = col[idx].tolist()
-        try:  # fastest path: every text is a plain number
-            v = np.fromiter(map(float, text), dtype=np.float64, count=len(text))
-            finite = np.isfinite(v)
-            values[idx] = np.where(finite, v, np.nan)
-            status[idx] = np.where(finite, GOOD, WRONG_TYPE)
+        if len(set(text[:_PROBE_CELLS])) <= _PROBE_CELLS // 4:  # few distinct texts (hours, days)
+            index = {s: i for i, s in enumerate(dict.fromkeys(text))}
+            parsed = [_number_from_text(s) for s in index]
+            inverse = np.fromiter(map(index.__getitem__, text), dtype=np.int64, count=len(text))
+            values[idx] = np.array([v for v, _ in parsed], dtype=np.float64)[inverse]
+            status[idx] = np.array([c for _, c in parsed], dtype=np.int8)[inverse]
             return values, status
-        except ValueError:
-            pass
-        # Some text is not a plain number: read the plain ones in bulk, the others one by one.
-        v = np.fromiter(map(_float_or_nan, text), dtype=np.float64, count=len(text))
+        v = np.empty(len(text))
+        for start in range(0, len(text), _NUMBER_CHUNK):  # plain numbers in bulk, chunk by chunk
+            chunk = text[start : start + _NUMBER_CHUNK]
+            try:
+                v[start : start + len(chunk)] = np.fromiter(map(float, chunk), dtype=np.float64, count=len(chunk))
+            except ValueError:  # some text in this chunk is not a plain number
+                v[start : start + len(chunk)] = np.fromiter(map(_float_or_nan, chunk), dtype=np.float64,
+                                                            count=len(chunk))
         values[idx], status[idx] = v, GOOD
-        odd = np.flatnonzero(~np.isfinite(v))
+        odd = np.flatnonzero(~np.isfinite(v))  # "TBC", "£32,000", "nan": one by one
         cache: dict[str, tuple[float, int]] = {}
         for i in odd.tolist():
             t = text[i]
@@ -336,7 +345,7 @@ def _date_from_text(s: str) -> tuple[int, int]:
     return _NO_DAY, _text_status(t)
 
 
-def parse_dates(col) -> tuple[np.ndarray, np.ndarray]:
+def parse_dates(col, kind: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Cells to ``datetime64[D]`` (``NaT`` where not a date) and a status per row.
 
     Date cells (time of day dropped); Excel serial numbers, as numbers or as text
@@ -350,7 +359,7 @@ def parse_dates(col) -> tuple[np.ndarray, np.ndarray]:
     n = col.shape[0]
     days = np.full(n, _NO_DAY, dtype=np.int64)
     status = np.full(n, GOOD, dtype=np.int8)
-    kind = _type_codes(col)
+    kind = _type_codes(col) if kind is None else kind
     status[kind == _NONE] = BLANK
     status[(kind == _BOOL) | (kind == _OTHER)] = WRONG_TYPE
     for k in (_DATE, _NUM):
@@ -409,12 +418,12 @@ def parse_text(col) -> tuple[np.ndarray, np.ndarray]:
     return values, status
 
 
-def _parse_text_indexed(col):
-    """:func:`parse_text`, and ``(distinct texts, inverse)`` or the text as a fixed-width
-    array when they came for free (else None)."""
+def _parse_text_indexed(col, kind: np.ndarray | None = None):
+    """:func:`parse_text`, and ``(distinct texts, inverse)`` or the trimmed texts as a list
+    when they came for free (else None)."""
     col = np.asarray(col, dtype=object)
     n = col.shape[0]
-    kind = _type_codes(col)
+    kind = _type_codes(col) if kind is None else kind
     if n and ((kind == _STR) | (kind == _NONE)).all():
         cells = col.tolist()
         if len(set(cells[:_PROBE_CELLS])) <= _PROBE_CELLS // 4:  # few distinct values (grades)
@@ -424,13 +433,14 @@ def _parse_text_indexed(col):
                 inverse = np.fromiter(map(index.__getitem__, cells), dtype=np.int64, count=n)
                 return labels.values[inverse], labels.status[inverse], (labels.values, inverse)
         if (kind == _STR).all():  # many distinct texts (ids): trimmed, then checked in bulk
-            values = np.array(list(map(str.strip, cells)))  # fixed-width text: vectorised checks
+            stripped = list(map(str.strip, cells))
+            values = np.array(stripped, dtype=object)
             status = np.where(values == "", BLANK, GOOD).astype(np.int8)
-            first = values.view(np.uint32).reshape(n, -1)[:, 0] if values.dtype.itemsize else np.zeros(n)
-            for i in np.flatnonzero(first == ord("#")).tolist():  # error values start with #
-                if str(values[i]).upper() in _ERROR_VALUES:
+            hashes = np.fromiter(map(str.startswith, stripped, repeat("#")), dtype=bool, count=n)
+            for i in np.flatnonzero(hashes).tolist():  # error values start with #
+                if stripped[i].upper() in _ERROR_VALUES:
                     values[i], status[i] = "", ERROR
-            return values.astype(object), status, values
+            return values, status, stripped
     c = to_text(col)
     return c.values, c.status, None
 
@@ -566,10 +576,15 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None) -> Staff:
     def col(name):
         return table.columns[mapping[name]] if name in mapping else np.full(n, None, dtype=object)
 
+    csv = getattr(table, "kind", "") == "csv"
+
+    def kinds(name):  # a CSV cell is text or None (the reader's contract): one test per cell
+        return np.where(np.equal(col(name), None), _NONE, _STR).astype(np.int8) if csv else None
+
     values: dict[str, np.ndarray] = {}
 
     # Contract type: blank (or no column) is salaried.
-    text, status = parse_text(col("contract_type"))
+    text, status, _ = _parse_text_indexed(col("contract_type"), kinds("contract_type"))
     words = {s: CONTRACTS.get(" ".join(s.casefold().split()), "") for s in dict.fromkeys(text.tolist())}
     contract = np.array([words[s] for s in text.tolist()], dtype=object) if n else np.array([], dtype=object)
     contract[status == BLANK] = "salaried"
@@ -579,18 +594,19 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None) -> Staff:
     relief = contract == "relief"
 
     # Employee id: required on every row; duplicates flag every row with that id.
-    ids, status, fixed = _parse_text_indexed(col("employee_id"))
+    ids, status, fixed = _parse_text_indexed(col("employee_id"), kinds("employee_id"))
     values["employee_id"] = ids
     _status_problems(problems, "employee_id", status, "text", filled)
     if n:
-        text = fixed if isinstance(fixed, np.ndarray) else ids.astype(str)
-        packed = factorize_text(text, fold=True)  # short ASCII ids: folded while packed
-        inverse = packed[1] if packed is not None else factorize(ids, fold=True)[1]
-        dup = (np.bincount(inverse)[inverse] > 1) & (status == GOOD)
-        problems.add(dup, "employee_id", "employee_id is on more than one row (every such row is listed)")
+        folded = list(map(str.casefold, fixed if isinstance(fixed, list) else ids.tolist()))
+        if len(set(folded)) < n:  # some id (or blank) repeats: find which rows
+            counts = Counter(folded)
+            dup = np.fromiter(map(counts.__getitem__, folded), dtype=np.int64, count=n) > 1
+            problems.add(dup & (status == GOOD), "employee_id",
+                         "employee_id is on more than one row (every such row is listed)")
 
     # Grade: needed for salaried and relief rows.
-    grade, status, indexed = _parse_text_indexed(col("grade"))
+    grade, status, indexed = _parse_text_indexed(col("grade"), kinds("grade"))
     values["grade"] = grade
     needs_grade = filled & (salaried | relief)
     _status_problems(problems, "grade", status, "a grade", needs_grade)
@@ -608,7 +624,7 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None) -> Staff:
     full_week = _leave_param("full_time_weekly_hours", as_of)
     for name, default in (("weekly_hours", full_week), ("hours_worked", np.nan), ("annual_salary", np.nan),
                           ("prior_sick_days", 0.0), ("multiplier", 1.0)):
-        v, status = parse_numbers(col(name))
+        v, status = parse_numbers(col(name), kinds(name))
         _status_problems(problems, name, status, "a number")
         values[name] = np.where(status == BLANK, default, v)
         values[name + "_status"] = status
@@ -632,7 +648,7 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None) -> Staff:
 
     # Dates.
     for name in ("date_of_birth", "service_start", "employment_start", "employment_end"):
-        v, status = parse_dates(col(name))
+        v, status = parse_dates(col(name), kinds(name))
         values[name] = v
         values[name + "_status"] = status
         required = {"date_of_birth": salaried, "service_start": salaried | relief}.get(name, False)
