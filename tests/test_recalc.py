@@ -270,3 +270,21 @@ def test_docs_list_every_column_alias_result_and_exit_code():
         assert f"`{name}`" in doc
     assert f"default **{recalc.DEFAULT_ABSENCE_DAYS}**" in doc
     assert f"age {staff.MIN_AGE_YEARS} to {staff.MAX_AGE_YEARS}" in doc
+
+
+def test_progress_bars_only_on_a_terminal_and_for_long_runs():
+    import io
+
+    from xl_kent.bulk.progress import LONG_RUN_ROWS, Progress
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    assert not Progress("writing", LONG_RUN_ROWS, stream=io.StringIO()).enabled
+    assert not Progress("writing", 100, stream=Tty()).enabled
+    bar = Progress("computing", 4, stream=Tty(), unit="steps", rows=LONG_RUN_ROWS)
+    assert bar.enabled
+    bar.update(2, force=True)
+    bar.close()
+    assert "computing" in bar.stream.getvalue() and bar.stream.getvalue().endswith("\n")

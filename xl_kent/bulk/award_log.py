@@ -148,7 +148,7 @@ def run(input_path, output=None, maps=None, sheet=None, out=None, err=None) -> i
         output = rc.check_paths(input_path, output or rc.default_output(input_path, "checked"))
         overrides = st.parse_map_options(maps, AWARD_FIELDS)
         table = rc.read_input(input_path, sheet, err)
-        with Progress("checking", 1, stream=err, unit="steps"):
+        with Progress("checking", 1, stream=err, unit="steps", rows=table.n_rows):
             outcome = check_table(table, overrides, str(input_path))
         written = rc.write_outcome(outcome, output, input_path, "Awards", err)
     except (rc.UsageError, st.ColumnError) as e:

@@ -30,6 +30,8 @@ __all__ = ["Progress", "stage", "is_terminal"]
 WIDTH = 20
 #: Seconds between redraws.
 INTERVAL_S = 0.1
+#: A run is long (worth a bar) from this many rows; shorter runs stay quiet.
+LONG_RUN_ROWS = 20_000
 
 
 def is_terminal(stream) -> bool:
@@ -43,16 +45,20 @@ def is_terminal(stream) -> bool:
 class Progress:
     """A progress bar for ``total`` units (rows, or steps) labelled ``label``.
 
-    ``enabled`` defaults to "stderr is a terminal". Use :meth:`update` with the count
+    ``enabled`` defaults to "stderr is a terminal and the run is long" (``rows``, or
+    ``total`` when counting rows, at least :data:`LONG_RUN_ROWS`). Use :meth:`update` with the count
     done so far (it is also a ``progress`` callback for the file writers) and
     :meth:`close` at the end (also as a context manager).
     """
 
-    def __init__(self, label: str, total: int, stream=None, enabled: bool | None = None, unit: str = "rows"):
+    def __init__(self, label: str, total: int, stream=None, enabled: bool | None = None, unit: str = "rows",
+                 rows: int | None = None):
         self.label = label
         self.total = max(int(total), 0)
         self.stream = sys.stderr if stream is None else stream
-        self.enabled = is_terminal(self.stream) if enabled is None else enabled
+        rows = self.total if rows is None and unit == "rows" else rows
+        long_run = rows is None or rows >= LONG_RUN_ROWS
+        self.enabled = (is_terminal(self.stream) and long_run) if enabled is None else enabled
         self.unit = unit
         self._last = 0.0
         self._shown = False

@@ -398,6 +398,10 @@ def _full_week(as_of) -> float:
 # ---------------------------------------------------------------------------- the command
 
 
+#: Input files from this size get a "reading ..." line on a terminal (about 20,000 rows).
+_LONG_READ_BYTES = 1 << 20
+
+
 class UsageError(Exception):
     """A problem with the command line or the input (exit code 2); one line."""
 
@@ -473,7 +477,11 @@ def read_input(path, sheet=None, stream=None):
     """Read a staff list or award log; unreadable, empty or header-only is a :class:`UsageError`."""
     from .reading import InputFileError, read_table
 
-    stage(f"reading {Path(path).name} ...", stream)
+    try:
+        big = Path(path).stat().st_size >= _LONG_READ_BYTES
+    except OSError:
+        big = False
+    stage(f"reading {Path(path).name} ...", stream, enabled=None if big else False)
     try:
         table = read_table(path, sheet=sheet)
     except InputFileError as e:
@@ -525,7 +533,7 @@ def run(input_path, as_of, output=None, absence_days: float = DEFAULT_ABSENCE_DA
         output = check_paths(input_path, output or default_output(input_path, "recalc"))
         overrides = st.parse_map_options(maps, st.STAFF_FIELDS)
         table = read_input(input_path, sheet, err)
-        with Progress("computing", 4, stream=err, unit="steps") as bar:
+        with Progress("computing", 4, stream=err, unit="steps", rows=table.n_rows) as bar:
             outcome = recalc_table(table, as_of, absence_days, overrides, str(input_path), bar)
         written = write_outcome(outcome, output, input_path, "Staff", err)
     except (UsageError, st.ColumnError) as e:
