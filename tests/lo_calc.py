@@ -112,6 +112,22 @@ def unavailable_reason() -> str | None:
     return None
 
 
+def _office_environment() -> dict[str, str]:
+    """The environment for LibreOffice: no virtual environment or Python settings of ours.
+
+    LibreOffice's embedded Python finds its home from ``PATH``: with a virtual
+    environment's ``bin`` first on ``PATH`` it loads that environment's site-packages and
+    standard library, and fails (``std::bad_alloc`` when the extension is added).
+    """
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"VIRTUAL_ENV", "PYTHONHOME", "PYTHONPATH", "PYTHONSTARTUP", "CONDA_PREFIX"}}
+    office_dir = str(Path(shutil.which("soffice")).resolve().parent)
+    env["PATH"] = os.pathsep.join(dict.fromkeys([str(Path(shutil.which("soffice")).parent), office_dir,
+                                                 "/usr/local/bin", "/usr/bin", "/bin"]))
+    env["SAL_USE_VCLPLUGIN"] = "svp"
+    return env
+
+
 class Calc:
     """A running headless LibreOffice with the extension installed in a throwaway profile."""
 
@@ -130,7 +146,7 @@ class Calc:
         extension = extension or build.build(workdir / "xl-kent.oxt")
         profile = workdir / "profile"
         profile_url = profile.resolve().as_uri()
-        env = {**os.environ, "SAL_USE_VCLPLUGIN": "svp"}
+        env = _office_environment()
         (profile / "user").mkdir(parents=True, exist_ok=True)
         settings = RECALC_ALWAYS if recalc_on_load else RECALC_ALWAYS.replace("<value>0</value>", "<value>1</value>")
         (profile / "user" / "registrymodifications.xcu").write_text(settings, encoding="utf-8")
