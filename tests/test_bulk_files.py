@@ -431,3 +431,46 @@ def test_written_xlsx_is_a_valid_package(tmp_path):
             _xlsx_guard.parse_xml(zf.read(name), name)  # well-formed, no DTD
     buf = io.BytesIO((tmp_path / "o.xlsx").read_bytes())
     assert openpyxl.load_workbook(buf).sheetnames == ["Staff"]
+
+
+# ---------------------------------------------------------------- fast CSV writer = the Python one
+def _both_blocks(columns):
+    from xl_kent.bulk import writing
+
+    return writing._arrow_block(columns), writing._python_block(columns)
+
+
+def test_arrow_csv_block_equals_python_block():
+    rng = np.random.default_rng(5)
+    n = 3000
+    floats = np.concatenate([rng.uniform(-1e3, 1e3, n // 6), np.round(rng.uniform(0, 1e5, n // 6), 2),
+                             10 ** rng.uniform(-12, 20, n // 6) * rng.choice([-1, 1], n // 6),
+                             rng.integers(-10**6, 10**6, n // 6).astype(float),
+                             rng.integers(0, 2**63, n // 6, dtype=np.uint64).view(np.float64),
+                             np.array([np.nan, np.inf, -np.inf, -0.0, 0.0, 1e15, 1e16, 1e-4, 1e10, 5e-324] * (n // 60))])
+    n = len(floats)
+    words = ["x", "=1+1", "-12.5", "+3", "-", "a,b", 'say "hi"', "two\r\nlines", "\tt", "@x", "-٣", "=ü",
+             "1e-05", "+44 1622", "Smith-Jones", "", " ", "é,", "-.5", "+1.", "line\n"]
+    cols = [floats, obj([None if i % 7 == 0 else words[i % len(words)] for i in range(n)]),
+            obj([None if i % 3 == 0 else bool(i % 2) for i in range(n)]),
+            obj([None if i % 4 == 0 else float(i) / 8 for i in range(n)]),
+            np.arange(n) - n // 2, np.arange(n) % 2 == 0,
+            np.array(["2024-03-01", "NaT"] * (n // 2) + ["2024-01-01"] * (n % 2), "datetime64[D]"),
+            obj([dt.date(2024, 3, 1), 3, "x", None] * (n // 4) + [None] * (n % 4)),
+            np.array([words[i % len(words)] for i in range(n)])]
+    fast, slow = _both_blocks(cols)
+    assert fast == slow
+    from xl_kent.bulk import writing
+
+    assert writing._arrow_repr_ok()  # this pyarrow's float texts are used (and checked above)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=12)),
+                min_size=1, max_size=20),
+       st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=1, max_size=20))
+def test_arrow_csv_block_equals_python_block_arbitrary(texts, floats):
+    n = min(len(texts), len(floats))
+    cols = [obj(texts[:n]), np.array(floats[:n]), obj([None if v != v else v for v in floats[:n]])]
+    fast, slow = _both_blocks(cols)
+    assert fast == slow

@@ -25,9 +25,10 @@ XlsxWriter, pyexcelerate and the Rust-backed writers on PyPI by measurement (see
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import datetime as dt
-import io
+import functools
 import math
 import os
 import re
@@ -47,7 +48,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Text exempt from the CSV guard: a plain decimal number, optionally signed ("-12.5", "+3", "1e-05").
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 # Rows converted and written at a time in CSV (bounds the memory of the text built).
-CSV_BLOCK_ROWS = 20_000
+CSV_BLOCK_ROWS = 100_000
 # Automatic column widths: characters, measured on the header and the first rows.
 WIDTH_SAMPLE_ROWS = 200
 MIN_WIDTH_CHARS = 8.0
@@ -263,24 +264,144 @@ def write_csv(path, sheet: Sheet, *, input_path=None, progress: Callable[[int], 
     """
     sheet.check()
     out = _check_output(path, input_path)
+    try:
+        import pyarrow  # noqa: F401  (the fast path; without it the pure-Python one)
+    except ImportError:
+        block_bytes = _python_block
+    else:
+        block_bytes = _arrow_block
     with _atomic(out) as raw:
-        f = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-        f.write(",".join(_quote_all([guard_csv_text(h) for h in sheet.headers])) + "\r\n")
+        raw.write(codecs.BOM_UTF8 + (",".join(_quote_all([guard_csv_text(h) for h in sheet.headers])) + "\r\n").encode())
         n = sheet.n_rows
         for start in range(0, n, CSV_BLOCK_ROWS):
             stop = min(start + CSV_BLOCK_ROWS, n)
-            texts = [csv_column(col[start:stop]) for col in sheet.columns]
-            texts = [_quote_all(t) if col.dtype.kind in "OUS" and _NEEDS_QUOTES.search("".join(t)) else t
-                     for t, col in zip(texts, sheet.columns, strict=True)]
-            block = "\r\n".join(map(",".join, zip(*texts, strict=True))) + "\r\n"
-            if "\x00" in block:  # a reader (ours included) takes a NUL byte for a binary file
+            block = block_bytes([col[start:stop] for col in sheet.columns])
+            if b"\x00" in block:  # a reader (ours included) takes a NUL byte for a binary file
                 raise OutputFileError(f"{out}: a text cell in rows {start + 1}-{stop} holds a NUL character, "
                                       "which a CSV file cannot carry; write xlsx instead")
-            f.write(block)
+            raw.write(block)
             if progress is not None:
                 progress(stop)
-        f.flush()
-        f.detach()  # the raw file is closed (and moved into place) by _atomic
+
+
+def _python_block(columns: list[np.ndarray]) -> bytes:
+    """The CSV bytes of a block of rows (``\\r\\n`` after each), one Python list of texts per column."""
+    texts = [csv_column(col) for col in columns]
+    texts = [_quote_all(t) if col.dtype.kind in "OUS" and _NEEDS_QUOTES.search("".join(t)) else t
+             for t, col in zip(texts, columns, strict=True)]
+    return ("\r\n".join(map(",".join, zip(*texts, strict=True))) + "\r\n").encode()
+
+
+def _arrow_block(columns: list[np.ndarray]) -> bytes:
+    """:func:`_python_block` with the columns formatted and the lines joined by pyarrow, in C.
+
+    Text columns are guarded and quoted with Arrow's string kernels (texts that start like
+    a formula and are not plain ASCII go through :func:`guard_csv_text`), float columns are
+    cast by Arrow where its text is Python's ``repr`` (checked once, :func:`_arrow_repr_ok`),
+    and anything else is formatted by :func:`csv_column`. The bytes are the same.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not columns or not len(columns[0]):
+        return _python_block(columns)
+    try:
+        texts = [_arrow_texts(col, pa, pc) for col in columns]
+    except (pa.ArrowException, UnicodeError):  # text UTF-8 cannot carry (lone surrogates): as before
+        return _python_block(columns)
+    lines = pc.binary_join_element_wise(*texts, ",")
+    lines = pc.binary_join_element_wise(lines, pa.scalar("\r\n"), "")
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)
+    first, last = int(offsets[lines.offset]), int(offsets[lines.offset + len(lines)])
+    return lines.buffers()[2].to_pybytes()[first:last]
+
+
+def _arrow_texts(col: np.ndarray, pa, pc):
+    """A column's CSV fields as an Arrow string array without nulls (guarded and quoted)."""
+    kind = col.dtype.kind
+    if kind == "f" and _arrow_repr_ok():
+        return _arrow_floats(col.astype(np.float64, copy=False), pa, pc)
+    if kind in "iu":
+        return pc.cast(pa.array(col), pa.string())
+    if kind == "b":
+        return pc.if_else(pa.array(col), "TRUE", "FALSE")
+    if kind in "OU":
+        try:
+            arr = pa.array(col)  # typed only when every cell is str (or bool), else mixed: Python
+        except (pa.ArrowException, TypeError, ValueError, OverflowError):
+            arr = None
+        if arr is not None and pa.types.is_string(arr.type):
+            return _arrow_guard_quote(arr, pa, pc).fill_null("")
+        if arr is not None and pa.types.is_boolean(arr.type):
+            return pc.if_else(arr, "TRUE", "FALSE").fill_null("")
+    texts = csv_column(col)
+    if kind in "OUS" and _NEEDS_QUOTES.search("".join(texts)):
+        texts = _quote_all(texts)
+    return pa.array(texts, type=pa.string())
+
+
+# Text starting like a formula: guarded unless a plain number (ASCII text; the rest in Python).
+_ARROW_FORMULA_START = r"^[=+\-@\t\r]"
+_ARROW_PLAIN_NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\z"
+_ARROW_NEEDS_QUOTES = r'[,"\r\n]'
+
+
+def _arrow_guard_quote(s, pa, pc):
+    """:func:`guard_csv_text` then CSV quoting where needed, on an Arrow string array."""
+    starts = pc.match_substring_regex(s, _ARROW_FORMULA_START)
+    if pc.any(starts).as_py():
+        ascii_ = pc.string_is_ascii(s)
+        plain = pc.match_substring_regex(s, _ARROW_PLAIN_NUMBER)
+        guard = pc.and_(pc.and_(starts, ascii_), pc.invert(plain))
+        s = pc.if_else(guard, pc.binary_join_element_wise(pa.scalar("'"), s, ""), s)
+        other = pc.and_(starts, pc.invert(ascii_)).fill_null(False)
+        if pc.any(other).as_py():  # non-ASCII: Python's \\d takes any Unicode digit
+            mask = other.to_numpy(zero_copy_only=False)
+            fixed = [guard_csv_text(t) for t in s.filter(other).to_pylist()]
+            s = pc.replace_with_mask(s, pa.array(mask), pa.array(fixed, type=pa.string()))
+    quote = pc.match_substring_regex(s, _ARROW_NEEDS_QUOTES)
+    if pc.any(quote).as_py():
+        quoted = pc.binary_join_element_wise(pa.scalar('"'), pc.replace_substring(s, '"', '""'), pa.scalar('"'), "")
+        s = pc.if_else(quote.fill_null(False), quoted, s)
+    return s
+
+
+def _arrow_floats(values: np.ndarray, pa, pc):
+    """:func:`_float_texts` as an Arrow string array: Arrow's cast where it prints as ``repr``."""
+    with np.errstate(invalid="ignore"):
+        size = np.abs(values)
+        integral = (values == np.round(values)) & (size < 1e15)
+        cast_ok = (size >= _ARROW_REPR_LOW) & (size < _ARROW_REPR_HIGH) & ~integral
+    texts = pc.cast(pa.array(values), pa.string())
+    if integral.any():
+        ints = pc.cast(pa.array(values[integral].astype(np.int64)), pa.string())
+        texts = pc.replace_with_mask(texts, pa.array(integral), ints)
+    finite = np.isfinite(values)
+    rest = finite & ~integral & ~cast_ok
+    if rest.any():
+        texts = pc.replace_with_mask(texts, pa.array(rest), pa.array(_float_texts(values[rest]), type=pa.string()))
+    if not finite.all():  # NaN blank, infinities Excel's #NUM!
+        bad = values[~finite]
+        texts = pc.replace_with_mask(texts, pa.array(~finite), pa.array(np.where(np.isnan(bad), "", "#NUM!")))
+    return texts
+
+
+# Sizes between which Arrow's float to text cast gives Python's repr (shortest round trip,
+# no exponent); outside them (and for integral floats) the text comes from Python.
+_ARROW_REPR_LOW, _ARROW_REPR_HIGH = 1e-4, 1e10
+_ARROW_REPR_PROBES = (0.1, 0.2, 1 / 3, 2 / 3, 1.5, 199.8, 214.60000000000002, 149.08333333333334, 1764.54,
+                      0.0001, 0.00012345678901234, 123456789.123, 9999999999.999998, 2.675,
+                      1.0000000000000002, 0.30000000000000004, 1234.5, 3.141592653589793)
+
+
+@functools.cache
+def _arrow_repr_ok() -> bool:
+    """Whether this pyarrow's float to text cast prints Python's ``repr`` in the range used."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    probes = [s * v for v in _ARROW_REPR_PROBES for s in (1, -1)]
+    return pc.cast(pa.array(probes, type=pa.float64()), pa.string()).to_pylist() == [repr(v) for v in probes]
 
 
 _NEEDS_QUOTES = re.compile(r'[,"\r\n]')
