@@ -474,3 +474,59 @@ def test_arrow_csv_block_equals_python_block_arbitrary(texts, floats):
     cols = [obj(texts[:n]), np.array(floats[:n]), obj([None if v != v else v for v in floats[:n]])]
     fast, slow = _both_blocks(cols)
     assert fast == slow
+
+
+# ---------------------------------------------------------------- fast CSV reader = the Python one
+def _read_both(path, monkeypatch):
+    from xl_kent.bulk import reading
+
+    def outcome():
+        try:
+            t = read_table(path)
+        except InputFileError as exc:
+            return "error", str(exc)
+        return t.headers, [c.tolist() for c in t.columns], t.first_row, t.kind
+
+    fast = outcome()
+    with monkeypatch.context() as m:
+        m.setattr(reading, "_csv_arrow", lambda *a: None)
+        slow = outcome()
+    return fast, slow
+
+
+@pytest.mark.parametrize("content", [
+    b"id,name\r\nE1,Ann\r\nE2,\r\n,\r\n",
+    b"\xef\xbb\xbfid,name,pay\nE1,\"Smith, Ann\",\"1,000\"\nE2,\"two\r\nlines\",\"say \"\"hi\"\"\"\n",
+    b"id;name\r\nE1;Ann\r\nE2;B\r\n",
+    b"id\tname\nE1\tAnn\n",
+    b"id,name\nE1,Ann\n\nE2,Bob\n\n\n",
+    b"\nid,name\nE1,Ann\n",
+    b",,\nid,name\nE1,Ann\n",
+    b"id,name\nE1,Ann,extra\nE2\n",
+    b"id,name\rE1,Ann\rE2,Bob\r",
+    b"id,name\nE1,\"unclosed\n",
+    b"id,name\nE1,\"a\"b\nE2,x\"y\"\n",
+    b"id, name \n E1 ,\" Ann \"\n",
+    b"id,name\n\"\",\"\"\nE1,x\n,\n",
+    "id,nom\nE1,Zoë\nE2,café\n".encode("cp1252"),
+    "id,名前\nE1,🙂\n".encode(),
+    b"only\nE1\n\nE2\n",
+])
+def test_arrow_csv_reader_equals_python_reader(tmp_path, monkeypatch, content):
+    path = tmp_path / "in.csv"
+    path.write_bytes(content)
+    fast, slow = _read_both(path, monkeypatch)
+    assert fast == slow
+
+
+csv_text = st.lists(st.sampled_from(['a', 'b', ',', ';', '"', '\n', '\r', '\r\n', ' ', 'é', '=', '\t']), max_size=60).map(''.join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(csv_text, st.booleans())
+def test_arrow_csv_reader_equals_python_reader_arbitrary(tmp_path_factory, text, bom):
+    path = tmp_path_factory.mktemp("csv") / "in.csv"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + ("id,x\n" + text).encode())
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        fast, slow = _read_both(path, monkeypatch)
+    assert fast == slow

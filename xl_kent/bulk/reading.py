@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import os
 import zipfile
 from dataclasses import dataclass
@@ -46,6 +47,8 @@ MAX_CSV_CELLS = 50_000_000
 CSV_BLOCK_ROWS = 100_000
 # Longest CSV field in characters (Excel's cell limit is 32,767; this only stops runaway quotes).
 CSV_MAX_FIELD_CHARS = 1 << 20
+# Bytes pyarrow parses at a time (a quoted field may not span two blocks: longer ones go to Python).
+ARROW_BLOCK_BYTES = 16 << 20
 # Bytes of the header line looked at to choose the delimiter.
 SNIFF_BYTES = 64 << 10
 _DELIMITERS = (",", ";", "\t")
@@ -263,6 +266,10 @@ def _read_csv(p: Path, size: int) -> Table:
                 raise InputFileError(f"{p}: is empty")
             first_line = head.splitlines()[0] if head.splitlines() else head
             delimiter = max(_DELIMITERS, key=lambda d: (first_line.count(d), d == ","))
+            if encoding == "utf-8-sig":
+                fast = _csv_arrow(p, head, delimiter)
+                if fast is not None:
+                    return fast
             f.seek(0)  # (the utf-8-sig and utf-16 codecs drop a byte-order mark)
             text = f.read()
             if '"' not in text and "\r" not in text.replace("\r\n", ""):
@@ -419,6 +426,56 @@ def _csv_unquoted(text: str, delimiter: str, p: Path) -> Table | None:
         blocks.append(cols)
     del lines
     return _csv_table(header, width, blocks, n_rows, skipped=0)
+
+
+def _csv_arrow(p: Path, head: str, delimiter: str) -> Table | None:
+    """The fast path for UTF-8 CSV: pyarrow parses the file in C, every field as text.
+
+    Returns None (use the Python reader) where the two might differ or pyarrow cannot say:
+    no pyarrow, a blank first line, rows of other lengths than the header (ragged rows,
+    blank lines), a field longer than the limit, anything pyarrow refuses.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pacsv
+    except ImportError:
+        return None
+    try:
+        header = next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter, strict=False), [])
+    except csv.Error:
+        return None
+    if not any(header) or (len(head) == SNIFF_BYTES and "\n" not in head and "\r" not in head):
+        return None
+    width = len(header)
+    names = [f"c{j}" for j in range(width)]
+    try:
+        table = pacsv.read_csv(
+            p,
+            read_options=pacsv.ReadOptions(column_names=names, block_size=ARROW_BLOCK_BYTES),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
+                                             escape_char=False, newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[""],
+                                                 strings_can_be_null=True, quoted_strings_can_be_null=True),
+        )
+    except (pa.ArrowException, OSError):
+        return None
+    n_rows = table.num_rows - 1
+    if n_rows * width > MAX_CSV_CELLS:
+        raise InputFileError(f"{p}: has more than {MAX_CSV_CELLS:,} fields (rows x columns)")
+    columns = []
+    for j in range(width):
+        col = table.column(j).combine_chunks()
+        if len(col) and (pc.max(pc.utf8_length(col)).as_py() or 0) > CSV_MAX_FIELD_CHARS:
+            return None
+        coded = col.dictionary_encode()  # each distinct text becomes one str object
+        texts = np.empty(len(coded.dictionary) + 1, dtype=object)
+        texts[:-1] = coded.dictionary.to_numpy(zero_copy_only=False)
+        texts[-1] = None
+        columns.append(texts[coded.indices.fill_null(-1).to_numpy()])
+    if [c[0] or "" for c in columns] != header:
+        return None
+    return _csv_table(header, width, [[c[1:] for c in columns]], n_rows, skipped=0)
 
 
 def _nones(n: int) -> np.ndarray:
