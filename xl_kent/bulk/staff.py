@@ -554,6 +554,27 @@ def _blank_rows(columns: Sequence[np.ndarray], n: int) -> np.ndarray:
     return blank
 
 
+def _repeated(texts: list[str]) -> np.ndarray | None:
+    """Mask of the texts that occur more than once, or None when each occurs once.
+
+    >>> _repeated(["a", "b", "a"]).tolist(), _repeated(["a", "b"])
+    ([True, False, True], None)
+    """
+    try:  # pyarrow hashes the texts in C (equal texts are equal UTF-8)
+        import pyarrow as pa
+
+        coded = pa.array(texts, type=pa.string()).dictionary_encode()
+    except (ImportError, UnicodeError, ValueError, TypeError):  # (ArrowInvalid is a ValueError)
+        if len(set(texts)) == len(texts):
+            return None
+        counts = Counter(texts)
+        return np.fromiter(map(counts.__getitem__, texts), dtype=np.int64, count=len(texts)) > 1
+    if len(coded.dictionary) == len(texts):
+        return None
+    codes = coded.indices.to_numpy()
+    return np.bincount(codes)[codes] > 1
+
+
 def _leave_param(name: str, on: np.datetime64) -> float:
     p = params.parameter("leave", name)
     return float(p.value_on(on if on >= p.first_date else None))
@@ -584,9 +605,14 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None) -> Staff:
     values: dict[str, np.ndarray] = {}
 
     # Contract type: blank (or no column) is salaried.
-    text, status, _ = _parse_text_indexed(col("contract_type"), kinds("contract_type"))
-    words = {s: CONTRACTS.get(" ".join(s.casefold().split()), "") for s in dict.fromkeys(text.tolist())}
-    contract = np.array([words[s] for s in text.tolist()], dtype=object) if n else np.array([], dtype=object)
+    text, status, indexed = _parse_text_indexed(col("contract_type"), kinds("contract_type"))
+    if isinstance(indexed, tuple):  # few distinct texts (the usual case): each looked up once
+        labels, inverse = indexed
+        contract = np.array([CONTRACTS.get(" ".join(s.casefold().split()), "") for s in labels.tolist()],
+                            dtype=object)[inverse]
+    else:
+        words = {s: CONTRACTS.get(" ".join(s.casefold().split()), "") for s in dict.fromkeys(text.tolist())}
+        contract = np.array([words[s] for s in text.tolist()], dtype=object) if n else np.array([], dtype=object)
     contract[status == BLANK] = "salaried"
     problems.add(filled & (contract == "") & (status != BLANK), "contract_type",
                  "contract_type is not salaried, casual or relief")
@@ -599,9 +625,8 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None) -> Staff:
     _status_problems(problems, "employee_id", status, "text", filled)
     if n:
         folded = list(map(str.casefold, fixed if isinstance(fixed, list) else ids.tolist()))
-        if len(set(folded)) < n:  # some id (or blank) repeats: find which rows
-            counts = Counter(folded)
-            dup = np.fromiter(map(counts.__getitem__, folded), dtype=np.int64, count=n) > 1
+        dup = _repeated(folded)
+        if dup is not None:  # some id (or blank) repeats
             problems.add(dup & (status == GOOD), "employee_id",
                          "employee_id is on more than one row (every such row is listed)")
 
