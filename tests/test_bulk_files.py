@@ -530,3 +530,14 @@ def test_arrow_csv_reader_equals_python_reader_arbitrary(tmp_path_factory, text,
     with pytest.MonkeyPatch.context() as monkeypatch:
         fast, slow = _read_both(path, monkeypatch)
     assert fast == slow
+
+
+def test_arrow_guard_quote_on_a_slice():
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from xl_kent.bulk import writing
+
+    texts = ["a,b", None, "=x", "-1", 'q"', "-٣", "ok", "", "\r", "@"] * 3
+    got = writing._arrow_guard_quote(pa.array(texts)[4:25], pa, pc).fill_null("").to_pylist()
+    assert got == writing._quote_all([guard_csv_text(t or "") for t in texts[4:25]])

@@ -340,30 +340,60 @@ def _arrow_texts(col: np.ndarray, pa, pc):
     return pa.array(texts, type=pa.string())
 
 
-# Text starting like a formula: guarded unless a plain number (ASCII text; the rest in Python).
-_ARROW_FORMULA_START = r"^[=+\-@\t\r]"
+# Text starting like a formula is guarded unless a plain number (ASCII text; the rest in Python).
 _ARROW_PLAIN_NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\z"
-_ARROW_NEEDS_QUOTES = r'[,"\r\n]'
 
 
 def _arrow_guard_quote(s, pa, pc):
-    """:func:`guard_csv_text` then CSV quoting where needed, on an Arrow string array."""
-    starts = pc.match_substring_regex(s, _ARROW_FORMULA_START)
-    if pc.any(starts).as_py():
-        ascii_ = pc.string_is_ascii(s)
-        plain = pc.match_substring_regex(s, _ARROW_PLAIN_NUMBER)
+    """:func:`guard_csv_text` then CSV quoting where needed, on an Arrow string array.
+
+    Which cells start like a formula and which hold a character that needs quotes is read
+    off the array's UTF-8 bytes with numpy (those characters are all ASCII).
+    """
+    if not isinstance(s, pa.StringArray):
+        s = pa.array(s, type=pa.string()) if not isinstance(s, pa.ChunkedArray) else s.combine_chunks()
+    offsets, data = _utf8_layout(s)
+    n = len(s)
+    first = np.zeros(n, dtype=np.uint8)
+    filled = (offsets[1:] > offsets[:-1]) & s.is_valid().to_numpy(zero_copy_only=False)
+    first[filled] = data[offsets[:-1][filled]]
+    starts = _FORMULA_BYTES[first]
+    if starts.any():
+        starts = pa.array(starts)
+        ascii_ = pc.string_is_ascii(s).fill_null(False)
+        plain = pc.match_substring_regex(s, _ARROW_PLAIN_NUMBER).fill_null(False)
         guard = pc.and_(pc.and_(starts, ascii_), pc.invert(plain))
         s = pc.if_else(guard, pc.binary_join_element_wise(pa.scalar("'"), s, ""), s)
-        other = pc.and_(starts, pc.invert(ascii_)).fill_null(False)
+        other = pc.and_(starts, pc.invert(ascii_))
         if pc.any(other).as_py():  # non-ASCII: Python's \\d takes any Unicode digit
-            mask = other.to_numpy(zero_copy_only=False)
             fixed = [guard_csv_text(t) for t in s.filter(other).to_pylist()]
-            s = pc.replace_with_mask(s, pa.array(mask), pa.array(fixed, type=pa.string()))
-    quote = pc.match_substring_regex(s, _ARROW_NEEDS_QUOTES)
-    if pc.any(quote).as_py():
+            s = pc.replace_with_mask(s, other, pa.array(fixed, type=pa.string()))
+        offsets, data = _utf8_layout(s)
+    at = np.flatnonzero(_QUOTE_BYTES[data[offsets[0]:offsets[-1]]]) + offsets[0]
+    if at.size:
+        quote = np.zeros(n, dtype=bool)
+        quote[np.searchsorted(offsets, at, side="right") - 1] = True
         quoted = pc.binary_join_element_wise(pa.scalar('"'), pc.replace_substring(s, '"', '""'), pa.scalar('"'), "")
-        s = pc.if_else(quote.fill_null(False), quoted, s)
+        s = pc.if_else(pa.array(quote), quoted, s)
     return s
+
+
+def _utf8_layout(s) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets (``n + 1``) and the UTF-8 bytes of an Arrow string array."""
+    _validity, offsets, data = s.buffers()
+    offsets = np.frombuffer(offsets, dtype=np.int32)[s.offset:s.offset + len(s) + 1]
+    data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    return offsets, data
+
+
+def _byte_table(chars: str) -> np.ndarray:
+    table = np.zeros(256, dtype=bool)
+    table[list(chars.encode("ascii"))] = True
+    return table
+
+
+_FORMULA_BYTES = _byte_table("".join(FORMULA_STARTS))
+_QUOTE_BYTES = _byte_table(',"\r\n')
 
 
 def _arrow_floats(values: np.ndarray, pa, pc):
