@@ -451,7 +451,9 @@ def test_arrow_csv_block_equals_python_block():
     n = len(floats)
     words = ["x", "=1+1", "-12.5", "+3", "-", "a,b", 'say "hi"', "two\r\nlines", "\tt", "@x", "-٣", "=ü",
              "1e-05", "+44 1622", "Smith-Jones", "", " ", "é,", "-.5", "+1.", "line\n"]
-    cols = [floats, obj([None if i % 7 == 0 else words[i % len(words)] for i in range(n)]),
+    with np.errstate(invalid="ignore"):
+        mostly_whole = np.where(rng.random(n) < 0.8, np.round(floats), floats)
+    cols = [floats, mostly_whole, obj([None if i % 7 == 0 else words[i % len(words)] for i in range(n)]),
             obj([None if i % 3 == 0 else bool(i % 2) for i in range(n)]),
             obj([None if i % 4 == 0 else float(i) / 8 for i in range(n)]),
             np.arange(n) - n // 2, np.arange(n) % 2 == 0,

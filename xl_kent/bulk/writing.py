@@ -402,10 +402,16 @@ def _arrow_floats(values: np.ndarray, pa, pc):
         size = np.abs(values)
         integral = (values == np.round(values)) & (size < 1e15)
         cast_ok = (size >= _ARROW_REPR_LOW) & (size < _ARROW_REPR_HIGH) & ~integral
-    texts = pc.cast(pa.array(values), pa.string())
-    if integral.any():
-        ints = pc.cast(pa.array(values[integral].astype(np.int64)), pa.string())
-        texts = pc.replace_with_mask(texts, pa.array(integral), ints)
+    n_integral = int(np.count_nonzero(integral))
+    if n_integral >= len(values) - n_integral:  # mostly whole numbers: cast as int64, the rest as floats
+        texts = pc.cast(pa.array(np.where(integral, values, 0).astype(np.int64)), pa.string())
+        if cast_ok.any():
+            texts = pc.replace_with_mask(texts, pa.array(cast_ok), pc.cast(pa.array(values[cast_ok]), pa.string()))
+    else:
+        texts = pc.cast(pa.array(values), pa.string())
+        if n_integral:
+            ints = pc.cast(pa.array(values[integral].astype(np.int64)), pa.string())
+            texts = pc.replace_with_mask(texts, pa.array(integral), ints)
     finite = np.isfinite(values)
     rest = finite & ~integral & ~cast_ok
     if rest.any():
