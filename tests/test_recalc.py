@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xl_kent.bulk import recalc, staff, synth
 from xl_kent.leave import leave_accrual, leave_year_bounds
@@ -288,3 +290,16 @@ def test_progress_bars_only_on_a_terminal_and_for_long_runs():
     bar.update(2, force=True)
     bar.close()
     assert "computing" in bar.stream.getvalue() and bar.stream.getvalue().endswith("\n")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(max_size=4)), max_size=30))
+def test_distinct_is_dict_fromkeys(cells):
+    from xl_kent.bulk.staff import _distinct, _repeated
+
+    distinct, inverse = _distinct(cells)
+    assert distinct == list(dict.fromkeys(cells)) and [distinct[i] for i in inverse] == cells
+    texts = [c or "" for c in cells]
+    dup = _repeated(texts)
+    expect = [texts.count(t) > 1 for t in texts]
+    assert (dup is None and not any(expect)) or dup.tolist() == expect

@@ -287,9 +287,8 @@ def parse_numbers(col, kind: np.ndarray | None = None) -> tuple[np.ndarray, np.n
     if idx.size:
         text = col[idx].tolist()
         if len(set(text[:_PROBE_CELLS])) <= _PROBE_CELLS // 4:  # few distinct texts (hours, days)
-            index = {s: i for i, s in enumerate(dict.fromkeys(text))}
-            parsed = [_number_from_text(s) for s in index]
-            inverse = np.fromiter(map(index.__getitem__, text), dtype=np.int64, count=len(text))
+            distinct, inverse = _distinct(text)
+            parsed = [_number_from_text(s) for s in distinct]
             values[idx] = np.array([v for v, _ in parsed], dtype=np.float64)[inverse]
             status[idx] = np.array([c for _, c in parsed], dtype=np.int8)[inverse]
             return values, status
@@ -375,9 +374,8 @@ def parse_dates(col, kind: np.ndarray | None = None) -> tuple[np.ndarray, np.nda
         if iso is not None:
             days[idx] = iso
             return np.where(status == GOOD, days, _NAT_DAYS).astype("datetime64[D]"), status
-        index = {s: i for i, s in enumerate(dict.fromkeys(text))}  # each distinct text parsed once
-        parsed = [_date_from_text(s) for s in index]
-        inverse = np.fromiter(map(index.__getitem__, text), dtype=np.int64, count=len(text))
+        distinct, inverse = _distinct(text)  # each distinct text parsed once
+        parsed = [_date_from_text(s) for s in distinct]
         days[idx] = np.array([d for d, _ in parsed], dtype=np.int64)[inverse]
         status[idx] = np.array([c for _, c in parsed], dtype=np.int8)[inverse]
     return np.where(status == GOOD, days, _NAT_DAYS).astype("datetime64[D]"), status
@@ -427,19 +425,20 @@ def _parse_text_indexed(col, kind: np.ndarray | None = None):
     if n and ((kind == _STR) | (kind == _NONE)).all():
         cells = col.tolist()
         if len(set(cells[:_PROBE_CELLS])) <= _PROBE_CELLS // 4:  # few distinct values (grades)
-            index = {s: i for i, s in enumerate(dict.fromkeys(cells))}
-            if len(index) <= n // 4:
-                labels = to_text(list(index))
-                inverse = np.fromiter(map(index.__getitem__, cells), dtype=np.int64, count=n)
+            distinct, inverse = _distinct(cells)
+            if len(distinct) <= n // 4:
+                labels = to_text(distinct)
                 return labels.values[inverse], labels.status[inverse], (labels.values, inverse)
         if (kind == _STR).all():  # many distinct texts (ids): trimmed, then checked in bulk
             stripped = list(map(str.strip, cells))
             values = np.array(stripped, dtype=object)
             status = np.where(values == "", BLANK, GOOD).astype(np.int8)
-            hashes = np.fromiter(map(str.startswith, stripped, repeat("#")), dtype=bool, count=n)
-            for i in np.flatnonzero(hashes).tolist():  # error values start with #
-                if stripped[i].upper() in _ERROR_VALUES:
-                    values[i], status[i] = "", ERROR
+            joined = "\n".join(stripped)
+            if joined.startswith("#") or "\n#" in joined:  # error values start with #
+                hashes = np.fromiter(map(str.startswith, stripped, repeat("#")), dtype=bool, count=n)
+                for i in np.flatnonzero(hashes).tolist():
+                    if stripped[i].upper() in _ERROR_VALUES:
+                        values[i], status[i] = "", ERROR
             return values, status, stripped
     c = to_text(col)
     return c.values, c.status, None
@@ -460,8 +459,24 @@ def factorize(text: np.ndarray, fold: bool = False) -> tuple[list[str], np.ndarr
     cells = text.tolist()
     if fold:
         cells = list(map(str.casefold, cells))
-    index = {s: i for i, s in enumerate(dict.fromkeys(cells))}
-    return list(index), np.fromiter(map(index.__getitem__, cells), dtype=np.int64, count=len(cells))
+    return _distinct(cells)
+
+
+def _distinct(cells: list) -> tuple[list, np.ndarray]:
+    """The distinct texts (or ``None``) of a list in order of first appearance, as
+    ``dict.fromkeys`` gives them, and each cell's index into them (int64).
+
+    >>> _distinct(["b", None, "a", "b", None])
+    (['b', None, 'a'], array([0, 1, 2, 0, 1]))
+    """
+    try:  # pyarrow hashes the texts in C (equal texts are equal UTF-8)
+        import pyarrow as pa
+
+        coded = pa.array(cells, type=pa.string()).dictionary_encode(null_encoding="encode")
+    except (ImportError, UnicodeError, ValueError, TypeError):  # (ArrowInvalid is a ValueError)
+        index = {s: i for i, s in enumerate(dict.fromkeys(cells))}
+        return list(index), np.fromiter(map(index.__getitem__, cells), dtype=np.int64, count=len(cells))
+    return coded.dictionary.to_pylist(), coded.indices.to_numpy().astype(np.int64)
 
 
 _TRUE = frozenset({"true", "yes", "y", "1", "1.0"})
