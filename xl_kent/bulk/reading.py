@@ -363,8 +363,11 @@ def _csv_columns(reader, p: Path) -> Table:
     return _csv_table(header, width, blocks, n_rows, skipped)
 
 
-def _csv_table(header: list[str], width: int, blocks: list[list[np.ndarray]], n_rows: int, skipped: int) -> Table:
-    """Join the blocks of columns; drop trailing blank rows and trailing empty, unheaded columns."""
+def _csv_table(header: list[str], width: int, blocks: list[list[np.ndarray]], n_rows: int, skipped: int,
+               filled_rows: np.ndarray | None = None) -> Table:
+    """Join the blocks of columns; drop trailing blank rows and trailing empty, unheaded columns.
+
+    ``filled_rows`` (rows with a field that is not empty) is worked out when not given."""
     headers = [h.strip() for h in header] + [""] * (width - len(header))
     if blocks:
         columns = [np.concatenate([b[j] for b in blocks]) if len(blocks) > 1 else blocks[0][j]
@@ -373,9 +376,10 @@ def _csv_table(header: list[str], width: int, blocks: list[list[np.ndarray]], n_
         columns = [_nones(0) for _ in range(width)]
     del blocks
     # Trailing blank rows (and columns with neither header nor data) are not data.
-    filled_rows = np.zeros(n_rows, dtype=bool)
-    for c in columns:
-        filled_rows |= c != None  # noqa: E711
+    if filled_rows is None:
+        filled_rows = np.zeros(n_rows, dtype=bool)
+        for c in columns:
+            filled_rows |= c != None  # noqa: E711
     last = int(np.flatnonzero(filled_rows)[-1]) + 1 if filled_rows.any() else 0
     if last < n_rows:
         columns = [c[:last] for c in columns]
@@ -468,14 +472,21 @@ def _csv_arrow(p: Path, head: str, delimiter: str) -> Table | None:
         col = table.column(j).combine_chunks()
         if len(col) and (pc.max(pc.utf8_length(col)).as_py() or 0) > CSV_MAX_FIELD_CHARS:
             return None
-        coded = col.dictionary_encode()  # each distinct text becomes one str object
+        sample = col.slice(1, CSV_BLOCK_ROWS)
+        if pc.count_distinct(sample).as_py() >= _DEDUPE_BELOW_UNIQUE_SHARE * len(sample):  # ids, names
+            columns.append(col.to_numpy(zero_copy_only=False))
+            continue
+        coded = col.dictionary_encode()  # repeated values: each distinct text becomes one str object
         texts = np.empty(len(coded.dictionary) + 1, dtype=object)
         texts[:-1] = coded.dictionary.to_numpy(zero_copy_only=False)
         texts[-1] = None
         columns.append(texts[coded.indices.fill_null(-1).to_numpy()])
     if [c[0] or "" for c in columns] != header:
         return None
-    return _csv_table(header, width, [[c[1:] for c in columns]], n_rows, skipped=0)
+    filled_rows = np.zeros(n_rows, dtype=bool)
+    for j in range(width):
+        filled_rows |= table.column(j).slice(1).is_valid().to_numpy(zero_copy_only=False)
+    return _csv_table(header, width, [[c[1:] for c in columns]], n_rows, skipped=0, filled_rows=filled_rows)
 
 
 def _nones(n: int) -> np.ndarray:
