@@ -33,7 +33,9 @@ import math
 import os
 import re
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +51,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 # Rows converted and written at a time in CSV (bounds the memory of the text built).
 CSV_BLOCK_ROWS = 100_000
+# CSV blocks built at once (in threads; the last one is written while the next ones are built).
+CSV_THREADS = 2
 # Automatic column widths: characters, measured on the header and the first rows.
 WIDTH_SAMPLE_ROWS = 200
 MIN_WIDTH_CHARS = 8.0
@@ -273,15 +277,28 @@ def write_csv(path, sheet: Sheet, *, input_path=None, progress: Callable[[int], 
     with _atomic(out) as raw:
         raw.write(codecs.BOM_UTF8 + (",".join(_quote_all([guard_csv_text(h) for h in sheet.headers])) + "\r\n").encode())
         n = sheet.n_rows
-        for start in range(0, n, CSV_BLOCK_ROWS):
-            stop = min(start + CSV_BLOCK_ROWS, n)
-            block = block_bytes([col[start:stop] for col in sheet.columns])
-            if b"\x00" in block:  # a reader (ours included) takes a NUL byte for a binary file
-                raise OutputFileError(f"{out}: a text cell in rows {start + 1}-{stop} holds a NUL character, "
-                                      "which a CSV file cannot carry; write xlsx instead")
-            raw.write(block)
-            if progress is not None:
-                progress(stop)
+        starts = range(0, n, CSV_BLOCK_ROWS)
+        with ThreadPoolExecutor(CSV_THREADS) as pool:  # pyarrow's kernels let another block be built meanwhile
+            pending: deque = deque()
+            for start in starts[:CSV_THREADS]:
+                pending.append(pool.submit(block_bytes, [col[start:start + CSV_BLOCK_ROWS] for col in sheet.columns]))
+            for k, start in enumerate(starts):
+                stop = min(start + CSV_BLOCK_ROWS, n)
+                block = pending.popleft().result()
+                if k + CSV_THREADS < len(starts):
+                    ahead = starts[k + CSV_THREADS]
+                    pending.append(pool.submit(block_bytes,
+                                               [col[ahead:ahead + CSV_BLOCK_ROWS] for col in sheet.columns]))
+                _write_block(raw, block, out, start, stop, progress)
+
+
+def _write_block(raw, block: bytes, out: Path, start: int, stop: int, progress) -> None:
+    if b"\x00" in block:  # a reader (ours included) takes a NUL byte for a binary file
+        raise OutputFileError(f"{out}: a text cell in rows {start + 1}-{stop} holds a NUL character, "
+                              "which a CSV file cannot carry; write xlsx instead")
+    raw.write(block)
+    if progress is not None:
+        progress(stop)
 
 
 def _python_block(columns: list[np.ndarray]) -> bytes:
