@@ -175,6 +175,13 @@ class Calc:
             calc_seconds=answer["calc_seconds"],
         )
 
+    def render(self, path: Path | str, shots: list[dict]) -> list[str]:
+        """Recalculate ``path`` and export each shot, ``{"sheet": "Staff", "range": "A1:P20",
+        "pdf": "out.pdf"}``, as a PDF of that range alone (the README's pictures)."""
+        request = {"cmd": "render", "path": str(Path(path).resolve()),
+                   "shots": [{**s, "pdf": str(Path(s["pdf"]).resolve())} for s in shots]}
+        return self._ask(request)["rendered"]
+
     def describe(self, prefix: str = "KENT_") -> list[dict]:
         """What Calc's function wizard shows for the functions named ``prefix...``."""
         return self._ask({"cmd": "describe", "prefix": prefix})["functions"]

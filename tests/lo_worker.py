@@ -12,6 +12,8 @@ on stdout:
   the recalculated workbook (xlsx or pdf, by extension).
 - ``{"cmd": "describe", "prefix": "KENT_"}``: the function wizard's name, category,
   description and arguments of each function whose name starts with the prefix.
+- ``{"cmd": "render", "path": "...xlsx", "shots": [{"sheet", "range", "pdf"}]}``: load,
+  recalculate, and export each sheet range alone as a PDF (the README's pictures).
 - ``{"cmd": "quit"}``.
 
 This file imports only ``uno``: it runs in LibreOffice's Python, not the project's.
@@ -135,6 +137,22 @@ def recalc(desktop, path, save_as=None):
         doc.close(True)
 
 
+def render(desktop, path, shots):
+    """Recalculate ``path`` and export each shot (a sheet's cell range) as a one-range PDF."""
+    doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(os.path.abspath(path)), "_blank", 0,
+                                       (prop("Hidden", True),))
+    try:
+        doc.calculateAll()
+        for shot in shots:
+            selection = doc.Sheets.getByName(shot["sheet"]).getCellRangeByName(shot["range"])
+            filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", (prop("Selection", selection),))
+            doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(shot["pdf"])),
+                           (prop("FilterName", "calc_pdf_Export"), prop("FilterData", filter_data)))
+        return {"rendered": [shot["pdf"] for shot in shots]}
+    finally:
+        doc.close(True)
+
+
 def describe(ctx, prefix):
     """What Calc's function wizard shows for each function whose name starts with ``prefix``."""
     descriptions = ctx.ServiceManager.createInstanceWithContext("com.sun.star.sheet.FunctionDescriptions", ctx)
@@ -165,6 +183,8 @@ def main():
             try:
                 if request["cmd"] == "describe":
                     answer = describe(ctx, request["prefix"])
+                elif request["cmd"] == "render":
+                    answer = render(desktop, request["path"], request["shots"])
                 else:
                     answer = recalc(desktop, request["path"], request.get("save_as"))
             except Exception as exc:

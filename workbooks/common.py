@@ -281,6 +281,14 @@ def setup_print(ws, last_col: int, last_row: int, landscape: bool = True, header
     ws.fit_to_pages(1, 0)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.print_area(0, 0, last_row, last_col)
+    if last_row >= FIRST_ROW - 1 + DATA_ROWS - 1:
+        # A data sheet: print the filled rows only, not 5,000 mostly empty ones. Excel takes a
+        # formula as the print area (column A holds each row's id); XlsxWriter writes this string
+        # as the sheet's _xlnm.Print_Area. LibreOffice ignores such a print area and prints the
+        # whole range (docs/workbooks.md).
+        q = quote_sheet(ws.name)
+        ws.print_area_range = (f"OFFSET({q}!$A$1,0,0,{HEADER_ROW}+COUNTA({col_range(0, sheet=ws.name)}),"
+                               f"{last_col + 1})")
     if header_rows:
         ws.repeat_rows(*[int(x) - 1 for x in header_rows.split(":")])
     ws.set_header(f"&L&\"Arial,Bold\"{title}&R&D")

@@ -1,12 +1,15 @@
-"""Command line: ``xl-kent recalc``, ``awards``, ``sample`` and ``demo``.
+"""Command line: ``xl-kent recalc``, ``awards``, ``fill``, ``template``, ``sample`` and ``demo``.
 
 * ``xl-kent recalc STAFF.xlsx --as-of 31/03/2027`` recalculates a whole staff list
   (leave, sick pay, redundancy per row) into ``STAFF.recalc.xlsx``;
 * ``xl-kent awards LOG.xlsx`` checks an award log with KENT_AWARD_OK on every row;
+* ``xl-kent fill budget --staff staff.xlsx -o budget.xlsx`` writes a filled copy of a
+  template workbook with the values the core computes (no add-in needed to open it);
+* ``xl-kent template budget -o my_budget.xlsx`` writes a copy of a blank template;
 * ``xl-kent sample --rows 1000 -o staff.xlsx`` writes a synthetic staff list;
 * ``xl-kent demo`` does all three on a small sample and shows the result.
 
-See ``docs/bulk.md``. The heavy work is in :mod:`xl_kent.bulk`, imported only when a
+See ``docs/bulk.md`` and ``docs/workbooks.md``. The heavy work is in :mod:`xl_kent.bulk`, imported only when a
 command runs (``import xl_kent.cli`` stays light and needs no spreadsheet library).
 """
 
@@ -98,6 +101,58 @@ def cmd_awards(args, out, err) -> int:
     from .bulk import award_log
 
     return award_log.run(args.input, args.output, args.map, args.sheet, out, err)
+
+
+def _percent(text: str) -> float:
+    """A ``--pay-award`` percentage: ``3.5`` or ``3.5%`` -> 0.035."""
+    try:
+        v = float(text.strip().rstrip("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a percentage (write 3.5 for 3.5%)") from None
+    if not (-50 <= v <= 100):
+        raise argparse.ArgumentTypeError("must be a percentage between -50 and 100")
+    return v / 100
+
+
+def _as_date(d):
+    import datetime as dt
+
+    return None if d is None else dt.date.fromisoformat(str(d))
+
+
+def cmd_fill(args, out, err) -> int:
+    if args.template == "budget":
+        from workbooks import budget
+
+        return budget.fill(args.staff, args.output, as_of=_as_date(args.as_of), absence_days=args.absence_days,
+                           pay_award=args.pay_award, maps=args.map, sheet=args.sheet, out=out, err=err)
+    from workbooks import awards
+
+    return awards.fill(args.log, args.output, maps=args.map, sheet=args.sheet,
+                       period_start=_as_date(args.period_from), period_end=_as_date(args.period_to),
+                       out=out, err=err)
+
+
+def cmd_template(args, out, err) -> int:
+    from workbooks.build import template_path
+
+    from .bulk import recalc
+    from .bulk.writing import OutputFileError
+
+    source = template_path(args.template)
+    target = Path(args.output or source.name)
+    if target.exists() and not args.force:
+        print(f"xl-kent template: error: {target} exists: refusing to replace it (use --force)", file=err)
+        return recalc.EXIT_OUTPUT
+    try:
+        from workbooks.common import save_atomically
+
+        save_atomically(target, lambda f: f.write(source.read_bytes()), input_path=source)
+    except OutputFileError as e:
+        print(f"xl-kent template: error: {e}", file=err)
+        return recalc.EXIT_OUTPUT
+    print(f"{target}: blank {args.template} template (see its How to use sheet)", file=out)
+    return 0
 
 
 def cmd_sample(args, out, err) -> int:
@@ -207,7 +262,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="xl-kent", formatter_class=fmt,
         description="Kent County Council's Kent Scheme employment rules, from the command line.",
         epilog="examples:\n  xl-kent demo\n  xl-kent recalc staff.xlsx --as-of 31/03/2027\n"
-               "  xl-kent awards awards.xlsx\n  xl-kent sample --rows 10000 --bad 20 -o staff.xlsx\n\n"
+               "  xl-kent awards awards.xlsx\n  xl-kent fill budget --staff staff.xlsx -o budget_2026.xlsx\n"
+               "  xl-kent sample --rows 10000 --bad 20 -o staff.xlsx\n\n"
                "`xl-kent COMMAND --help` describes each command; docs/bulk.md has the details.",
     )
     parser.add_argument("--version", action="version", version=f"xl-kent {__version__}")
@@ -252,6 +308,58 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="LOG", help="award log, .xlsx or .csv")
     _common(p, "LOG.checked.xlsx (LOG.checked.csv for a CSV)")
     p.set_defaults(run=cmd_awards)
+
+    p = sub.add_parser(
+        "fill", formatter_class=fmt, help="write a filled copy of a template workbook, values computed by the core",
+        description="Write a copy of a template workbook filled with a staff list or an award log, with every "
+                    "KENT_ result computed by xl-kent and written as a value: the same numbers as the "
+                    "template's formulas, and it opens in any Excel without Python or the add-in. "
+                    "Summary and Monitoring keep their ordinary formulas. The input is never changed; the "
+                    "output is written whole or not at all.",
+        epilog="examples:\n  xl-kent fill budget --staff staff.xlsx -o budget_2026.xlsx\n"
+               "  xl-kent fill budget --staff staff.csv --as-of 31/03/2027 --pay-award 3.2 -o budget.xlsx\n"
+               "  xl-kent fill awards --log awards.xlsx -o awards_checked.xlsx\n\n"
+               "columns are matched like `xl-kent recalc` (docs/bulk.md); docs/workbooks.md has the details.\n\n"
+               + EXIT_CODES.format(awards=""),
+    )
+    fill = p.add_subparsers(dest="template", metavar="TEMPLATE", required=True)
+    q = fill.add_parser("budget", formatter_class=fmt, help="the budget planning workbook, from a staff list",
+                        description="Fill the budget planning workbook from a staff list (xlsx or CSV).")
+    q.add_argument("--staff", required=True, metavar="FILE", help="staff list, .xlsx or .csv")
+    q.add_argument("-o", "--output", required=True, metavar="OUT", help="workbook to write (.xlsx)")
+    q.add_argument("--as-of", type=_date, metavar="DATE",
+                   help="as-of date: 2027-03-31 or 31/03/2027 (default: today); its leave year is budgeted")
+    q.add_argument("--absence-days", type=_days, metavar="N",
+                   help="calendar days of the modelled sickness absence (default: the template's)")
+    q.add_argument("--pay-award", type=_percent, metavar="PCT",
+                   help="pay award from 1 April, in percent: 3.5 (default: the template's)")
+    q.add_argument("--map", action="append", metavar='"HEADER=field"',
+                   help="read a column with another header as a field; repeatable or comma separated")
+    q.add_argument("--sheet", metavar="NAME", help="worksheet to read (default: the first)")
+    q.set_defaults(run=cmd_fill)
+    q = fill.add_parser("awards", formatter_class=fmt, help="the award tracking workbook, from an award log",
+                        description="Fill the award tracking workbook from an award log (xlsx or CSV).")
+    q.add_argument("--log", required=True, metavar="FILE", help="award log, .xlsx or .csv")
+    q.add_argument("-o", "--output", required=True, metavar="OUT", help="workbook to write (.xlsx)")
+    q.add_argument("--from", dest="period_from", type=_date, metavar="DATE",
+                   help="first day of the monitoring period (default: 12 months before --to)")
+    q.add_argument("--to", dest="period_to", type=_date, metavar="DATE",
+                   help="last day of the monitoring period (default: today)")
+    q.add_argument("--map", action="append", metavar='"HEADER=field"',
+                   help="read a column with another header as a field; repeatable or comma separated")
+    q.add_argument("--sheet", metavar="NAME", help="worksheet to read (default: the first)")
+    q.set_defaults(run=cmd_fill)
+
+    p = sub.add_parser(
+        "template", formatter_class=fmt, help="write a copy of a blank template workbook",
+        description="Write a copy of the blank budget planning or award tracking template (with its example "
+                    "rows) to fill in Excel or LibreOffice with the KENT_ functions set up.",
+        epilog="examples:\n  xl-kent template budget -o my_budget.xlsx\n  xl-kent template awards",
+    )
+    p.add_argument("template", choices=["budget", "awards"], help="which template")
+    p.add_argument("-o", "--output", metavar="OUT", help="file to write (default: the template's own name)")
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    p.set_defaults(run=cmd_template)
 
     from .bulk.synth import SAMPLE_AS_OF, SAMPLE_ROWS
 
