@@ -320,14 +320,17 @@ def test_example_rows_are_all_ok_and_show_every_feature():
     assert m.summary[(budget.NOT_IN_LIST, "headcount")] == 0
 
 
-def test_default_assumptions_come_from_the_parameters_at_the_leave_year_start():
+def test_default_assumptions_come_from_the_parameters_of_the_leave_and_tax_year():
     from xl_kent import params
 
     a = budget.default_assumptions(D(2026, 2, 10))
     assert a["leave_year_start"] == D(2025, 4, 1) and a["redundancy_date"] == D(2026, 3, 31)
     assert a["as_of"] == a["absence_start"] == D(2026, 2, 10)
-    on = params.parameter("oncosts", "employer_ni_rate").value_on(D(2025, 4, 1))
-    assert a["employer_ni_rate"] == on
+    # on-costs follow the tax year that starts on 6 April inside the leave year (NI changed 6 April 2025)
+    for key, name in (("employer_ni_rate", "employer_ni_rate"),
+                      ("ni_threshold_year", "employer_ni_threshold_gbp_per_year")):
+        assert a[key] == params.parameter("oncosts", name).value_on(D(2025, 4, 6))
+        assert a[key] != params.parameter("oncosts", name).value_on(D(2025, 4, 1))
     assert a["hours_per_day"] == params.parameter("leave", "hours_per_day").value_on(D(2025, 4, 1))
     assert budget.default_assumptions()["as_of"] == budget.EXAMPLE_AS_OF
     with pytest.raises(ValueError, match="in force on"):

@@ -264,11 +264,17 @@ def _to_date(v) -> dt.date:
     return dt.date.fromisoformat(str(v))
 
 
+def _tax_year_start(leave_year_start: dt.date) -> dt.date:
+    """6 April inside the leave year: on-cost rates (NI, levy) change with the tax year."""
+    return leave_year_start.replace(month=4, day=6)
+
+
 def default_assumptions(as_of: dt.date | None = None) -> dict:
     """The Assumptions sheet's starting values for the leave year containing ``as_of``.
 
-    ``as_of`` None uses :data:`EXAMPLE_AS_OF` (the committed template). On-cost rates and the
-    scheme constants are the parameters in force on the leave year start
+    ``as_of`` None uses :data:`EXAMPLE_AS_OF` (the committed template). On-cost rates are the
+    parameters in force on the tax year start inside the leave year (6 April), the scheme
+    constants those in force on the leave year start
     (``xl_kent/parameters/oncosts.toml``, ``leave.toml``); the pay award is an example.
     Keys: ``as_of``, ``leave_year_start``, ``pay_award_pct``, ``employer_ni_rate``,
     ``ni_threshold_year``, ``pension_rate``, ``levy_rate``, ``absence_start``,
@@ -280,14 +286,15 @@ def default_assumptions(as_of: dt.date | None = None) -> dict:
     as_of = EXAMPLE_AS_OF if as_of is None else _to_date(as_of)
     start = _leave_year_start(as_of)
     end = _edate(start, 12) - dt.timedelta(days=1)
+    tax = _tax_year_start(start)
     return {
         "as_of": as_of,
         "leave_year_start": start,
         "pay_award_pct": EXAMPLE_PAY_AWARD,
-        "employer_ni_rate": _value_on("oncosts", "employer_ni_rate", start),
-        "ni_threshold_year": _value_on("oncosts", "employer_ni_threshold_gbp_per_year", start),
-        "pension_rate": _value_on("oncosts", "employer_pension_rate_example", start),
-        "levy_rate": _value_on("oncosts", "apprenticeship_levy_rate", start),
+        "employer_ni_rate": _value_on("oncosts", "employer_ni_rate", tax),
+        "ni_threshold_year": _value_on("oncosts", "employer_ni_threshold_gbp_per_year", tax),
+        "pension_rate": _value_on("oncosts", "employer_pension_rate_example", tax),
+        "levy_rate": _value_on("oncosts", "apprenticeship_levy_rate", tax),
         "absence_start": as_of,
         "absence_days": float(DEFAULT_ABSENCE_DAYS),
         "redundancy_date": end,
@@ -976,6 +983,7 @@ def _write(target, rows: Sequence[dict], assumptions: dict, m: BudgetModel, fill
 
 def _setting_notes(a: dict) -> dict[str, str]:
     on = a["leave_year_start"]
+    tax = _tax_year_start(on)
     return {
         "AsOfDate": "Leave is accrued to this date; it must lie in the leave year below. "
                     "`xl-kent fill` uses --as-of (default today).",
@@ -985,11 +993,11 @@ def _setting_notes(a: dict) -> dict[str, str]:
         "PayAwardPct": (f"EXAMPLE {EXAMPLE_PAY_AWARD:.0%}: replace it with the pay award agreed for this leave year"
                         if a["pay_award_pct"] == EXAMPLE_PAY_AWARD else "The pay award for this leave year")
                        + " (applied to the whole leave year from 1 April; salaries are entered before the award).",
-        "EmployerNIRate": f"Source: {_source_on('oncosts', 'employer_ni_rate', on)}.",
-        "NIThresholdYear": f"Source: {_source_on('oncosts', 'employer_ni_threshold_gbp_per_year', on)}.",
+        "EmployerNIRate": f"Source: {_source_on('oncosts', 'employer_ni_rate', tax)}.",
+        "NIThresholdYear": f"Source: {_source_on('oncosts', 'employer_ni_threshold_gbp_per_year', tax)}.",
         "PensionRate": "EXAMPLE, not a published rate: set the employer rate from the Kent Pension Fund's "
                        "rates and adjustments certificate. Applied to every row's pay cost.",
-        "LevyRate": f"Source: {_source_on('oncosts', 'apprenticeship_levy_rate', on)}.",
+        "LevyRate": f"Source: {_source_on('oncosts', 'apprenticeship_levy_rate', tax)}.",
         "AbsenceStart": "First day of a sickness absence modelled for every employee (default: the as-of "
                         "date). Staff not employed on that day cost 0.",
         "AbsenceDays": "Calendar days of the modelled absence (default 28: a long-term absence trigger).",
