@@ -145,7 +145,9 @@ def render(desktop, path, shots):
         doc.calculateAll()
         for shot in shots:
             selection = doc.Sheets.getByName(shot["sheet"]).getCellRangeByName(shot["range"])
-            filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", (prop("Selection", selection),))
+            filter_data = uno.Any("[]com.sun.star.beans.PropertyValue",
+                                  (prop("Selection", selection), prop("ExportNotes", False),
+                                   prop("ExportNotesInMargin", False)))
             doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(shot["pdf"])),
                            (prop("FilterName", "calc_pdf_Export"), prop("FilterData", filter_data)))
         return {"rendered": [shot["pdf"] for shot in shots]}

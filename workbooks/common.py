@@ -218,7 +218,7 @@ def write_title(ws, styles: Styles, title: str, instruction: str) -> None:
 def write_headers(ws, styles: Styles, cols: Sequence[Col], first_col: int, inputs: bool) -> None:
     """Row 4: headers, with each column's help as a comment; column widths."""
     r = HEADER_ROW - 1
-    ws.set_row(r, 45)
+    ws.set_row(r, 58)
     for j, c in enumerate(cols, first_col):
         ws.write_string(r, j, c.header, styles.header_input if inputs else styles.header)
         ws.write_comment(r, j, c.help, {"x_scale": 2, "y_scale": 1.5, "font_name": "Arial"})
