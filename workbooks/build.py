@@ -65,11 +65,11 @@ def content(path: Path) -> dict:
     return out
 
 
-def check(folder: Path = HERE) -> list[str]:
+def check(folder: Path = HERE, names: Sequence[str] = tuple(TEMPLATES)) -> list[str]:
     """The templates whose committed file differs from a fresh build (empty: all match)."""
     stale = []
     with tempfile.TemporaryDirectory() as tmp:
-        for name in TEMPLATES:
+        for name in names:
             fresh = template_path(name, Path(tmp))
             save_atomically(fresh, TEMPLATES[name].build)
             committed = template_path(name, folder)

@@ -261,7 +261,7 @@ def write_calc_column(ws, styles: Styles, col: int, c: Col, formula: str | None,
             _write_value(ws, r0 + i, col, v, fmt)
 
 
-_ERROR_FORMULAS = {"#N/A": "=NA()", "#VALUE!": '=VALUE("x")', "#NUM!": "=SQRT(-1)", "#DIV/0!": "=1/0",
+_ERROR_FORMULAS = {"#N/A": "=NA()", "#VALUE!": "=#VALUE!", "#NUM!": "=SQRT(-1)", "#DIV/0!": "=1/0",
                    "#REF!": "=#REF!", "#NAME?": "=#NAME?", "#NULL!": "=#NULL!"}
 """How a filled copy writes an error result: a formula that gives that error (with it cached)."""
 
