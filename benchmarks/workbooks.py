@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from xlsxwriter.utility import xl_col_to_name
+
 from workbooks import awards, budget, common
 from xl_kent import cli
 
@@ -93,9 +95,9 @@ def main(argv=None) -> int:
             print(f"LibreOffice: skipped ({reason})")
             return 0
         with lo_calc.Calc.started(tmp / "lo") as calc:
-            for module, rows, m, sheet, values, extra in (
-                (budget, staff_rows, bm, "Staff", bm.staff, assumptions),
-                (awards, log_rows, am, "Award log", am.log, settings),
+            for module, rows, sheet, values, extra in (
+                (budget, staff_rows, "Staff", bm.staff, assumptions),
+                (awards, log_rows, "Award log", am.log, settings),
             ):
                 path = tmp / f"formulas_{module.FILE_NAME}"
                 common.save_atomically(path, lambda f, module=module, rows=rows, extra=extra: module.build(f, rows, extra))
@@ -105,8 +107,6 @@ def main(argv=None) -> int:
                 first = len(module.INPUT_COLUMNS)
                 bad = 0
                 for j, col in enumerate(module.CALC_COLUMNS, first):
-                    from xlsxwriter.utility import xl_col_to_name
-
                     letter = xl_col_to_name(j)
                     got = book.column(sheet, f"{letter}{common.FIRST_ROW}:{letter}{common.FIRST_ROW + common.DATA_ROWS - 1}")
                     bad += sum(not _same(g, w) for g, w in zip(got, values[col.key], strict=True))
