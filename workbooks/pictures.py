@@ -25,7 +25,7 @@ from .common import FIRST_ROW, save_atomically
 
 ROOT = Path(__file__).resolve().parent.parent
 IMG = ROOT / "docs" / "img"
-DPI = 100
+DPI = 130
 MARGIN_PX = 12
 
 
@@ -33,14 +33,17 @@ def shots() -> list[tuple[object, str, str, str]]:
     """(template module, sheet, range, picture name) for every picture."""
     from xlsxwriter.utility import xl_col_to_name
 
-    staff_last = xl_col_to_name(len(budget.INPUT_COLUMNS) + len(budget.CALC_COLUMNS) - 1)
-    log_last = xl_col_to_name(len(awards.INPUT_COLUMNS) + len(awards.CALC_COLUMNS) - 1)
-    example_end = FIRST_ROW + max(len(budget.EXAMPLE_ROWS), len(awards.EXAMPLE_ROWS)) + 1
+    def data_sheet(module, first: int, last: int) -> str:
+        return f"{xl_col_to_name(first)}1:{xl_col_to_name(last)}{FIRST_ROW + len(module.EXAMPLE_ROWS)}"
+
+    n_in, n_calc = len(budget.INPUT_COLUMNS), len(budget.CALC_COLUMNS)
+    a_in, a_calc = len(awards.INPUT_COLUMNS), len(awards.CALC_COLUMNS)
     return [
-        (budget, "Staff", f"A1:{staff_last}{FIRST_ROW + len(budget.EXAMPLE_ROWS) + 1}", "budget-staff.png"),
-        (budget, "Summary", "A1:P40", "budget-summary.png"),
-        (awards, "Award log", f"A1:{log_last}{FIRST_ROW + len(awards.EXAMPLE_ROWS) + 1}", "awards-log.png"),
-        (awards, "Monitoring", f"A1:P{max(example_end, 60)}", "awards-monitoring.png"),
+        (budget, "Staff", data_sheet(budget, 0, n_in - 1), "budget-staff-inputs.png"),
+        (budget, "Staff", data_sheet(budget, n_in, n_in + n_calc - 1), "budget-staff-results.png"),
+        (budget, "Summary", "A1:L60", "budget-summary.png"),
+        (awards, "Award log", data_sheet(awards, 0, a_in + a_calc - 1), "awards-log.png"),
+        (awards, "Monitoring", "A1:X50", "awards-monitoring.png"),
     ]
 
 

@@ -204,7 +204,8 @@ def demo(out=None, rows: int = 200, bad: int = 6, folder=None, err=None) -> int:
         where = Path(folder) if folder else Path(tmp)
         where.mkdir(parents=True, exist_ok=True)
         staff_path, awards_path = where / "staff.xlsx", where / "awards.xlsx"
-        names = ("staff.xlsx", "awards.xlsx", "staff.recalc.xlsx", "awards.checked.xlsx")
+        names = ("staff.xlsx", "awards.xlsx", "staff.recalc.xlsx", "awards.checked.xlsx", "budget.xlsx",
+                 "award_tracking.xlsx")
         there = [n for n in names if (where / n).exists()]
         if there:
             print(f"xl-kent demo: error: {where} already has {', '.join(there)}: choose an empty folder",
@@ -248,6 +249,19 @@ def demo(out=None, rows: int = 200, bad: int = 6, folder=None, err=None) -> int:
             print("\nAwards outside the scheme:\n", file=out)
             print(_table(["employee", "date", "amount £", "kind", "work", "12-month £", "reason"], flagged),
                   file=out)
+        print(f"\n$ xl-kent fill budget --staff staff.xlsx -o budget.xlsx --as-of {str(as_of)}", file=out)
+        from workbooks import awards as award_template
+        from workbooks import budget
+
+        # the fill warnings are part of the story here: shown on stdout with the rest
+        code = budget.fill(staff_path, where / "budget.xlsx", as_of=_as_date(as_of), out=out, err=out)
+        if code not in (recalc.EXIT_OK, recalc.EXIT_PROBLEMS):
+            return code
+        print("\n$ xl-kent fill awards --log awards.xlsx -o award_tracking.xlsx", file=out)
+        code = award_template.fill(awards_path, where / "award_tracking.xlsx", period_end=_as_date(as_of),
+                                   out=out, err=out)
+        if code not in (recalc.EXIT_OK, recalc.EXIT_PROBLEMS):
+            return code
         if folder:
             print(f"\nFiles are in {where}", file=out)
         else:
