@@ -72,6 +72,22 @@ class Workbook:
         return [self.cell(sheet, _ref(r, c0)) for r in range(r0, r1 + 1)]
 
 
+def same(got: Any, want: Any, rel_tol: float = 1e-12, abs_tol: float = 1e-9) -> bool:
+    """A value read back from Calc equals the expected one: an error by its code, a blank as
+    ``""``, TRUE/FALSE as Calc's 1/0, a number within the tolerances, text exactly."""
+    import math
+
+    if isinstance(want, str) and want.startswith("#"):
+        return isinstance(got, CellError) and got == want
+    if want == "" or want is None:
+        return got == ""
+    if isinstance(want, bool):
+        return got == float(want)
+    if isinstance(want, float | int):
+        return isinstance(got, float) and math.isclose(got, want, rel_tol=rel_tol, abs_tol=abs_tol)
+    return got == want
+
+
 def _rc(ref: str) -> tuple[int, int]:
     letters = "".join(ch for ch in ref if ch.isalpha()).upper()
     col = 0

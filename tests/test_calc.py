@@ -19,7 +19,7 @@ from xml.etree import ElementTree
 import lo_calc
 import openpyxl
 import pytest
-from lo_calc import CellError
+from lo_calc import CellError, same
 from openpyxl.worksheet.formula import ArrayFormula
 
 import udfs
@@ -137,15 +137,7 @@ def _excel(value):
 
 
 def _same(got, want) -> bool:
-    if isinstance(want, str) and want.startswith("#"):
-        return isinstance(got, CellError) and got == want
-    if want == "" or want is None:
-        return got == ""
-    if isinstance(want, bool):
-        return got == float(want)
-    if isinstance(want, float | int):
-        return isinstance(got, float) and math.isclose(got, want, rel_tol=1e-12, abs_tol=1e-9)
-    return got == want
+    return same(got, want)
 
 
 def _check(book, sheet: str, col: str, first: int, expected: list) -> None:

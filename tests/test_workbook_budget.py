@@ -26,7 +26,7 @@ import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from lo_calc import CellError
+from lo_calc import CellError, same
 
 from workbooks import budget, common
 from xl_kent.leave import grade_entitlement_days
@@ -101,15 +101,7 @@ EDGE_ROWS = [  # what a paste can bring in
 
 def _same(got, want) -> bool:
     """A LibreOffice value equals the model's: errors by their code, blanks as "", numbers closely."""
-    if isinstance(want, str) and want.startswith("#"):
-        return isinstance(got, CellError) and got == want
-    if want == "" or want is None:
-        return got == ""
-    if isinstance(want, bool):
-        return got == float(want)
-    if isinstance(want, float | int):
-        return isinstance(got, float) and math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-6)
-    return got == want
+    return same(got, want, rel_tol=1e-9, abs_tol=1e-6)
 
 
 def _summary_ref(k: int, j: int) -> str:
