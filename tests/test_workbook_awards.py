@@ -254,6 +254,11 @@ def test_validation_protection_conditional_formats_and_chart_survive_libreoffice
     for c in awards.CALC_COLUMNS:
         assert log[f"{_letter(c.key)}{FIRST}"].protection.locked is not False, c.key
     assert log.freeze_panes == "C5" and wb[awards.LISTS].freeze_panes == "A5"
+    hidden = {xl_col_to_name(j - 1) for d in log.column_dimensions.values() if d.hidden
+              for j in range(d.min, d.max + 1)}
+    assert {_letter(k) for k in awards.HELPER_KEYS} <= hidden, hidden
+    assert not hidden & {_letter(c.key) for c in awards.INPUT_COLUMNS + awards.CALC_COLUMNS
+                         if c.key not in awards.HELPER_KEYS}
 
     found = {str(dv.sqref): (dv.type, dv.errorStyle) for dv in log.data_validations.dataValidation}
     for c in awards.INPUT_COLUMNS:
