@@ -236,8 +236,7 @@ def _rules_of(ws) -> set[tuple[str, str]]:
 
 
 def _norm(formula: str) -> str:
-    f = formula.lstrip("=").replace(" ", "")
-    return re.sub(r"=FALSE(\(\))?$", "=0", f)
+    return formula.lstrip("=").replace(" ", "")
 
 
 def test_validation_protection_conditional_formats_and_chart_survive_libreoffice(recalculated):
@@ -271,8 +270,11 @@ def test_validation_protection_conditional_formats_and_chart_survive_libreoffice
     lists = {dv.type for dv in wb[awards.LISTS].data_validations.dataValidation}
     assert lists == {"list", "custom"}
 
+    # LibreOffice writes every rule back as it was written (a TRUE/FALSE constant would come back
+    # as 1/0, which Excel would then compare with its booleans and never match)
     want = {(rng, _norm(f)) for rng, f in awards.conditional_rules()}
     assert want <= _rules_of(log), want - _rules_of(log)
+    assert not re.search(r"\b(TRUE|FALSE)\b", "".join(f for _, f in awards.conditional_rules()))
 
     assert wb[MON]._charts, "the chart was lost"
     with zipfile.ZipFile(recalculated.saved) as z:
@@ -282,6 +284,38 @@ def test_validation_protection_conditional_formats_and_chart_survive_libreoffice
     assert f"$D${band.first}" in charts[0] and f"$C${band.first}" in charts[0]
     names = set(wb.defined_names.keys()) if hasattr(wb.defined_names, "keys") else set()
     assert {"PeriodFrom", "PeriodTo", "GradeBands", "Directorates", "MaxAward"} <= names
+
+
+def test_the_outside_the_scheme_format_marks_false_and_0_only(calc, tmp_path):
+    """The pale red rule evaluated as cell formulas: FALSE (Excel) and 0 (LibreOffice) match; TRUE, 1,
+    "", blank, errors and error text do not."""
+    import xlsxwriter
+
+    rng, rule = awards.conditional_rules()[-1]
+    col = _letter("within_scheme")
+    assert rng.startswith(f"A{FIRST}:") and f"${col}{FIRST}" in rule
+    samples = [True, False, 1.0, 0.0, "", None, "#N/A", "=NA()", "=1/0", "OK"]
+    path = tmp_path / "rule.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet()
+    for i, v in enumerate(samples):
+        r = FIRST + i
+        cell = f"{col}{r}"
+        if isinstance(v, bool):
+            ws.write_boolean(cell, v)
+        elif isinstance(v, float):
+            ws.write_number(cell, v)
+        elif v == "":
+            ws.write_formula(cell, '=""', None, "")
+        elif isinstance(v, str) and v.startswith("="):
+            ws.write_formula(cell, v)
+        elif v is not None:
+            ws.write_string(cell, v)
+        ws.write_formula(f"A{r}", rule.replace(f"${col}{FIRST}", f"${col}{r}"))
+    wb.close()
+    got = calc.recalculate(path).column("Sheet1", f"A{FIRST}:A{FIRST + len(samples) - 1}")
+    want = [float(v is False or (isinstance(v, float) and v == 0)) for v in samples]
+    assert got == want, list(zip(samples, got, strict=True))
 
 
 # ---------------------------------------------------------------- the template file (no LibreOffice)

@@ -997,7 +997,9 @@ def conditional_rules() -> list[tuple[str, str]]:
         # &"": LibreOffice compares the add-in's text with = only once it is a new string
         (column("work_ref"), f'={c["reason"]}&""="{SAME_WORK_TEXT}"'),
         (row, f"=ISERROR({ok})"),
-        (row, f"={ok}=FALSE"),
+        # not =$P5=FALSE: LibreOffice (TRUE/FALSE as 1/0) saves that as =$P5=0, which Excel never
+        # matches for a FALSE. No TRUE/FALSE constant here: 0 and FALSE both count, "" and errors not.
+        (row, f"=IF(ISLOGICAL({ok})+ISNUMBER({ok}),NOT({ok}))"),
     ]
 
 
