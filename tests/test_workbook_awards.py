@@ -451,11 +451,13 @@ def test_the_filled_copy_recalculated_in_libreoffice_keeps_the_monitoring_values
     bad = [(k, ref, book.cell(MON, ref), m.monitoring[k]) for k, ref in m.cells.items()
            if not _same(book.cell(MON, ref), m.monitoring[k])]
     assert not bad, bad[:10]
-    # The log's values stay; an error is written as a formula that makes it, and LibreOffice reads
-    # common's =VALUE("x") as #NUM! (Err:502), so only "an error" is required of those cells.
-    for key in ("within_scheme", "rolling_total_gbp", "grade_band"):
-        for g, w in zip(_log_column(book, key), m.log[key], strict=True):
-            assert _same(g, w) or (isinstance(w, str) and w.startswith("#") and isinstance(g, CellError)), key
+    # The log's values stay, errors included (written as formulas that make them, such as =#VALUE!).
+    for c in awards.CALC_COLUMNS:
+        got, want = _log_column(book, c.key), m.log[c.key]
+        bad = [(FIRST + i, g, w) for i, (g, w) in enumerate(zip(got, want, strict=True)) if not _same(g, w)]
+        assert not bad, (c.key, bad[:5])
+    errors = {v for c in awards.CALC_COLUMNS for v in m.log[c.key] if isinstance(v, str) and v.startswith("#")}
+    assert {"#VALUE!", "#NUM!", "#N/A"} <= errors
 
 
 def test_fill_exit_codes(tmp_path):
