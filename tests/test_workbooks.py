@@ -162,6 +162,10 @@ def test_picture_trim_and_png_writer(tmp_path):
     cut = pictures.trim(page, margin=2)
     assert cut.shape == (14, 44, 3)
     assert np.array_equal(cut[2:12, 2:42], page[20:30, 10:50])
+    footed = np.full((400, 80, 3), 255, np.uint8)  # content at the top, a footer line at the bottom
+    footed[20:30, 10:50] = 0
+    footed[390:393, 5:70] = 0
+    assert pictures.trim(footed, margin=2).shape == (14, 44, 3)
     path = tmp_path / "x.png"
     pictures.write_png(path, cut)
     data = path.read_bytes()

@@ -70,9 +70,15 @@ def read_ppm(path: Path) -> np.ndarray:
 def trim(rgb: np.ndarray, margin: int = MARGIN_PX) -> np.ndarray:
     """Cut the white page margins, keeping ``margin`` pixels."""
     ink = np.any(rgb < 250, axis=2)
-    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    rows = np.flatnonzero(ink.any(axis=1))
     if not len(rows):
         return rgb
+    # the page footer is a thin line far below the content: leave it out
+    gaps = np.flatnonzero(np.diff(rows) > rgb.shape[0] // 8)
+    if len(gaps) and rows[-1] - rows[gaps[-1] + 1] < rgb.shape[0] // 20:
+        rows = rows[: gaps[-1] + 1]
+        ink = ink[: rows[-1] + 1]
+    cols = np.flatnonzero(ink.any(axis=0))
     r0, r1 = max(rows[0] - margin, 0), min(rows[-1] + margin + 1, rgb.shape[0])
     c0, c1 = max(cols[0] - margin, 0), min(cols[-1] + margin + 1, rgb.shape[1])
     return rgb[r0:r1, c0:c1]
