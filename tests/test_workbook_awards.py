@@ -19,7 +19,6 @@ import datetime as dt
 import functools
 import html
 import io
-import math
 import re
 import warnings
 import zipfile
@@ -28,7 +27,7 @@ from types import SimpleNamespace
 import numpy as np
 import openpyxl
 import pytest
-from lo_calc import CellError
+from lo_calc import CellError, same
 from xlsxwriter.utility import xl_col_to_name
 
 import udfs
@@ -127,15 +126,7 @@ def _settings() -> dict:
 
 
 def _same(got, want) -> bool:
-    if isinstance(want, str) and want.startswith("#"):
-        return isinstance(got, CellError) and got == want
-    if want == "" or want is None:
-        return got == ""
-    if isinstance(want, bool):
-        return got == float(want)
-    if isinstance(want, float | int):
-        return isinstance(got, float) and math.isclose(got, want, rel_tol=1e-12, abs_tol=1e-9)
-    return got == want
+    return same(got, want)
 
 
 def _log_column(book, key: str) -> list:
