@@ -60,7 +60,7 @@ ERROR_MEANINGS: tuple[tuple[str, str], ...] = (
               "outside 0-37, salary not above 0, dates in an impossible order, a date before 1 March 1900."),
     ("#N/A", "Unknown grade, or no Kent Scheme rates in force for the row's date."),
     ("#NAME?", "The KENT_ functions are not available: the add-in is not set up on this computer "
-               "(see Set-up below), or use `xl-kent fill` for a copy with values."),
+               "(see Set-up above), or use `xl-kent fill` for a copy with values."),
     ("(blank)", "Every required input of the row is blank: the row is not used yet."),
     ("(text that looks like an error)", "Windows classic xlwings add-in only: errors arrive as text. "
                                         "The totals on this workbook skip them."),
@@ -349,7 +349,7 @@ def _function_lines(names: Iterable[str]) -> list[tuple[str, str]]:
         summary = inspect.getdoc(f).split("\n\n")[0].replace("\n", " ")
         sig = ", ".join(p.name if p.default is inspect.Parameter.empty else f"[{p.name}]"
                         for p in inspect.signature(f).parameters.values())
-        args = "; ".join(f"{a}: {h}" for a, h in ARG_HELP[name].items())
+        args = "\n".join(f"  {a}: {h}" for a, h in ARG_HELP[name].items())
         lines.append((f"{name}({sig})", f"{summary}\n{args}"))
     return lines
 
