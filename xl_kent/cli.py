@@ -347,9 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="calendar days of the modelled sickness absence (default: the template's)")
     q.add_argument("--pay-award", type=_percent, metavar="PCT",
                    help="pay award from 1 April, in percent: 3.5 (default: the template's)")
-    q.add_argument("--map", action="append", metavar='"HEADER=field"',
-                   help="read a column with another header as a field; repeatable or comma separated")
-    q.add_argument("--sheet", metavar="NAME", help="worksheet to read (default: the first)")
+    _map_and_sheet(q)
     q.set_defaults(run=cmd_fill)
     q = fill.add_parser("awards", formatter_class=fmt, help="the award tracking workbook, from an award log",
                         description="Fill the award tracking workbook from an award log (xlsx or CSV).")
@@ -359,9 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="first day of the monitoring period (default: 12 months before --to)")
     q.add_argument("--to", dest="period_to", type=_date, metavar="DATE",
                    help="last day of the monitoring period (default: today)")
-    q.add_argument("--map", action="append", metavar='"HEADER=field"',
-                   help="read a column with another header as a field; repeatable or comma separated")
-    q.add_argument("--sheet", metavar="NAME", help="worksheet to read (default: the first)")
+    _map_and_sheet(q)
     q.set_defaults(run=cmd_fill)
 
     p = sub.add_parser(
@@ -397,10 +393,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_sample)
 
     p = sub.add_parser(
-        "demo", formatter_class=fmt, help="sample + recalc + awards on a small list, and show the result",
+        "demo", formatter_class=fmt, help="sample + recalc + awards + fill on a small list, and show the result",
         description="Write a 200-row synthetic staff list with a few bad rows and an award log, run "
-                    "`xl-kent recalc` and `xl-kent awards` on them, and print the summaries, the first "
-                    "rows and the Errors sheet.",
+                    "`xl-kent recalc` and `xl-kent awards` on them, fill both template workbooks with them "
+                    "(`xl-kent fill`), and print the summaries, the first rows and the Errors sheet.",
         epilog="examples:\n  xl-kent demo\n  xl-kent demo --dir demo-files",
     )
     p.add_argument("--dir", metavar="DIR", help="keep the files in DIR (default: a temporary folder)")
@@ -410,6 +406,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _common(p: argparse.ArgumentParser, default_out: str) -> None:
     p.add_argument("-o", "--output", metavar="OUT", help=f"file to write, .xlsx or .csv (default {default_out})")
+    _map_and_sheet(p)
+
+
+def _map_and_sheet(p: argparse.ArgumentParser) -> None:
     p.add_argument("--map", action="append", metavar='"HEADER=field"',
                    help="read a column with another header as a field; repeatable or comma separated")
     p.add_argument("--sheet", metavar="NAME", help="worksheet to read (default: the first)")
