@@ -60,7 +60,6 @@ YES, NO = "Yes", "No"
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _ERROR_VALUES = frozenset(("#N/A", "#VALUE!", "#NUM!", "#DIV/0!", "#REF!", "#NAME?", "#NULL!"))
-_DAYS_PER_YEAR, _DAYS_PER_WEEK = 365, 7  # the scheme's weekly pay: annual salary / 365 * 7 (RULES.md)
 
 
 # ---------------------------------------------------------------- parameters
@@ -84,6 +83,9 @@ _FULL_WEEK = _value_on("leave", "full_time_weekly_hours", None)
 _DAY_HOURS = _value_on("leave", "hours_per_day", None)
 _MIN_MULT = _value_on("redundancy", "min_multiplier", None)
 _MAX_MULT = _value_on("redundancy", "max_multiplier", None)
+# the scheme's weekly pay, annual salary / 365 * 7 (B.2.D.3): pay.toml, written into the formula as numbers
+_DAYS_PER_YEAR = f'{_value_on("pay", "days_per_year", None):g}'
+_DAYS_PER_WEEK = f'{_value_on("pay", "days_per_week", None):g}'
 
 # ---------------------------------------------------------------- the Staff columns
 INPUT_COLUMNS: tuple[Col, ...] = (
@@ -141,7 +143,8 @@ CALC_COLUMNS: tuple[Col, ...] = (
     Col("year_share", "Share of leave year employed", "pct", 10,
         "Days employed between the leave year start and end (from employment start, or the continuous "
         "service date, to employment end) / days in the leave year."),
-    Col("weekly_pay_gbp", "Weekly pay £", "gbp", 11, "Annual salary / 365 * 7 (the scheme's weekly pay)."),
+    Col("weekly_pay_gbp", "Weekly pay £", "gbp", 11,
+        f"Annual salary / {_DAYS_PER_YEAR} * {_DAYS_PER_WEEK} (the scheme's weekly pay)."),
     Col("pay_cost_gbp", "Pay cost after award £", "gbp", 13,
         "Annual salary x (1 + pay award) x share of the leave year employed."),
     Col("employer_ni_gbp", "Employer NI £", "gbp", 12,

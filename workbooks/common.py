@@ -46,6 +46,7 @@ __all__ = [
 HEADER_ROW = 4  # Excel row number of the column headers
 FIRST_ROW = 5  # Excel row number of the first data row
 DATA_ROWS = 5_000  # pre-sized input rows: one array formula per column covers them all
+HIGHEST_LISTED_KR = 20  # the grade drop-downs offer up to KR20 (a template choice, not a policy limit)
 BUILD_TIMESTAMP = dt.datetime(2026, 11, 23)  # fixed document date: the same bytes every build
 
 BOOLEAN_FORMAT = '"TRUE";"TRUE";"FALSE"'
@@ -298,12 +299,16 @@ def setup_print(ws, last_col: int, last_row: int, landscape: bool = True, header
 def grade_choices() -> list[str]:
     """The grades offered by the grade drop-downs: the named grades, then KR3 to KR20.
 
-    Grades above KR20 can still be typed (the drop-down only warns)."""
+    The named grades and the lowest KR number come from the leave grade table
+    (``leave.toml``); KR20 as the last offered is the template's choice: grades above it
+    can still be typed (the drop-down only warns)."""
+    from xl_kent import params  # noqa: PLC0415
     from xl_kent.leave import _named_grades  # noqa: PLC0415  (the leave rules' own grade names)
 
+    lowest_kr = min(b["from_kr"] for e in params.parameter("leave", "grade_bands").entries for b in e.value)
     named = {"KRENTRY": "KR Entry", "APPRENTICE": "Apprentice"}
     names = sorted(_named_grades(), key=lambda n: n != "KRENTRY")
-    return [named.get(n, n.title()) for n in names] + [f"KR{k}" for k in range(3, 21)]
+    return [named.get(n, n.title()) for n in names] + [f"KR{k}" for k in range(lowest_kr, HIGHEST_LISTED_KR + 1)]
 
 
 def yes_no_validation(message: str = "Choose Yes or No.") -> dict:
