@@ -1,6 +1,6 @@
 """Time ``xl-kent recalc`` end to end on big staff lists, and an openpyxl-only pipeline.
 
-``python3 -m benchmarks.bulk`` generates (with :mod:`xl_kent.bulk.synth`) a 100,000-row
+``python3 -m benchmarks.bulk`` generates (with :mod:`xl_kent.lists.synth`) a 100,000-row
 xlsx staff list and a 1,000,000-row CSV, each with 50 bad rows, then in a fresh
 subprocess each:
 
@@ -45,7 +45,7 @@ def child_recalc(src: str, out: str) -> dict:
     """One ``xl-kent recalc`` run, in the phases the command goes through."""
     import numpy as np
 
-    from xl_kent.bulk import recalc
+    from xl_kent_cli import recalc
 
     t0 = time.perf_counter()
     table = recalc.read_input(src)
@@ -65,8 +65,8 @@ def child_openpyxl(src: str, out: str) -> dict:
     import numpy as np
     import openpyxl
 
-    from xl_kent.bulk import recalc
-    from xl_kent.bulk.reading import Table
+    from xl_kent.files.reading import Table
+    from xl_kent_cli import recalc
 
     t0 = time.perf_counter()
     wb = openpyxl.load_workbook(src, read_only=True, data_only=True)
@@ -138,7 +138,7 @@ def main(argv=None) -> int:
         print(json.dumps(result))
         return 0
 
-    from xl_kent.bulk import synth
+    from xl_kent.lists import synth
 
     with tempfile.TemporaryDirectory(prefix="xl-kent-bench-") as tmp:
         d = Path(args.keep) if args.keep else Path(tmp)

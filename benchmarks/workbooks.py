@@ -25,7 +25,7 @@ from pathlib import Path
 from xlsxwriter.utility import xl_col_to_name
 
 from workbooks import awards, budget, common
-from xl_kent import cli
+from xl_kent_cli import cli
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 import lo_calc  # noqa: E402  (the tests' LibreOffice helper)

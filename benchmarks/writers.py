@@ -10,7 +10,7 @@ booleans and blanks) and 20 float result columns (some NaN = blank), with per-co
 number formats (dates, pounds, days). Each candidate writes the same data to a file in a
 temporary directory, best of ``R`` runs (default 1: the slow ones take most of a
 minute); the figures are wall-clock seconds, microseconds per cell and rows per second,
-and the chosen writer (``handwritten``, :mod:`xl_kent.bulk._xlsx`) is marked. A candidate
+and the chosen writer (``handwritten``, :mod:`xl_kent.files._xlsx`) is marked. A candidate
 whose library is not installed is reported and skipped.
 
 Candidates: XlsxWriter in ``constant_memory`` mode (one ``write_*`` call a cell),
@@ -31,7 +31,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from xl_kent.bulk.writing import Sheet, write_xlsx
+from xl_kent.files.writing import Sheet, write_xlsx
 
 N_INPUT, N_RESULT = 15, 20
 

@@ -9,8 +9,9 @@ import pytest
 from test_recalc import Table, cells
 
 from xl_kent.awards import award_ok, explain
-from xl_kent.bulk import award_log, staff, synth
+from xl_kent.lists import staff, synth
 from xl_kent.money import round_pennies
+from xl_kent_cli import awards as award_log
 
 
 def log_table(rows: list[dict]) -> Table:

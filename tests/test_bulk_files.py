@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xl_kent.bulk import _xlsx_guard
-from xl_kent.bulk.reading import InputFileError, read_table
-from xl_kent.bulk.writing import OutputFileError, Sheet, guard_csv_text, write_csv, write_xlsx
+from xl_kent.files import _xlsx_guard
+from xl_kent.files.reading import InputFileError, read_table
+from xl_kent.files.writing import OutputFileError, Sheet, guard_csv_text, write_csv, write_xlsx
 
 
 def obj(values) -> np.ndarray:
@@ -411,7 +411,7 @@ def test_output_equal_to_input_refused(tmp_path, monkeypatch):
 
 
 def test_progress_reported(tmp_path, monkeypatch):
-    from xl_kent.bulk import _xlsx, writing
+    from xl_kent.files import _xlsx, writing
 
     monkeypatch.setattr(_xlsx, "BLOCK_ROWS", 100)
     monkeypatch.setattr(writing, "CSV_BLOCK_ROWS", 100)
@@ -435,7 +435,7 @@ def test_written_xlsx_is_a_valid_package(tmp_path):
 
 # ---------------------------------------------------------------- fast CSV writer = the Python one
 def _both_blocks(columns):
-    from xl_kent.bulk import writing
+    from xl_kent.files import writing
 
     return writing._arrow_block(columns), writing._python_block(columns)
 
@@ -462,7 +462,7 @@ def test_arrow_csv_block_equals_python_block():
             np.array([words[i % len(words)] for i in range(n)])]
     fast, slow = _both_blocks(cols)
     assert fast == slow
-    from xl_kent.bulk import writing
+    from xl_kent.files import writing
 
     assert writing._arrow_repr_ok()  # this pyarrow's float texts are used (and checked above)
 
@@ -480,7 +480,7 @@ def test_arrow_csv_block_equals_python_block_arbitrary(texts, floats):
 
 # ---------------------------------------------------------------- fast CSV reader = the Python one
 def _read_both(path, monkeypatch):
-    from xl_kent.bulk import reading
+    from xl_kent.files import reading
 
     def outcome():
         try:
@@ -538,7 +538,7 @@ def test_arrow_guard_quote_on_a_slice():
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from xl_kent.bulk import writing
+    from xl_kent.files import writing
 
     texts = ["a,b", None, "=x", "-1", 'q"', "-٣", "ok", "", "\r", "@"] * 3
     got = writing._arrow_guard_quote(pa.array(texts)[4:25], pa, pc).fill_null("").to_pylist()

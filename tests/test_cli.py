@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from xl_kent import cli
-from xl_kent.bulk import recalc, synth
-from xl_kent.bulk.reading import read_table
+from xl_kent.files.reading import read_table
 from xl_kent.leave import leave_accrual
+from xl_kent.lists import synth
 from xl_kent.redundancy import redundancy_weeks
+from xl_kent_cli import cli, recalc
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = "2027-03-31"
@@ -38,7 +38,7 @@ def run(*argv) -> tuple[int, str, str]:
 
 def subprocess_run(*argv, cwd=None):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, "-m", "xl_kent", *map(str, argv)], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "xl_kent_cli", *map(str, argv)], capture_output=True, text=True,
                           timeout=180, cwd=cwd or ROOT, env=env)
 
 
@@ -198,7 +198,7 @@ def test_output_over_the_input_is_refused(staff_files):
 
 
 def test_interrupted_write_leaves_no_file(tmp_path, staff_files, monkeypatch):
-    from xl_kent.bulk import writing
+    from xl_kent.files import writing
 
     real_replace = os.replace
 

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_core_imports_neither_xlwings_nor_openpyxl():
-    code = ("import sys, xl_kent, xl_kent.cli, xl_kent.bulk.reading, xl_kent.bulk.writing; "
+    code = ("import sys, xl_kent, xl_kent_cli.cli, xl_kent.files.reading, xl_kent.files.writing; "
             "bad = {'xlwings', 'openpyxl', 'python_calamine'} & set(sys.modules); print(sorted(bad))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.strip() == "[]"

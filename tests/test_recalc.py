@@ -10,17 +10,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xl_kent.bulk import recalc, staff, synth
 from xl_kent.leave import leave_accrual, leave_year_bounds
+from xl_kent.lists import staff, synth
 from xl_kent.money import round_pennies
 from xl_kent.redundancy import redundancy_pay_gbp, redundancy_weeks
 from xl_kent.sick_pay import sick_pay, sick_pay_allowance
+from xl_kent_cli import recalc
 
 AS_OF = np.datetime64("2027-03-31")
 
 
 @dataclass
-class Table:  # the shape of xl_kent.bulk.reading.Table
+class Table:  # the shape of xl_kent.files.reading.Table
     headers: list
     columns: list
     first_row: int = 2
@@ -262,7 +263,7 @@ def test_summary_totals_are_over_ok_rows():
 def test_docs_list_every_column_alias_result_and_exit_code():
     from pathlib import Path
 
-    from xl_kent.bulk import award_log
+    from xl_kent_cli import awards as award_log
 
     doc = (Path(__file__).resolve().parents[1] / "docs" / "bulk.md").read_text(encoding="utf-8")
     for f in (*staff.STAFF_FIELDS, *award_log.AWARD_FIELDS):
@@ -277,7 +278,7 @@ def test_docs_list_every_column_alias_result_and_exit_code():
 def test_progress_bars_only_on_a_terminal_and_for_long_runs():
     import io
 
-    from xl_kent.bulk.progress import LONG_RUN_ROWS, Progress
+    from xl_kent_cli.progress import LONG_RUN_ROWS, Progress
 
     class Tty(io.StringIO):
         def isatty(self):
@@ -295,7 +296,7 @@ def test_progress_bars_only_on_a_terminal_and_for_long_runs():
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text(max_size=4)), max_size=30))
 def test_distinct_is_dict_fromkeys(cells):
-    from xl_kent.bulk.staff import _distinct, _repeated
+    from xl_kent.lists.staff import _distinct, _repeated
 
     distinct, inverse = _distinct(cells)
     assert distinct == list(dict.fromkeys(cells)) and [distinct[i] for i in inverse] == cells

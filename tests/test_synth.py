@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from xl_kent.bulk import synth
 from xl_kent.dates import MONTHS_PER_YEAR, add_months, complete_months
+from xl_kent.lists import synth
 
 
 def columns(s: synth.Sample) -> dict[str, np.ndarray]:

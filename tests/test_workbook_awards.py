@@ -33,7 +33,7 @@ from xlsxwriter.utility import xl_col_to_name
 import udfs
 from workbooks import awards, common
 from xl_kent.awards import explain
-from xl_kent.bulk import staff as st
+from xl_kent.lists import staff as st
 
 D = dt.date
 LOG, MON = awards.LOG, awards.MONITORING

@@ -412,7 +412,7 @@ def test_read_staff_rows_maps_aliases_and_converts_cells_as_a_person_would_type_
 
 
 def test_read_staff_rows_needs_the_required_columns(tmp_path):
-    from xl_kent.bulk.staff import ColumnError
+    from xl_kent.lists.staff import ColumnError
 
     path = tmp_path / "list.xlsx"
     _write_xlsx(path, ["Employee ID", "Grade", "DOB", "CSD"], [["E1", "KR6", D(1980, 1, 1), D(2010, 1, 1)]])

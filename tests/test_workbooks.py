@@ -17,7 +17,7 @@ import pytest
 
 import udfs.functions
 from workbooks import awards, budget, build, common, pictures
-from xl_kent import cli
+from xl_kent_cli import cli
 
 TEMPLATES = {"budget": budget, "awards": awards}
 KENT_FUNCTIONS = ["KENT_SICKPAY", "KENT_REDUNDANCY_WEEKS", "KENT_LEAVE_ACCRUAL", "KENT_AWARD_OK"]

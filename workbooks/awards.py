@@ -69,9 +69,9 @@ from xlsxwriter.utility import xl_col_to_name
 import udfs
 from xl_kent import params
 from xl_kent.awards import RULES
-from xl_kent.bulk import award_log
-from xl_kent.bulk import staff as st
-from xl_kent.bulk.reading import InputFileError, read_table
+from xl_kent.files.reading import InputFileError, read_table
+from xl_kent.lists import staff as st
+from xl_kent_cli import awards as award_log
 
 from . import common
 from .common import DATA_ROWS, FIRST_ROW, HEADER_ROW, Col
@@ -1177,7 +1177,7 @@ AWARD_FIELDS: tuple[st.Field, ...] = tuple(
              "Yes: under the performance and capability procedure"),
 )
 """The award log's columns as ``xl-kent fill awards`` reads them: ``xl-kent awards``' fields
-(:data:`xl_kent.bulk.award_log.AWARD_FIELDS`) and the template's extra columns."""
+(:data:`xl_kent_cli.awards.AWARD_FIELDS`) and the template's extra columns."""
 
 _FIELD_KEY = {"amount": "amount_gbp"}  # field name -> INPUT_COLUMNS key where they differ
 _WHAT = {"date": "a date", "number": "a number", "bool": "Yes or No"}
@@ -1206,8 +1206,8 @@ def read_award_rows(path, *, sheet=None, maps=None) -> tuple[list[dict], list[st
     Yes/No, Team/Individual and grades spelt as the drop-downs spell them. A cell that
     cannot be read is kept as its text, so that the template shows the row's error.
 
-    Raises :class:`xl_kent.bulk.staff.ColumnError` (a required column missing, two columns
-    for one field, a bad ``--map``) and :class:`xl_kent.bulk.reading.InputFileError`.
+    Raises :class:`xl_kent.lists.staff.ColumnError` (a required column missing, two columns
+    for one field, a bad ``--map``) and :class:`xl_kent.files.reading.InputFileError`.
     """
     table = read_table(path, sheet=sheet)
     overrides = st.parse_map_options(maps, AWARD_FIELDS)

@@ -284,7 +284,7 @@ def default_assumptions(as_of: dt.date | None = None) -> dict:
     ``absence_days``, ``redundancy_date``, ``hours_per_day``, ``full_time_weekly_hours``,
     ``cost_centres`` (up to 20 names). Raises ValueError when no rates are in force.
     """
-    from xl_kent.bulk.recalc import DEFAULT_ABSENCE_DAYS
+    from xl_kent_cli.recalc import DEFAULT_ABSENCE_DAYS
 
     as_of = EXAMPLE_AS_OF if as_of is None else _to_date(as_of)
     start = _leave_year_start(as_of)
@@ -1225,7 +1225,7 @@ _RENAMED = {"annual_salary": "annual_salary_gbp"}
 
 
 def _fields():
-    from xl_kent.bulk import staff as st
+    from xl_kent.lists import staff as st
 
     by_name = {_RENAMED.get(f.name, f.name): f for f in st.STAFF_FIELDS}
     fields = []
@@ -1262,8 +1262,8 @@ def _as_typed(v: Any) -> Any:
 
 def _convert_column(col: np.ndarray, kind: str) -> tuple[list, list[int], str]:
     """Cells as a person would type them into the template, the rows kept as text, what was expected."""
-    from xl_kent.bulk import staff as st
     from xl_kent.cells import BLANK, GOOD
+    from xl_kent.lists import staff as st
 
     cells = col.tolist()
     if kind == "text":
@@ -1296,17 +1296,17 @@ def read_staff_rows(path, *, sheet=None, maps=None) -> tuple[list[dict], list[st
     """Read a staff list (xlsx or CSV) into rows for :func:`build` and :func:`model`.
 
     Headers are matched to :data:`INPUT_COLUMNS` by name and alias (those of
-    ``xl_kent.bulk.staff.STAFF_FIELDS``, plus at_risk and leave_taken_days; ``maps`` as
+    ``xl_kent.lists.staff.STAFF_FIELDS``, plus at_risk and leave_taken_days; ``maps`` as
     ``--map "Pay=annual_salary_gbp"``). Cells become what a person would type: dates
     (ISO, UK d/m/y, serials), numbers (£ and commas allowed), Yes/No; a cell that cannot
     be read is kept as its text, so that the template shows the error. Blank rows are
     dropped. Returns ``(rows, warnings)``.
 
-    Raises ``xl_kent.bulk.staff.ColumnError`` for a missing required column and
-    ``xl_kent.bulk.reading.InputFileError`` for an unreadable file.
+    Raises ``xl_kent.lists.staff.ColumnError`` for a missing required column and
+    ``xl_kent.files.reading.InputFileError`` for an unreadable file.
     """
-    from xl_kent.bulk import staff as st
-    from xl_kent.bulk.reading import read_table
+    from xl_kent.files.reading import read_table
+    from xl_kent.lists import staff as st
 
     table = read_table(path, sheet=sheet)
     contract = next(f for f in st.STAFF_FIELDS if f.name == "contract_type")
@@ -1373,10 +1373,10 @@ def fill(input_path, output, *, as_of=None, absence_days=None, pay_award=None, m
     2 input unusable (unreadable, missing column, no rows, more than 5,000 rows), 3 output
     refused or not writable (nothing written).
     """
-    from xl_kent.bulk import recalc
-    from xl_kent.bulk import staff as st
-    from xl_kent.bulk.reading import InputFileError
-    from xl_kent.bulk.writing import OutputFileError, _check_output
+    from xl_kent.files.reading import InputFileError
+    from xl_kent.files.writing import OutputFileError, _check_output
+    from xl_kent.lists import staff as st
+    from xl_kent_cli import recalc
 
     prog = "xl-kent fill budget"
     out_path = Path(output)

@@ -33,7 +33,7 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from xl_kent.bulk.writing import OutputFileError, _atomic, _check_output
+from xl_kent.files.writing import OutputFileError, _atomic, _check_output
 
 __all__ = [
     "BOOLEAN_FORMAT", "BUILD_TIMESTAMP", "HowTo", "OutputFileError", "DATA_ROWS", "ERROR_MEANINGS", "FIRST_ROW", "HEADER_ROW",
@@ -164,7 +164,7 @@ def save_atomically(path, build: Callable[[Any], None], input_path=None) -> Path
     """Run ``build(file_object)`` into a temporary file beside ``path``, then move it into place.
 
     The output is written whole or not at all, and it may not be the input file.
-    Raises :class:`xl_kent.bulk.writing.OutputFileError`.
+    Raises :class:`xl_kent.files.writing.OutputFileError`.
     """
     out = _check_output(path, input_path)
     with _atomic(out) as f:

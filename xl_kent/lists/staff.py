@@ -35,7 +35,8 @@ from itertools import repeat
 
 import numpy as np
 
-from .. import params
+from xl_kent import params
+
 from ..cells import BLANK, ERROR, GOOD, OUT_OF_RANGE, WRONG_TYPE, to_dates, to_text
 from ..dates import MONTHS_PER_YEAR, complete_months
 from ..errors import EXCEL_ERRORS

@@ -231,7 +231,7 @@ def write_sample(path, sample: Sample, sheet: str = "Staff", progress=None) -> N
     """Write a sample as xlsx or CSV (by the file extension), atomically."""
     from pathlib import Path
 
-    from .writing import Sheet, write_csv, write_xlsx
+    from xl_kent.files.writing import Sheet, write_csv, write_xlsx
 
     if Path(path).suffix.lower() == ".csv":
         columns = [_csv_ready(c) for c in sample.columns]
@@ -248,7 +248,7 @@ def _csv_ready(c: np.ndarray) -> np.ndarray:
     text = np.array([isinstance(v, str) for v in cells], dtype=bool)
     if text.all():
         return c
-    from .writing import csv_column
+    from xl_kent.files.writing import csv_column
 
     numbers = np.array([np.nan if t or v is None else v for v, t in zip(cells, text, strict=True)], dtype=float)
     out = np.array(csv_column(numbers), dtype=object)

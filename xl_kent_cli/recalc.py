@@ -1,7 +1,7 @@
 """Recalculate a whole staff list: leave, sick pay and redundancy per row, by the core.
 
-:func:`recalc_table` takes a table read from a file (:class:`xl_kent.bulk.reading.Table`),
-maps and validates its columns (:mod:`xl_kent.bulk.staff`) and calls the rule functions
+:func:`recalc_table` takes a table read from a file (:class:`xl_kent.files.reading.Table`),
+maps and validates its columns (:mod:`xl_kent.lists.staff`) and calls the rule functions
 of the core once per result over all rows (never a rule re-implemented here):
 
 * leave (G.1, G.2): :func:`xl_kent.leave.leave_accrual` for the whole leave year
@@ -30,9 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import __version__
-from ..errors import OK, reason_text
-from ..leave import (
+from xl_kent import __version__
+from xl_kent.errors import OK, reason_text
+from xl_kent.leave import (
     E_EMPLOYMENT_ORDER,
     E_GRADE,
     E_GRADE_BLANK,
@@ -43,10 +43,11 @@ from ..leave import (
     leave_accrual,
     leave_year_bounds,
 )
-from ..money import round_pennies
-from ..redundancy import redundancy_pay_gbp, redundancy_weeks, weekly_pay_gbp
-from ..sick_pay import sick_pay, sick_pay_allowance
-from . import staff as st
+from xl_kent.lists import staff as st
+from xl_kent.money import round_pennies
+from xl_kent.redundancy import redundancy_pay_gbp, redundancy_weeks, weekly_pay_gbp
+from xl_kent.sick_pay import sick_pay, sick_pay_allowance
+
 from .progress import Progress, stage
 
 __all__ = [
@@ -261,7 +262,7 @@ class ProblemTable:
 
 def problem_table(problems: st.Problems, n: int, headers: list[str], table_columns: list[np.ndarray],
                   mapping: dict[str, int], extra_order: list[str]) -> ProblemTable:
-    """Flatten :class:`~xl_kent.bulk.staff.Problems` for the Errors sheet and the status column."""
+    """Flatten :class:`~xl_kent.lists.staff.Problems` for the Errors sheet and the status column."""
     entries = problems.entries
     reasons = list(dict.fromkeys(t for _, _, t in entries))
     labels: list[str] = []
@@ -320,7 +321,7 @@ def recalc_table(table, as_of, absence_days: float = DEFAULT_ABSENCE_DAYS, overr
                  source: str | None = None, progress=None) -> Outcome:
     """Recalculate a staff list read from a file; see the module docstring.
 
-    Raises :class:`~xl_kent.bulk.staff.ColumnError` for a missing or ambiguous column.
+    Raises :class:`~xl_kent.lists.staff.ColumnError` for a missing or ambiguous column.
     """
     as_of = np.datetime64(as_of, "D")
     staff = st.read_staff(table, as_of, overrides)
@@ -444,7 +445,7 @@ def check_paths(input_path, output) -> Path:
 
 def write_outcome(outcome: Outcome, output: Path, input_path, main_sheet: str, stream=None) -> list[Path]:
     """Write the outcome atomically: a workbook with Errors and Summary sheets, or three CSVs."""
-    from .writing import OutputFileError, Sheet, write_csv, write_xlsx
+    from xl_kent.files.writing import OutputFileError, Sheet, write_csv, write_xlsx
 
     stream = sys.stderr if stream is None else stream
     errors = Sheet("Errors", outcome.errors_headers, outcome.errors_columns,
@@ -475,7 +476,7 @@ def write_outcome(outcome: Outcome, output: Path, input_path, main_sheet: str, s
 
 def read_input(path, sheet=None, stream=None):
     """Read a staff list or award log; unreadable, empty or header-only is a :class:`UsageError`."""
-    from .reading import InputFileError, read_table
+    from xl_kent.files.reading import InputFileError, read_table
 
     try:
         big = Path(path).stat().st_size >= _LONG_READ_BYTES

@@ -7,7 +7,7 @@ whole new one, never half a file; they refuse to write over the input file or a 
 Problems the user can fix (a folder that does not exist, no permission, a full disk, the
 output being the input) raise :class:`OutputFileError` with a one-line message.
 
-The xlsx writer is the small streaming writer in :mod:`xl_kent.bulk._xlsx`, chosen over
+The xlsx writer is the small streaming writer in :mod:`xl_kent.files._xlsx`, chosen over
 XlsxWriter, pyexcelerate and the Rust-backed writers on PyPI by measurement (see
 ``docs/files.md``). The rules for values, shared by both writers:
 

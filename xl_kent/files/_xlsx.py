@@ -1,6 +1,6 @@
 """A small streaming xlsx writer: the workbook is a zip of XML parts built in bulk.
 
-Private to :mod:`xl_kent.bulk.writing`, which chose it over XlsxWriter, pyexcelerate and
+Private to :mod:`xl_kent.files.writing`, which chose it over XlsxWriter, pyexcelerate and
 the Rust-backed writers by measurement (see ``docs/files.md`` and ``benchmarks/writers.py``).
 It writes exactly what the bulk recalculation needs and nothing more: numbers, booleans,
 dates (as serial numbers with a date format), inline strings (never formulas), one style

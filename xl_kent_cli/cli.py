@@ -10,7 +10,7 @@
 * ``xl-kent demo`` does all three on a small sample and shows the result.
 
 See ``docs/bulk.md`` and ``docs/workbooks.md``. The heavy work is in :mod:`xl_kent.bulk`, imported only when a
-command runs (``import xl_kent.cli`` stays light and needs no spreadsheet library).
+command runs (``import xl_kent_cli.cli`` stays light and needs no spreadsheet library).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
+from xl_kent import __version__
 
 EXIT_CODES = """exit codes:
   0  output written, every row OK
@@ -36,8 +36,8 @@ EXIT_CODES = """exit codes:
 
 def _date(text: str) -> np.datetime64:
     """An ``--as-of`` date: ISO 2027-03-31 or UK 31/03/2027 (never US month/day)."""
-    from .bulk.staff import _date_from_text
-    from .cells import GOOD
+    from xl_kent.cells import GOOD
+    from xl_kent.lists.staff import _date_from_text
 
     days, status = _date_from_text(text)
     if status != GOOD:
@@ -92,13 +92,13 @@ def _cell(v, money: bool = False) -> str:
 
 
 def cmd_recalc(args, out, err) -> int:
-    from .bulk import recalc
+    from . import recalc
 
     return recalc.run(args.input, args.as_of, args.output, args.absence_days, args.map, args.sheet, out, err)
 
 
 def cmd_awards(args, out, err) -> int:
-    from .bulk import award_log
+    from . import awards as award_log
 
     return award_log.run(args.input, args.output, args.map, args.sheet, out, err)
 
@@ -135,9 +135,9 @@ def cmd_fill(args, out, err) -> int:
 
 def cmd_template(args, out, err) -> int:
     from workbooks.build import template_path
+    from xl_kent.files.writing import OutputFileError
 
-    from .bulk import recalc
-    from .bulk.writing import OutputFileError
+    from . import recalc
 
     source = template_path(args.template)
     target = Path(args.output or source.name)
@@ -156,9 +156,11 @@ def cmd_template(args, out, err) -> int:
 
 
 def cmd_sample(args, out, err) -> int:
-    from .bulk import recalc, synth
-    from .bulk.progress import Progress
-    from .bulk.writing import OutputFileError
+    from xl_kent.files.writing import OutputFileError
+    from xl_kent.lists import synth
+
+    from . import recalc
+    from .progress import Progress
 
     targets = [Path(args.output)] + ([Path(args.awards)] if args.awards else [])
     for p in targets:
@@ -195,8 +197,11 @@ _DEMO_COLUMNS = ["Employee ID", "Grade", "Weekly Hours", "leave_year_entitlement
 
 def demo(out=None, rows: int = 200, bad: int = 6, folder=None, err=None) -> int:
     """Generate a small synthetic staff list and award log, recalculate and check them, show it."""
-    from .bulk import award_log, recalc, synth
-    from .bulk.reading import read_table
+    from xl_kent.files.reading import read_table
+    from xl_kent.lists import synth
+
+    from . import awards as award_log
+    from . import recalc
 
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
@@ -301,7 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="STAFF", help="staff list, .xlsx or .csv")
     p.add_argument("--as-of", required=True, type=_date, metavar="DATE",
                    help="date to calculate on: 2027-03-31 or 31/03/2027 (day/month/year)")
-    from .bulk.recalc import DEFAULT_ABSENCE_DAYS
+    from .recalc import DEFAULT_ABSENCE_DAYS
 
     p.add_argument("--absence-days", type=_days, default=DEFAULT_ABSENCE_DAYS, metavar="N",
                    help=f"calendar days of the modelled sickness absence from the as-of date "
@@ -371,7 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace OUT if it exists")
     p.set_defaults(run=cmd_template)
 
-    from .bulk.synth import SAMPLE_AS_OF, SAMPLE_ROWS
+    from xl_kent.lists.synth import SAMPLE_AS_OF, SAMPLE_ROWS
 
     p = sub.add_parser(
         "sample", formatter_class=fmt, help="write a synthetic staff list (and award log)",

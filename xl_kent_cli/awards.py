@@ -20,12 +20,13 @@ import sys
 
 import numpy as np
 
-from .. import __version__
-from ..awards import RULES, award_ok, explain
-from ..errors import OK, reason_text
-from ..money import round_pennies
+from xl_kent import __version__
+from xl_kent.awards import RULES, award_ok, explain
+from xl_kent.errors import OK, reason_text
+from xl_kent.lists import staff as st
+from xl_kent.money import round_pennies
+
 from . import recalc as rc
-from . import staff as st
 from .progress import Progress
 
 __all__ = ["AWARD_FIELDS", "AWARD_RESULTS", "check_table", "run"]

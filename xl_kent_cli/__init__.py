@@ -1,0 +1,1 @@
+"""The ``xl-kent`` command: recalc, awards, fill, template, sample and demo (the top layer)."""
