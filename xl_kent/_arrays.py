@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from . import dates as _dates
+from . import cells as _cells
 
 
 def broadcast_rows(*args):
@@ -53,8 +53,8 @@ def bools(x) -> np.ndarray:
 
 
 def dates(x) -> np.ndarray:
-    """Dates as ``datetime64[D]`` (see :func:`xl_kent.dates.as_dates`)."""
-    return _dates.as_dates(x)
+    """Dates as ``datetime64[D]`` (see :func:`xl_kent.cells.as_dates`)."""
+    return _cells.as_dates(x)
 
 
 def reshape_out(shape, *arrays):

@@ -35,7 +35,10 @@ import numpy as np
 from .dates import MAX_EXCEL_SERIAL, MIN_EXCEL_SERIAL, excel_serial_to_date
 from .errors import EXCEL_ERRORS
 
+NAT = np.datetime64("NaT", "D")
+
 __all__ = [
+    "as_dates",
     "GOOD",
     "BLANK",
     "ERROR",
@@ -271,3 +274,37 @@ def to_text(values) -> Column:
         else:
             out[i] = str(v)
     return _finish(out, status, errs)
+
+
+def as_dates(x) -> np.ndarray:
+    """Coerce the core's date inputs to ``datetime64[D]``.
+
+    Accepts ``datetime64`` of any unit (times of day are floored away), numbers
+    (Excel serials), ``datetime.date``/``datetime`` objects and ``None`` (``NaT``).
+    ISO text ("2026-03-31") is read for Python callers; text that is not a date
+    gives ``NaT``. Spreadsheet cells (where text is an error) go through
+    :func:`to_dates`, which keeps a status per row.
+    """
+    if x is None:
+        return np.array(NAT)
+    a = np.asarray(x)
+    if a.dtype.kind == "M":
+        return a.astype("datetime64[D]")
+    if a.dtype.kind in "iuf":
+        return excel_serial_to_date(a)
+    if a.dtype.kind == "b":
+        raise TypeError("booleans are not dates")
+    if a.dtype.kind in "US":  # ISO text, for Python callers ("2026-03-31")
+        try:
+            return a.astype("datetime64[D]")
+        except ValueError:
+            return np.array([_iso_or_nat(v) for v in a.reshape(-1)]).reshape(a.shape)
+    return to_dates(  # object arrays: classify each value
+        a.reshape(-1)).values.reshape(a.shape)
+
+
+def _iso_or_nat(text) -> np.datetime64:
+    try:
+        return np.datetime64(str(text).strip(), "D")
+    except ValueError:
+        return NAT

@@ -26,7 +26,6 @@ __all__ = [
     "EXCEL_EPOCH",
     "MIN_EXCEL_SERIAL",
     "MAX_EXCEL_SERIAL",
-    "as_dates",
     "excel_serial_to_date",
     "date_to_excel_serial",
     "year_month_day",
@@ -66,41 +65,6 @@ def date_to_excel_serial(dates: np.ndarray) -> np.ndarray:
     d = np.asarray(dates, dtype="datetime64[D]")
     out = (d - EXCEL_EPOCH).astype(np.float64)
     return np.where(np.isnat(d), np.nan, out)
-
-
-def as_dates(x) -> np.ndarray:
-    """Coerce the core's date inputs to ``datetime64[D]``.
-
-    Accepts ``datetime64`` of any unit (times of day are floored away), numbers
-    (Excel serials), ``datetime.date``/``datetime`` objects and ``None`` (``NaT``).
-    ISO text ("2026-03-31") is read for Python callers; text that is not a date
-    gives ``NaT``. Spreadsheet cells (where text is an error) go through
-    :func:`xl_kent.cells.to_dates`, which keeps a status per row.
-    """
-    if x is None:
-        return np.array(_NAT)
-    a = np.asarray(x)
-    if a.dtype.kind == "M":
-        return a.astype("datetime64[D]")
-    if a.dtype.kind in "iuf":
-        return excel_serial_to_date(a)
-    if a.dtype.kind == "b":
-        raise TypeError("booleans are not dates")
-    if a.dtype.kind in "US":  # ISO text, for Python callers ("2026-03-31")
-        try:
-            return a.astype("datetime64[D]")
-        except ValueError:
-            return np.array([_iso_or_nat(v) for v in a.reshape(-1)]).reshape(a.shape)
-    from .cells import to_dates  # object arrays: classify each value
-
-    return to_dates(a.reshape(-1)).values.reshape(a.shape)
-
-
-def _iso_or_nat(text) -> np.datetime64:
-    try:
-        return np.datetime64(str(text).strip(), "D")
-    except ValueError:
-        return _NAT
 
 
 def month_index(d: np.ndarray) -> np.ndarray:
