@@ -32,7 +32,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .. import params
 from ..dates import MONTHS_PER_YEAR, add_months
+from ..leave import grade_entitlement_days
 
 __all__ = ["SAMPLE_AS_OF", "SAMPLE_ROWS", "BAD_KINDS", "GRADES", "Manifest", "Sample", "staff_sample", "award_sample",
            "write_sample"]
@@ -62,12 +64,15 @@ _SURNAMES = np.array("Smith Jones Taylor Brown Williams Wilson Johnson Davies Pa
                      "Mitchell".split(), dtype=object)
 _PART_TIME_HOURS = np.array([15.0, 18.5, 22.2, 22.5, 25.0, 29.6, 30.0, 32.0])
 _DAYS_PER_YEAR = 365.25  # calendar average, for drawing ages and service only
+_COST_CENTRES = 24  # CC101 ... CC124
+_AT_RISK_SHARE = 0.08  # posts at risk in a restructure
+_LEAVE_TAKEN_SHARE = 0.85  # rows with a leave-taken figure; the others leave it blank (none taken)
 
 STAFF_HEADERS = ["Employee ID", "Name", "Cost Centre", "Grade", "Contract", "Weekly Hours", "Hours Worked",
                  "Annual Salary", "Date of Birth", "Continuous Service Date", "Start Date", "End Date",
-                 "Sick Days (12 months)", "Redundancy Multiplier"]
+                 "Sick Days (12 months)", "At Risk", "Redundancy Multiplier", "Leave Taken (days)"]
 STAFF_FORMATS = ["integer", "text", "text", "text", "text", "number", "number", "gbp", "date", "date",
-                 "date", "date", "number", "number"]
+                 "date", "date", "number", "text", "number", "number"]
 AWARD_HEADERS = ["Employee ID", "Award Date", "Amount", "Kind", "Work Reference", "Endorsed", "Ineligible"]
 AWARD_FORMATS = ["integer", "date", "gbp", "text", "text", "general", "general"]
 
@@ -115,7 +120,7 @@ def staff_sample(rows: int, bad: int = 0, seed: int = 0, as_of=SAMPLE_AS_OF) -> 
     initials = np.array([f"{c}. " for c in "ABCDEFGHIJKLMNOPRSTW"], dtype=object)
     names = (initials[:, None] + _SURNAMES[None, :]).reshape(-1)
     name = names[rng.integers(0, names.shape[0], n)]
-    centres = np.array([f"CC{k:03d}" for k in range(101, 161)], dtype=object)
+    centres = np.array([f"CC{k:03d}" for k in range(101, 101 + _COST_CENTRES)], dtype=object)
     cost_centre = centres[rng.integers(0, centres.shape[0], n)]
 
     contract_code = rng.choice(3, size=n, p=[0.94, 0.04, 0.02])  # salaried, casual, relief
@@ -154,6 +159,14 @@ def staff_sample(rows: int, bad: int = 0, seed: int = 0, as_of=SAMPLE_AS_OF) -> 
 
     sick = np.where(rng.random(n) < 0.3, np.minimum(np.round(rng.exponential(12, n)), 250.0), 0.0)
     multiplier = np.where(rng.random(n) < 0.08, rng.choice([1.25, 1.5, 2.0], n), np.nan)
+    at_risk = np.where(salaried & (rng.random(n) < _AT_RISK_SHARE), "Yes", "No").astype(object)
+    at_risk[~salaried] = None
+    # leave taken so far: most of a year's entitlement by the year end, pro rata for part-time; a few ahead
+    basic, _after = grade_entitlement_days(grade, as_of)
+    full_week = params.parameter("leave", "full_time_weekly_hours").value_on(as_of)
+    full_year = np.where(salaried, basic * hours / full_week, np.nan)
+    taken = np.round(full_year * rng.uniform(0.2, 1.05, n) * 2) / 2
+    taken = np.where(salaried & (rng.random(n) < _LEAVE_TAKEN_SHARE), taken, np.nan)
 
     manifest = Manifest()
     salary_col: np.ndarray = salary
@@ -186,7 +199,7 @@ def staff_sample(rows: int, bad: int = 0, seed: int = 0, as_of=SAMPLE_AS_OF) -> 
         manifest.ids = {k: sorted(ids[v].tolist()) for k, v in manifest.kinds.items()}
 
     columns = [ids, name, cost_centre, grade, contract, hours, worked, salary_col, birth, service, start, end,
-               sick, multiplier]
+               sick, at_risk, multiplier, taken]
     return Sample(list(STAFF_HEADERS), columns, list(STAFF_FORMATS), manifest)
 
 

@@ -1,0 +1,221 @@
+"""A cash award log: its columns, its cells, one set of checks, and the judgement of every row.
+
+``xl-kent awards`` and ``xl-kent fill awards`` (and so the award tracking template) read a
+log here. The fields include the award template's own columns, so that a log typed in the
+template, or a filled copy, is judged the same by both: "Individual or team", "Team award
+endorsed?", "Teachers' terms?" and "Capability procedure?" are the kind, the endorsement
+and the two reasons a person is not eligible. A generic ``ineligible`` column (TRUE/FALSE)
+is read too; a row is not eligible when any of the three says so.
+
+A row whose judgement inputs cannot be read (no employee, a text amount or one not above
+0, a date that is not a date, a kind that is neither team nor individual, a Yes/No cell
+that is neither) is **not judged** and counts in no one's totals, as the core does with
+its own error rows. The columns used only for monitoring (grade, part-time, front-line,
+directorate) are read but never stop a judgement.
+
+Examples
+--------
+>>> from xl_kent.files.reading import Table
+>>> cols = {"Employee ID": ["E1", "E1"], "Award date": ["2026-05-01", "2026-06-01"],
+...         "Amount £": [300.0, 150.0], "Individual or team": ["Team", "Team"],
+...         "Work reference": ["P1", "P1"], "Team award endorsed?": ["Yes", "No"]}
+>>> t = Table(list(cols), [np.array(v, dtype=object) for v in cols.values()], 5, "Award log", "xlsx")
+>>> j = judge(read_award_log(t))
+>>> j.ok.tolist(), j.reason.tolist()
+([True, False], ['OK', 'Team award not endorsed by a senior manager outside the team'])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..awards import award_ok, explain
+from ..errors import OK, reason_text
+from . import parse
+from .fields import ColumnMap, Field, Schema, fits_kind, map_columns
+from .problems import Problems, ProblemTable, problem_table
+from .staff import check_bounds  # the same date bounds as a staff list
+
+__all__ = ["AWARD_FIELDS", "AWARD_RESULTS", "AWARD_SCHEMA", "AwardLog", "Judgement", "judge", "read_award_log"]
+
+_ID_ALIASES = ("employee number", "employee no", "employee ref", "emp id", "emp no", "staff id", "staff number",
+               "payroll number", "payroll no", "id")
+
+AWARD_FIELDS: tuple[Field, ...] = (
+    Field("employee_id", "id", True, _ID_ALIASES, "employee paid", "Employee ID"),
+    Field("name", "text", False, ("employee name", "full name", "staff name"), "for you; not checked", "Name"),
+    Field("grade", "grade", False, ("pay grade", "kr grade", "kent scheme grade"), "for the grade band (monitoring)",
+          "Grade"),
+    Field("part_time", "bool", False, ("part time", "part timer", "pt"), "Yes for part-time staff (monitoring)",
+          "Part-time?"),
+    Field("directorate", "text", False, ("division",), "directorate (monitoring)", "Directorate"),
+    Field("front_line", "bool", False, ("front line", "front line staff", "frontline staff"),
+          "Yes for front-line staff (monitoring)", "Front-line?"),
+    Field("award_date", "date", True, ("date", "date of award", "date paid", "payment date", "paid on"),
+          "date of the award", "Award date"),
+    Field("amount", "number", True, ("amount gbp", "award amount", "amount paid", "value", "award", "payment"),
+          "payment to this employee in £, above 0", "Amount £"),
+    Field("kind", "text", False, ("type", "award type", "team or individual", "award kind", "individual or team"),
+          "team or individual; blank = individual", "Individual or team"),
+    Field("work_ref", "text", False, ("work reference", "work ref", "reference", "ref", "project"),
+          "reference of the work rewarded; blank never matches another row", "Work reference"),
+    Field("endorsed", "bool", False, ("endorsed by senior manager", "senior manager endorsed", "team award endorsed"),
+          "team award endorsed by a senior manager outside the team (Yes/No); blank = No", "Team award endorsed?"),
+    Field("teachers_terms", "bool", False, ("teachers terms", "on teachers terms", "teachers terms and conditions"),
+          "Yes: on Teachers' terms (not eligible); blank = No", "Teachers' terms?"),
+    Field("capability_procedure", "bool", False, ("capability", "under capability procedure",
+                                                  "performance and capability procedure"),
+          "Yes: under the performance and capability procedure (not eligible); blank = No",
+          "Capability procedure?"),
+    Field("ineligible", "bool", False, ("not eligible", "excluded"),
+          "Yes: not eligible for another reason; blank = No", "Not eligible (other reason)?"),
+)
+_FIELD = {f.name: f for f in AWARD_FIELDS}
+
+#: Result columns of ``xl-kent awards``: (header, format, meaning).
+AWARD_RESULTS = (
+    ("award_ok", "general", "TRUE when the award is within the scheme, FALSE when not, blank if not judged"),
+    ("reason", "text", '"OK", the first rule broken, or why the row could not be judged'),
+    ("rolling_12_month_total_gbp", "gbp", "the employee's awards in the 12 months to this one, this one included"),
+    ("team_award_total_gbp", "gbp", "team rows: the whole team award for the work reference"),
+)
+#: The award tracking template's calculated columns (results when a filled copy is read back).
+_TEMPLATE_RESULTS = ("Log row (judged)", "Not eligible?", "Within the scheme?", "Reason",
+                     "Employee's awards in 12 months £", "Team award total £", "Grade band", "Order key (judged)",
+                     "Team row amount (judged)")
+AWARD_SCHEMA = Schema("award log", AWARD_FIELDS, tuple(r for r, _, _ in AWARD_RESULTS) + _TEMPLATE_RESULTS)
+
+_JUDGED_BY = ("employee_id", "award_date", "amount", "kind", "work_ref", "endorsed", "teachers_terms",
+              "capability_procedure", "ineligible")
+_FLAGS = ("endorsed", "teachers_terms", "capability_procedure", "ineligible")
+
+
+@dataclass
+class AwardLog:
+    """An award log read and checked: typed columns by field name, problems, the mapping."""
+
+    n_rows: int
+    columns: ColumnMap
+    values: dict[str, np.ndarray]
+    blank_row: np.ndarray
+    problems: Problems
+
+    @property
+    def present(self) -> set[str]:
+        return set(self.columns.fields)
+
+
+def read_award_log(table, overrides: dict[str, str] | None = None, *, columns: ColumnMap | None = None
+                   ) -> AwardLog:
+    """Map, read and check an award log (a :class:`xl_kent.files.reading.Table`).
+
+    Raises :class:`xl_kent.lists.fields.ColumnError` for missing or ambiguous columns.
+    """
+    if columns is None:
+        columns = map_columns(table.headers, AWARD_SCHEMA, overrides,
+                              lambda name, col: fits_kind(_FIELD[name].kind, table.columns[col]))
+    mapping = columns.fields
+    n = table.n_rows
+    problems = Problems()
+    blank_row = parse.blank_rows(table.columns, n)
+    problems.add(blank_row, "", "row is blank")
+    filled = ~blank_row
+
+    def col(name):
+        return table.columns[mapping[name]] if name in mapping else np.full(n, None, dtype=object)
+
+    def unreadable(name: str, status: np.ndarray, what: str, blank: bool = False) -> None:
+        for code, words in ((parse.WRONG_TYPE, f"{name} is not {what}"), (parse.ERROR,
+                            f"{name} holds an Excel error value"),
+                            (parse.OUT_OF_RANGE, f"{name} is an Excel date serial below 61 (before March 1900)")):
+            problems.add(filled & (status == code), name, words)
+        if blank:
+            problems.add(filled & (status == parse.BLANK), name, f"{name} is blank")
+
+    values: dict[str, np.ndarray] = {}
+    ids, status = parse.parse_text(col("employee_id"))
+    values["employee_id"] = ids
+    unreadable("employee_id", status, "text", blank=True)
+    for name in ("name", "grade", "directorate"):
+        values[name], _ = parse.parse_text(col(name))
+    for name in ("part_time", "front_line"):
+        values[name], _ = parse.parse_bools(col(name))
+    when, status = parse.parse_dates(col("award_date"))
+    values["award_date"] = when
+    unreadable("award_date", status, "a date", blank=True)
+    b = check_bounds(np.datetime64("today", "D"))
+    problems.add(filled & (when < b["earliest_date"]), "award_date", "award_date is before the year "
+                 f"{str(b['earliest_date'])[:4]} (a typing error?)")
+    problems.add(filled & (when > b["latest_date"]), "award_date", "award_date is after the year "
+                 f"{str(b['latest_date'])[:4]} (a typing error?)")
+    amount, status = parse.parse_numbers(col("amount"))
+    values["amount"] = amount
+    unreadable("amount", status, "a number", blank=True)
+    problems.add(filled & (amount <= 0), "amount", "amount is not above 0")
+    kind, status = parse.parse_text(col("kind"))
+    words = {s: s.casefold() for s in dict.fromkeys(kind.tolist())}
+    low = np.array([words[s] for s in kind.tolist()], dtype=object) if n else kind
+    unreadable("kind", np.where(status == parse.WRONG_TYPE, parse.GOOD, status), "text")
+    problems.add(filled & (status == parse.GOOD) & (low != "team") & (low != "individual"), "kind",
+                 "kind is not team or individual")
+    values["team"] = low == "team"
+    refs, status = parse.parse_text(col("work_ref"))
+    values["work_ref"] = refs
+    unreadable("work_ref", np.where(status == parse.WRONG_TYPE, parse.GOOD, status), "text")
+    for name in _FLAGS:
+        values[name], status = parse.parse_bools(col(name))
+        unreadable(name, status, "Yes or No")
+    values["not_eligible"] = values["teachers_terms"] | values["capability_procedure"] | values["ineligible"]
+    if blank_row.any():
+        problems.entries = [(r[~blank_row[r]], c, t) if c else (r, c, t) for r, c, t in problems.entries]
+        problems.entries = [e for e in problems.entries if e[0].size]
+    return AwardLog(n, columns, values, blank_row, problems)
+
+
+@dataclass
+class Judgement:
+    """Every row of a log judged against the whole log.
+
+    ``judged``: the row could be read and the core judged it; ``ok``: within the scheme
+    (False where not judged); ``rule``: the first rule broken (0 = none); ``reason``:
+    "OK", the rule in words, or why the row was not judged; ``rolling_total_gbp`` and
+    ``team_total_gbp``: NaN where not judged (the team total on team rows only).
+    """
+
+    judged: np.ndarray
+    ok: np.ndarray
+    rule: np.ndarray
+    reason: np.ndarray
+    rolling_total_gbp: np.ndarray
+    team_total_gbp: np.ndarray
+    problems: ProblemTable
+    log: AwardLog
+
+
+def judge(log: AwardLog, table=None) -> Judgement:
+    """Judge every row with :func:`xl_kent.awards.award_ok` over the whole log.
+
+    Rows that cannot be read are not judged and count in no totals (their amount is left
+    out); the core's own errors are added as problems. ``table`` (the file read) gives the
+    Errors lines their cells.
+    """
+    v, n = log.values, log.n_rows
+    bad_input = log.problems.rows_with(n, _JUDGED_BY) | log.blank_row
+    r = award_ok(np.where(bad_input, "", v["employee_id"]).astype(object), v["award_date"],
+                 np.where(bad_input, np.nan, v["amount"]), v["team"], v["work_ref"], v["endorsed"],
+                 v["not_eligible"])
+    judged = ~bad_input & (r.error == OK)
+    core_bad = ~bad_input & (r.error != OK)
+    for code in np.unique(r.error[core_bad]).tolist():
+        log.problems.add(core_bad & (r.error == code), "", reason_text(code))
+    headers = table.headers if table is not None else [f.label or f.name for f in AWARD_FIELDS]
+    columns = table.columns if table is not None else [np.full(n, None, dtype=object)] * len(headers)
+    mapping = log.columns.fields if table is not None else {f.name: j for j, f in enumerate(AWARD_FIELDS)}
+    pt = problem_table(log.problems, n, headers, columns, mapping, [name for name, _, _ in AWARD_RESULTS])
+    words = explain(r.rule, r.error, v["award_date"])
+    reason = np.where(judged, words, pt.status).astype(object)
+    rolling = np.where(judged, r.rolling_total_gbp, np.nan)
+    team = np.where(judged & v["team"], r.team_total_gbp, np.nan)
+    return Judgement(judged, judged & r.ok, np.where(judged, r.rule, 0), reason, rolling, team, pt, log)

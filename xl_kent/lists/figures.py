@@ -1,0 +1,527 @@
+"""The per-person figures of a staff list, computed once for every command and template.
+
+``xl-kent recalc`` writes them all; ``xl-kent fill budget`` writes the budget template's
+share of them (and the template's own formulas give the same numbers, a LibreOffice test
+proves it); both print the same totals (:func:`totals`). For one list and one set of
+:class:`Settings`, the same rows are flagged with the same reasons and every figure is
+the same, whichever command shows it.
+
+The figures (:data:`FIGURES`), each from the rules of the core (never re-implemented
+here) and the settings:
+
+* employment: in post on the as-of date; full-time equivalent; the share of the leave
+  year employed (days employed from the later of the leave year start and the employment
+  start to the earlier of its end and the employment end, over the days of the year);
+* leave (G.1, G.2): the leave year's entitlement (``leave_accrual`` to the year's last
+  day) and leave accrued to the as-of date, in days and hours; casual and relief rows
+  accrue hours on hours worked; untaken days (accrued less taken) and their value at the
+  row's hourly pay (weekly pay / weekly hours, a standard day of 7.4 hours);
+* sick pay (J.2): the full- and half-pay allowance left, and the cost of a modelled
+  absence (``settings.absence_days`` from ``settings.absence_start``) for those employed
+  on its first day (0 for the others), to the penny as ``KENT_SICKPAY`` gives it;
+* pay and on-costs: weekly pay (annual salary / 365 * 7); the pay cost of the leave year
+  after the pay award, salary * (1 + award) * share of the year; employer NI on the pay
+  cost above the annual threshold pro-rated by the same share; pension and the
+  apprenticeship levy on the pay cost; the total;
+* redundancy (I.2.G): age and completed years of service on the redundancy date, the
+  weeks due if made redundant then (0 when not employed on that date) and their cost at
+  actual weekly pay.
+
+A figure is left blank (NaN) on a row with a problem in a column it depends on
+(:data:`NEEDS`), and where it does not apply (pay for casual staff, say): blank means
+"not computed", never 0. Money is not rounded here.
+
+Examples
+--------
+>>> from xl_kent.files.reading import Table
+>>> cols = {"Employee ID": ["E1"], "Grade": ["KR6"], "Annual salary": [36500.0],
+...         "Date of birth": ["1980-01-01"], "Continuous service date": ["2023-04-01"]}
+>>> t = Table(list(cols), [np.array(v, dtype=object) for v in cols.values()], 2, None, "xlsx")
+>>> s = default_settings("2027-03-31", pension_rate=0.2, pay_award_pct=0.0)
+>>> f = compute(read_staff(t, s.as_of), s)
+>>> f.status.tolist(), float(f.values["pay_cost_gbp"][0]), float(f.values["leave_year_entitlement_days"][0])
+(['OK'], 36500.0, 27.0)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from .. import params
+from ..dates import MONTHS_PER_YEAR, complete_months
+from ..errors import OK, reason_text
+from ..leave import (
+    E_EMPLOYMENT_ORDER,
+    E_GRADE,
+    E_GRADE_BLANK,
+    E_HOURS_RANGE,
+    E_SERVICE_START,
+    E_WORKED_BLANK,
+    E_WORKED_RANGE,
+    leave_accrual,
+    leave_year_bounds,
+)
+from ..money import round_pennies
+from ..redundancy import redundancy_pay_gbp, redundancy_weeks, weekly_pay_gbp
+from ..sick_pay import sick_pay, sick_pay_allowance
+from .problems import Problems, ProblemTable, problem_table
+from .staff import STAFF_FIELDS, Staff, read_staff, staff_schema
+
+__all__ = [
+    "FIGURES",
+    "NEEDS",
+    "STAFF_SCHEMA",
+    "Figure",
+    "Figures",
+    "Settings",
+    "SettingsError",
+    "compute",
+    "default_settings",
+    "figure",
+    "notes",
+    "read_staff",
+    "totals",
+    "TOTALS",
+    "TOTAL_KEYS",
+    "cost_centres",
+    "read_and_compute",
+]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A per-person figure: its column name (units in it), the template's header, its
+    number format for the writers, and what it means."""
+
+    name: str
+    label: str
+    format: str
+    meaning: str
+
+
+FIGURES: tuple[Figure, ...] = (
+    Figure("in_post_on_as_of", "In post on the as-of date", "general",
+           "TRUE when employed on the as-of date (started, not yet left)"),
+    Figure("age_years", "Age at redundancy date", "integer",
+           "age in completed years on the redundancy date (the as-of date unless set)"),
+    Figure("service_years", "Completed years of service at redundancy date", "integer",
+           "complete years of continuous service on the redundancy date; blank when it starts after it"),
+    Figure("fte", "FTE", "number", "weekly hours / the full-time week (blank hours = 1)"),
+    Figure("year_share", "Share of leave year employed", "number",
+           "days employed in the leave year / days in the leave year"),
+    Figure("leave_year_entitlement_days", "Leave entitlement this leave year (days)", "days",
+           "annual leave for the whole leave year containing the as-of date, pro rata for part-time, joiners "
+           "and leavers"),
+    Figure("leave_year_entitlement_hours", "Leave entitlement this leave year (hours)", "hours",
+           "the same in hours (part-time by the scheme's hours rule)"),
+    Figure("leave_accrued_days", "Leave accrued to as-of date (days)", "days",
+           "annual leave accrued from the leave year start to the as-of date"),
+    Figure("leave_accrued_hours", "Leave accrued to as-of date (hours)", "hours",
+           "the same in hours; casual and relief: hours accrued on the hours worked"),
+    Figure("leave_untaken_days", "Untaken leave (days)", "days",
+           "leave accrued to the as-of date less leave taken; negative when taken ahead of accrual"),
+    Figure("leave_value_gbp", "Value of untaken leave £", "gbp",
+           "untaken days x 7.4 hours x hourly pay (weekly pay / weekly hours); negative when taken ahead"),
+    Figure("sick_full_pay_days_left", "Full sick pay left (days)", "days",
+           "calendar days of full sick pay left for an absence from the modelled absence start"),
+    Figure("sick_half_pay_days_left", "Half sick pay left (days)", "days", "calendar days of half sick pay left"),
+    Figure("sick_absence_cost_gbp", "Sick pay cost of the modelled absence £", "gbp",
+           "gross pay for the modelled absence; 0 when not employed on its first day"),
+    Figure("weekly_pay_gbp", "Weekly pay £", "gbp", "actual weekly pay, annual_salary / 365 * 7"),
+    Figure("pay_cost_gbp", "Pay cost after award £", "gbp",
+           "annual_salary x (1 + pay award) x share of the leave year employed"),
+    Figure("employer_ni_gbp", "Employer NI £", "gbp",
+           "NI rate x (pay cost - the annual threshold x share of the year), not below 0"),
+    Figure("pension_gbp", "Employer pension £", "gbp", "pay cost x the employer pension rate"),
+    Figure("levy_gbp", "Apprenticeship levy £", "gbp", "pay cost x the levy rate"),
+    Figure("total_cost_gbp", "Total employment cost £", "gbp", "pay cost + NI + pension + levy"),
+    Figure("redundancy_weeks", "Redundancy weeks", "number",
+           "weeks' pay due if made redundant on the redundancy date (with the multiplier); 0 when not "
+           "employed on it"),
+    Figure("redundancy_pay_gbp", "Redundancy cost £", "gbp", "redundancy_weeks x weekly_pay_gbp"),
+)
+_BY_NAME = {f.name: f for f in FIGURES}
+
+
+def figure(name: str) -> Figure:
+    return _BY_NAME[name]
+
+
+#: The input fields each group of figures depends on: a problem on any of them leaves
+#: the group's figures blank on that row (a blank row leaves every figure blank).
+NEEDS: dict[str, tuple[str, ...]] = {
+    "employment": ("contract_type", "service_start", "employment_start", "employment_end"),
+    "age": ("date_of_birth",),
+    "service": ("service_start",),
+    "fte": ("contract_type", "weekly_hours"),
+    "leave": ("contract_type", "grade", "service_start", "employment_start", "employment_end", "weekly_hours"),
+    "casual": ("contract_type", "hours_worked"),
+    "relief": ("contract_type", "grade", "service_start", "hours_worked"),
+    "taken": ("leave_taken_days",),
+    "sick": ("contract_type", "service_start", "employment_start", "employment_end", "prior_sick_days"),
+    "salary": ("contract_type", "annual_salary"),
+    "redundancy": ("contract_type", "date_of_birth", "service_start", "employment_start", "employment_end",
+                   "multiplier", "at_risk"),
+}
+
+_RESULT_HEADERS = tuple(x for f in FIGURES for x in (f.name, f.label)) + ("status", "Status")
+#: The staff-list schema: the fields, and the result headers of our outputs and templates
+#: (recognised when a result is read back, and not read).
+STAFF_SCHEMA = staff_schema(_RESULT_HEADERS + tuple(f"Problems: {f.label}" for f in STAFF_FIELDS))
+
+
+class SettingsError(ValueError):
+    """Settings the rules cannot be applied with (a date before the rules in the parameters)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the figures are computed for: the dates, the modelled absence and the rates.
+
+    ``examples`` names the settings that still hold an EXAMPLE value (a command says so);
+    ``sources`` says where each default came from.
+    """
+
+    as_of: np.datetime64
+    absence_start: np.datetime64
+    absence_days: float
+    redundancy_date: np.datetime64
+    pay_award_pct: float
+    employer_ni_rate: float
+    ni_threshold_gbp: float
+    pension_rate: float
+    levy_rate: float
+    hours_per_day: float
+    full_time_weekly_hours: float
+    examples: frozenset[str] = frozenset()
+    sources: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def leave_year_start(self) -> np.datetime64:
+        return leave_year_bounds(np.array([self.as_of]))[0][0]
+
+    @property
+    def leave_year_end(self) -> np.datetime64:
+        return leave_year_bounds(np.array([self.as_of]))[1][0] - np.timedelta64(1, "D")
+
+    def with_(self, **changes) -> Settings:
+        """A copy with some settings given (``None`` keeps the value); a given example is no
+        longer an example."""
+        given = {k: v for k, v in changes.items() if v is not None}
+        for k in ("as_of", "absence_start", "redundancy_date"):
+            if k in given:
+                given[k] = np.datetime64(given[k], "D")
+        for k in ("absence_days", "pay_award_pct", "employer_ni_rate", "ni_threshold_gbp", "pension_rate",
+                  "levy_rate"):
+            if k in given:
+                given[k] = float(given[k])
+        return replace(self, examples=self.examples - set(given), **given)
+
+
+def _param(family: str, name: str, on: np.datetime64, what: str):
+    p = params.parameter(family, name)
+    if on < p.first_date:
+        raise SettingsError(f"no {what} in force on {_uk(on)} (the parameters start on {_uk(p.first_date)}): "
+                            "choose a later date")
+    i = int(p.index(np.array([on], dtype="datetime64[D]"))[0])
+    return p.entries[i].value, p.entries[i].source
+
+
+def _uk(d) -> str:
+    return dt.date.fromisoformat(str(np.datetime64(d, "D"))).strftime("%d/%m/%Y")
+
+
+def default_settings(as_of, **given) -> Settings:
+    """The settings for ``as_of``, with the defaults for what is not ``given``.
+
+    Defaults: the modelled absence starts on the as-of date and lasts
+    ``modelling.modelled_absence_days``; the redundancy date is the as-of date; the
+    on-cost rates are those in force on 6 April inside the leave year (the tax year the
+    leave year's pay falls in, ``oncosts.toml``); the pay award and the pension rate are
+    EXAMPLES (``modelling.pay_award_example``, ``oncosts.employer_pension_rate_example``)
+    until given. Raises :class:`SettingsError` for an as-of date before the rules.
+
+    >>> s = default_settings("2026-11-23")
+    >>> sorted(s.examples), s.employer_ni_rate, str(s.leave_year_end)
+    (['pay_award_pct', 'pension_rate'], 0.15, '2027-03-31')
+    """
+    as_of = np.datetime64(as_of, "D")
+    _param("leave", "grade_bands", as_of, "leave rules")
+    start = leave_year_bounds(np.array([as_of]))[0][0]
+    tax = np.datetime64(f"{str(start)[:4]}-04-06", "D")
+    values, sources = {}, {}
+    for key, (family, name, what, on) in {
+        "employer_ni_rate": ("oncosts", "employer_ni_rate", "employer NI rate", tax),
+        "ni_threshold_gbp": ("oncosts", "employer_ni_threshold_gbp_per_year", "employer NI threshold", tax),
+        "levy_rate": ("oncosts", "apprenticeship_levy_rate", "apprenticeship levy rate", tax),
+        "pension_rate": ("oncosts", "employer_pension_rate_example", "example pension rate", tax),
+        "pay_award_pct": ("modelling", "pay_award_example", "example pay award", start),
+        "absence_days": ("modelling", "modelled_absence_days", "modelled absence", start),
+        "hours_per_day": ("leave", "hours_per_day", "standard day", start),
+        "full_time_weekly_hours": ("leave", "full_time_weekly_hours", "full-time week", start),
+    }.items():
+        v, src = _param(family, name, on, what)
+        values[key], sources[key] = float(v), src
+    base = Settings(as_of=as_of, absence_start=as_of, redundancy_date=as_of,
+                    examples=frozenset({"pay_award_pct", "pension_rate"}), sources=sources, **values)
+    return base.with_(**given)
+
+
+def notes(staff: Staff, settings: Settings) -> list[str]:
+    """The warning lines every command prints for a list and its settings: examples still
+    in use, and the columns whose absence changes a total."""
+    lines = []
+    if "pension_rate" in settings.examples:
+        lines.append(f"the employer pension rate {settings.pension_rate:.1%} is an EXAMPLE, not your rate: "
+                     "give --pension-rate (the Kent Pension Fund's rate for the employer)")
+    if "pay_award_pct" in settings.examples:
+        lines.append(f"the pay award {settings.pay_award_pct:.1%} is an EXAMPLE: give --pay-award (0 for none)")
+    if "leave_taken_days" not in staff.present:
+        lines.append("no leave-taken column: the leave liability assumes no leave has been taken this leave "
+                     "year (it is the leave accrued to the as-of date)")
+    if "at_risk" not in staff.present:
+        lines.append("no at-risk column: no post is at risk, so the restructure's redundancy cost is 0 "
+                     "(redundancy figures are still given for everyone employed on the redundancy date)")
+    return lines
+
+
+@dataclass
+class Figures:
+    """The figures of every row, its status and its problems."""
+
+    values: dict[str, np.ndarray]  # figure name -> float64 (in_post_on_as_of: object True/False/None)
+    status: np.ndarray  # "OK" or the reasons, per row
+    problems: ProblemTable
+    ok: np.ndarray  # status is OK
+    settings: Settings
+    at_risk: np.ndarray  # bool: marked at risk of redundancy
+
+    @property
+    def n_rows(self) -> int:
+        return self.status.shape[0]
+
+
+# Core reason codes that name an input column: reported against that column.
+_CORE_FIELD = {
+    E_GRADE: "grade", E_GRADE_BLANK: "grade", E_SERVICE_START: "service_start",
+    E_HOURS_RANGE: "weekly_hours", E_EMPLOYMENT_ORDER: "employment_end",
+    E_WORKED_BLANK: "hours_worked", E_WORKED_RANGE: "hours_worked",
+}
+
+
+def _core_problems(problems: Problems, rows: np.ndarray, error: np.ndarray, column: str) -> None:
+    """Report core errors on ``rows`` (whose inputs passed the checks) by reason."""
+    bad = error != OK
+    if not bad.any():
+        return
+    for code in np.unique(error[bad]).tolist():
+        problems.add(rows[error == code], _CORE_FIELD.get(code, column), reason_text(code))
+
+
+def _by_grade(values: dict[str, np.ndarray], rows: np.ndarray):
+    """``(grade text, rows)`` for each distinct grade among ``rows`` (a loop over grades, not rows)."""
+    inverse = values["grade_index"][rows]
+    order = np.argsort(inverse, kind="stable")
+    cuts = np.flatnonzero(np.diff(inverse[order])) + 1
+    for part in np.split(order, cuts):
+        if part.size:
+            yield str(values["grade_labels"][inverse[part[0]]]), rows[part]
+
+
+def _employed_on(start: np.ndarray, end: np.ndarray, day: np.datetime64) -> np.ndarray:
+    return (start <= day) & (np.isnat(end) | (end >= day))
+
+
+def _completed_years(d: np.ndarray, on: np.datetime64) -> np.ndarray:
+    years = (complete_months(d, np.full(d.shape, on)) // MONTHS_PER_YEAR).astype(np.float64)
+    return np.where(np.isnat(d) | (d > on), np.nan, years)
+
+
+def compute(staff: Staff, settings: Settings, table=None, progress=None) -> Figures:
+    """Every figure of :data:`FIGURES` for a checked staff list; problems the rules find are
+    added to the list's. ``table`` (the file read) gives the Errors lines their cells;
+    ``progress``, when given, is called with the steps done (of 4)."""
+    s = settings
+    n = staff.n_rows
+    v, probs, contract = staff.values, staff.problems, staff.contract
+
+    def clean(*groups: str) -> np.ndarray:
+        fields = {f for g in groups for f in NEEDS[g]}
+        return ~(probs.rows_with(n, fields) | staff.blank_row)
+
+    salaried, casual, relief = contract == "salaried", contract == "casual", contract == "relief"
+    service, start, end = v["service_start"], v["employment_start"], v["employment_end"]
+    out = {f.name: np.full(n, np.nan) for f in FIGURES}
+    lys, lye = s.leave_year_start, s.leave_year_end
+
+    # Employment.
+    known = clean("employment") & ~np.isnat(start)
+    in_post = np.full(n, None, dtype=object)
+    in_post[known] = _employed_on(start, end, s.as_of)[known]
+    out["in_post_on_as_of"] = in_post
+    out["age_years"] = np.where(clean("age"), _completed_years(v["date_of_birth"], s.redundancy_date), np.nan)
+    out["service_years"] = np.where(clean("service"), _completed_years(service, s.redundancy_date), np.nan)
+    rows = salaried & clean("fte")
+    out["fte"] = np.where(rows, v["weekly_hours"] / s.full_time_weekly_hours, np.nan)
+    first = np.maximum(start, lys)
+    last = np.where(np.isnat(end), lye, np.minimum(end, lye))
+    days = (last - first).astype("timedelta64[D]").astype(np.float64) + 1
+    year_days = float((lye - lys).astype(np.int64) + 1)
+    share = np.where(days > 0, days / year_days, 0.0)
+    out["year_share"] = np.where(known & ~casual & ~relief, share, np.nan)
+    if progress:
+        progress(1)
+
+    # Leave (G.1, G.2): the whole leave year (as_of = its last day) and to the as-of date,
+    # one call per distinct grade.
+    for grade, rows in _by_grade(v, np.flatnonzero(salaried & clean("leave"))):
+        hours = v["weekly_hours"][rows]
+        for name, on, unit in (("leave_year_entitlement_days", lye, "days"),
+                               ("leave_year_entitlement_hours", lye, "hours"),
+                               ("leave_accrued_days", s.as_of, "days"), ("leave_accrued_hours", s.as_of, "hours")):
+            r = leave_accrual(grade, service[rows], on, hours, start[rows], end[rows], unit)
+            out[name][rows] = r.value
+            _core_problems(probs, rows, r.error, name)
+    for grade, rows in _by_grade(v, np.flatnonzero((casual & clean("casual")) | (relief & clean("relief")))):
+        r = leave_accrual(grade, service[rows], s.as_of, v["hours_worked"][rows], None, None,
+                          contract[rows].astype(str))
+        out["leave_accrued_hours"][rows] = r.value
+        _core_problems(probs, rows, r.error, "leave_accrued_hours")
+    taken_ok = clean("taken")
+    out["leave_untaken_days"] = np.where(taken_ok, out["leave_accrued_days"] - v["leave_taken_days"], np.nan)
+    weekly = np.where(salaried & clean("salary"), weekly_pay_gbp(v["annual_salary"], s.as_of), np.nan)
+    out["weekly_pay_gbp"] = weekly
+    with np.errstate(all="ignore"):
+        hourly = weekly / (out["fte"] * s.full_time_weekly_hours)
+    out["leave_value_gbp"] = out["leave_untaken_days"] * s.hours_per_day * hourly
+    if progress:
+        progress(2)
+
+    # Sick pay (J.2): allowance left and the modelled absence, for those employed on its first day.
+    sick_ok = salaried & clean("sick")
+    employed = _employed_on(start, end, s.absence_start)
+    rows = np.flatnonzero(sick_ok & employed)
+    r = sick_pay_allowance(service[rows], s.absence_start, v["prior_sick_days"][rows])
+    out["sick_full_pay_days_left"][rows] = r.full_pay_days
+    out["sick_half_pay_days_left"][rows] = r.half_pay_days
+    _core_problems(probs, rows, r.error, "sick_full_pay_days_left")
+    cost_ok = sick_ok & clean("salary")
+    out["sick_absence_cost_gbp"] = np.where(cost_ok & ~employed, 0.0, np.nan)
+    allowed = np.zeros(n, dtype=bool)
+    allowed[rows[r.error == OK]] = True
+    rows = np.flatnonzero(allowed & cost_ok)
+    c = sick_pay(service[rows], s.absence_start, float(s.absence_days), v["annual_salary"][rows],
+                 v["prior_sick_days"][rows])
+    out["sick_absence_cost_gbp"][rows] = round_pennies(c.pay_gbp)  # as KENT_SICKPAY gives it
+    _core_problems(probs, rows, c.error, "sick_absence_cost_gbp")
+    if progress:
+        progress(3)
+
+    # Pay and on-costs for the leave year.
+    pay_ok = salaried & clean("salary", "employment")
+    pay = np.where(pay_ok, v["annual_salary"] * (1 + s.pay_award_pct) * share, np.nan)
+    out["pay_cost_gbp"] = pay
+    threshold = s.ni_threshold_gbp * share
+    out["employer_ni_gbp"] = s.employer_ni_rate * np.where(pay > threshold, pay - threshold, 0.0)
+    out["employer_ni_gbp"][~pay_ok] = np.nan
+    out["pension_gbp"] = pay * s.pension_rate
+    out["levy_gbp"] = pay * s.levy_rate
+    out["total_cost_gbp"] = pay + out["employer_ni_gbp"] + out["pension_gbp"] + out["levy_gbp"]
+
+    # Redundancy (I.2.G) on the redundancy date, for those employed on it (0 for the others).
+    red_ok = salaried & clean("redundancy")
+    on_date = _employed_on(start, end, s.redundancy_date)
+    rows = np.flatnonzero(red_ok & on_date)
+    r = redundancy_weeks(out["age_years"][rows], out["service_years"][rows], v["multiplier"][rows],
+                         termination_date=s.redundancy_date)
+    out["redundancy_weeks"] = np.where(red_ok & ~on_date, 0.0, np.nan)
+    out["redundancy_weeks"][rows] = r.weeks
+    _core_problems(probs, rows, r.error, "redundancy_weeks")
+    salary = np.where(np.isnan(weekly), np.nan, v["annual_salary"])
+    out["redundancy_pay_gbp"] = redundancy_pay_gbp(out["redundancy_weeks"], salary, s.redundancy_date)
+    if progress:
+        progress(4)
+
+    headers = table.headers if table is not None else [f.label for f in STAFF_FIELDS]
+    columns = table.columns if table is not None else [np.full(n, None, dtype=object)] * len(headers)
+    mapping = staff.mapping if table is not None else {f.name: j for j, f in enumerate(STAFF_FIELDS)}
+    pt = problem_table(probs, n, headers, columns, mapping, [f.name for f in FIGURES])
+    ok = pt.status == "OK"
+    at_risk = v["at_risk"] & (v["at_risk_status"] == 0)
+    return Figures(out, pt.status, pt, ok, settings, at_risk)
+
+
+#: The totals of :func:`totals` and their words, in the order of the budget template's Summary.
+TOTALS: tuple[tuple[str, str], ...] = (
+    ("headcount", "Headcount (rows OK)"),
+    ("fte", "FTE"),
+    ("pay_cost_gbp", "Pay cost after award £"),
+    ("oncosts_gbp", "On-costs £ (NI, pension, levy)"),
+    ("total_cost_gbp", "Total cost £"),
+    ("leave_liability_gbp", "Leave liability £"),
+    ("sick_pay_cost_gbp", "Sick pay cost of the modelled absence £"),
+    ("at_risk_headcount", "At risk (headcount)"),
+    ("redundancy_cost_gbp", "Redundancy cost £ (posts at risk)"),
+    ("rows_with_problems", "Rows with problems"),
+)
+TOTAL_KEYS = tuple(k for k, _ in TOTALS)
+
+
+def _fsum(a: np.ndarray) -> float:
+    return math.fsum(a[~np.isnan(a)].tolist())
+
+
+def totals(fig: Figures, rows: np.ndarray | None = None) -> dict[str, float]:
+    """The totals of the rows OK among ``rows`` (a mask; default every row): headcount, FTE,
+    pay, on-costs, total cost, leave liability, sick pay cost of the modelled absence,
+    at-risk headcount and redundancy cost of the posts at risk; and the rows with problems.
+
+    A figure is summed over the rows whose status is OK only, so a doubtful row is never in
+    a total; it is counted in ``rows_with_problems`` instead (a blank row is not a row).
+    """
+    n = fig.n_rows
+    sel = np.ones(n, dtype=bool) if rows is None else rows
+    ok = sel & fig.ok
+    v = fig.values
+
+    def total(name: str, where=ok) -> float:
+        return _fsum(v[name][where])
+
+    blank = fig.status == "row is blank"
+    return {
+        "headcount": float(ok.sum()),
+        "fte": total("fte"),
+        "pay_cost_gbp": total("pay_cost_gbp"),
+        "oncosts_gbp": total("employer_ni_gbp") + total("pension_gbp") + total("levy_gbp"),
+        "total_cost_gbp": total("total_cost_gbp"),
+        "leave_liability_gbp": total("leave_value_gbp"),
+        "sick_pay_cost_gbp": total("sick_absence_cost_gbp"),
+        "at_risk_headcount": float((ok & fig.at_risk).sum()),
+        "redundancy_cost_gbp": total("redundancy_pay_gbp", ok & fig.at_risk),
+        "rows_with_problems": float((sel & ~fig.ok & ~blank).sum()),
+    }
+
+
+def cost_centres(staff: Staff) -> tuple[list[str], np.ndarray]:
+    """The distinct cost centres of a list (trimmed; compared ignoring case; first spelling
+    kept), alphabetical, and each row's index into them (-1 for a blank cost centre)."""
+    text = staff.values["cost_centre"]
+    folded = np.array([t.casefold() for t in text.tolist()], dtype=object) if text.size else text
+    keys = sorted({k for k in folded.tolist() if k})
+    spelling: dict[str, str] = {}
+    for t, k in zip(text.tolist(), folded.tolist(), strict=True):
+        if k:
+            spelling.setdefault(k, t)
+    index = {k: i for i, k in enumerate(keys)}
+    where = np.array([index.get(k, -1) for k in folded.tolist()], dtype=np.int64)
+    return [spelling[k] for k in keys], where
+
+
+def read_and_compute(table, settings: Settings, overrides=None, columns=None) -> tuple[Staff, Figures]:
+    """Read, check and compute a staff list in one call."""
+    staff = read_staff(table, settings.as_of, overrides, columns=columns, schema=STAFF_SCHEMA)
+    return staff, compute(staff, settings, table)

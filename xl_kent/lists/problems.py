@@ -1,0 +1,155 @@
+"""Problems found in a list: which rows, which column, and why, in words.
+
+A :class:`Problems` collects ``(rows, column, reason)`` entries as the checks find them;
+:func:`problem_table` flattens them for an Errors sheet (one line per problem, sorted by
+row, then by column in the file's order, then in the order the checks run) and gives each
+row its status: ``"OK"`` or its reasons joined by ``"; "``. The same reasons, in the same
+order, for every command and template.
+
+Examples
+--------
+>>> p = Problems()
+>>> p.add(np.array([True, False, True]), "grade", "grade is blank")
+>>> p.add(np.array([2]), "employee_id", "employee_id is blank")
+>>> t = problem_table(p, 3, ["Employee ID", "Grade"], [np.array(["E1", "E2", None], dtype=object),
+...                   np.array([None, "KR6", None], dtype=object)], {"employee_id": 0, "grade": 1})
+>>> t.status.tolist()
+['grade is blank', 'OK', 'employee_id is blank; grade is blank']
+>>> t.columns.tolist(), t.problem_rows
+(['Grade', 'Employee ID', 'Grade'], 2)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..cells import BLANK, ERROR, OUT_OF_RANGE, WRONG_TYPE
+
+__all__ = ["Problems", "ProblemTable", "problem_table", "status_problems", "display"]
+
+
+@dataclass
+class Problems:
+    """Problems found, kept as arrays: each entry is (rows, column, reason).
+
+    ``column`` is a field name (shown as the file's header) or a result column.
+    """
+
+    entries: list[tuple[np.ndarray, str, str]] = field(default_factory=list)
+
+    def add(self, mask_or_rows: np.ndarray, column: str, reason: str) -> None:
+        a = np.asarray(mask_or_rows)
+        rows = np.flatnonzero(a) if a.dtype == bool else a.astype(np.int64)
+        if rows.size:
+            self.entries.append((rows, column, reason))
+
+    def rows_with(self, n: int, columns: Iterable[str] | None = None) -> np.ndarray:
+        """Mask of rows with a problem (on any of ``columns`` when given)."""
+        wanted = None if columns is None else set(columns)
+        mask = np.zeros(n, dtype=bool)
+        for rows, col, _ in self.entries:
+            if wanted is None or col in wanted:
+                mask[rows] = True
+        return mask
+
+
+_STATUS_REASON = {WRONG_TYPE: "is not {what}", ERROR: "holds an Excel error value",
+                  OUT_OF_RANGE: "is an Excel date serial below 61 (before March 1900)"}
+
+
+def status_problems(problems: Problems, name: str, status: np.ndarray, what: str,
+                     blank_is_problem: np.ndarray | bool = False) -> None:
+    """Problems for a column's unreadable cells (by their parse status), and for blanks where
+    ``blank_is_problem``: "{name} is not {what}", "... holds an Excel error value", "... is blank"."""
+    for code, template in _STATUS_REASON.items():
+        problems.add(status == code, name, f"{name} {template.format(what=what)}")
+    problems.add((status == BLANK) & blank_is_problem, name, f"{name} is blank")
+
+
+
+
+def display(cells: np.ndarray) -> np.ndarray:
+    """Cells as short text for the Errors sheet's ``value`` column."""
+    out = np.empty(cells.shape[0], dtype=object)
+    for i, c in enumerate(cells.tolist()):
+        if c is None:
+            out[i] = ""
+        elif isinstance(c, dt.datetime):
+            out[i] = f"{c:%d/%m/%Y}" if c.time() == dt.time() else f"{c:%d/%m/%Y %H:%M:%S}"
+        elif isinstance(c, dt.date):
+            out[i] = f"{c:%d/%m/%Y}"
+        elif isinstance(c, float) and c.is_integer():
+            out[i] = str(int(c))
+        else:
+            out[i] = str(c)
+    return out
+
+
+@dataclass
+class ProblemTable:
+    """Problems flattened and sorted by row, then column order."""
+
+    rows: np.ndarray  # 0-based data rows
+    columns: np.ndarray  # column labels (file headers or result names), object
+    values: np.ndarray  # the cell as text ("" for a result column), object
+    reasons: np.ndarray  # reason text, object
+    status: np.ndarray  # per data row: "OK" or the reasons joined by "; "
+    problem_rows: int
+    counts: list[tuple[str, int]]  # reason -> rows, most frequent first
+
+
+def problem_table(problems: Problems, n: int, headers: list[str], table_columns: list[np.ndarray],
+                  mapping: dict[str, int], extra_order: list[str] = ()) -> ProblemTable:
+    """Flatten :class:`Problems` for the Errors sheet and the status column."""
+    entries = problems.entries
+    reasons = list(dict.fromkeys(t for _, _, t in entries))
+    labels: list[str] = []
+    order: list[int] = []
+    for _, col, _ in entries:
+        if col in mapping:
+            labels.append(headers[mapping[col]])
+            order.append(mapping[col])
+        elif col == "":
+            labels.append("")
+            order.append(-1)
+        else:
+            labels.append(col)
+            order.append(len(headers) + (list(extra_order).index(col) if col in extra_order else len(extra_order)))
+    if entries:
+        rows = np.concatenate([r for r, _, _ in entries])
+        which = np.concatenate([np.full(r.shape[0], k) for k, (r, _, _) in enumerate(entries)])
+    else:
+        rows = which = np.zeros(0, dtype=np.int64)
+    col_order = np.array(order + [0], dtype=np.int64)[which]
+    reason_id = np.array([reasons.index(t) for _, _, t in entries] + [0], dtype=np.int64)[which]
+    sort = np.lexsort((reason_id, col_order, rows))
+    rows, which, reason_id = rows[sort], which[sort], reason_id[sort]
+    reason_text_arr = np.array(reasons + [""], dtype=object)[reason_id]
+    label_arr = np.array(labels + [""], dtype=object)[which]
+    values = np.full(rows.shape[0], "", dtype=object)
+    for k, (_r, col, _t) in enumerate(entries):  # one gather per problem kind, not per row
+        if col in mapping:
+            sel = np.flatnonzero(which == k)
+            values[sel] = display(table_columns[mapping[col]][rows[sel]])
+    status = np.full(n, "OK", dtype=object)
+    if rows.size:
+        first = np.r_[True, rows[1:] != rows[:-1]]
+        single = first & np.r_[first[1:], True]
+        status[rows[single]] = reason_text_arr[single]
+        multi = np.flatnonzero(first & ~single)
+        starts = np.flatnonzero(first)
+        ends = np.r_[starts[1:], rows.shape[0]]
+        where = {s: e for s, e in zip(starts.tolist(), ends.tolist(), strict=True)}
+        for s in multi.tolist():  # rows with several problems only
+            status[rows[s]] = "; ".join(dict.fromkeys(reason_text_arr[s:where[s]].tolist()))
+    counts: list[tuple[str, int]] = []
+    for k, t in enumerate(reasons):
+        r = rows[reason_id == k]
+        counts.append((t, int(np.unique(r).shape[0])))
+    counts.sort(key=lambda x: -x[1])
+    problem_rows = int(np.unique(rows).shape[0])
+    return ProblemTable(rows, label_arr, values, reason_text_arr, status, problem_rows, counts)
