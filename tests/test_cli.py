@@ -16,7 +16,9 @@ from xl_kent.files.reading import read_table
 from xl_kent.leave import leave_accrual
 from xl_kent.lists import synth
 from xl_kent.redundancy import redundancy_weeks
+from xl_kent.lists.figures import default_settings
 from xl_kent_cli import cli, recalc
+from xl_kent_cli.demo import demo
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = "2027-03-31"
@@ -161,7 +163,7 @@ def test_map_option_and_missing_column_message(tmp_path):
     code, _, err = run("recalc", src, "--as-of", AS_OF)
     assert code == 2 and not (tmp_path / "odd.recalc.csv").exists()
     line = err.strip()
-    assert "\n" not in line and "missing required column employee_id" in line
+    assert "\n" not in line and "missing required columns: employee_id" in line and "grade" in line
     assert "'Ref', 'Band', 'Pay', 'Born', 'Since'" in line
     code, out, err = run("recalc", src, "--as-of", AS_OF, "--map", "Ref=employee_id,Band=grade",
                          "--map", "Pay=annual_salary", "--map", "Born=date_of_birth", "--map", "Since=service_start")
@@ -208,7 +210,7 @@ def test_interrupted_write_leaves_no_file(tmp_path, staff_files, monkeypatch):
     monkeypatch.setattr(writing.os, "replace", boom)
     out = tmp_path / "out.xlsx"
     with pytest.raises(KeyboardInterrupt):
-        recalc.run(staff_files["xlsx"], np.datetime64(AS_OF), out, out=io.StringIO(), err=io.StringIO())
+        recalc.run(staff_files["xlsx"], default_settings(AS_OF), out, out=io.StringIO(), err=io.StringIO())
     monkeypatch.setattr(writing.os, "replace", real_replace)
     assert list(tmp_path.iterdir()) == []
 
@@ -228,8 +230,8 @@ def test_usage_errors(staff_files):
 
 
 def test_duplicate_ids_are_all_flagged(tmp_path):
-    src = write(tmp_path / "d.csv", "id,grade,salary,dob,csd\nE1,KR6,1,1980-01-01,2010-01-01\n"
-                                    "E2,KR6,1,1980-01-01,2010-01-01\ne1,KR6,1,1980-01-01,2010-01-01\n")
+    src = write(tmp_path / "d.csv", "id,grade,salary,dob,csd\nE1,KR6,30000,1980-01-01,2010-01-01\n"
+                                    "E2,KR6,30000,1980-01-01,2010-01-01\ne1,KR6,30000,1980-01-01,2010-01-01\n")
     code, _, _ = run("recalc", src, "--as-of", AS_OF)
     t = read_table(tmp_path / "d.recalc.csv")
     assert code == 1
@@ -268,7 +270,7 @@ def test_help_on_every_command():
 def test_demo_runs_fast_and_shows_the_result():
     out = io.StringIO()
     started = dt.datetime.now()
-    assert cli.demo(out, err=io.StringIO()) == 0
+    assert demo(out, err=io.StringIO()) == 0
     text = out.getvalue()
     for label in ("rows with problems: 7", "First rows of staff.recalc.xlsx", "Errors sheet",
                   "annual_salary is not a number", "awards within the scheme", "Awards outside the scheme"):

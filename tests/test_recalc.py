@@ -15,7 +15,10 @@ from xl_kent.lists import staff, synth
 from xl_kent.money import round_pennies
 from xl_kent.redundancy import redundancy_pay_gbp, redundancy_weeks
 from xl_kent.sick_pay import sick_pay, sick_pay_allowance
+from xl_kent.lists.fields import ColumnError, map_columns, parse_map_options
+from xl_kent.lists.figures import STAFF_SCHEMA, default_settings
 from xl_kent_cli import recalc
+from xl_kent_cli.output import EXIT_PROBLEMS, Outcome
 
 AS_OF = np.datetime64("2027-03-31")
 
@@ -60,13 +63,13 @@ GOOD = dict(employee_id="E1", grade="KR6", annual_salary=36500.0, date_of_birth=
             service_start=dt.date(2015, 4, 1))
 
 
-def result(outcome: recalc.Outcome, name: str) -> np.ndarray:
+def result(outcome: Outcome, name: str) -> np.ndarray:
     return outcome.columns[outcome.headers.index(name)]
 
 
 def test_good_sample_has_no_problems_and_keeps_columns():
     t, _ = sample_table(600, bad=0)
-    o = recalc.recalc_table(t, AS_OF)
+    o = recalc.recalc_table(t, default_settings(AS_OF))
     assert o.n_problem_rows == 0 and o.exit_code == 0
     assert (result(o, "status") == "OK").all()
     assert o.headers[: len(t.headers)] == t.headers
@@ -76,7 +79,7 @@ def test_good_sample_has_no_problems_and_keeps_columns():
 
 def test_results_equal_direct_core_calls():
     t, s = sample_table(500, bad=0, seed=11)
-    o = recalc.recalc_table(t, AS_OF, absence_days=45)
+    o = recalc.recalc_table(t, default_settings(AS_OF, absence_days=45))
     h = dict(zip(s.headers, s.columns, strict=True))
     contract = h["Contract"].astype(str)
     sal = contract == "Salaried"
@@ -104,7 +107,8 @@ def test_results_equal_direct_core_calls():
     np.testing.assert_array_equal(result(o, "sick_full_pay_days_left")[in_post], allow.full_pay_days)
     cost = sick_pay(service[in_post], AS_OF, 45, h["Annual Salary"][in_post], prior[in_post]).pay_gbp
     np.testing.assert_array_equal(result(o, "sick_absence_cost_gbp")[in_post], round_pennies(cost))
-    assert np.isnan(result(o, "sick_absence_cost_gbp")[~in_post]).all()
+    assert (result(o, "sick_absence_cost_gbp")[sal & ~in_post] == 0).all()  # not employed: costs nothing
+    assert np.isnan(result(o, "sick_absence_cost_gbp")[~sal]).all()  # casual and relief: not modelled
 
     def years(a, b):
         ya, ma, da = [x.astype(int) for x in (a.astype("datetime64[Y]").astype(int) + 1970,
@@ -126,10 +130,10 @@ def test_results_equal_direct_core_calls():
 @pytest.mark.parametrize("bad", [6, 25])
 def test_seeded_bad_rows_come_out_exactly(bad):
     t, s = sample_table(800, bad=bad, seed=bad)
-    o = recalc.recalc_table(t, AS_OF)
+    o = recalc.recalc_table(t, default_settings(AS_OF))
     status = result(o, "status")
     assert np.flatnonzero(status != "OK").tolist() == s.manifest.bad_rows
-    assert o.n_problem_rows == len(s.manifest.bad_rows) and o.exit_code == recalc.EXIT_PROBLEMS
+    assert o.n_problem_rows == len(s.manifest.bad_rows) and o.exit_code == EXIT_PROBLEMS
     rows, ids, column, _value, reason = o.errors_columns
     assert sorted(set((rows - 2).tolist())) == s.manifest.bad_rows
     ids_by_kind = {k: sorted(int(i) for i in ids[np.isin(rows - 2, v)]) for k, v in s.manifest.kinds.items()}
@@ -152,7 +156,7 @@ def test_seeded_bad_rows_come_out_exactly(bad):
 
 
 def test_bad_row_keeps_what_can_be_computed():
-    o = recalc.recalc_table(table([dict(GOOD, annual_salary="TBC")]), AS_OF)
+    o = recalc.recalc_table(table([dict(GOOD, annual_salary="TBC")]), default_settings(AS_OF))
     assert result(o, "status")[0] == "annual_salary is not a number"
     assert result(o, "leave_year_entitlement_days")[0] == 29  # leave needs no salary
     assert result(o, "redundancy_weeks")[0] > 0 and np.isnan(result(o, "redundancy_pay_gbp")[0])
@@ -166,7 +170,7 @@ def test_text_dates_iso_uk_serial_and_money_from_csv_cells():
     rows = [dict(GOOD, employee_id=f"E{i}", date_of_birth=d, annual_salary=pay, service_start="01/04/2015")
             for i, (d, pay) in enumerate([("1980-05-01", "36500"), ("01/05/1980", "£36,500.00"),
                                           ("29343", "36,500"), ("1 May 1980", " 36500 ")])]
-    o = recalc.recalc_table(table(rows), AS_OF)
+    o = recalc.recalc_table(table(rows), default_settings(AS_OF))
     assert (result(o, "status") == "OK").all(), result(o, "status")
     assert (result(o, "age_years") == 46).all()
     assert (result(o, "weekly_pay_gbp") == 700).all()
@@ -182,7 +186,7 @@ def test_us_dates_and_bad_cells_are_problems_never_guessed():
             dict(GOOD, employee_id="E7", multiplier=3),
             dict(GOOD, employee_id="E8", contract_type="agency"),
             dict(GOOD, employee_id="E9", service_start=dt.date(1990, 1, 1))]
-    o = recalc.recalc_table(table(rows), AS_OF)
+    o = recalc.recalc_table(table(rows), default_settings(AS_OF))
     assert result(o, "status").tolist() == [
         "date_of_birth is not a date", "date_of_birth is not a date", "weekly_hours holds an Excel error value",
         "service_start is an Excel date serial below 61 (before March 1900)",
@@ -192,13 +196,13 @@ def test_us_dates_and_bad_cells_are_problems_never_guessed():
 
 def test_duplicate_ids_flag_every_row_with_the_id():
     rows = [dict(GOOD, employee_id=i) for i in ("E1", "e1 ", "E2", 1001, "1001")]
-    o = recalc.recalc_table(table(rows), AS_OF)
+    o = recalc.recalc_table(table(rows), default_settings(AS_OF))
     assert (result(o, "status") != "OK").tolist() == [True, True, False, True, True]
 
 
 def test_blank_row_in_the_middle_is_kept_with_one_problem():
     rows = [GOOD, {k: None for k in GOOD}, dict(GOOD, employee_id="E2")]
-    o = recalc.recalc_table(table(rows), AS_OF)
+    o = recalc.recalc_table(table(rows), default_settings(AS_OF))
     assert result(o, "status").tolist() == ["OK", "row is blank", "OK"]
     assert o.errors_columns[0].tolist() == [3]
     assert result(o, "in_post_on_as_of")[1] is None
@@ -207,10 +211,11 @@ def test_blank_row_in_the_middle_is_kept_with_one_problem():
 def test_leavers_and_future_joiners_are_not_in_post_but_fine():
     rows = [dict(GOOD, employee_id="L", employment_end=dt.date(2026, 12, 31)),
             dict(GOOD, employee_id="J", service_start=dt.date(2027, 6, 1))]
-    o = recalc.recalc_table(table(rows), AS_OF)
+    o = recalc.recalc_table(table(rows), default_settings(AS_OF))
     assert result(o, "status").tolist() == ["OK", "OK"]
     assert result(o, "in_post_on_as_of").tolist() == [False, False]
-    assert np.isnan(result(o, "redundancy_weeks")).all() and np.isnan(result(o, "sick_absence_cost_gbp")).all()
+    # not employed on the redundancy date or the absence start: no redundancy pay, no sick pay (0, not blank)
+    assert (result(o, "redundancy_weeks") == 0).all() and (result(o, "sick_absence_cost_gbp") == 0).all()
     assert result(o, "leave_year_entitlement_days")[0] == 22  # 29 days * 275/365 to the nearest half
     assert result(o, "leave_accrued_days")[1] == 0
 
@@ -220,7 +225,7 @@ def test_casual_and_relief_rows_accrue_hours_on_hours_worked():
             dict(GOOD, employee_id="R", contract_type="relief", hours_worked=20, grade="KR5",
                  service_start=dt.date(2024, 1, 1), annual_salary=None),
             dict(GOOD, employee_id="X", contract_type="casual", hours_worked=None)]
-    o = recalc.recalc_table(table(rows), AS_OF)
+    o = recalc.recalc_table(table(rows), default_settings(AS_OF))
     assert result(o, "status").tolist()[:2] == ["OK", "OK"]
     assert result(o, "leave_accrued_hours")[:2].round(4).tolist() == [2.42, 3.0]
     assert result(o, "status")[2] == "hours_worked is blank (needed for casual and relief)"
@@ -228,42 +233,55 @@ def test_casual_and_relief_rows_accrue_hours_on_hours_worked():
 
 def test_missing_required_column_is_one_line_naming_it():
     t = Table(["Emp No", "Grade", "Salary", "CSD"], [np.array(["E1"], dtype=object)] * 4)
-    with pytest.raises(staff.ColumnError) as e:
-        recalc.recalc_table(t, AS_OF)
+    with pytest.raises(ColumnError) as e:
+        recalc.recalc_table(t, default_settings(AS_OF))
     msg = str(e.value)
     assert "\n" not in msg and "date_of_birth" in msg and "'Emp No', 'Grade', 'Salary', 'CSD'" in msg
+
+
+def test_every_missing_required_column_is_named_in_one_message_with_the_closest_header():
+    t = Table(["Payroll Ref", "Job", "Pay Rate", "Born", "Cont. Service"], [np.array(["x"], dtype=object)] * 5)
+    with pytest.raises(ColumnError) as e:
+        map_columns(t.headers, STAFF_SCHEMA)
+    msg = str(e.value)
+    for name in ("grade", "annual_salary", "date_of_birth"):
+        assert name in msg
+    assert "employee_id" not in msg  # "Payroll Ref" is an alias
+    assert "service_start" not in msg  # "Cont. Service" is read as the closest header (its cells aside)
 
 
 def test_map_option_and_ambiguous_columns():
     t = Table(["Ref", "Band", "Pay", "Born", "Since", "Notes"],
               [np.array(v, dtype=object) for v in (["E1"], ["KR6"], [36500.0], ["1980-05-01"], ["2015-04-01"], ["x"])])
-    maps = staff.parse_map_options(["Ref=employee_id,Band=grade", "Pay=salary", "Born=dob", "Since=csd"],
-                                   staff.STAFF_FIELDS)
-    o = recalc.recalc_table(t, AS_OF, overrides=maps)
+    maps = parse_map_options(["Ref=employee_id,Band=grade", "Pay=salary", "Born=dob", "Since=csd"], STAFF_SCHEMA)
+    o = recalc.recalc_table(t, default_settings(AS_OF), overrides=maps)
     assert result(o, "status").tolist() == ["OK"] and o.headers[:6] == t.headers
-    with pytest.raises(staff.ColumnError, match="both read as annual_salary"):
-        staff.map_columns(["id", "grade", "Salary", "annual salary", "dob", "csd"], staff.STAFF_FIELDS)
-    with pytest.raises(staff.ColumnError, match="not a column name"):
-        staff.parse_map_options(["Pay=wages"], staff.STAFF_FIELDS)
-    with pytest.raises(staff.ColumnError, match='no column "wages"'):
-        staff.map_columns(t.headers, staff.STAFF_FIELDS, {"wages": "annual_salary"})
+    with pytest.raises(ColumnError, match="are all read as annual_salary"):
+        map_columns(["id", "grade", "Salary", "annual salary", "dob", "csd"], STAFF_SCHEMA)
+    with pytest.raises(ColumnError, match="not a column name"):
+        parse_map_options(["Pay=wages"], STAFF_SCHEMA)
+    with pytest.raises(ColumnError, match='no column "wages"'):
+        map_columns(t.headers, STAFF_SCHEMA, {"wages": "annual_salary"})
 
 
 def test_summary_totals_are_over_ok_rows():
     t, s = sample_table(300, bad=6, seed=9)
-    o = recalc.recalc_table(t, AS_OF)
+    o = recalc.recalc_table(t, default_settings(AS_OF))
     summary = dict(o.summary)
     ok = result(o, "status") == "OK"
-    assert summary["leave accrued to the as-of date, total days (before leave taken)"] == np.nansum(
-        result(o, "leave_accrued_days")[ok])
-    assert summary["redundancy, total cost £ (everyone in post, at actual weekly pay)"] == pytest.approx(
+    assert summary["leave accrued to the as-of date, total days"] == np.nansum(result(o, "leave_accrued_days")[ok])
+    assert summary["redundancy, total cost £ (everyone employed on the redundancy date)"] == pytest.approx(
         np.nansum(result(o, "redundancy_pay_gbp")[ok]))
+    # the total is of the unrounded figures, the column shows each rounded to the penny
+    assert summary["Pay cost after award £"] == pytest.approx(np.nansum(result(o, "pay_cost_gbp")[ok]),
+                                                              abs=0.005 * ok.sum())
+    assert not any(np.isnan(v) for k, v in summary.items() if isinstance(v, float))
 
 
 def test_docs_list_every_column_alias_result_and_exit_code():
     from pathlib import Path
 
-    from xl_kent_cli import awards as award_log
+    from xl_kent.lists import award_log
 
     doc = (Path(__file__).resolve().parents[1] / "docs" / "bulk.md").read_text(encoding="utf-8")
     for f in (*staff.STAFF_FIELDS, *award_log.AWARD_FIELDS):
@@ -271,8 +289,9 @@ def test_docs_list_every_column_alias_result_and_exit_code():
         assert row and all(alias in row for alias in f.aliases), f.name
     for name, _, _ in (*recalc.RESULT_COLUMNS, *award_log.AWARD_RESULTS):
         assert f"`{name}`" in doc
-    assert f"default **{recalc.DEFAULT_ABSENCE_DAYS}**" in doc
-    assert f"age {staff.MIN_AGE_YEARS} to {staff.MAX_AGE_YEARS}" in doc
+    bounds = staff.check_bounds(AS_OF)
+    assert f"default **{default_settings(AS_OF).absence_days:g}**" in doc
+    assert f"age {bounds['min_age_years']:g} to {bounds['max_age_years']:g}" in doc
 
 
 def test_progress_bars_only_on_a_terminal_and_for_long_runs():
@@ -296,7 +315,8 @@ def test_progress_bars_only_on_a_terminal_and_for_long_runs():
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text(max_size=4)), max_size=30))
 def test_distinct_is_dict_fromkeys(cells):
-    from xl_kent.lists.staff import _distinct, _repeated
+    from xl_kent.lists.parse import _distinct
+    from xl_kent.lists.parse import repeated as _repeated
 
     distinct, inverse = _distinct(cells)
     assert distinct == list(dict.fromkeys(cells)) and [distinct[i] for i in inverse] == cells

@@ -1,0 +1,149 @@
+"""``xl-kent fill budget`` and ``xl-kent fill awards``: a template workbook filled with a list.
+
+The list is read, checked and computed exactly as ``xl-kent recalc`` and ``xl-kent
+awards`` do it (one reader, one set of checks, one computation); the template module
+(:mod:`workbooks.budget`, :mod:`workbooks.awards`) lays the result out: the KENT_ results
+as values (no add-in needed to open the copy), the template's ordinary formulas kept so
+that the copy stays a live model. The printed totals are the same lines as recalc's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import numpy as np
+
+from xl_kent.lists.award_log import AWARD_SCHEMA, judge, read_award_log
+from xl_kent.lists.figures import STAFF_SCHEMA, Settings, compute, notes, read_staff
+
+from . import output as o
+from .recalc import settings_items, totals_items
+
+__all__ = ["fill_budget", "fill_awards"]
+
+
+def _write(out_path, input_path, write) -> object:
+    from workbooks import common
+
+    try:
+        return common.save_atomically(out_path, write, input_path)
+    except common.OutputFileError as e:
+        raise o.OutputError(str(e)) from e
+    except OSError as e:
+        raise o.OutputError(f"cannot write {out_path}: {e.strerror or e}") from e
+
+
+def fill_budget(input_path, output, settings: Settings, *, maps=None, sheet=None, out=None, err=None) -> int:
+    """``xl-kent fill budget --staff STAFF -o OUT``: the budget workbook filled from a staff list.
+
+    Exit codes as ``xl-kent recalc``: 0 every row OK, 1 written but some rows have problems,
+    2 input unusable, 3 output refused or not writable (nothing written).
+    """
+    from workbooks import budget
+    from workbooks.common import DATA_ROWS
+
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    prog = "xl-kent fill budget"
+    try:
+        out_path = o.check_paths(input_path, output, (".xlsx",))
+        loaded = o.reading(input_path, STAFF_SCHEMA, sheet, maps, err)
+        table = loaded.table
+        if table.n_rows > DATA_ROWS:
+            raise o.UsageError(f"{input_path}: {table.n_rows:,} staff rows; the template holds {DATA_ROWS:,}. "
+                               "Split the list (e.g. by cost centre) or use `xl-kent recalc` for whole lists")
+        staff = read_staff(table, settings.as_of, columns=loaded.columns, schema=STAFF_SCHEMA)
+        fig = compute(staff, settings, table)
+        written = _write(out_path, input_path, lambda f: budget.write_filled(f, table, staff, fig))
+    except o.UsageError as e:
+        print(f"{prog}: error: {e}", file=err)
+        return o.EXIT_USAGE
+    except o.OutputError as e:
+        print(f"{prog}: error: {e}", file=err)
+        return o.EXIT_OUTPUT
+    where = loaded.where()
+    if where:
+        print(f"{prog}: reading {where}", file=err)
+    o.warn(prog, [*loaded.columns.warnings(" by the budget"), *notes(staff, settings)], err)
+    pt = fig.problems
+    print(o.run_line("fill budget"), file=out)
+    print(f"staff rows read: {table.n_rows:,}; rows OK: {int(fig.ok.sum()):,}; rows with problems: "
+          f"{pt.problem_rows:,}", file=out)
+    for reason, count in pt.counts[:12]:
+        print(f"  rows with: {reason}: {count:,}", file=out)
+    for k, v in settings_items(settings) + totals_items(fig):
+        print(f"{k}: {o._shown(k, v)}", file=out)
+    print(f"written: {written}", file=out)
+    if pt.problem_rows:
+        print(f"{pt.problem_rows:,} row(s) have problems: see the Status column (exit code {o.EXIT_PROBLEMS})",
+              file=out)
+        return o.EXIT_PROBLEMS
+    return o.EXIT_OK
+
+
+def fill_awards(input_path, output, *, period_start=None, period_end=None, maps=None, sheet=None, out=None,
+                err=None) -> int:
+    """``xl-kent fill awards --log LOG -o OUT``: the award tracking workbook filled from a log.
+
+    The monitoring period is ``period_start`` to ``period_end`` (default: the 12 months to
+    today). Exit codes as ``xl-kent awards``: 0 every row judged and within the scheme;
+    1 written, some rows not judged or outside the scheme; 2 input unusable; 3 output refused.
+    """
+    from workbooks import awards
+    from workbooks.common import DATA_ROWS
+
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    prog = "xl-kent fill awards"
+    try:
+        out_path = o.check_paths(input_path, output, (".xlsx",))
+        settings = awards.default_settings(_date(period_end) or dt.date.today())
+        if period_start is not None:
+            settings["period_start"] = _date(period_start)
+        if settings["period_start"] > settings["period_end"]:
+            raise o.UsageError(f"the period starts ({settings['period_start']:%d/%m/%Y}) after it ends "
+                               f"({settings['period_end']:%d/%m/%Y})")
+        loaded = o.reading(input_path, AWARD_SCHEMA, sheet, maps, err)
+        table = loaded.table
+        if table.n_rows > DATA_ROWS:
+            raise o.UsageError(f"{input_path}: {table.n_rows:,} award rows do not fit the template's "
+                               f"{DATA_ROWS:,} rows: check a longer log with `xl-kent awards`")
+        log = read_award_log(table, columns=loaded.columns)
+        j = judge(log, table)
+        written = _write(out_path, input_path, lambda f: awards.write_filled(f, table, log, j, settings))
+    except o.UsageError as e:
+        print(f"{prog}: error: {e}", file=err)
+        return o.EXIT_USAGE
+    except o.OutputError as e:
+        print(f"{prog}: error: {e}", file=err)
+        return o.EXIT_OUTPUT
+    where = loaded.where()
+    if where:
+        print(f"{prog}: reading {where}", file=err)
+    o.warn(prog, loaded.columns.warnings(" by the award template"), err)
+    pt = j.problems
+    within, outside = int((j.judged & j.ok).sum()), int((j.judged & ~j.ok).sum())
+    print(o.run_line("fill awards"), file=out)
+    print(f"award rows read: {table.n_rows:,}", file=out)
+    print(f"within the scheme: {within:,}", file=out)
+    print(f"outside the scheme: {outside:,}", file=out)
+    print(f"rows with problems (not judged): {pt.problem_rows:,}", file=out)
+    for reason, count in pt.counts[:12]:
+        print(f"  rows with: {reason}: {count:,}", file=out)
+    print(f"monitoring period: {settings['period_start']:%d/%m/%Y} to {settings['period_end']:%d/%m/%Y}",
+          file=out)
+    print(f"written: {written}", file=out)
+    if pt.problem_rows or outside:
+        print(f"{pt.problem_rows:,} row(s) not judged, {outside:,} outside the scheme: see the Reason column "
+              f"(exit code {o.EXIT_PROBLEMS})", file=out)
+        return o.EXIT_PROBLEMS
+    return o.EXIT_OK
+
+
+def _date(d):
+    if d is None:
+        return None
+    if isinstance(d, dt.date):
+        return d
+    return dt.date.fromisoformat(str(np.datetime64(d, "D")))
