@@ -119,7 +119,8 @@ def read_award_log(table, overrides: dict[str, str] | None = None, *, columns: C
     mapping = columns.fields
     n = table.n_rows
     problems = Problems()
-    blank_row = parse.blank_rows(table.columns, n)
+    results = set(columns.results)  # an earlier run's results do not make a row
+    blank_row = parse.blank_rows([c for j, c in enumerate(table.columns) if j not in results], n)
     problems.add(blank_row, "", "row is blank")
     filled = ~blank_row
 

@@ -20,10 +20,13 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import numpy as np
 
 from ..files.reading import InputFileError, Table, read_table
 from .fields import ColumnMap, Schema, fits_kind, header_scorer, map_columns, parse_map_options
+from .parse import blank_rows
 
 __all__ = ["Loaded", "read_list"]
 
@@ -74,5 +77,21 @@ def read_list(path, schema: Schema, *, sheet: str | None = None, maps=None) -> L
         return fits_kind(kinds[name], table.columns[col])
 
     columns = map_columns(table.headers, schema, overrides, fits)
+    table = _without_result_rows(table, columns)
+    if table.n_rows == 0:
+        raise InputFileError(f"{path}: no data rows below the header (only results of an earlier run)")
     return Loaded(table, columns)
+
+
+def _without_result_rows(table: Table, columns: ColumnMap) -> Table:
+    """The table without trailing rows whose only cells are results of an earlier run (a
+    template's formula columns pre-sized below the data)."""
+    inputs = [j for j in range(len(table.headers)) if j not in set(columns.results)]
+    if len(inputs) == len(table.headers) or not table.n_rows:
+        return table
+    filled = ~blank_rows([table.columns[j] for j in inputs], table.n_rows)
+    last = int(np.flatnonzero(filled)[-1]) + 1 if filled.any() else 0
+    if last == table.n_rows:
+        return table
+    return replace(table, columns=[c[:last] for c in table.columns])
 

@@ -296,7 +296,8 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None, *, columns
     checks = {(c.field, c.id): c.reason for c in staff_checks(as_of)}
     b = check_bounds(as_of)
     problems = Problems()
-    blank_row = parse.blank_rows(table.columns, n)
+    results = set(columns.results)  # an earlier run's results do not make a row
+    blank_row = parse.blank_rows([c for j, c in enumerate(table.columns) if j not in results], n)
     problems.add(blank_row, "", checks[("", "blank_row")])
     filled = ~blank_row
 
