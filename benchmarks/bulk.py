@@ -43,16 +43,16 @@ def _rss_gb() -> float:
 
 def child_recalc(src: str, out: str) -> dict:
     """One ``xl-kent recalc`` run, in the phases the command goes through."""
-    import numpy as np
-
-    from xl_kent_cli import recalc
+    from xl_kent.lists.figures import STAFF_SCHEMA, default_settings
+    from xl_kent_cli import output, recalc
 
     t0 = time.perf_counter()
-    table = recalc.read_input(src)
+    loaded = output.reading(src, STAFF_SCHEMA)
+    table = loaded.table
     t1 = time.perf_counter()
-    outcome = recalc.recalc_table(table, np.datetime64(AS_OF), source=src)
+    outcome = recalc.recalc_table(table, default_settings(AS_OF), loaded.columns, source=src)
     t2 = time.perf_counter()
-    recalc.write_outcome(outcome, Path(out), src, "Staff")
+    output.write_outcome(outcome, Path(out), src, "Staff")
     t3 = time.perf_counter()
     return dict(rows=table.n_rows, read=t1 - t0, compute=t2 - t1, write=t3 - t2, total=t3 - t0,
                 problems=outcome.n_problem_rows, rss_gb=_rss_gb())
@@ -66,6 +66,7 @@ def child_openpyxl(src: str, out: str) -> dict:
     import openpyxl
 
     from xl_kent.files.reading import Table
+    from xl_kent.lists.figures import default_settings
     from xl_kent_cli import recalc
 
     t0 = time.perf_counter()
@@ -78,7 +79,7 @@ def child_openpyxl(src: str, out: str) -> dict:
     columns = [np.array([r[i] if i < len(r) else None for r in data], dtype=object) for i in range(len(headers))]
     table = Table(headers, columns, 2, ws.title, "xlsx")
     t1 = time.perf_counter()
-    outcome = recalc.recalc_table(table, np.datetime64(AS_OF), source=src)
+    outcome = recalc.recalc_table(table, default_settings(AS_OF), source=src)
     t2 = time.perf_counter()
     book = openpyxl.Workbook(write_only=True)
 

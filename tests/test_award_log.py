@@ -9,7 +9,8 @@ import pytest
 from test_recalc import Table, cells
 
 from xl_kent.awards import award_ok, explain
-from xl_kent.lists import staff, synth
+from xl_kent.lists import synth
+from xl_kent.lists.fields import ColumnError
 from xl_kent.money import round_pennies
 from xl_kent_cli import awards as award_log
 
@@ -55,7 +56,7 @@ def test_bad_cells_are_not_judged_and_count_in_no_totals():
     assert col(o, "award_ok").tolist() == [True, None, None, None, None, None, True]
     assert col(o, "reason").tolist()[1:6] == [
         "amount is not a number", "kind is not team or individual", "award_date is not a date",
-        "employee_id is blank", "endorsed is not TRUE or FALSE"]
+        "employee_id is blank", "endorsed is not Yes or No"]
     # The rows not judged count in no one's 12-month total: 400 + 500.
     assert col(o, "rolling_12_month_total_gbp").tolist()[6] == 900
     assert o.n_problem_rows == 5 and o.exit_code == 1
@@ -65,5 +66,23 @@ def test_bad_cells_are_not_judged_and_count_in_no_totals():
 def test_award_columns_by_alias_and_missing_amount():
     t = log_table([dict(**{"Staff Number": "E1", "Date Paid": "2026-05-01", "Award Amount": 100})])
     assert col(award_log.check_table(t), "award_ok").tolist() == [True]
-    with pytest.raises(staff.ColumnError, match="missing required column amount"):
+    with pytest.raises(ColumnError, match="missing required column: amount"):
         award_log.check_table(log_table([dict(employee_id="E1", date="2026-05-01")]))
+
+
+def test_the_award_templates_own_columns_are_read_and_judged():
+    """Teachers' terms, the capability procedure and a generic ineligible column all make a row not eligible;
+    "Individual or team" and "Team award endorsed?" are the kind and the endorsement."""
+    d = dt.date(2026, 5, 1)
+    t = log_table([
+        {"Employee ID": "A", "Award date": d, "Amount £": 100, "Teachers' terms?": "Yes"},
+        {"Employee ID": "B", "Award date": d, "Amount £": 100, "Capability procedure?": "Yes"},
+        {"Employee ID": "C", "Award date": d, "Amount £": 100, "Not eligible (other reason)?": "Yes"},
+        {"Employee ID": "D", "Award date": d, "Amount £": 100, "Individual or team": "Team", "Work reference": "P",
+         "Team award endorsed?": "No"},
+        {"Employee ID": "E", "Award date": d, "Amount £": 100, "Individual or team": "Team", "Work reference": "Q",
+         "Team award endorsed?": "Yes", "Teachers' terms?": "No", "Capability procedure?": "No"},
+    ])
+    o = award_log.check_table(t)
+    assert col(o, "award_ok").tolist() == [False, False, False, False, True]
+    assert o.notes == []  # every column is used

@@ -200,12 +200,14 @@ def test_duplicate_ids_flag_every_row_with_the_id():
     assert (result(o, "status") != "OK").tolist() == [True, True, False, True, True]
 
 
-def test_blank_row_in_the_middle_is_kept_with_one_problem():
+def test_a_blank_row_in_the_middle_is_kept_as_it_is_and_is_no_problem():
     rows = [GOOD, {k: None for k in GOOD}, dict(GOOD, employee_id="E2")]
     o = recalc.recalc_table(table(rows), default_settings(AS_OF))
     assert result(o, "status").tolist() == ["OK", "row is blank", "OK"]
-    assert o.errors_columns[0].tolist() == [3]
-    assert result(o, "in_post_on_as_of")[1] is None
+    assert o.errors_columns[0].tolist() == [] and o.n_problem_rows == 0 and o.exit_code == 0
+    assert result(o, "in_post_on_as_of")[1] is None and np.isnan(result(o, "pay_cost_gbp")[1])
+    summary = dict(o.summary)
+    assert summary["blank rows inside the list (kept, not computed)"] == 1 and summary["Rows with problems"] == 0
 
 
 def test_leavers_and_future_joiners_are_not_in_post_but_fine():

@@ -61,6 +61,7 @@ def check_table(table, columns=None, source: str | None = None, overrides=None) 
         summary.append((f"outside: {text}", int((outside & (j.rule == k)).sum())))
     summary += [
         ("rows with problems (not judged)", pt.problem_rows),
+        ("blank rows inside the log (kept, not judged)", int(log.blank_row.sum())),
         ("problems listed on the Errors sheet", int(pt.rows.shape[0])),
     ]
     summary += [(f"rows with: {t}", c) for t, c in pt.counts]
@@ -96,7 +97,7 @@ def run(input_path, output=None, maps=None, sheet=None, out=None, err=None) -> i
     if where:
         print(f"{prog}: reading {where}", file=err)
     o.warn(prog, outcome.notes, err)
-    o.print_summary(outcome, written, out)
+    o.print_summary(outcome, written, out, where_column="the reason column")
     if outcome.n_flagged:
         print(f"{outcome.n_flagged:,} award(s) are outside the scheme: see the reason column "
               f"(exit code {o.EXIT_PROBLEMS})", file=out)

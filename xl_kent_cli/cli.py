@@ -95,7 +95,15 @@ def _money(text: str) -> float:
 
 
 def _settings_options(p: argparse.ArgumentParser, as_of_required: bool) -> None:
-    """The settings of the per-person figures, the same for recalc and fill budget."""
+    """The settings of the per-person figures, the same for recalc and fill budget (the
+    defaults in the help come from the parameter files)."""
+    from xl_kent import params
+
+    def latest(family: str, name: str) -> float:
+        return float(params.parameter(family, name).value_on(None))
+
+    days, award = latest("modelling", "modelled_absence_days"), latest("modelling", "pay_award_example")
+    pension, levy = latest("oncosts", "employer_pension_rate_example"), latest("oncosts", "apprenticeship_levy_rate")
     g = p.add_argument_group("settings (the same for recalc and fill budget)")
     g.add_argument("--as-of", required=as_of_required, type=_date, metavar="DATE",
                    help="date to calculate on: 2027-03-31 or 31/03/2027 (day/month/year)"
@@ -103,19 +111,19 @@ def _settings_options(p: argparse.ArgumentParser, as_of_required: bool) -> None:
     g.add_argument("--absence-start", type=_date, metavar="DATE",
                    help="first day of the sickness absence modelled for everyone (default: the as-of date)")
     g.add_argument("--absence-days", type=_days, metavar="N",
-                   help="calendar days of the modelled absence (default 28)")
+                   help=f"calendar days of the modelled absence (default {days:g})")
     g.add_argument("--redundancy-date", type=_date, metavar="DATE",
                    help="termination date for redundancy: age, service and weeks (default: the as-of date)")
     g.add_argument("--pay-award", type=_percent, metavar="PCT",
-                   help="pay award from 1 April in percent, 3.5 (default: an EXAMPLE 3%%; 0 for none)")
+                   help=f"pay award from 1 April in percent, 3.5 (default: an EXAMPLE {award * 100:g}%%; 0 for none)")
     g.add_argument("--ni-rate", type=_percent, metavar="PCT",
                    help="employer NI rate in percent (default: the rate in force for the tax year)")
     g.add_argument("--ni-threshold", type=_money, metavar="GBP",
                    help="employer NI threshold, £ a year (default: the threshold in force)")
     g.add_argument("--pension-rate", type=_percent, metavar="PCT",
-                   help="employer pension (LGPS) rate in percent (default: an EXAMPLE 20%%: give yours)")
+                   help=f"employer pension (LGPS) rate in percent (default: an EXAMPLE {pension * 100:g}%%: give yours)")
     g.add_argument("--levy-rate", type=_percent, metavar="PCT",
-                   help="apprenticeship levy rate in percent (default: the rate in force, 0.5%%)")
+                   help=f"apprenticeship levy rate in percent (default: the rate in force, {levy * 100:g}%%)")
 
 
 def _settings(args, prog: str, err):

@@ -174,7 +174,7 @@ def _shown(k: str, v) -> str:
 
 
 def print_summary(outcome: Outcome, written: list[Path], out=None, limit: int = 12,
-                  skip: Sequence[str] = ("column: ", "note")) -> None:
+                  skip: Sequence[str] = ("column: ", "note"), where_column: str = "the status column") -> None:
     """The Summary sheet's items on ``out`` (the run line first, reasons up to ``limit``), then
     what was written and, when rows have problems, where to look."""
     out = sys.stdout if out is None else out
@@ -195,5 +195,5 @@ def print_summary(outcome: Outcome, written: list[Path], out=None, limit: int = 
     print("written: " + ", ".join(str(p) for p in written), file=out)
     if outcome.n_problem_rows:
         where = "the Errors sheet" if written[0].suffix.lower() == ".xlsx" else str(written[1])
-        print(f"{outcome.n_problem_rows:,} row(s) have problems: see {where} and the status column "
+        print(f"{outcome.n_problem_rows:,} row(s) have problems: see {where} and {where_column} "
               f"(exit code {EXIT_PROBLEMS})", file=out)

@@ -129,6 +129,7 @@ def recalc_table(table, settings: Settings, columns=None, source: str | None = N
         ("rows read", n),
         ("rows OK", int(ok.sum())),
         ("rows with problems", pt.problem_rows),
+        ("blank rows inside the list (kept, not computed)", int(staff.blank_row.sum())),
         ("problems listed on the Errors sheet", int(pt.rows.shape[0])),
     ]
     summary += [(f"rows with: {reason}", count) for reason, count in pt.counts]

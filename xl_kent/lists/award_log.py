@@ -121,8 +121,7 @@ def read_award_log(table, overrides: dict[str, str] | None = None, *, columns: C
     problems = Problems()
     results = set(columns.results)  # an earlier run's results do not make a row
     blank_row = parse.blank_rows([c for j, c in enumerate(table.columns) if j not in results], n)
-    problems.add(blank_row, "", "row is blank")
-    filled = ~blank_row
+    filled = ~blank_row  # a blank row inside the log is kept as it is: not a problem, not judged
 
     def col(name):
         return table.columns[mapping[name]] if name in mapping else np.full(n, None, dtype=object)
@@ -169,9 +168,6 @@ def read_award_log(table, overrides: dict[str, str] | None = None, *, columns: C
         values[name], status = parse.parse_bools(col(name))
         unreadable(name, status, "Yes or No")
     values["not_eligible"] = values["teachers_terms"] | values["capability_procedure"] | values["ineligible"]
-    if blank_row.any():
-        problems.entries = [(r[~blank_row[r]], c, t) if c else (r, c, t) for r, c, t in problems.entries]
-        problems.entries = [e for e in problems.entries if e[0].size]
     return AwardLog(n, columns, values, blank_row, problems)
 
 
@@ -214,7 +210,8 @@ def judge(log: AwardLog, table=None) -> Judgement:
     headers = table.headers if table is not None else [f.label or f.name for f in AWARD_FIELDS]
     columns = table.columns if table is not None else [np.full(n, None, dtype=object)] * len(headers)
     mapping = log.columns.fields if table is not None else {f.name: j for j, f in enumerate(AWARD_FIELDS)}
-    pt = problem_table(log.problems, n, headers, columns, mapping, [name for name, _, _ in AWARD_RESULTS])
+    pt = problem_table(log.problems, n, headers, columns, mapping, [name for name, _, _ in AWARD_RESULTS],
+                       blank=log.blank_row)
     words = explain(r.rule, r.error, v["award_date"])
     reason = np.where(judged, words, pt.status).astype(object)
     rolling = np.where(judged, r.rolling_total_gbp, np.nan)

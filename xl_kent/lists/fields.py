@@ -21,10 +21,12 @@ Examples
 --------
 >>> fields = (Field("employee_id", "id", True, ("emp no",)), Field("grade", "grade", True),
 ...           Field("notes", "text", False))
->>> schema = Schema("list", fields, results=("status",))
->>> m = map_columns(["Emp No", "Grade", "Remarks", "status"], schema)
+>>> schema = Schema("list", fields, results=("status", "pay_gbp", "leave_days"))
+>>> m = map_columns(["Emp No", "Grade", "Remarks", "status", "pay_gbp", "leave_days"], schema)
 >>> m.fields, m.unused, m.results
-({'employee_id': 0, 'grade': 1}, [2], [3])
+({'employee_id': 0, 'grade': 1}, [2], [3, 4, 5])
+>>> map_columns(["Emp No", "Grade", "Status"], schema).unused  # one "Status" column is the user's own
+[2]
 >>> map_columns(["Emp No (payroll)", "Grade"], schema).how
 {'employee_id': 'closest header'}
 >>> try:
@@ -45,6 +47,7 @@ import numpy as np
 
 __all__ = [
     "ADOPT_SCORE",
+    "EARLIER_RESULTS_MIN",
     "SUGGEST_SCORE",
     "ColumnError",
     "ColumnMap",
@@ -62,6 +65,8 @@ __all__ = [
 ADOPT_SCORE = 0.8
 #: A header at least this similar to a field is named as its closest header.
 SUGGEST_SCORE = 0.65
+#: Result headers a file needs before its result columns are taken as an earlier xl-kent run's.
+EARLIER_RESULTS_MIN = 3
 #: Another field this close to the same header makes the closest match ambiguous (not adopted).
 _RIVAL_MARGIN = 0.05
 
@@ -256,11 +261,14 @@ ContentCheck = Callable[[str, int], bool]
 
 
 def map_columns(headers: Sequence[str], schema: Schema, overrides: dict[str, str] | None = None,
-                fits: ContentCheck | None = None) -> ColumnMap:
+                fits: ContentCheck | None = None, has_data: Callable[[int], bool] | None = None) -> ColumnMap:
     """Map a file's headers to the schema's fields; see the module docstring.
 
     ``fits(field_name, column_index)``, when given, says whether a column's cells read as
     the field's kind: a required field is read from its closest header only then.
+    ``has_data(column_index)`` says whether a column without a header holds data (it is then
+    named as not used). Headers of our own results are taken as an earlier run's only when
+    at least :data:`EARLIER_RESULTS_MIN` of them are there.
 
     Raises :class:`ColumnError` (one message) for missing required fields, two columns
     matching one field, or a ``--map`` header that is not in the file.
@@ -295,8 +303,11 @@ def map_columns(headers: Sequence[str], schema: Schema, overrides: dict[str, str
     mapping = {name: cols[0] for name, cols in claimed.items()}
     taken = set(mapping.values())
     result_cols = [i for i, h in enumerate(norm) if h in results and i not in taken and h not in overrides]
-    free = [i for i in range(len(headers)) if i not in taken and i not in result_cols and norm[i]]
-    best = _closest(headers, free, schema, [f for f in schema.fields if f.name not in mapping])
+    if len({norm[i] for i in result_cols}) < EARLIER_RESULTS_MIN:
+        result_cols = []  # a user's own "Status" column is theirs: only a file of ours has several results
+    free = [i for i in range(len(headers)) if i not in taken and i not in result_cols
+            and (norm[i] or (has_data is not None and has_data(i)))]
+    best = _closest(headers, [i for i in free if norm[i]], schema, [f for f in schema.fields if f.name not in mapping])
     # A missing required field takes its closest header when nothing else competes for it.
     missing = [f for f in schema.fields if f.required and f.name not in mapping]
     for f in missing:

@@ -46,7 +46,6 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -68,7 +67,7 @@ from ..leave import (
 from ..money import round_pennies
 from ..redundancy import redundancy_pay_gbp, redundancy_weeks, weekly_pay_gbp
 from ..sick_pay import sick_pay, sick_pay_allowance
-from .problems import Problems, ProblemTable, problem_table
+from .problems import BLANK_ROW, Problems, ProblemTable, problem_table
 from .staff import STAFF_FIELDS, Staff, read_staff, staff_schema
 
 __all__ = [
@@ -219,7 +218,23 @@ class Settings:
                   "levy_rate"):
             if k in given:
                 given[k] = float(given[k])
-        return replace(self, examples=self.examples - set(given), **given)
+        sources = {k: v for k, v in self.sources.items() if k not in given}  # a given value has no default source
+        return replace(self, examples=self.examples - set(given), sources=sources, **given)
+
+    def check(self) -> Settings:
+        """The settings, or :class:`SettingsError` when a date is before the rules it needs:
+        the leave rules for the as-of date, the sick pay and SSP rules for the absence start,
+        the redundancy rules for the redundancy date; or a modelled absence below 1 day."""
+        for day, families, what in ((self.as_of, ("leave",), "the as-of date"),
+                                    (self.absence_start, ("sick_pay", "ssp"), "the modelled absence start"),
+                                    (self.redundancy_date, ("redundancy",), "the redundancy date")):
+            first = max(p.first_date for f in families for p in params.family(f).values())
+            if day < first:
+                raise SettingsError(f"{what} {_uk(day)} is before the {' and '.join(families)} rules in the "
+                                    f"parameters (from {_uk(first)}): choose a later date")
+        if not self.absence_days >= 1:
+            raise SettingsError(f"the modelled absence of {self.absence_days:g} days is below 1 calendar day")
+        return self
 
 
 def _param(family: str, name: str, on: np.datetime64, what: str):
@@ -268,7 +283,7 @@ def default_settings(as_of, **given) -> Settings:
         values[key], sources[key] = float(v), src
     base = Settings(as_of=as_of, absence_start=as_of, redundancy_date=as_of,
                     examples=frozenset({"pay_award_pct", "pension_rate"}), sources=sources, **values)
-    return base.with_(**given)
+    return base.with_(**given).check()
 
 
 def notes(staff: Staff, settings: Settings) -> list[str]:
@@ -449,7 +464,7 @@ def compute(staff: Staff, settings: Settings, table=None, progress=None) -> Figu
     headers = table.headers if table is not None else [f.label for f in STAFF_FIELDS]
     columns = table.columns if table is not None else [np.full(n, None, dtype=object)] * len(headers)
     mapping = staff.mapping if table is not None else {f.name: j for j, f in enumerate(STAFF_FIELDS)}
-    pt = problem_table(probs, n, headers, columns, mapping, [f.name for f in FIGURES])
+    pt = problem_table(probs, n, headers, columns, mapping, [f.name for f in FIGURES], blank=staff.blank_row)
     ok = pt.status == "OK"
     at_risk = v["at_risk"] & (v["at_risk_status"] == 0)
     return Figures(out, pt.status, pt, ok, settings, at_risk)
@@ -472,7 +487,7 @@ TOTAL_KEYS = tuple(k for k, _ in TOTALS)
 
 
 def _fsum(a: np.ndarray) -> float:
-    return math.fsum(a[~np.isnan(a)].tolist())
+    return float(np.nansum(a))
 
 
 def totals(fig: Figures, rows: np.ndarray | None = None) -> dict[str, float]:
@@ -491,7 +506,7 @@ def totals(fig: Figures, rows: np.ndarray | None = None) -> dict[str, float]:
     def total(name: str, where=ok) -> float:
         return _fsum(v[name][where])
 
-    blank = fig.status == "row is blank"
+    blank = fig.status == BLANK_ROW
     return {
         "headcount": float(ok.sum()),
         "fte": total("fte"),

@@ -29,7 +29,10 @@ import numpy as np
 
 from ..cells import BLANK, ERROR, OUT_OF_RANGE, WRONG_TYPE
 
-__all__ = ["Problems", "ProblemTable", "problem_table", "status_problems", "display"]
+__all__ = ["BLANK_ROW", "Problems", "ProblemTable", "problem_table", "status_problems", "display"]
+
+#: The status of a row whose cells are all blank: kept as it is, not a problem, not computed.
+BLANK_ROW = "row is blank"
 
 
 @dataclass
@@ -97,14 +100,16 @@ class ProblemTable:
     columns: np.ndarray  # column labels (file headers or result names), object
     values: np.ndarray  # the cell as text ("" for a result column), object
     reasons: np.ndarray  # reason text, object
-    status: np.ndarray  # per data row: "OK" or the reasons joined by "; "
+    status: np.ndarray  # per data row: "OK", the reasons joined by "; ", or "row is blank"
     problem_rows: int
     counts: list[tuple[str, int]]  # reason -> rows, most frequent first
 
 
 def problem_table(problems: Problems, n: int, headers: list[str], table_columns: list[np.ndarray],
-                  mapping: dict[str, int], extra_order: list[str] = ()) -> ProblemTable:
-    """Flatten :class:`Problems` for the Errors sheet and the status column."""
+                  mapping: dict[str, int], extra_order: list[str] = (), blank: np.ndarray | None = None
+                  ) -> ProblemTable:
+    """Flatten :class:`Problems` for the Errors sheet and the status column; rows in ``blank``
+    (all their cells blank) get the status :data:`BLANK_ROW` and are no problem rows."""
     entries = problems.entries
     reasons = list(dict.fromkeys(t for _, _, t in entries))
     labels: list[str] = []
@@ -136,6 +141,8 @@ def problem_table(problems: Problems, n: int, headers: list[str], table_columns:
             sel = np.flatnonzero(which == k)
             values[sel] = display(table_columns[mapping[col]][rows[sel]])
     status = np.full(n, "OK", dtype=object)
+    if blank is not None:
+        status[blank] = BLANK_ROW
     if rows.size:
         first = np.r_[True, rows[1:] != rows[:-1]]
         single = first & np.r_[first[1:], True]

@@ -76,7 +76,10 @@ def read_list(path, schema: Schema, *, sheet: str | None = None, maps=None) -> L
     def fits(name: str, col: int) -> bool:
         return fits_kind(kinds[name], table.columns[col])
 
-    columns = map_columns(table.headers, schema, overrides, fits)
+    def has_data(col: int) -> bool:
+        return not blank_rows([table.columns[col]], table.n_rows).all()
+
+    columns = map_columns(table.headers, schema, overrides, fits, has_data)
     table = _without_result_rows(table, columns)
     if table.n_rows == 0:
         raise InputFileError(f"{path}: no data rows below the header (only results of an earlier run)")

@@ -170,7 +170,8 @@ _READ_WORDS = {"number": "a number", "date": "a date", "id": "text", "grade": "a
 
 def staff_checks(on) -> tuple[Check, ...]:
     """Every check of a staff row, in the order they run (and the order of a row's reasons
-    within one column), with the words and bounds in force on ``on``.
+    within one column), with the words and bounds in force on ``on``. A row whose cells are
+    all blank is none of them: it is kept, with the status "row is blank", and not computed.
 
     The reasons for unreadable cells are ``"{field} is not {what}"``, ``"{field} holds an
     Excel error value"`` and ``"{field} is an Excel date serial below 61 (before March
@@ -181,7 +182,7 @@ def staff_checks(on) -> tuple[Check, ...]:
 'annual_salary is above £1,000,000 a year full time (a typing error?)']
     """
     b = check_bounds(on)
-    checks: list[Check] = [Check("", "blank_row", "row is blank")]
+    checks: list[Check] = []
 
     def unreadable(name: str, applies: str = "filled", blank: str | None = None) -> None:
         kind = _FIELD[name].kind
@@ -298,8 +299,7 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None, *, columns
     problems = Problems()
     results = set(columns.results)  # an earlier run's results do not make a row
     blank_row = parse.blank_rows([c for j, c in enumerate(table.columns) if j not in results], n)
-    problems.add(blank_row, "", checks[("", "blank_row")])
-    filled = ~blank_row
+    filled = ~blank_row  # a blank row inside the list is kept as it is: not a problem, not computed
 
     def col(name):
         return table.columns[mapping[name]] if name in mapping else np.full(n, None, dtype=object)
@@ -435,8 +435,7 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None, *, columns
     unreadable("leave_taken_days", values["leave_taken_days_status"])
     problems.add(filled & (taken < 0), "leave_taken_days", checks[("leave_taken_days", "negative")])
 
-    # Blank rows have one problem only ("row is blank").
-    if blank_row.any():
-        problems.entries = [(r[~blank_row[r]], c, t) if c else (r, c, t) for r, c, t in problems.entries]
+    if blank_row.any():  # a blank row has no problem (only the duplicate check could see one)
+        problems.entries = [(r[~blank_row[r]], c, t) for r, c, t in problems.entries]
         problems.entries = [e for e in problems.entries if e[0].size]
     return Staff(n, columns, values, contract, blank_row, problems, as_of)
