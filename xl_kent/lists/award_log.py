@@ -82,9 +82,14 @@ AWARD_RESULTS = (
     ("team_award_total_gbp", "gbp", "team rows: the whole team award for the work reference"),
 )
 #: The award tracking template's calculated columns (results when a filled copy is read back).
-_TEMPLATE_RESULTS = ("Log row (judged)", "Not eligible?", "Within the scheme?", "Reason",
+_TEMPLATE_RESULTS = ("Log row (judged)", "Not eligible (any reason)?", "Within the scheme?", "Reason",
                      "Employee's awards in 12 months £", "Team award total £", "Grade band", "Order key (judged)",
-                     "Team row amount (judged)")
+                     "Team row amount (judged)", "Individual or team (for the check)",
+                     "Work reference (for the check)", "Team award endorsed (for the check)", "Part-time (read)",
+                     "Front-line (read)", "Problems (row)",
+                     *(f"Problems: {f.label}" for f in AWARD_FIELDS if f.name in (
+                         "employee_id", "award_date", "amount", "kind", "work_ref", "endorsed", "teachers_terms",
+                         "capability_procedure", "ineligible")))
 AWARD_SCHEMA = Schema("award log", AWARD_FIELDS, tuple(r for r, _, _ in AWARD_RESULTS) + _TEMPLATE_RESULTS)
 
 _JUDGED_BY = ("employee_id", "award_date", "amount", "kind", "work_ref", "endorsed", "teachers_terms",
@@ -101,6 +106,7 @@ class AwardLog:
     values: dict[str, np.ndarray]
     blank_row: np.ndarray
     problems: Problems
+    status: dict[str, np.ndarray]  # each field's parse status per row (GOOD, BLANK, ...)
 
     @property
     def present(self) -> set[str]:
@@ -135,15 +141,17 @@ def read_award_log(table, overrides: dict[str, str] | None = None, *, columns: C
             problems.add(filled & (status == parse.BLANK), name, f"{name} is blank")
 
     values: dict[str, np.ndarray] = {}
+    statuses: dict[str, np.ndarray] = {}
     ids, status = parse.parse_text(col("employee_id"))
     values["employee_id"] = ids
     unreadable("employee_id", status, "text", blank=True)
+    statuses["employee_id"] = status
     for name in ("name", "grade", "directorate"):
-        values[name], _ = parse.parse_text(col(name))
+        values[name], statuses[name] = parse.parse_text(col(name))
     for name in ("part_time", "front_line"):
-        values[name], _ = parse.parse_bools(col(name))
+        values[name], statuses[name] = parse.parse_bools(col(name))
     when, status = parse.parse_dates(col("award_date"))
-    values["award_date"] = when
+    values["award_date"], statuses["award_date"] = when, status
     unreadable("award_date", status, "a date", blank=True)
     b = check_bounds(np.datetime64("today", "D"))
     problems.add(filled & (when < b["earliest_date"]), "award_date", "award_date is before the year "
@@ -151,10 +159,11 @@ def read_award_log(table, overrides: dict[str, str] | None = None, *, columns: C
     problems.add(filled & (when > b["latest_date"]), "award_date", "award_date is after the year "
                  f"{str(b['latest_date'])[:4]} (a typing error?)")
     amount, status = parse.parse_numbers(col("amount"))
-    values["amount"] = amount
+    values["amount"], statuses["amount"] = amount, status
     unreadable("amount", status, "a number", blank=True)
     problems.add(filled & (amount <= 0), "amount", "amount is not above 0")
     kind, status = parse.parse_text(col("kind"))
+    statuses["kind"] = status
     words = {s: s.casefold() for s in dict.fromkeys(kind.tolist())}
     low = np.array([words[s] for s in kind.tolist()], dtype=object) if n else kind
     unreadable("kind", np.where(status == parse.WRONG_TYPE, parse.GOOD, status), "text")
@@ -162,13 +171,14 @@ def read_award_log(table, overrides: dict[str, str] | None = None, *, columns: C
                  "kind is not team or individual")
     values["team"] = low == "team"
     refs, status = parse.parse_text(col("work_ref"))
-    values["work_ref"] = refs
+    values["work_ref"], statuses["work_ref"] = refs, status
     unreadable("work_ref", np.where(status == parse.WRONG_TYPE, parse.GOOD, status), "text")
     for name in _FLAGS:
         values[name], status = parse.parse_bools(col(name))
+        statuses[name] = status
         unreadable(name, status, "Yes or No")
     values["not_eligible"] = values["teachers_terms"] | values["capability_procedure"] | values["ineligible"]
-    return AwardLog(n, columns, values, blank_row, problems)
+    return AwardLog(n, columns, values, blank_row, problems, statuses)
 
 
 @dataclass
