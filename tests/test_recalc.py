@@ -189,7 +189,7 @@ def test_us_dates_and_bad_cells_are_problems_never_guessed():
     o = recalc.recalc_table(table(rows), default_settings(AS_OF))
     assert result(o, "status").tolist() == [
         "date_of_birth is not a date", "date_of_birth is not a date", "weekly_hours holds an Excel error value",
-        "service_start is an Excel date serial below 61 (before March 1900)",
+        "service_start is outside Excel's dates (serial below 61 or after 9999)",
         "age on the as-of date is under 16", "weekly_hours is outside 0 to 37", "multiplier is outside 1 to 2",
         "contract_type is not salaried, casual or relief", "service_start is before the 16th birthday"]
 

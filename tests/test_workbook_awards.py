@@ -211,7 +211,7 @@ def test_the_test_data_reach_every_outcome(recalculated):
     assert {t for _, c, t in log.problems.entries if c in awards.PROBLEM_FIELDS} == {
         "amount is not a number", "amount is not above 0", "amount is blank", "amount holds an Excel error value",
         "award_date is blank", "award_date is not a date", "award_date is after the year 2100 (a typing error?)",
-        "award_date is an Excel date serial below 61 (before March 1900)", "employee_id is blank",
+        "award_date is outside Excel's dates (serial below 61 or after 9999)", "employee_id is blank",
         "kind is not team or individual", "endorsed is not Yes or No", "teachers_terms is not Yes or No",
         "ineligible is not Yes or No"}
     assert awards.NO_RULES_TEXT in set(j.reason)
@@ -453,7 +453,7 @@ _PASTED = [
     (dict(amount="£300"), "amount is not a number"),
     (dict(amount="250"), "amount is not a number"),
     (dict(award_date="01/04/2026"), "award_date is not a date"),
-    (dict(award_date=True), "award_date is an Excel date serial below 61 (before March 1900)"),
+    (dict(award_date=True), "award_date is outside Excel's dates (serial below 61 or after 9999)"),
     (dict(amount=False), "amount is not above 0"),
 ]
 

@@ -69,7 +69,7 @@ from xl_kent.errors import EXCEL_ERRORS, excel_error, reason_text
 from xl_kent.files.reading import Table
 from xl_kent.lists import monitoring as mon
 from xl_kent.lists import parse
-from xl_kent.lists.award_log import AWARD_FIELDS, judge, read_award_log
+from xl_kent.lists.award_log import AWARD_FIELDS, award_checks, judge, read_award_log
 from xl_kent.lists.staff import check_bounds
 
 from . import common
@@ -417,21 +417,15 @@ def _serial(d: np.datetime64) -> int:
 
 
 _EARLIEST, _LATEST = _BOUNDS["earliest_date"], _BOUNDS["latest_date"]
-_WORDS = {
-    "error": "{} holds an Excel error value",
-    "serial": "{} is an Excel date serial below 61 (before March 1900)",
-    "blank": "{} is blank",
-    "not": "{} is not {}",
-    "before": f"{{}} is before the year {str(_EARLIEST)[:4]} (a typing error?)",
-    "after": f"{{}} is after the year {str(_LATEST)[:4]} (a typing error?)",
-    "not_above_0": "{} is not above 0",
-    "kind": "{} is not team or individual",
-}
-"""The layer's words for a cell it cannot read (xl_kent.lists.award_log); the tests compare."""
+_WORDS = {(c.field, c.id): c.reason for c in award_checks(np.datetime64(EXAMPLE_AS_OF, "D"))}
+"""The layer's words for each check (xl_kent.lists.award_log.award_checks): one set of checks."""
+_IDS = {"error": "error_value", "serial": "serial", "blank": "blank", "not": "wrong_type", "before": "too_early",
+        "after": "too_late", "not_above_0": "not_positive", "kind": "unknown"}
 
 
 def _word(what: str, name: str, extra: str = "") -> str:
-    return _WORDS[what].format(name, extra)
+    """The layer's reason for check ``what`` of field ``name`` (``extra`` is said by the layer's words)."""
+    return _WORDS[(name, _IDS[what])]
 
 
 def _bar(words) -> str:

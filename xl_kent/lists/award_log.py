@@ -36,9 +36,10 @@ from ..errors import OK, reason_text
 from . import parse
 from .fields import ColumnMap, Field, Schema, fits_kind, map_columns
 from .problems import Problems, ProblemTable, problem_table
-from .staff import check_bounds  # the same date bounds as a staff list
+from .staff import SERIAL_WORDS, Check, check_bounds, year_words  # the same bounds and words as a staff list
 
-__all__ = ["AWARD_FIELDS", "AWARD_RESULTS", "AWARD_SCHEMA", "AwardLog", "Judgement", "judge", "read_award_log"]
+__all__ = ["AWARD_FIELDS", "AWARD_RESULTS", "AWARD_SCHEMA", "AwardLog", "Judgement", "award_checks", "judge",
+           "read_award_log"]
 
 _ID_ALIASES = ("employee number", "employee no", "employee ref", "emp id", "emp no", "staff id", "staff number",
                "payroll number", "payroll no", "id")
@@ -113,6 +114,46 @@ class AwardLog:
         return set(self.columns.fields)
 
 
+_READ_WORDS = {"id": "text", "date": "a date", "number": "a number", "bool": "Yes or No", "text": "text"}
+
+
+def award_checks(on=None) -> tuple[Check, ...]:
+    """Every check of an award row that stops its judgement, in the order they run, with the
+    words (and the date bounds in force on ``on``, default today). The award template's
+    checks take their words from here.
+
+    >>> [c.reason for c in award_checks() if c.field == "amount"]
+    ['amount is not a number', 'amount holds an Excel error value', 'amount is blank', 'amount is not above 0']
+    """
+    b = check_bounds(np.datetime64("today", "D") if on is None else on)
+    checks: list[Check] = []
+
+    def unreadable(name: str, blank: bool = False, wrong_type: bool = True) -> None:
+        kind = _FIELD[name].kind
+        if wrong_type:
+            checks.append(Check(name, "wrong_type", f"{name} is not {_READ_WORDS[kind]}"))
+        checks.append(Check(name, "error_value", f"{name} holds an Excel error value"))
+        if kind == "date":
+            checks.append(Check(name, "serial", f"{name} {SERIAL_WORDS}"))
+        if blank:
+            checks.append(Check(name, "blank", f"{name} is blank"))
+
+    unreadable("employee_id", blank=True)
+    unreadable("award_date", blank=True)
+    checks.append(Check("award_date", "too_early", f"award_date is before {year_words(b['earliest_date'], True)} "
+                                                   "(a typing error?)"))
+    checks.append(Check("award_date", "too_late", f"award_date is after {year_words(b['latest_date'], False)} "
+                                                  "(a typing error?)"))
+    unreadable("amount", blank=True)
+    checks.append(Check("amount", "not_positive", "amount is not above 0"))
+    unreadable("kind", wrong_type=False)
+    checks.append(Check("kind", "unknown", "kind is not team or individual"))
+    unreadable("work_ref", wrong_type=False)
+    for name in _FLAGS:
+        unreadable(name)
+    return tuple(checks)
+
+
 def read_award_log(table, overrides: dict[str, str] | None = None, *, columns: ColumnMap | None = None
                    ) -> AwardLog:
     """Map, read and check an award log (a :class:`xl_kent.files.reading.Table`).
@@ -132,13 +173,15 @@ def read_award_log(table, overrides: dict[str, str] | None = None, *, columns: C
     def col(name):
         return table.columns[mapping[name]] if name in mapping else np.full(n, None, dtype=object)
 
-    def unreadable(name: str, status: np.ndarray, what: str, blank: bool = False) -> None:
-        for code, words in ((parse.WRONG_TYPE, f"{name} is not {what}"), (parse.ERROR,
-                            f"{name} holds an Excel error value"),
-                            (parse.OUT_OF_RANGE, f"{name} is an Excel date serial below 61 (before March 1900)")):
-            problems.add(filled & (status == code), name, words)
+    words = {(c.field, c.id): c.reason for c in award_checks()}
+
+    def unreadable(name: str, status: np.ndarray, what: str = "", blank: bool = False) -> None:
+        for code, key in ((parse.WRONG_TYPE, "wrong_type"), (parse.ERROR, "error_value"),
+                          (parse.OUT_OF_RANGE, "serial")):
+            if (name, key) in words:
+                problems.add(filled & (status == code), name, words[(name, key)])
         if blank:
-            problems.add(filled & (status == parse.BLANK), name, f"{name} is blank")
+            problems.add(filled & (status == parse.BLANK), name, words[(name, "blank")])
 
     values: dict[str, np.ndarray] = {}
     statuses: dict[str, np.ndarray] = {}
@@ -154,25 +197,23 @@ def read_award_log(table, overrides: dict[str, str] | None = None, *, columns: C
     values["award_date"], statuses["award_date"] = when, status
     unreadable("award_date", status, "a date", blank=True)
     b = check_bounds(np.datetime64("today", "D"))
-    problems.add(filled & (when < b["earliest_date"]), "award_date", "award_date is before the year "
-                 f"{str(b['earliest_date'])[:4]} (a typing error?)")
-    problems.add(filled & (when > b["latest_date"]), "award_date", "award_date is after the year "
-                 f"{str(b['latest_date'])[:4]} (a typing error?)")
+    problems.add(filled & (when < b["earliest_date"]), "award_date", words[("award_date", "too_early")])
+    problems.add(filled & (when > b["latest_date"]), "award_date", words[("award_date", "too_late")])
     amount, status = parse.parse_numbers(col("amount"))
     values["amount"], statuses["amount"] = amount, status
     unreadable("amount", status, "a number", blank=True)
-    problems.add(filled & (amount <= 0), "amount", "amount is not above 0")
+    problems.add(filled & (amount <= 0), "amount", words[("amount", "not_positive")])
     kind, status = parse.parse_text(col("kind"))
     statuses["kind"] = status
-    words = {s: s.casefold() for s in dict.fromkeys(kind.tolist())}
-    low = np.array([words[s] for s in kind.tolist()], dtype=object) if n else kind
-    unreadable("kind", np.where(status == parse.WRONG_TYPE, parse.GOOD, status), "text")
+    folded = {s: s.casefold() for s in dict.fromkeys(kind.tolist())}
+    low = np.array([folded[s] for s in kind.tolist()], dtype=object) if n else kind
+    unreadable("kind", np.where(status == parse.WRONG_TYPE, parse.GOOD, status))
     problems.add(filled & (status == parse.GOOD) & (low != "team") & (low != "individual"), "kind",
-                 "kind is not team or individual")
+                 words[("kind", "unknown")])
     values["team"] = low == "team"
     refs, status = parse.parse_text(col("work_ref"))
     values["work_ref"], statuses["work_ref"] = refs, status
-    unreadable("work_ref", np.where(status == parse.WRONG_TYPE, parse.GOOD, status), "text")
+    unreadable("work_ref", np.where(status == parse.WRONG_TYPE, parse.GOOD, status))
     for name in _FLAGS:
         values[name], status = parse.parse_bools(col(name))
         statuses[name] = status

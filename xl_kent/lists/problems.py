@@ -61,7 +61,7 @@ class Problems:
 
 
 _STATUS_REASON = {WRONG_TYPE: "is not {what}", ERROR: "holds an Excel error value",
-                  OUT_OF_RANGE: "is an Excel date serial below 61 (before March 1900)"}
+                  OUT_OF_RANGE: "is outside Excel's dates (serial below 61 or after 9999)"}
 
 
 def status_problems(problems: Problems, name: str, status: np.ndarray, what: str,

@@ -155,7 +155,12 @@ def check_bounds(on) -> dict[str, float | np.datetime64]:
     return out
 
 
-def _year_words(d: np.datetime64, first: bool) -> str:
+#: The words for a date serial Excel cannot hold (below 61, before 1 March 1900, or after 9999).
+SERIAL_WORDS = "is outside Excel's dates (serial below 61 or after 9999)"
+
+
+def year_words(d: np.datetime64, first: bool) -> str:
+    """A bound as said in a reason: "the year 1900" for 1 January (``first``) or 31 December, else the date."""
     text = str(d)
     if first and text.endswith("-01-01"):
         return f"the year {text[:4]}"
@@ -174,8 +179,8 @@ def staff_checks(on) -> tuple[Check, ...]:
     all blank is none of them: it is kept, with the status "row is blank", and not computed.
 
     The reasons for unreadable cells are ``"{field} is not {what}"``, ``"{field} holds an
-    Excel error value"`` and ``"{field} is an Excel date serial below 61 (before March
-    1900)"``; the others are listed here.
+    Excel error value"`` and ``"{field} is outside Excel's dates (serial below 61 or
+    after 9999)"``; the others are listed here.
 
     >>> [c.reason for c in staff_checks("2027-03-31") if c.field == "annual_salary"][-2:]
     ['annual_salary is below £1,000 a year full time (a typing error?)', \
@@ -190,14 +195,14 @@ def staff_checks(on) -> tuple[Check, ...]:
             checks.append(Check(name, "wrong_type", f"{name} is not {_READ_WORDS[kind]}"))
         checks.append(Check(name, "error_value", f"{name} holds an Excel error value"))
         if kind == "date":
-            checks.append(Check(name, "serial", f"{name} is an Excel date serial below 61 (before March 1900)"))
+            checks.append(Check(name, "serial", f"{name} {SERIAL_WORDS}"))
         if blank:
             checks.append(Check(name, "blank", f"{name} is blank" if blank == "plain" else blank, applies))
 
     def dates(name: str) -> None:
-        checks.append(Check(name, "too_early", f"{name} is before {_year_words(b['earliest_date'], True)} "
+        checks.append(Check(name, "too_early", f"{name} is before {year_words(b['earliest_date'], True)} "
                                                "(a typing error?)"))
-        checks.append(Check(name, "too_late", f"{name} is after {_year_words(b['latest_date'], False)} "
+        checks.append(Check(name, "too_late", f"{name} is after {year_words(b['latest_date'], False)} "
                                               "(a typing error?)"))
 
     full = b["full_time_weekly_hours"]
