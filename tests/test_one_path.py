@@ -178,7 +178,7 @@ def test_recalc_and_fill_budget_give_the_same_figures_row_by_row(outputs):
                 w = math.nan  # the budget shows redundancy for the posts at risk only
             money = name.endswith("_gbp")
             same = (math.isnan(g) and math.isnan(w)) or (not math.isnan(g) and not math.isnan(w) and
-                                                          abs(g - w) <= (0.005 if money else 1e-9))
+                                                          abs(g - w) <= (0.005 + 1e-9 if money else 1e-9))
             if not same:
                 bad.append((name, i, g, w))
     assert not bad, bad[:10]
@@ -243,7 +243,9 @@ def test_a_list_without_leave_taken_says_the_liability_assumes_none(tmp_path):
         code, _, err = run(*argv, "--as-of", AS_OF, *RATES)
         assert code == 0, err
         assert "no leave-taken column: the leave liability assumes no leave has been taken" in err
-    assert any("no leave-taken column" in str(v) for v in _summary(tmp_path / "r.xlsx").values())
+    t = read_table(tmp_path / "r.xlsx", sheet="Summary")
+    notes = [v for k, v in zip(t.columns[0].tolist(), t.columns[1].tolist(), strict=True) if k == "note"]
+    assert any("no leave-taken column" in v for v in notes)
 
 
 def test_unfamiliar_headers_give_a_result_in_one_run(tmp_path):

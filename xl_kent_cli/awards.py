@@ -81,22 +81,19 @@ def run(input_path, output=None, maps=None, sheet=None, out=None, err=None) -> i
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
     prog = "xl-kent awards"
-    try:
-        output = o.check_paths(input_path, output or o.default_output(input_path, "checked"))
+
+    def work():
+        target = o.check_paths(input_path, output or o.default_output(input_path, "checked"))
         loaded = o.reading(input_path, AWARD_SCHEMA, sheet, maps, err)
         with Progress("checking", 1, stream=err, unit="steps", rows=loaded.table.n_rows):
             outcome = check_table(loaded.table, loaded.columns, str(input_path))
-        written = o.write_outcome(outcome, output, input_path, "Awards", err)
-    except o.UsageError as e:
-        print(f"{prog}: error: {e}", file=err)
-        return o.EXIT_USAGE
-    except o.OutputError as e:
-        print(f"{prog}: error: {e}", file=err)
-        return o.EXIT_OUTPUT
-    where = loaded.where()
-    if where:
-        print(f"{prog}: reading {where}", file=err)
-    o.warn(prog, outcome.notes, err)
+        return loaded, outcome, o.write_outcome(outcome, target, input_path, "Awards", err)
+
+    done, result = o.guarded(prog, err, work)
+    if not done:
+        return result
+    loaded, outcome, written = result
+    o.report_reading(prog, loaded, outcome.notes, err)
     o.print_summary(outcome, written, out, where_column="the reason column")
     if outcome.n_flagged:
         print(f"{outcome.n_flagged:,} award(s) are outside the scheme: see the reason column "

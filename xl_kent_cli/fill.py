@@ -46,7 +46,8 @@ def fill_budget(input_path, output, settings: Settings, *, maps=None, sheet=None
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
     prog = "xl-kent fill budget"
-    try:
+
+    def work():
         out_path = o.check_paths(input_path, output, (".xlsx",))
         loaded = o.reading(input_path, STAFF_SCHEMA, sheet, maps, err)
         table = loaded.table
@@ -56,16 +57,14 @@ def fill_budget(input_path, output, settings: Settings, *, maps=None, sheet=None
         staff = read_staff(table, settings.as_of, columns=loaded.columns, schema=STAFF_SCHEMA)
         fig = compute(staff, settings, table)
         written = _write(out_path, input_path, lambda f: budget.write_filled(f, table, staff, fig))
-    except o.UsageError as e:
-        print(f"{prog}: error: {e}", file=err)
-        return o.EXIT_USAGE
-    except o.OutputError as e:
-        print(f"{prog}: error: {e}", file=err)
-        return o.EXIT_OUTPUT
-    where = loaded.where()
-    if where:
-        print(f"{prog}: reading {where}", file=err)
-    o.warn(prog, [*loaded.columns.warnings(" by the budget"), *notes(staff, settings)], err)
+        return loaded, staff, fig, written
+
+    done, result = o.guarded(prog, err, work)
+    if not done:
+        return result
+    loaded, staff, fig, written = result
+    table = loaded.table
+    o.report_reading(prog, loaded, [*loaded.columns.warnings(" by the budget"), *notes(staff, settings)], err)
     pt = fig.problems
     print(o.run_line("fill budget"), file=out)
     print(f"staff rows read: {table.n_rows:,}; rows OK: {int(fig.ok.sum()):,}; rows with problems: "
@@ -96,7 +95,8 @@ def fill_awards(input_path, output, *, period_start=None, period_end=None, maps=
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
     prog = "xl-kent fill awards"
-    try:
+
+    def work():
         out_path = o.check_paths(input_path, output, (".xlsx",))
         settings = awards.default_settings(_date(period_end) or dt.date.today())
         if period_start is not None:
@@ -112,16 +112,14 @@ def fill_awards(input_path, output, *, period_start=None, period_end=None, maps=
         log = read_award_log(table, columns=loaded.columns)
         j = judge(log, table)
         written = _write(out_path, input_path, lambda f: awards.write_filled(f, table, log, j, settings))
-    except o.UsageError as e:
-        print(f"{prog}: error: {e}", file=err)
-        return o.EXIT_USAGE
-    except o.OutputError as e:
-        print(f"{prog}: error: {e}", file=err)
-        return o.EXIT_OUTPUT
-    where = loaded.where()
-    if where:
-        print(f"{prog}: reading {where}", file=err)
-    o.warn(prog, loaded.columns.warnings(" by the award template"), err)
+        return loaded, settings, j, written
+
+    done, result = o.guarded(prog, err, work)
+    if not done:
+        return result
+    loaded, settings, j, written = result
+    table = loaded.table
+    o.report_reading(prog, loaded, loaded.columns.warnings(" by the award template"), err)
     pt = j.problems
     within, outside = int((j.judged & j.ok).sum()), int((j.judged & ~j.ok).sum())
     print(o.run_line("fill awards"), file=out)

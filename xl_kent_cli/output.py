@@ -23,7 +23,8 @@ from .progress import Progress, stage
 
 __all__ = [
     "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "EXIT_OUTPUT", "EXIT_INTERRUPTED", "UsageError", "OutputError",
-    "Outcome", "check_paths", "default_output", "side_files", "write_outcome", "print_summary", "warn",
+    "Outcome", "check_paths", "default_output", "guarded", "report_reading", "side_files", "write_outcome",
+    "print_summary", "warn",
     "reading", "run_line", "uk_date",
 ]
 
@@ -153,6 +154,28 @@ def reading(path, schema, sheet=None, maps=None, stream=None):
         return read_list(path, schema, sheet=sheet, maps=maps)
     except (InputFileError, ColumnError) as e:
         raise UsageError(str(e)) from e
+
+
+def guarded(prog: str, err, work):
+    """``work()``, or the exit code of a :class:`UsageError` (2) or :class:`OutputError` (3)
+    after its one-line message: ``(True, result)`` or ``(False, exit code)``."""
+    try:
+        return True, work()
+    except UsageError as e:
+        print(f"{prog}: error: {e}", file=err)
+        return False, EXIT_USAGE
+    except OutputError as e:
+        print(f"{prog}: error: {e}", file=err)
+        return False, EXIT_OUTPUT
+
+
+def report_reading(prog: str, loaded, lines: Sequence[str], err) -> None:
+    """After a successful write: where the data was found (when not the obvious place) and
+    the warning lines."""
+    where = loaded.where()
+    if where:
+        print(f"{prog}: reading {where}", file=err)
+    warn(prog, lines, err)
 
 
 def warn(prog: str, lines: Sequence[str], err, limit: int = 12) -> None:

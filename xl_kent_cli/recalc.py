@@ -162,22 +162,18 @@ def run(input_path, settings: Settings, output=None, maps=None, sheet=None, out=
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
     prog = "xl-kent recalc"
-    try:
-        output = o.check_paths(input_path, output or o.default_output(input_path, "recalc"))
+
+    def work():
+        target = o.check_paths(input_path, output or o.default_output(input_path, "recalc"))
         loaded = o.reading(input_path, STAFF_SCHEMA, sheet, maps, err)
-        table = loaded.table
-        with Progress("computing", 4, stream=err, unit="steps", rows=table.n_rows) as bar:
-            outcome = recalc_table(table, settings, loaded.columns, str(input_path), bar)
-        written = o.write_outcome(outcome, output, input_path, "Staff", err)
-    except o.UsageError as e:
-        print(f"{prog}: error: {e}", file=err)
-        return o.EXIT_USAGE
-    except o.OutputError as e:
-        print(f"{prog}: error: {e}", file=err)
-        return o.EXIT_OUTPUT
-    where = loaded.where()
-    if where:
-        print(f"{prog}: reading {where}", file=err)
-    o.warn(prog, outcome.notes, err)
+        with Progress("computing", 4, stream=err, unit="steps", rows=loaded.table.n_rows) as bar:
+            outcome = recalc_table(loaded.table, settings, loaded.columns, str(input_path), bar)
+        return loaded, outcome, o.write_outcome(outcome, target, input_path, "Staff", err)
+
+    done, result = o.guarded(prog, err, work)
+    if not done:
+        return result
+    loaded, outcome, written = result
+    o.report_reading(prog, loaded, outcome.notes, err)
     o.print_summary(outcome, written, out)
     return outcome.exit_code
