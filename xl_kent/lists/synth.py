@@ -165,7 +165,10 @@ def staff_sample(rows: int, bad: int = 0, seed: int = 0, as_of=SAMPLE_AS_OF) -> 
     basic, _after = grade_entitlement_days(grade, as_of)
     full_week = params.parameter("leave", "full_time_weekly_hours").value_on(as_of)
     full_year = np.where(salaried, basic * hours / full_week, np.nan)
-    taken = np.round(full_year * rng.uniform(0.2, 1.05, n) * 2) / 2
+    begun = np.maximum(np.where(np.isnat(start), service, start), year_start)  # employed in the leave year:
+    ended = np.where(np.isnat(end), as_of, np.minimum(end, as_of))  # from this day to that one
+    share = np.clip(((ended - begun).astype(np.int64) + 1) / ((as_of - year_start).astype(np.int64) + 1), 0, 1)
+    taken = np.round(full_year * share * rng.uniform(0.2, 1.05, n) * 2) / 2
     taken = np.where(salaried & (rng.random(n) < _LEAVE_TAKEN_SHARE), taken, np.nan)
 
     manifest = Manifest()
