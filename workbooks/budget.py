@@ -4,204 +4,256 @@ Finance officers paste a staff list into the Staff sheet, set the Assumptions, a
 the Summary. Sheets, in order: "How to use", "Assumptions", "Staff", "Summary",
 "xlwings.conf" (see docs/budget-template.md).
 
-* **Assumptions**: the as-of date, the leave year, the pay award, on-cost rates, the
-  modelled sickness absence and redundancy date, two Kent Scheme constants (locked) and
-  the list of cost centres. Each setting is a defined name used by the formulas.
-* **Staff**: 14 input columns (yellow) and 19 calculated columns (grey), each ONE
-  formula over the 5,000 pre-sized rows: three KENT_ functions (leave, sick pay,
-  redundancy weeks) and native formulas for the rest (FTE, share of the leave year
-  employed, pay and on-costs, age and service, leave liability, a Status column).
-* **Summary**: per cost centre of the list, "Not in the list" and a Total: SUMIFS and
-  COUNTIFS over the Staff columns that skip error rows; a stacked column chart.
+The template is a spreadsheet spelling of the project's one staff-list layer: its Staff
+inputs are :data:`xl_kent.lists.staff.STAFF_FIELDS` in their order, its checks are
+:func:`xl_kent.lists.staff.staff_checks` (same reasons, same order, generated here from
+the checks and their bounds), and every calculated cell is the figure
+:func:`xl_kent.lists.figures.compute` gives for that row, blank where ``compute`` leaves
+it blank. Nothing is computed in Python here: a LibreOffice test recalculates the
+template and compares every cell with ``compute`` and ``totals``.
 
-:func:`model` computes every calculated cell in Python from the same input rows: the
-KENT_ columns by calling :mod:`udfs` over whole columns (as Excel hands them), the
-native columns by replicating each formula's semantics over numpy arrays (blanks,
-error values and their propagation included). :func:`build` writes the template
-(``filled=False``) or a copy with the model's values (``filled=True``, used by
-``xl-kent fill budget``).
+* **Assumptions**: the settings of :class:`xl_kent.lists.figures.Settings` (the as-of
+  date, the modelled absence, the redundancy date, the pay award and the on-cost rates),
+  the leave year (calculated), two Kent Scheme constants (locked) and the cost centres.
+  Each has a defined name used by the formulas.
+* **Staff**: 16 input columns (yellow); Status and 19 figures (grey), each ONE dynamic
+  array formula over the 5,000 pre-sized rows: three KENT_ functions (leave, sick pay,
+  redundancy weeks) and native formulas for the rest; 16 hidden "Problems: ..." columns
+  that hold each input's reasons.
+* **Summary**: per cost centre, "Not in the list" and a Total, over the rows whose Status
+  is OK; a stacked column chart.
+
+:func:`build` writes the template; :func:`write_filled` writes the copy ``xl-kent fill
+budget`` makes of a list: the KENT_ columns as the values ``compute`` gave, every other
+formula kept live with its value cached.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-import operator
-import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from xlsxwriter.utility import xl_col_to_name
 
 from xl_kent import params
+from xl_kent.cells import GOOD
+from xl_kent.dates import MAX_EXCEL_SERIAL, MIN_EXCEL_SERIAL
+from xl_kent.errors import EXCEL_ERRORS
+from xl_kent.lists import parse
+from xl_kent.lists.figures import FIGURES, NEEDS, TOTALS, Figures, Settings, default_settings, totals
+from xl_kent.lists.figures import cost_centres as list_cost_centres
+from xl_kent.lists.staff import CONTRACTS, STAFF_FIELDS, Staff, check_bounds, staff_checks
 
 from . import common
 from .common import DATA_ROWS, FIRST_ROW, HEADER_ROW, Col
 
 __all__ = [
-    "FILE_NAME", "EXAMPLE_AS_OF", "EXAMPLE_PAY_AWARD", "EXAMPLE_COST_CENTRES", "COST_CENTRE_ROWS",
-    "INPUT_COLUMNS", "CALC_COLUMNS", "SUMMARY_COLUMNS", "ASSUMPTION_CELLS", "EXAMPLE_ROWS",
-    "BudgetModel", "default_assumptions", "model", "build", "read_staff_rows", "fill",
-    "staff_column_letter", "summary_row_labels",
+    "FILE_NAME", "EXAMPLE_AS_OF", "EXAMPLE_COST_CENTRES", "COST_CENTRE_ROWS", "NOT_IN_LIST", "TOTAL",
+    "INPUT_COLUMNS", "CALC_COLUMNS", "PROBLEM_COLUMNS", "SUMMARY_COLUMNS", "ASSUMPTION_CELLS", "BUDGET_FIGURES",
+    "KENT_FIGURES", "EXAMPLE_ROWS", "build", "write_filled", "problem_texts", "summary_names", "staff_table",
+    "staff_column_letter",
 ]
 
 FILE_NAME = "kent_budget_planning.xlsx"
 EXAMPLE_AS_OF = dt.date(2026, 11, 23)
 """The committed template's as-of date (fixed, so that the build is deterministic)."""
-EXAMPLE_PAY_AWARD = 0.03
-"""An EXAMPLE pay award (3% from 1 April): replace it with the award agreed for the year."""
 EXAMPLE_COST_CENTRES = ("Adult Social Care", "Children's Services", "Highways", "Libraries", "Finance")
 COST_CENTRE_ROWS = 20
+"""Cost centre slots of the template (a filled copy has one per cost centre of its list)."""
 NOT_IN_LIST = "Not in the list"
 TOTAL = "Total"
-YES, NO = "Yes", "No"
 
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-_ERROR_VALUES = frozenset(("#N/A", "#VALUE!", "#NUM!", "#DIV/0!", "#REF!", "#NAME?", "#NULL!"))
+_FIELD = {f.name: f for f in STAFF_FIELDS}
+_SALARIED_WORDS = sorted(w for w, c in CONTRACTS.items() if c == "salaried")
+_CASUAL_WORDS = sorted(w for w, c in CONTRACTS.items() if c == "casual")
+_RELIEF_WORDS = sorted(w for w, c in CONTRACTS.items() if c == "relief")
+_CONTRACT_CHOICES = ["Salaried", "Casual", "Relief"]
+_TRUE_WORDS = sorted(parse._TRUE)  # the words the core reads as Yes (and 1, TRUE)
 
-
-# ---------------------------------------------------------------- parameters
-def _value_on(family: str, name: str, on: dt.date | None) -> float:
-    p = params.parameter(family, name)
-    try:
-        return float(p.value_on(on))
-    except LookupError:
-        raise ValueError(f"no {family}.{name} in force on {on:%d/%m/%Y}: choose a later as-of date") from None
-
-
-def _source_on(family: str, name: str, on: dt.date | None) -> str:
-    p = params.parameter(family, name)
-    if on is None:
-        return p.entries[-1].source
-    i = int(p.index(np.array([on], dtype="datetime64[D]"))[0])
-    return p.entries[max(i, 0)].source
-
-
-_FULL_WEEK = _value_on("leave", "full_time_weekly_hours", None)
-_DAY_HOURS = _value_on("leave", "hours_per_day", None)
-_MIN_MULT = _value_on("redundancy", "min_multiplier", None)
-_MAX_MULT = _value_on("redundancy", "max_multiplier", None)
-# the scheme's weekly pay, annual salary / 365 * 7 (B.2.D.3): pay.toml, written into the formula as numbers
-_DAYS_PER_YEAR = f'{_value_on("pay", "days_per_year", None):g}'
-_DAYS_PER_WEEK = f'{_value_on("pay", "days_per_week", None):g}'
+# The scheme's weekly pay, annual salary / 365 * 7 (B.2.D.3): pay.toml, written into the formula as numbers.
+_DAYS_PER_YEAR = f'{params.parameter("pay", "days_per_year").value_on(None):g}'
+_DAYS_PER_WEEK = f'{params.parameter("pay", "days_per_week").value_on(None):g}'
 
 # ---------------------------------------------------------------- the Staff columns
-INPUT_COLUMNS: tuple[Col, ...] = (
-    Col("employee_id", "Employee ID", "text", 12,
-        "Required: the employee's payroll number. A row without it is not counted (its Status says so).",
-        {"validate": "custom", "value": f"=COUNTIF($A${FIRST_ROW}:$A${FIRST_ROW + DATA_ROWS - 1},A{FIRST_ROW})=1",
-         "error_type": "warning", "error_message": "This employee ID is already on another row."}),
-    Col("name", "Name", "text", 22, "The employee's name (shown only)."),
-    Col("cost_centre", "Cost centre", "text", 20,
-        "A cost centre from the Assumptions list (drop-down). Others are kept and totalled as "
-        "'Not in the list' on the Summary.",
-        {"validate": "list", "source": "=CostCentres", "error_type": "warning",
-         "error_message": "Not in the Assumptions cost centre list: the row is totalled under 'Not in the list'."}),
-    Col("grade", "Grade", "text", 10,
-        'Kent Scheme grade: "KR Entry", "Apprentice", "KR3" to "KR20" (or the number, 6).',
-        common.grade_validation()),
-    Col("weekly_hours", "Weekly hours", "hours", 10,
-        f"Contracted hours a week, above 0 up to {_FULL_WEEK:g}. Blank = full time ({_FULL_WEEK:g}).",
-        common.number_validation(0.01, _FULL_WEEK, f"Weekly hours must be above 0 and at most {_FULL_WEEK:g} "
-                                                   "(leave blank for full time).")),
-    Col("annual_salary_gbp", "Annual salary £", "gbp", 13,
-        "Actual annual pay in £ before this year's pay award (pro rata for part-time).",
-        common.number_validation(0.01, 1_000_000, "Annual salary in £, above 0.")),
-    Col("date_of_birth", "Date of birth", "date", 12, "Date of birth (for age at the redundancy date).",
-        common.date_validation("A date, dd/mm/yyyy.")),
-    Col("service_start", "Continuous service date", "date", 12,
-        "Continuous service date (includes Modification Order service): leave uplift, sick pay band, "
-        "redundancy service.", common.date_validation("A date, dd/mm/yyyy.")),
-    Col("employment_start", "Employment start", "date", 12,
-        "Start of this employment. Blank = the continuous service date. A future date = a joiner.",
-        common.date_validation("A date, dd/mm/yyyy.")),
-    Col("employment_end", "Employment end", "date", 12,
-        "Last day of employment (a leaver). Blank = still employed.",
-        common.date_validation("A date, dd/mm/yyyy.")),
-    Col("prior_sick_days", "Paid sick days, last 12 months", "days", 12,
-        "Calendar days of paid sick leave (full or half pay) in the 12 months before the modelled absence. "
-        "Blank = 0.", common.number_validation(0, 366, "Calendar days from 0 to 366.")),
-    Col("at_risk", "At risk of redundancy", "flag", 10,
-        "Yes for posts at risk: redundancy weeks and cost are shown for these rows only.",
-        common.yes_no_validation()),
-    Col("multiplier", "Redundancy multiplier", "number", 11,
-        f"Discretionary enhancement from {_MIN_MULT:g} to {_MAX_MULT:g}. Blank = {_MIN_MULT:g}.",
-        common.number_validation(_MIN_MULT, _MAX_MULT, f"A multiplier from {_MIN_MULT:g} to {_MAX_MULT:g}.")),
-    Col("leave_taken_days", "Leave taken this leave year (days)", "days", 12,
-        f"Days of this leave year's annual leave already taken (standard {_DAY_HOURS:g}-hour days for part-time). "
-        "Blank = 0.",
-        common.number_validation(0, 366, "Days from 0 to 366.")),
-)
+_INPUT_KIND = {"employee_id": "text", "name": "text", "cost_centre": "text", "grade": "text",
+               "contract_type": "text", "weekly_hours": "hours", "hours_worked": "hours", "annual_salary": "gbp",
+               "date_of_birth": "date", "service_start": "date", "employment_start": "date",
+               "employment_end": "date", "prior_sick_days": "days", "at_risk": "flag", "multiplier": "number",
+               "leave_taken_days": "days"}
+_INPUT_WIDTH = {"employee_id": 12, "name": 22, "cost_centre": 20, "grade": 10, "contract_type": 11,
+                "weekly_hours": 10, "hours_worked": 12, "annual_salary": 13, "prior_sick_days": 12,
+                "at_risk": 10, "multiplier": 11, "leave_taken_days": 12}
+
+
+def _input_columns() -> tuple[Col, ...]:
+    b = check_bounds(np.datetime64(EXAMPLE_AS_OF, "D"))
+    full = b["full_time_weekly_hours"]
+    lo, hi = b["min_multiplier"], b["max_multiplier"]
+    sick = b["max_paid_sick_days_12_months"]
+    first = f"{FIRST_ROW}"
+    last = f"{FIRST_ROW + DATA_ROWS - 1}"
+    help_ = {
+        "employee_id": "Required: the employee's payroll number, once (a repeated ID flags every row that has it).",
+        "name": "The employee's name (shown only).",
+        "cost_centre": "A cost centre from the Assumptions list (drop-down). Others are kept and totalled as "
+                       "'Not in the list' on the Summary.",
+        "grade": 'Kent Scheme grade: "KR Entry", "Apprentice", "KR3" and above ("KR6", "kr 6" or 6). '
+                 "Required for salaried and relief staff.",
+        "contract_type": "Salaried (blank = salaried; also Permanent, Fixed term), Casual or Relief (also "
+                         "Permanent relief). Casual and relief staff accrue leave on the hours worked.",
+        "weekly_hours": f"Salaried: contracted hours a week, above 0 up to {full:g}. Blank = full time ({full:g}).",
+        "hours_worked": "Casual and relief (required for them): hours worked in this leave year up to the "
+                        "as-of date; leave is accrued on them.",
+        "annual_salary": "Salaried (required): actual annual pay in £ before this year's pay award (pro rata for "
+                         "part-time).",
+        "date_of_birth": "Date of birth (required for salaried staff): age at the redundancy date.",
+        "service_start": "Continuous service date (includes Modification Order service): leave uplift, sick pay "
+                         "band, redundancy service. Required for salaried and relief staff.",
+        "employment_start": "Start of this employment. Blank = the continuous service date. A later date = a "
+                            "joiner.",
+        "employment_end": "Last day of employment (a leaver). Blank = still employed.",
+        "prior_sick_days": "Calendar days of paid sick leave (full or half pay) in the 12 months before the "
+                           f"modelled absence, 0 to {sick:g}. Blank = 0.",
+        "at_risk": "Yes for posts at risk of redundancy: redundancy weeks and cost are shown for these rows only. "
+                   "Blank = No.",
+        "multiplier": f"Discretionary redundancy enhancement from {lo:g} to {hi:g}. Blank = {lo:g}.",
+        "leave_taken_days": "Days of this leave year's annual leave already taken (standard-length days for "
+                            "part-time). Blank = 0.",
+    }
+    date_rule = common.date_validation("A date, dd/mm/yyyy.")
+    validation = {
+        "employee_id": {"validate": "custom", "value": f"=COUNTIF($A${first}:$A${last},A{first})=1",
+                        "error_type": "warning", "error_message": "This employee ID is already on another row."},
+        "cost_centre": {"validate": "list", "source": "=CostCentres", "error_type": "warning",
+                        "error_message": "Not in the Assumptions cost centre list: the row is totalled under "
+                                         f"'{NOT_IN_LIST}'."},
+        "grade": common.grade_validation(),
+        "contract_type": {"validate": "list", "source": _CONTRACT_CHOICES, "error_type": "warning",
+                          "error_message": "Salaried, Casual or Relief (Permanent, Fixed term and Permanent "
+                                           "relief are read too)."},
+        "weekly_hours": common.number_validation(0.01, full, f"Weekly hours must be above 0 and at most {full:g} "
+                                                             "(leave blank for full time)."),
+        "hours_worked": common.number_validation(0, 1_000_000, "Hours worked, 0 or more."),
+        "annual_salary": common.number_validation(0.01, b["max_fte_salary_gbp"], "Annual salary in £, above 0."),
+        "date_of_birth": date_rule, "service_start": date_rule, "employment_start": date_rule,
+        "employment_end": date_rule,
+        "prior_sick_days": common.number_validation(0, sick, f"Calendar days from 0 to {sick:g}."),
+        "at_risk": common.yes_no_validation(),
+        "multiplier": common.number_validation(lo, hi, f"A multiplier from {lo:g} to {hi:g}."),
+        "leave_taken_days": common.number_validation(0, 366, "Days from 0 to 366."),
+    }
+    return tuple(Col(f.name, f.label, _INPUT_KIND[f.name], _INPUT_WIDTH.get(f.name, 12), help_[f.name],
+                     validation.get(f.name)) for f in STAFF_FIELDS)
+
+
+INPUT_COLUMNS: tuple[Col, ...] = _input_columns()
+
+#: The figures of :data:`xl_kent.lists.figures.FIGURES` the budget shows, in its column order.
+BUDGET_FIGURES = ("fte", "year_share", "weekly_pay_gbp", "pay_cost_gbp", "employer_ni_gbp", "pension_gbp",
+                  "levy_gbp", "total_cost_gbp", "leave_year_entitlement_days", "leave_year_entitlement_hours",
+                  "leave_accrued_days", "leave_accrued_hours", "leave_untaken_days", "leave_value_gbp",
+                  "sick_absence_cost_gbp", "age_years", "service_years", "redundancy_weeks", "redundancy_pay_gbp")
+#: The figures a KENT_ function gives (values in a filled copy).
+KENT_FIGURES = ("leave_year_entitlement_days", "leave_year_entitlement_hours", "leave_accrued_days",
+                "leave_accrued_hours", "sick_absence_cost_gbp", "redundancy_weeks")
+#: Shown for rows marked at risk only.
+_AT_RISK_ONLY = ("redundancy_weeks", "redundancy_pay_gbp")
+
+_FIGURE = {f.name: f for f in FIGURES}
+_CALC_KIND = {"fte": "number", "year_share": "pct", "redundancy_weeks": "weeks", "age_years": "years",
+              "service_years": "years"}
+_FORMAT_KIND = {"number": "number", "integer": "years", "days": "days", "hours": "hours", "gbp": "gbp",
+                "general": "general"}
+_HOW = {
+    "fte": "Salaried rows.",
+    "year_share": "Salaried rows: from the later of the leave year start and the employment start (or the "
+                  "continuous service date) to the earlier of the leave year end and the employment end.",
+    "weekly_pay_gbp": "Salaried rows.",
+    "pay_cost_gbp": "PayAwardPct on the Assumptions.",
+    "employer_ni_gbp": "EmployerNIRate and NIThresholdYear on the Assumptions.",
+    "pension_gbp": "PensionRate on the Assumptions.",
+    "levy_gbp": "LevyRate on the Assumptions.",
+    "total_cost_gbp": "Salaried rows.",
+    "leave_year_entitlement_days": "KENT_LEAVE_ACCRUAL to the leave year end, salaried rows.",
+    "leave_year_entitlement_hours": "KENT_LEAVE_ACCRUAL to the leave year end, salaried rows.",
+    "leave_accrued_days": "KENT_LEAVE_ACCRUAL to the as-of date, salaried rows.",
+    "leave_accrued_hours": 'KENT_LEAVE_ACCRUAL to the as-of date; casual and relief rows with unit "casual" or '
+                           '"relief" on the hours worked.',
+    "leave_untaken_days": "Salaried rows.",
+    "leave_value_gbp": "StandardDayHours and FullTimeWeeklyHours on the Assumptions.",
+    "sick_absence_cost_gbp": "KENT_SICKPAY for the Assumptions' modelled absence, salaried rows.",
+    "age_years": "Every row with a date of birth.",
+    "service_years": "Every row with a continuous service date.",
+    "redundancy_weeks": "KENT_REDUNDANCY_WEEKS(age, service, multiplier), salaried rows marked at risk only.",
+    "redundancy_pay_gbp": "Rows marked at risk only.",
+}
+
+
+def _needs(name: str) -> tuple[str, ...]:
+    """The NEEDS groups of each budget figure (as :func:`xl_kent.lists.figures.compute` gates it)."""
+    return {
+        "fte": ("fte",), "year_share": ("employment",), "weekly_pay_gbp": ("salary",),
+        "pay_cost_gbp": ("salary", "employment"), "employer_ni_gbp": ("salary", "employment"),
+        "pension_gbp": ("salary", "employment"), "levy_gbp": ("salary", "employment"),
+        "total_cost_gbp": ("salary", "employment"), "leave_year_entitlement_days": ("leave",),
+        "leave_year_entitlement_hours": ("leave",), "leave_accrued_days": ("leave",),
+        "leave_accrued_hours": ("leave", "casual", "relief"), "leave_untaken_days": ("leave", "taken"),
+        "leave_value_gbp": ("leave", "taken", "salary", "fte"), "sick_absence_cost_gbp": ("sick", "salary"),
+        "age_years": ("age",), "service_years": ("service",), "redundancy_weeks": ("redundancy",),
+        "redundancy_pay_gbp": ("redundancy", "salary"),
+    }[name]
+
+
+def _calc_help(name: str) -> str:
+    fields = {f for g in _needs(name) for f in NEEDS[g]}
+    words = ", ".join(f.label for f in STAFF_FIELDS if f.name in fields)
+    return f"{_FIGURE[name].meaning[:1].upper()}{_FIGURE[name].meaning[1:]}. {_HOW[name]} Blank when the row has " \
+           f"a problem in: {words}."
+
 
 CALC_COLUMNS: tuple[Col, ...] = (
-    Col("status", "Status", "general", 30,
-        '"OK", or "Check: ..." naming the parts that failed (pay, leave, sick pay, redundancy, at risk) '
-        "so that the row's inputs can be fixed. Error values and error-looking text both count as failed."),
-    Col("fte", "FTE", "number", 8, "Weekly hours / the full-time week (blank hours = 1.00)."),
-    Col("year_share", "Share of leave year employed", "pct", 10,
-        "Days employed between the leave year start and end (from employment start, or the continuous "
-        "service date, to employment end) / days in the leave year."),
-    Col("weekly_pay_gbp", "Weekly pay £", "gbp", 11,
-        f"Annual salary / {_DAYS_PER_YEAR} * {_DAYS_PER_WEEK} (the scheme's weekly pay)."),
-    Col("pay_cost_gbp", "Pay cost after award £", "gbp", 13,
-        "Annual salary x (1 + pay award) x share of the leave year employed."),
-    Col("employer_ni_gbp", "Employer NI £", "gbp", 12,
-        "NI rate x (pay cost - the annual threshold x share of the year), not below 0."),
-    Col("pension_gbp", "Employer pension £", "gbp", 12, "Pay cost x the employer pension rate."),
-    Col("levy_gbp", "Apprenticeship levy £", "gbp", 12, "Pay cost x the levy rate."),
-    Col("total_cost_gbp", "Total employment cost £", "gbp", 13, "Pay cost + NI + pension + levy."),
-    Col("leave_year_days", "Leave entitlement this leave year (days)", "days", 12,
-        "KENT_LEAVE_ACCRUAL to the leave year end, in days: the year's entitlement, pro rata for "
-        "part-time, joiners and leavers."),
-    Col("leave_year_hours", "Leave entitlement this leave year (hours)", "hours", 12,
-        "The same in hours (part-time by the scheme's hours rule)."),
-    Col("leave_accrued_days", "Leave accrued to as-of date (days)", "days", 12,
-        "KENT_LEAVE_ACCRUAL to the as-of date, in days."),
-    Col("leave_untaken_days", "Untaken leave (days)", "days", 11,
-        "Accrued - taken. Negative = leave taken ahead of accrual."),
-    Col("leave_value_gbp", "Value of untaken leave £", "gbp", 12,
-        f"Untaken days x {_DAY_HOURS:g} hours x hourly rate (weekly pay / weekly hours). Negative when taken ahead."),
-    Col("sick_pay_cost_gbp", "Sick pay cost of the modelled absence £", "gbp", 13,
-        "KENT_SICKPAY pay for the Assumptions absence; 0 when not employed on the absence start."),
-    Col("age_years", "Age at redundancy date", "years", 9,
-        "Completed years from the date of birth to the redundancy date (as DATEDIF 'Y')."),
-    Col("service_years", "Completed years of service at redundancy date", "years", 10,
-        "Completed years from the continuous service date to the redundancy date; blank when the "
-        "service starts after it."),
-    Col("redundancy_weeks", "Redundancy weeks", "weeks", 10,
-        "KENT_REDUNDANCY_WEEKS(age, service, multiplier), at-risk rows only."),
-    Col("redundancy_cost_gbp", "Redundancy cost £", "gbp", 12, "Redundancy weeks x weekly pay, at-risk rows only."),
+    Col("status", "Status", "general", 34,
+        '"OK", or every problem of the row in words (the same words and order as xl-kent recalc), column by '
+        "column. A figure is left blank when a column it uses has a problem. Blank for a blank row."),
+    *(Col(n, _FIGURE[n].label, _CALC_KIND.get(n, _FORMAT_KIND[_FIGURE[n].format]), 12, _calc_help(n))
+      for n in BUDGET_FIGURES),
 )
+
+PROBLEM_COLUMNS: tuple[Col, ...] = tuple(
+    Col(f"problems_{f.name}", f"Problems: {f.label}", "general", 18,
+        f'Hidden helper: the problems of "{f.label}" in this row, each as "; reason" (blank when none).')
+    for f in STAFF_FIELDS)
 
 SUMMARY_COLUMNS: tuple[Col, ...] = (
     Col("cost_centre", "Cost centre", "text", 26, "The cost centres of the Assumptions list, in its order."),
-    Col("headcount", "Headcount", "int", 10, "Rows with an employee ID."),
-    Col("fte", "FTE", "number", 9, "Sum of FTE (weekly hours / the full-time week)."),
-    Col("pay_cost_gbp", "Pay cost after award £", "gbp0", 14, "Sum of pay cost after the award."),
-    Col("oncosts_gbp", "On-costs £ (NI, pension, levy)", "gbp0", 14, "Sum of employer NI, pension and levy."),
-    Col("total_cost_gbp", "Total cost £", "gbp0", 14, "Sum of total employment cost."),
-    Col("leave_liability_gbp", "Leave liability £", "gbp0", 13, "Sum of the value of untaken leave (net)."),
-    Col("sick_pay_cost_gbp", "Sick pay cost of the modelled absence £", "gbp0", 14,
-        "Sum of the sick pay cost if every person had the modelled absence."),
-    Col("at_risk_headcount", "At risk (headcount)", "int", 10, "Rows with an employee ID marked at risk."),
-    Col("redundancy_cost_gbp", "Redundancy cost £", "gbp0", 13, "Sum of redundancy cost of at-risk rows."),
-    Col("rows_with_problems", "Rows with problems", "int", 10, 'Rows whose Status starts "Check".'),
+    *(Col(k, label, {"headcount": "int", "at_risk_headcount": "int", "rows_with_problems": "int",
+                     "fte": "number"}.get(k, "gbp0"), 13,
+          {"headcount": 'Rows whose Status is "OK".',
+           "fte": "Sum of FTE over the OK rows.",
+           "pay_cost_gbp": "Sum of pay cost after the award over the OK rows.",
+           "oncosts_gbp": "Sum of employer NI, pension and levy over the OK rows.",
+           "total_cost_gbp": "Sum of total employment cost over the OK rows.",
+           "leave_liability_gbp": "Sum of the value of untaken leave (net) over the OK rows.",
+           "sick_pay_cost_gbp": "Sum of the sick pay cost of the modelled absence over the OK rows.",
+           "at_risk_headcount": "OK rows marked at risk of redundancy.",
+           "redundancy_cost_gbp": "Sum of the redundancy cost of the OK rows marked at risk.",
+           "rows_with_problems": 'Rows with data whose Status is not "OK" (left out of every other column).'}[k])
+      for k, label in TOTALS),
 )
 
-_INPUT_KEYS = tuple(c.key for c in INPUT_COLUMNS)
-_COL_INDEX = {c.key: j for j, c in enumerate(INPUT_COLUMNS + CALC_COLUMNS)}
+_STAFF_COLS = INPUT_COLUMNS + CALC_COLUMNS + PROBLEM_COLUMNS
+_COL_INDEX = {c.key: j for j, c in enumerate(_STAFF_COLS)}
 FIRST_CALC = len(INPUT_COLUMNS)
+FIRST_PROBLEM = FIRST_CALC + len(CALC_COLUMNS)
+LAST_SHOWN = FIRST_PROBLEM - 1
 _SUMMARY_FIRST = FIRST_ROW  # Excel row of the first cost centre row on the Summary
-_NOT_IN_LIST_ROW = _SUMMARY_FIRST + COST_CENTRE_ROWS
-_TOTAL_ROW = _NOT_IN_LIST_ROW + 1
 
 
 def staff_column_letter(key: str) -> str:
-    """The Staff sheet column letter of an input or calculated column."""
-    from xlsxwriter.utility import xl_col_to_name
-
+    """The Staff sheet column letter of an input field, "status", a figure or a "problems_<field>" helper."""
     return xl_col_to_name(_COL_INDEX[key])
 
 
@@ -209,23 +261,24 @@ def staff_column_letter(key: str) -> str:
 @dataclass(frozen=True)
 class _Setting:
     name: str  # defined name
-    key: str  # key of default_assumptions() (None: calculated)
+    key: str  # Settings attribute ("" when calculated)
     label: str
     kind: str
+    fixed: bool = False  # feeds KENT_ values: fixed in a filled copy
 
 
 _SETTINGS: tuple[_Setting, ...] = (
-    _Setting("AsOfDate", "as_of", "As-of date", "date"),
-    _Setting("LeaveYearStart", "leave_year_start", "Leave year start (1 April)", "date"),
+    _Setting("AsOfDate", "as_of", "As-of date", "date", True),
+    _Setting("LeaveYearStart", "", "Leave year start (1 April)", "date"),
     _Setting("LeaveYearEnd", "", "Leave year end", "date"),
     _Setting("PayAwardPct", "pay_award_pct", "Pay award from 1 April", "pct"),
     _Setting("EmployerNIRate", "employer_ni_rate", "Employer NI rate", "pct"),
-    _Setting("NIThresholdYear", "ni_threshold_year", "Employer NI threshold (£ a year)", "gbp"),
+    _Setting("NIThresholdYear", "ni_threshold_gbp", "Employer NI threshold (£ a year)", "gbp"),
     _Setting("PensionRate", "pension_rate", "Employer pension rate (LGPS)", "pct"),
     _Setting("LevyRate", "levy_rate", "Apprenticeship levy rate", "pct"),
-    _Setting("AbsenceStart", "absence_start", "Modelled absence: first day", "date"),
-    _Setting("AbsenceDays", "absence_days", "Modelled absence: calendar days", "days"),
-    _Setting("RedundancyDate", "redundancy_date", "Redundancy modelling: termination date", "date"),
+    _Setting("AbsenceStart", "absence_start", "Modelled absence: first day", "date", True),
+    _Setting("AbsenceDays", "absence_days", "Modelled absence: calendar days", "days", True),
+    _Setting("RedundancyDate", "redundancy_date", "Redundancy modelling: termination date", "date", True),
 )
 _CONSTANTS: tuple[_Setting, ...] = (
     _Setting("StandardDayHours", "hours_per_day", "Standard working day (hours)", "hours"),
@@ -241,94 +294,11 @@ ASSUMPTION_CELLS: dict[str, str] = {
     **{s.name: f"B{_CONSTANTS_FIRST + i}" for i, s in enumerate(_CONSTANTS)},
     "CostCentres": f"B{_CC_FIRST}:B{_CC_FIRST + COST_CENTRE_ROWS - 1}",
 }
-"""Where each defined name of the Assumptions sheet points (the sheet's A1 references)."""
+"""Where each defined name of the template's Assumptions sheet points (A1 references; a filled
+copy's CostCentres covers its own list)."""
 
-
-def _leave_year_start(as_of: dt.date) -> dt.date:
-    month = int(_value_on("leave", "leave_year_start_month", as_of))
-    year = as_of.year if (as_of.month, as_of.day) >= (month, 1) else as_of.year - 1
-    return dt.date(year, month, 1)
-
-
-def _edate(d: dt.date, months: int) -> dt.date:
-    """Excel's EDATE: the same day ``months`` later, clamped to the month's end."""
-    m = d.year * 12 + d.month - 1 + months
-    y, mo = divmod(m, 12)
-    first_next = dt.date(y + (mo + 1) // 12, (mo + 1) % 12 + 1, 1)
-    last = (first_next - dt.timedelta(days=1)).day
-    return dt.date(y, mo + 1, min(d.day, last))
-
-
-def _to_date(v) -> dt.date:
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    return dt.date.fromisoformat(str(v))
-
-
-def _tax_year_start(leave_year_start: dt.date) -> dt.date:
-    """6 April inside the leave year: on-cost rates (NI, levy) change with the tax year."""
-    return leave_year_start.replace(month=4, day=6)
-
-
-def default_assumptions(as_of: dt.date | None = None) -> dict:
-    """The Assumptions sheet's starting values for the leave year containing ``as_of``.
-
-    ``as_of`` None uses :data:`EXAMPLE_AS_OF` (the committed template). On-cost rates are the
-    parameters in force on the tax year start inside the leave year (6 April), the scheme
-    constants those in force on the leave year start
-    (``xl_kent/parameters/oncosts.toml``, ``leave.toml``); the pay award is an example.
-    Keys: ``as_of``, ``leave_year_start``, ``pay_award_pct``, ``employer_ni_rate``,
-    ``ni_threshold_year``, ``pension_rate``, ``levy_rate``, ``absence_start``,
-    ``absence_days``, ``redundancy_date``, ``hours_per_day``, ``full_time_weekly_hours``,
-    ``cost_centres`` (up to 20 names). Raises ValueError when no rates are in force.
-    """
-    from xl_kent_cli.recalc import DEFAULT_ABSENCE_DAYS
-
-    as_of = EXAMPLE_AS_OF if as_of is None else _to_date(as_of)
-    start = _leave_year_start(as_of)
-    end = _edate(start, 12) - dt.timedelta(days=1)
-    tax = _tax_year_start(start)
-    return {
-        "as_of": as_of,
-        "leave_year_start": start,
-        "pay_award_pct": EXAMPLE_PAY_AWARD,
-        "employer_ni_rate": _value_on("oncosts", "employer_ni_rate", tax),
-        "ni_threshold_year": _value_on("oncosts", "employer_ni_threshold_gbp_per_year", tax),
-        "pension_rate": _value_on("oncosts", "employer_pension_rate_example", tax),
-        "levy_rate": _value_on("oncosts", "apprenticeship_levy_rate", tax),
-        "absence_start": as_of,
-        "absence_days": float(DEFAULT_ABSENCE_DAYS),
-        "redundancy_date": end,
-        "hours_per_day": _value_on("leave", "hours_per_day", start),
-        "full_time_weekly_hours": _value_on("leave", "full_time_weekly_hours", start),
-        "cost_centres": list(EXAMPLE_COST_CENTRES),
-    }
-
-
-_DATE_KEYS = ("as_of", "leave_year_start", "absence_start", "redundancy_date")
-_NUMBER_KEYS = ("pay_award_pct", "employer_ni_rate", "ni_threshold_year", "pension_rate", "levy_rate",
-                "absence_days", "hours_per_day", "full_time_weekly_hours")
-
-
-def _checked_assumptions(assumptions: dict) -> dict:
-    missing = [k for k in (*_DATE_KEYS, *_NUMBER_KEYS, "cost_centres") if k not in assumptions]
-    if missing:
-        raise ValueError(f"assumptions lack {', '.join(missing)} (start from default_assumptions())")
-    a = dict(assumptions)
-    for k in _DATE_KEYS:
-        a[k] = _to_date(a[k])
-    for k in _NUMBER_KEYS:
-        a[k] = float(a[k])
-    centres = [None if c is None or str(c).strip() == "" else str(c) for c in a["cost_centres"]]
-    if len(centres) > COST_CENTRE_ROWS:
-        raise ValueError(f"{len(centres)} cost centres: the list has {COST_CENTRE_ROWS} rows")
-    folded = [c.casefold() for c in centres if c is not None]
-    if len(set(folded)) != len(folded):
-        raise ValueError("the cost centre list repeats a name (names are compared ignoring case)")
-    a["cost_centres"] = centres + [None] * (COST_CENTRE_ROWS - len(centres))
-    return a
+_LEAVE_YEAR_MONTH = int(params.parameter("leave", "leave_year_start_month").value_on(None))
+_ABSENCE_DAYS = float(params.parameter("modelling", "modelled_absence_days").value_on(None))
 
 
 # ---------------------------------------------------------------- example rows
@@ -336,682 +306,664 @@ _D = dt.date
 EXAMPLE_ROWS: tuple[dict, ...] = (
     # Full time, KR6 basic band (under 5 years), some leave taken.
     {"employee_id": "E1001", "name": "Amira Khan", "cost_centre": "Adult Social Care", "grade": "KR6",
-     "annual_salary_gbp": 28_500.0, "date_of_birth": _D(1988, 5, 14), "service_start": _D(2022, 9, 5),
-     "at_risk": NO, "leave_taken_days": 12.0},
+     "contract_type": "Salaried", "annual_salary": 28_500.0, "date_of_birth": _D(1988, 5, 14),
+     "service_start": _D(2022, 9, 5), "at_risk": "No", "leave_taken_days": 12.0},
     # Part time (18.5 hours), KR7 after the 5-year uplift, prior sick days.
     {"employee_id": "E1002", "name": "Ben Carter", "cost_centre": "Adult Social Care", "grade": "KR7",
-     "weekly_hours": 18.5, "annual_salary_gbp": 15_400.0, "date_of_birth": _D(1975, 2, 2),
-     "service_start": _D(2009, 4, 20), "prior_sick_days": 14.0, "at_risk": NO, "leave_taken_days": 8.0},
+     "contract_type": "Salaried", "weekly_hours": 18.5, "annual_salary": 15_400.0, "date_of_birth": _D(1975, 2, 2),
+     "service_start": _D(2009, 4, 20), "prior_sick_days": 14.0, "at_risk": "No", "leave_taken_days": 8.0},
     # At risk with 20+ years and a multiplier; KR10 after the uplift.
     {"employee_id": "E1003", "name": "Chloe Davies", "cost_centre": "Children's Services", "grade": "KR10",
-     "annual_salary_gbp": 41_000.0, "date_of_birth": _D(1970, 8, 30), "service_start": _D(2004, 1, 12),
-     "at_risk": YES, "multiplier": 1.5, "leave_taken_days": 15.0},
+     "contract_type": "Salaried", "annual_salary": 41_000.0, "date_of_birth": _D(1970, 8, 30),
+     "service_start": _D(2004, 1, 12), "at_risk": "Yes", "multiplier": 1.5, "leave_taken_days": 15.0},
     # At risk with under 2 years (no redundancy pay), part time, KR9 basic band.
     {"employee_id": "E1004", "name": "Daniel Evans", "cost_centre": "Children's Services", "grade": "KR9",
-     "weekly_hours": 30.0, "annual_salary_gbp": 26_700.0, "date_of_birth": _D(1992, 11, 3),
-     "service_start": _D(2025, 6, 2), "at_risk": YES, "leave_taken_days": 9.0},
+     "contract_type": "Salaried", "weekly_hours": 30.0, "annual_salary": 26_700.0, "date_of_birth": _D(1992, 11, 3),
+     "service_start": _D(2025, 6, 2), "at_risk": "Yes", "leave_taken_days": 9.0},
     # KR13 and above, long service.
     {"employee_id": "E1005", "name": "Grace Fisher", "cost_centre": "Highways", "grade": "KR13",
-     "annual_salary_gbp": 58_000.0, "date_of_birth": _D(1979, 3, 21), "service_start": _D(2015, 3, 1),
-     "at_risk": NO, "leave_taken_days": 2.0},
+     "contract_type": "Salaried", "annual_salary": 58_000.0, "date_of_birth": _D(1979, 3, 21),
+     "service_start": _D(2015, 3, 1), "at_risk": "No", "leave_taken_days": 2.0},
     # KR Entry, joined last year: leave taken ahead of accrual.
     {"employee_id": "E1006", "name": "Harry Green", "cost_centre": "Highways", "grade": "KR Entry",
-     "annual_salary_gbp": 23_500.0, "date_of_birth": _D(2004, 7, 9), "service_start": _D(2025, 9, 1),
-     "at_risk": NO, "leave_taken_days": 22.0},
+     "contract_type": "Salaried", "annual_salary": 23_500.0, "date_of_birth": _D(2004, 7, 9),
+     "service_start": _D(2025, 9, 1), "at_risk": "No", "leave_taken_days": 22.0},
     # Apprentice.
     {"employee_id": "E1007", "name": "Isla Hughes", "cost_centre": "Libraries", "grade": "Apprentice",
-     "annual_salary_gbp": 17_000.0, "date_of_birth": _D(2007, 1, 15), "service_start": _D(2026, 1, 5),
-     "at_risk": NO, "leave_taken_days": 5.0},
+     "contract_type": "Salaried", "annual_salary": 17_000.0, "date_of_birth": _D(2007, 1, 15),
+     "service_start": _D(2026, 1, 5), "at_risk": "No", "leave_taken_days": 5.0},
     # A leaver within the leave year, part time.
     {"employee_id": "E1008", "name": "Jack Irving", "cost_centre": "Libraries", "grade": "KR4",
-     "weekly_hours": 22.2, "annual_salary_gbp": 13_900.0, "date_of_birth": _D(1966, 12, 1),
-     "service_start": _D(2012, 10, 1), "employment_end": _D(2027, 1, 31), "at_risk": NO,
+     "contract_type": "Salaried", "weekly_hours": 22.2, "annual_salary": 13_900.0, "date_of_birth": _D(1966, 12, 1),
+     "service_start": _D(2012, 10, 1), "employment_end": _D(2027, 1, 31), "at_risk": "No",
      "leave_taken_days": 10.0},
     # The 5-year uplift starts within the leave year (anniversary 16 August 2026: from 1 September).
     {"employee_id": "E1009", "name": "Kate Jones", "cost_centre": "Finance", "grade": "KR11",
-     "annual_salary_gbp": 47_000.0, "date_of_birth": _D(1985, 6, 25), "service_start": _D(2021, 8, 16),
-     "at_risk": NO, "leave_taken_days": 14.0},
+     "contract_type": "Salaried", "annual_salary": 47_000.0, "date_of_birth": _D(1985, 6, 25),
+     "service_start": _D(2021, 8, 16), "at_risk": "No", "leave_taken_days": 14.0},
     # A future joiner within the leave year.
     {"employee_id": "E1010", "name": "Liam King", "cost_centre": "Finance", "grade": "KR8",
-     "annual_salary_gbp": 35_000.0, "date_of_birth": _D(1990, 4, 18), "service_start": _D(2027, 1, 4),
-     "at_risk": NO},
+     "contract_type": "Salaried", "annual_salary": 35_000.0, "date_of_birth": _D(1990, 4, 18),
+     "service_start": _D(2027, 1, 4), "at_risk": "No"},
     # Long sickness record: prior paid sick days reduce the modelled absence's pay.
     {"employee_id": "E1011", "name": "Mia Lewis", "cost_centre": "Adult Social Care", "grade": "KR5",
-     "annual_salary_gbp": 25_000.0, "date_of_birth": _D(1972, 9, 12), "service_start": _D(2000, 5, 8),
-     "prior_sick_days": 150.0, "at_risk": NO, "leave_taken_days": 16.0},
+     "contract_type": "Salaried", "annual_salary": 25_000.0, "date_of_birth": _D(1972, 9, 12),
+     "service_start": _D(2000, 5, 8), "prior_sick_days": 150.0, "at_risk": "No", "leave_taken_days": 16.0},
     # At risk with 27 years (service counts up to 20), Modification Order service before KCC.
     {"employee_id": "E1012", "name": "Noah Morgan", "cost_centre": "Highways", "grade": "KR12",
-     "annual_salary_gbp": 44_000.0, "date_of_birth": _D(1968, 2, 27), "service_start": _D(1999, 9, 6),
-     "employment_start": _D(2003, 4, 1), "at_risk": YES, "leave_taken_days": 18.0},
+     "contract_type": "Salaried", "annual_salary": 44_000.0, "date_of_birth": _D(1968, 2, 27),
+     "service_start": _D(1999, 9, 6), "employment_start": _D(2003, 4, 1), "at_risk": "Yes",
+     "leave_taken_days": 18.0},
+    # A casual worker: leave accrues in hours on the hours worked (no salary, no pay cost).
+    {"employee_id": "E1013", "name": "Olivia Price", "cost_centre": "Libraries", "contract_type": "Casual",
+     "hours_worked": 212.5, "date_of_birth": _D(1996, 10, 2), "service_start": _D(2024, 5, 13), "at_risk": "No"},
 )
 
 
-# ---------------------------------------------------------------- Excel values over columns (the model)
-_BLANK, _NUM, _TEXT, _ERR, _BOOL = range(5)
+# ---------------------------------------------------------------- formulas
+def _q(text: str) -> str:
+    """A formula string literal."""
+    return '"' + text.replace('"', '""') + '"'
 
 
-class _X:
-    """A column of Excel values: kind per row (blank, number, text, error, boolean),
-    the number (dates as serials; booleans 1/0; blank 0) and the text or error code.
+def _serial(d) -> int:
+    return int((np.datetime64(d, "D") - np.datetime64("1899-12-30", "D")).astype(np.int64))
 
-    The operations follow Excel's (and Calc's) array semantics as the Staff formulas use
-    them: blanks are 0 in arithmetic and "" against text, text that is not a number is
-    #VALUE! in arithmetic, the left operand's error wins, IF picks per row."""
 
-    __slots__ = ("kind", "num", "obj")
+_ERROR_LIST = "|" + "|".join(EXCEL_ERRORS) + "|"
+_LAST_SERIAL = MAX_EXCEL_SERIAL + 1  # first serial the core does not read as a date
 
-    def __init__(self, kind: np.ndarray, num: np.ndarray, obj: np.ndarray):
-        self.kind, self.num, self.obj = kind, num, obj
 
-    def __len__(self) -> int:
-        return self.kind.shape[0]
+def _grade_table(on: np.datetime64) -> tuple[list[str], list[tuple[int, int | None]]]:
+    """The grade table in force on ``on`` (as :func:`xl_kent.lists.staff.read_staff` picks it):
+    its named grades as ``_grade_code`` compares them ("KRENTRY"), and its KR numbers as
+    merged ranges (None: no upper end)."""
+    p = params.parameter("leave", "grade_bands")
+    bands = p.value_on(on if on >= p.first_date else None)
+    names = sorted({n.upper().replace(" ", "") for b in bands for n in b["grades"]})
+    spans = sorted((b["from_kr"], b["to_kr"] if b["to_kr"] > 0 else None) for b in bands)
+    merged: list[list] = []
+    for lo, hi in spans:
+        if merged and merged[-1][1] is None:
+            continue  # inside an open-ended range
+        if merged and lo <= merged[-1][1] + 1:
+            merged[-1][1] = None if hi is None else max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    return names, [(lo, hi) for lo, hi in merged]
 
-    @classmethod
-    def cells(cls, values: Sequence[Any], errors: bool = False) -> _X:
-        """Cell values; with ``errors`` strings such as "#N/A" are error values (a UDF's answer),
-        else text (an input cell holding that text)."""
-        n = len(values)
-        kind = np.zeros(n, dtype=np.int8)
-        num = np.zeros(n)
-        obj = np.full(n, "", dtype=object)
-        for i, v in enumerate(values):
-            if v is None:
+
+class _Formulas:
+    """The Staff and Summary formulas, generated from the checks, NEEDS and the settings' names."""
+
+    def __init__(self, on: np.datetime64):
+        self.on = on
+        self.b = check_bounds(on)
+        self.checks = staff_checks(on)
+
+    # ranges
+    def r(self, key: str, sheet: str | None = None) -> str:
+        return common.col_range(_COL_INDEX[key], sheet=sheet)
+
+    def p(self, field: str) -> str:
+        return self.r(f"problems_{field}")
+
+    # pieces
+    @property
+    def filled(self) -> str:
+        """The row holds something (not all 16 inputs blank or spaces)."""
+        return "((" + "+".join(f'IFERROR(TRIM({self.r(f.name)})<>"",TRUE)' for f in STAFF_FIELDS) + ")>0)"
+
+    def _words(self, x: str, words: Sequence[str]) -> str:
+        return "(" + "+".join(f"({x}={_q(w)})" for w in words) + ")"
+
+    @property
+    def _ct(self) -> str:
+        return f'IFERROR(LOWER(TRIM({self.r("contract_type")})),"#")'
+
+    @property
+    def salaried(self) -> str:
+        return self._words(self._ct, ["", *_SALARIED_WORDS])
+
+    @property
+    def casual(self) -> str:
+        return self._words(self._ct, _CASUAL_WORDS)
+
+    @property
+    def relief(self) -> str:
+        return self._words(self._ct, _RELIEF_WORDS)
+
+    @property
+    def not_casual_relief(self) -> str:
+        return f"(1-{self.casual}-{self.relief})"
+
+    @property
+    def at_risk(self) -> str:
+        return self._words(f'IFERROR(LOWER(TRIM({self.r("at_risk")})),"#")', _TRUE_WORDS)
+
+    def applies(self, which: str) -> str | None:
+        return {"filled": None, "salaried": self.salaried, "salaried_relief": f"({self.salaried}+{self.relief})",
+                "casual_relief": f"({self.casual}+{self.relief})",
+                "not_casual_relief": self.not_casual_relief}[which]
+
+    @staticmethod
+    def error_text(x: str) -> str:
+        """Text that is an Excel error value's name ("#N/A"), as the core reads it."""
+        return f'ISNUMBER(FIND(CONCATENATE("|",UPPER(TRIM({x})),"|"),{_q(_ERROR_LIST)}))*ISERROR(FIND("|",{x}))'
+
+    def status(self, field: str) -> str:
+        """0 read, 1 blank, 2 an error value, 3 not of the field's kind, 4 a serial below 61."""
+        x, kind = self.r(field), _FIELD[field].kind
+        err = self.error_text(x)
+        if kind in ("id", "text", "grade"):
+            return f'IF(ISERROR({x}),2,IF(TRIM({x})="",1,IF({err},2,0)))'
+        if kind == "bool":
+            known = self._words(f"LOWER(TRIM({x}))", sorted(parse._TRUE | parse._FALSE))
+            return f'IF(ISERROR({x}),2,IF(TRIM({x})="",1,IF({err},2,IF({known},0,3))))'
+        good = "0" if kind == "number" else f"IF(({x}<{MIN_EXCEL_SERIAL})+({x}>={_LAST_SERIAL}),4,0)"
+        return (f'IF(ISERROR({x}),2,IF(ISLOGICAL({x}),3,IF(ISNUMBER({x}),{good},'
+                f'IF(TRIM({x})="",1,IF({err},2,3)))))')
+
+    def good_date(self, field: str) -> str:
+        x = self.r(field)
+        return f"IF(ISNUMBER({x}),({x}>={MIN_EXCEL_SERIAL})*({x}<{_LAST_SERIAL})*(1-ISLOGICAL({x})),0)"
+
+    @staticmethod
+    def years(d: str, on: str) -> str:
+        """Completed years from ``d`` to ``on`` (DATEDIF "Y"; negative when ``on`` is before ``d``)."""
+        return f"(YEAR({on})-YEAR({d})-((MONTH({on})*100+DAY({on}))<(MONTH({d})*100+DAY({d}))))"
+
+    @staticmethod
+    def birthday(d: str, years: int) -> str:
+        """EDATE(d, 12 * years) without EDATE (which older Excel refuses over arrays): 29 February
+        becomes 28 February in a year without it."""
+        same = f"DATE(YEAR({d})+{years},MONTH({d}),DAY({d}))"
+        return f"IF(DAY({same})=DAY({d}),{same},DATE(YEAR({d})+{years},MONTH({d})+1,0))"
+
+    def valid_grade(self) -> str:
+        """The grade names a Kent Scheme grade (as xl_kent.leave._grade_code reads it)."""
+        names, spans = _grade_table(self.on)
+        g = f'SUBSTITUTE(UPPER({self.r("grade")})," ","")'
+        named = "+".join(f"({g}={_q(n)})" for n in names) or "0"
+        r = f'IF(LEFT({g},2)="KR",MID({g},3,999),{g})'
+        digits = r
+        for k in range(10):
+            digits = f'SUBSTITUTE({digits},"{k}","")'
+        n = f"VALUE({r})"
+        bands = "+".join(f"({n}>={lo})" + ("" if hi is None else f"*({n}<={hi})") for lo, hi in spans) or "0"
+        return f'(({named})+IF(({digits}="")*({r}<>""),{bands},0)>0)'
+
+    def fte_salary(self) -> str:
+        x, h = self.r("annual_salary"), self.r("weekly_hours")
+        ok = f"IF(ISNUMBER({h}),({h}>0)*({h}<=FullTimeWeeklyHours)*(1-ISLOGICAL({h})),0)"
+        return f"{x}*FullTimeWeeklyHours/IF({ok}*{self.not_casual_relief},{h},FullTimeWeeklyHours)"
+
+    def value_check(self, field: str, check: str) -> str:
+        """The condition of one check on a read cell of ``field`` (its status is 0)."""
+        b, x = self.b, self.r(field)
+        age = self.years(x, "AsOfDate")
+        birth = self.r("date_of_birth")
+        if check == "duplicate":
+            esc = f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({x},"~","~~"),"*","~*"),"?","~?")'
+            return f'IFERROR(COUNTIF({x},CONCATENATE("=",{esc})),0)>1'
+        if check == "unknown" and field == "grade":
+            return f"(1-{self.valid_grade()})"
+        if check == "range" and field == "weekly_hours":
+            return f"(({x}<=0)+({x}>FullTimeWeeklyHours))"
+        if check in ("negative",):
+            return f"({x}<0)"
+        if check == "not_positive":
+            return f"({x}<=0)"
+        if check == "too_low":
+            return f"({x}>0)*({self.fte_salary()}<{b['min_fte_salary_gbp']:g})"
+        if check == "too_high":
+            return f"({x}>0)*({self.fte_salary()}>{b['max_fte_salary_gbp']:g})"
+        if check == "too_early":
+            return f"({x}<{_serial(b['earliest_date'])})"
+        if check == "too_late":
+            return f"({x}>{_serial(b['latest_date'])})"
+        if check == "too_young":
+            return f"({age}<{b['min_age_years']:g})"
+        if check == "too_old":
+            return f"({age}>{b['max_age_years']:g})"
+        if check == "before_16":
+            born = self.years(birth, "AsOfDate")
+            return (f"IF({self.good_date('date_of_birth')},({born}>={b['min_age_years']:g})*"
+                    f"({born}<={b['max_age_years']:g})*({x}<{self.birthday(birth, int(b['min_age_years']))}),0)")
+        if check == "before_service":
+            s = self.r("service_start")
+            return f"IF({self.good_date('service_start')},{x}<{s},0)"
+        if check == "before_start":
+            s, e = self.r("service_start"), self.r("employment_start")
+            return (f"IF({self.good_date('employment_start')},{x}<{e},"
+                    f"IF({self.good_date('service_start')},{x}<{s},0))")
+        if check == "too_many":
+            return f"({x}>{b['max_paid_sick_days_12_months']:g})"
+        if check == "range" and field == "multiplier":
+            return f"(({x}<{b['min_multiplier']:g})+({x}>{b['max_multiplier']:g}))"
+        raise ValueError(f"the budget template has no formula for the check {field}.{check}: add one")
+
+    def problems(self, field: str) -> str:
+        """The helper formula of ``field``: its reasons as "; reason; reason" (or "").
+
+        Each reason is ``REPT("; reason", condition)``, the pieces joined by CONCATENATE in the
+        order of :func:`staff_checks` (a cell has one read status, so at most one of the
+        unreadable reasons, and the value checks only on a read cell). LibreOffice computes
+        IF or CHOOSE with array branches slowly, and ``&`` of two such arrays wrongly: neither
+        is used here.
+        """
+        mine = [c for c in self.checks if c.field == field]
+        by_id = {c.id: c for c in mine}
+        if field == "contract_type":
+            c = by_id["unknown"]
+            return f'=REPT({_q("; " + c.reason)},(({self.salaried}+{self.casual}+{self.relief})=0)*1)'
+        if not mine:  # no checks: "" on every row (an array, so that it fills the column)
+            return f'=IF(ISERROR({self.r(field)}),"","")'
+        st = self.status(field)
+        code = {"error_value": 2, "wrong_type": 3, "serial": 4}
+        parts = []
+        for c in mine:
+            if c.id in code:
+                if _FIELD[field].kind not in ("id", "text", "grade") or c.id != "wrong_type":  # never 3 for text
+                    parts.append(f'REPT({_q("; " + c.reason)},({st}={code[c.id]})*1)')
                 continue
-            if isinstance(v, (bool, np.bool_)):
-                kind[i], num[i] = _BOOL, float(v)
-            elif isinstance(v, (int, float, np.integer, np.floating)):
-                kind[i], num[i] = _NUM, float(v)
-            elif isinstance(v, dt.date):
-                kind[i], num[i] = _NUM, _serial(v)
-            elif errors and isinstance(v, str) and v in _ERROR_VALUES:
-                kind[i], obj[i] = _ERR, v
-            else:
-                kind[i], obj[i] = _TEXT, str(v)
-        return cls(kind, num, obj)
+            if c.id == "blank":
+                cond = f"({st}=1)*{self.filled}"
+            else:  # a check of the value: on a read cell (status 0) only; IFERROR for the other cells
+                cond = f"({st}=0)*IFERROR({self.value_check(field, c.id)},0)"
+            applies = self.applies(c.applies)
+            parts.append(f'REPT({_q("; " + c.reason)},{cond}{"*" + applies if applies else ""})')
+        return "=" + (parts[0] if len(parts) == 1 else f"CONCATENATE({','.join(parts)})")
 
-    @classmethod
-    def const(cls, v: Any, n: int) -> _X:
-        one = cls.cells([v], errors=True)
-        return cls(np.repeat(one.kind, n), np.repeat(one.num, n), np.repeat(one.obj, n))
+    # the figures
+    def clean(self, *groups: str) -> str:
+        fields = {f for g in groups for f in NEEDS[g]}
+        clean = "".join(f'*({self.p(f.name)}="")' for f in STAFF_FIELDS if f.name in fields)
+        return f'({self.r("status")}<>""){clean}'
 
-    @classmethod
-    def error(cls, code: str, n: int) -> _X:
-        return cls(np.full(n, _ERR, dtype=np.int8), np.zeros(n), np.full(n, code, dtype=object))
+    def employed_on(self, day: str) -> str:
+        s = f'IF(ISNUMBER({self.r("employment_start")}),{self.r("employment_start")},{self.r("service_start")})'
+        end = self.r("employment_end")
+        return f"({s}<={day})*IF(ISNUMBER({end}),{end}>={day},1)"
 
-    @classmethod
-    def bools(cls, b: np.ndarray) -> _X:
-        return cls(np.full(b.shape[0], _BOOL, dtype=np.int8), b.astype(np.float64), np.full(b.shape[0], "", object))
+    def figures(self) -> dict[str, str]:
+        r = self.r
+        D, F, G, H, DOB, J, K, L, M, MULT, P = (r(k) for k in (
+            "grade", "weekly_hours", "hours_worked", "annual_salary", "date_of_birth", "service_start",
+            "employment_start", "employment_end", "prior_sick_days", "multiplier", "leave_taken_days"))
+        FTE, YS, WP, PC, NI, PEN, LEVY, AD, LU, AGE, SVC, RW = (r(k) for k in (
+            "fte", "year_share", "weekly_pay_gbp", "pay_cost_gbp", "employer_ni_gbp", "pension_gbp", "levy_gbp",
+            "leave_accrued_days", "leave_untaken_days", "age_years", "service_years", "redundancy_weeks"))
+        ncr, cas, rel = self.not_casual_relief, self.casual, self.relief
+        s = f"IF(ISNUMBER({K}),{K},{J})"
+        s_lo = f"IF({s}>LeaveYearStart,{s},LeaveYearStart)"
+        e_hi = f"IF(ISNUMBER({L}),IF({L}<LeaveYearEnd,{L},LeaveYearEnd),LeaveYearEnd)"
+        days = f"({e_hi}-{s_lo}+1)"
 
-    def values(self) -> list:
-        """Python values as a test or a filled copy sees them: floats, text, "#N/A"-style errors,
-        booleans; a blank result as ""."""
-        out = self.num.tolist()
-        for i in np.flatnonzero(self.kind != _NUM).tolist():
-            k = self.kind[i]
-            out[i] = bool(self.num[i]) if k == _BOOL else ("" if k == _BLANK else self.obj[i])
+        def leave(on: str, unit: str) -> str:
+            return f'KENT_LEAVE_ACCRUAL({D},{J},{on},{F},{K},{L},"{unit}")'
+
+        def worked(unit: str) -> str:
+            if unit == "casual":  # no grade or service date: the FTE column, blank on a casual row, stands in
+                return f'KENT_LEAVE_ACCRUAL({FTE},{FTE},AsOfDate,{G},"","","{unit}")'
+            return f'KENT_LEAVE_ACCRUAL({D},{J},AsOfDate,{G},"","","{unit}")'
+
+        def completed(d: str, group: str) -> str:
+            return (f'IF({self.clean(group)}*ISNUMBER({d}),IF({d}<=RedundancyDate,'
+                    f'{self.years(d, "RedundancyDate")},""),"")')
+
+        f = {
+            "fte": (f'IF({self.clean("fte")}*{ncr},IF(ISNUMBER({F}),{F},FullTimeWeeklyHours)/FullTimeWeeklyHours,'
+                    '"")'),
+            "year_share": f'IF({self.clean("employment")}*{ncr},IF({days}>0,{days}/(LeaveYearEnd-LeaveYearStart+1),'
+                          '0),"")',
+            "weekly_pay_gbp": f'IF({self.clean("salary")}*{ncr},{H}/{_DAYS_PER_YEAR}*{_DAYS_PER_WEEK},"")',
+            "pay_cost_gbp": f'IF(ISNUMBER({WP})*ISNUMBER({YS}),{H}*(1+PayAwardPct)*{YS},"")',
+            "employer_ni_gbp": (f'IF(ISNUMBER({PC}),EmployerNIRate*IF({PC}>NIThresholdYear*{YS},'
+                                f'{PC}-NIThresholdYear*{YS},0),"")'),
+            "pension_gbp": f'IF(ISNUMBER({PC}),{PC}*PensionRate,"")',
+            "levy_gbp": f'IF(ISNUMBER({PC}),{PC}*LevyRate,"")',
+            "total_cost_gbp": f'IF(ISNUMBER({PC}),{PC}+{NI}+{PEN}+{LEVY},"")',
+            "leave_year_entitlement_days": f'IF({self.clean("leave")}*{ncr},{leave("LeaveYearEnd", "days")},"")',
+            "leave_year_entitlement_hours": f'IF({self.clean("leave")}*{ncr},{leave("LeaveYearEnd", "hours")},"")',
+            "leave_accrued_days": f'IF({self.clean("leave")}*{ncr},{leave("AsOfDate", "days")},"")',
+            "leave_accrued_hours": (f'IF({self.clean("leave")}*{ncr},{leave("AsOfDate", "hours")},'
+                                    f'IF({self.clean("casual")}*{cas},{worked("casual")},'
+                                    f'IF({self.clean("relief")}*{rel},{worked("relief")},"")))'),
+            "leave_untaken_days": f'IF({self.clean("taken")}*ISNUMBER({AD}),{AD}-IF(ISNUMBER({P}),{P},0),"")',
+            "leave_value_gbp": (f'IF(ISNUMBER({LU})*ISNUMBER({WP})*ISNUMBER({FTE}),'
+                                f'{LU}*StandardDayHours*({WP}/({FTE}*FullTimeWeeklyHours)),"")'),
+            "sick_absence_cost_gbp": (f'IF({self.clean("sick", "salary")}*{ncr},IF({self.employed_on("AbsenceStart")},'
+                                      f'KENT_SICKPAY({J},AbsenceStart,AbsenceDays,{H},{M}),0),"")'),
+            "age_years": completed(DOB, "age"),
+            "service_years": completed(J, "service"),
+            "redundancy_weeks": (f'IF({self.clean("redundancy")}*{ncr}*{self.at_risk},'
+                                 f'IF({self.employed_on("RedundancyDate")},'
+                                 f'KENT_REDUNDANCY_WEEKS({AGE},{SVC},{MULT}),0),"")'),
+            "redundancy_pay_gbp": f'IF(ISNUMBER({RW})*ISNUMBER({WP}),{RW}*{WP},"")',
+        }
+        every = "CONCATENATE(" + ",".join(self.p(fl.name) for fl in STAFF_FIELDS) + ")"
+        out = {"status": f'=IF({self.filled},IF({every}="","OK",MID({every},3,32767)),"")'}
+        out.update({k: "=" + v for k, v in f.items()})
+        out.update({f"problems_{fl.name}": self.problems(fl.name) for fl in STAFF_FIELDS})
         return out
 
+    # the Summary
+    def measures(self, crit: str) -> dict[str, str]:
+        """The Summary's formulas for one row; ``crit`` is ``,Staff!CC,$A5`` (or "" for the Total)."""
+        st = "Staff"
+        status, cc, risk = (self.r(k, st) for k in ("status", "cost_centre", "at_risk"))
+        ok = f'{status},"OK"{crit}'
 
-def _serial(d: dt.date) -> float:
-    if isinstance(d, dt.datetime):
-        return (d.date() - _EXCEL_EPOCH).days + (d - dt.datetime(d.year, d.month, d.day)).total_seconds() / 86400
-    return float((d - _EXCEL_EPOCH).days)
+        def sumifs(key: str) -> str:
+            col = self.r(key, st)
+            return f'SUMIFS({col},{ok},{col},"<9.99E+307")'
 
-
-def _first_error(*errs: np.ndarray) -> np.ndarray:
-    """Per row, the first error code among the operands (left to right), or ""."""
-    out = errs[0]
-    for e in errs[1:]:
-        out = np.where(out != "", out, e)
-    return out
-
-
-def _operand(x: _X) -> tuple[np.ndarray, np.ndarray]:
-    """A column as numbers for arithmetic, and the error per row ("" if none)."""
-    num = x.num.copy()
-    err = np.where(x.kind == _ERR, x.obj, "").astype(object)
-    for i in np.flatnonzero(x.kind == _TEXT).tolist():
-        try:
-            v = float(str(x.obj[i]).strip())
-            ok = math.isfinite(v) and str(x.obj[i]).strip() != ""
-        except ValueError:
-            ok = False
-        if ok:
-            num[i] = v
-        else:
-            err[i] = "#VALUE!"
-    return num, err
+        at_risk = self._words(f'IFERROR(LOWER(TRIM({risk})),"#")', _TRUE_WORDS)
+        match = f"*IFERROR({cc}={crit.rsplit(',', 1)[-1]},0)" if crit else ""
+        return {
+            "headcount": f"COUNTIFS({ok})",
+            "fte": sumifs("fte"),
+            "pay_cost_gbp": sumifs("pay_cost_gbp"),
+            "oncosts_gbp": "+".join(sumifs(k) for k in ("employer_ni_gbp", "pension_gbp", "levy_gbp")),
+            "total_cost_gbp": sumifs("total_cost_gbp"),
+            "leave_liability_gbp": sumifs("leave_value_gbp"),
+            "sick_pay_cost_gbp": sumifs("sick_absence_cost_gbp"),
+            "at_risk_headcount": f'SUMPRODUCT(({status}="OK"){match}*{at_risk})',
+            "redundancy_cost_gbp": sumifs("redundancy_pay_gbp"),
+            "rows_with_problems": f'COUNTIFS({status},"?*"{crit})-COUNTIFS({ok})',
+        }
 
 
-def _arith(a: _X, b: _X, op) -> _X:
-    an, ae = _operand(a)
-    bn, be = _operand(b)
-    err = _first_error(ae, be)
-    with np.errstate(all="ignore"):
-        r = op(an, bn)
-    if op is operator.truediv:
-        err = np.where((err == "") & (bn == 0), "#DIV/0!", err)
-    err = np.where((err == "") & ~np.isfinite(r), "#NUM!", err)
-    bad = err != ""
-    return _X(np.where(bad, _ERR, _NUM).astype(np.int8), np.where(bad, 0.0, r), np.where(bad, err, "").astype(object))
+# ---------------------------------------------------------------- values a filled copy caches
+def problem_texts(staff: Staff) -> dict[str, np.ndarray]:
+    """Each input field's helper text per row, as the template's hidden "Problems: ..." columns
+    give it: ``"; reason; reason"`` in the order of :func:`staff_checks`, ``""`` when none.
 
+    Only the checks' own reasons are there (a blank row has none): Status joins them.
 
-def _add(a, b):
-    return _arith(a, b, operator.add)
-
-
-def _sub(a, b):
-    return _arith(a, b, operator.sub)
-
-
-def _mul(a, b):
-    return _arith(a, b, operator.mul)
-
-
-def _div(a, b):
-    return _arith(a, b, operator.truediv)
-
-
-_CMP = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "=": operator.eq,
-        "<>": operator.ne}
-
-
-def _cmp(a: _X, b: _X, op: str) -> _X:
-    """Excel's comparison: numbers < text < booleans; text ignoring case; a blank is 0, ""
-    or FALSE by the other side; the left operand's error wins."""
-    err = _first_error(np.where(a.kind == _ERR, a.obj, "").astype(object),
-                       np.where(b.kind == _ERR, b.obj, "").astype(object))
-    f = _CMP[op]
-    rank_of = np.array([0, 0, 1, 0, 2])  # blank, number, text, error, boolean
-    ra, rb = rank_of[a.kind], rank_of[b.kind]
-    ra = np.where(a.kind == _BLANK, rb, ra)
-    rb = np.where(b.kind == _BLANK, ra, rb)
-    res = np.where(ra != rb, f(ra, rb), False)
-    same = ra == rb
-    nums = same & (ra != 1)
-    res[nums] = f(a.num[nums], b.num[nums])
-    texts = np.flatnonzero(same & (ra == 1))
-    if texts.size:
-        ta = np.array([str(v).casefold() for v in a.obj[texts].tolist()], dtype=object)
-        tb = np.array([str(v).casefold() for v in b.obj[texts].tolist()], dtype=object)
-        res[texts] = f(ta, tb).astype(bool)
-    bad = err != ""
-    return _X(np.where(bad, _ERR, _BOOL).astype(np.int8), np.where(bad, 0.0, res.astype(np.float64)),
-              np.where(bad, err, "").astype(object))
-
-
-def _truth(cond: _X) -> tuple[np.ndarray, np.ndarray]:
-    """IF's reading of a condition: true per row, and its error ("" if none)."""
-    err = np.where(cond.kind == _ERR, cond.obj, "").astype(object)
-    err = np.where(cond.kind == _TEXT, "#VALUE!", err).astype(object)
-    return (cond.num != 0) & np.isin(cond.kind, (_NUM, _BOOL)), err
-
-
-def _if(cond: _X, a: _X, b: _X) -> _X:
-    t, err = _truth(cond)
-    kind = np.where(t, a.kind, b.kind)
-    num = np.where(t, a.num, b.num)
-    obj = np.where(t, a.obj, b.obj)
-    bad = err != ""
-    return _X(np.where(bad, _ERR, kind).astype(np.int8), np.where(bad, 0.0, num), np.where(bad, err, obj))
-
-
-def _isnumber(x: _X) -> _X:
-    return _X.bools(x.kind == _NUM)
-
-
-def _date_parts(x: _X) -> tuple[_X, _X, _X]:
-    """YEAR, MONTH and DAY of a column of serials."""
-    n, err = _operand(x)
-    err = np.where((err == "") & (n < 0), "#NUM!", err).astype(object)
-    ok = err == ""
-    days = np.where(ok, np.floor(n), 0).astype(np.int64)
-    d = np.datetime64("1899-12-30") + days.astype("timedelta64[D]")
-    y = d.astype("datetime64[Y]").astype(np.int64) + 1970
-    m = d.astype("datetime64[M]").astype(np.int64) % 12 + 1
-    day = (d - d.astype("datetime64[M]")).astype(np.int64) + 1
-    kind = np.where(ok, _NUM, _ERR).astype(np.int8)
-    obj = np.where(ok, "", err).astype(object)
-    return tuple(_X(kind, np.where(ok, v, 0).astype(np.float64), obj) for v in (y, m, day))
-
-
-def _or_blank(x: _X, id_blank: _X) -> _X:
-    """IF(employee_id="","",x)."""
-    return _if(id_blank, _X.const("", len(x)), x)
-
-
-# ---------------------------------------------------------------- the model
-@dataclass
-class BudgetModel:
-    """Every calculated cell of the template for one set of input rows.
-
-    ``staff``: calc key -> the column's ``data_rows`` values ("" for blank rows,
-    ``"#N/A"``-style strings for errors, floats, and text for Status).
-    ``summary``: ``(row label, column key)`` -> value; row labels are the cost centre
-    names of the list (a blank list row is ``"(list row k)"``), "Not in the list" and "Total".
-    ``assumptions``: the Assumptions sheet's calculated cells by defined name.
+    >>> from xl_kent.lists.figures import read_staff
+    >>> rows = [{"employee_id": "E1", "grade": "KR2", "annual_salary": -5.0}, {}]
+    >>> texts = problem_texts(read_staff(staff_table(rows), "2026-11-23"))
+    >>> texts["grade"].tolist(), texts["annual_salary"].tolist()
+    (['; grade is not a Kent Scheme grade (KR Entry, Apprentice, KR3 and above)', ''], \
+['; annual_salary is not above 0', ''])
+    >>> texts["date_of_birth"][0]
+    '; date_of_birth is blank'
     """
-
-    staff: dict[str, list]
-    summary: dict[tuple[str, str], Any]
-    assumptions: dict[str, Any]
-    summary_rows: list[str] = field(default_factory=list)
-    inputs: dict[str, list] = field(default_factory=dict)
-
-    def status_counts(self) -> tuple[int, int]:
-        """(rows with an employee ID, rows whose Status is not "OK" and not blank)."""
-        ids = sum(1 for v in self.inputs.get("employee_id", []) if v not in (None, ""))
-        bad = sum(1 for s in self.staff["status"] if isinstance(s, str) and s.startswith("Check"))
-        return ids, bad
-
-
-def summary_row_labels(cost_centres: Sequence[str | None]) -> list[str]:
-    """The Summary's row keys: each list entry (or "(list row k)" when blank), then the two totals."""
-    labels = [c if c else f"(list row {k})" for k, c in enumerate(cost_centres, 1)]
-    return labels + [NOT_IN_LIST, TOTAL]
-
-
-def _excel_input(v: Any) -> Any:
-    """An input value as Excel hands it to a UDF (and as it is written): dates as datetimes,
-    numbers as floats, "" as blank."""
-    if v is None or (isinstance(v, str) and v == ""):
-        return None
-    if isinstance(v, (bool, np.bool_)):
-        return bool(v)
-    if isinstance(v, (int, float, np.integer, np.floating)):
-        f = float(v)
-        return None if math.isnan(f) else f
-    if isinstance(v, dt.datetime):
-        return v
-    if isinstance(v, dt.date):
-        return dt.datetime(v.year, v.month, v.day)
-    if isinstance(v, np.datetime64):
-        return None if np.isnat(v) else dt.datetime.combine(v.astype("datetime64[D]").astype(object), dt.time())
-    return str(v)
-
-
-def model(rows: Sequence[dict], assumptions: dict, data_rows: int = DATA_ROWS) -> BudgetModel:
-    """Compute every calculated cell of the template from ``rows`` (dicts keyed by
-    :data:`INPUT_COLUMNS` keys) and ``assumptions`` (:func:`default_assumptions`)."""
-    import udfs
-
-    a = _checked_assumptions(assumptions)
-    if len(rows) > data_rows:
-        raise ValueError(f"{len(rows)} rows do not fit the template's {data_rows} rows")
-    n = data_rows
-    cols: dict[str, list] = {k: [None] * n for k in _INPUT_KEYS}
-    for i, r in enumerate(rows):
-        unknown = set(r) - set(_INPUT_KEYS)
-        if unknown:
-            raise ValueError(f"row {i + 1}: unknown column(s) {', '.join(sorted(unknown))}")
-        for k, v in r.items():
-            cols[k][i] = _excel_input(v)
-    x = {k: _X.cells(v) for k, v in cols.items()}
-
-    def column(k):  # as Excel hands a range to a UDF: n x 1
-        return [[v] for v in cols[k]]
-
-    def kent(result) -> _X:
-        return _X.cells([row[0] for row in result] if isinstance(result, list) else [result] * n, errors=True)
-
-    def c(v):
-        return _X.const(v, n)
-
-    lys, lye = a["leave_year_start"], _edate(a["leave_year_start"], 12) - dt.timedelta(days=1)
-    LYS, LYE = c(lys), c(lye)
-    ABS, RD = c(a["absence_start"]), c(a["redundancy_date"])
-    FULL, DAYH = c(a["full_time_weekly_hours"]), c(a["hours_per_day"])
-    blank_text = c("")
-    A, E, F, G, H, ES, J, L, N = (x[k] for k in ("employee_id", "weekly_hours", "annual_salary_gbp", "date_of_birth",
-                                                "service_start", "employment_start", "employment_end", "at_risk",
-                                                "leave_taken_days"))
-    no_id = _cmp(A, blank_text, "=")
-
-    def is_blank(v):
-        return _cmp(v, blank_text, "=")
-
-    out: dict[str, _X] = {}
-    # FTE
-    out["fte"] = _if(is_blank(E), c(1.0), _if(_isnumber(E), _if(
-        _mul(_cmp(E, c(0.0), ">"), _cmp(E, FULL, "<=")), _div(E, FULL), _X.error("#NUM!", n)),
-        _X.error("#VALUE!", n)))
-    # Share of the leave year employed
-    s = _if(is_blank(ES), H, ES)
-    start_ok = _if(is_blank(ES), _isnumber(H), _isnumber(ES))
-    end_ok = _add(is_blank(J), _isnumber(J))
-    e_hi = _if(is_blank(J), LYE, _if(_cmp(J, LYE, "<"), J, LYE))
-    s_lo = _if(_cmp(s, LYS, ">"), s, LYS)
-    year_days = _add(_sub(LYE, LYS), c(1.0))
-    share = _if(_mul(start_ok, end_ok), _if(
-        _mul(_cmp(J, blank_text, "<>"), _cmp(J, s, "<")), _X.error("#NUM!", n),
-        _if(_cmp(e_hi, s_lo, "<"), c(0.0), _div(_add(_sub(e_hi, s_lo), c(1.0)), year_days))),
-        _X.error("#VALUE!", n))
-    out["year_share"] = share
-    # Pay and on-costs
-    weekly = _if(_isnumber(F), _if(_cmp(F, c(0.0), ">"), _mul(_div(F, c(float(_DAYS_PER_YEAR))),
-                                                                 c(float(_DAYS_PER_WEEK))),
-                                   _X.error("#NUM!", n)), _X.error("#VALUE!", n))
-    out["weekly_pay_gbp"] = weekly
-    pay = _if(_isnumber(weekly), _mul(_mul(F, _add(c(1.0), c(a["pay_award_pct"]))), share), weekly)
-    out["pay_cost_gbp"] = pay
-    threshold = _mul(c(a["ni_threshold_year"]), share)
-    ni = _mul(c(a["employer_ni_rate"]), _if(_cmp(pay, threshold, ">"), _sub(pay, threshold), c(0.0)))
-    out["employer_ni_gbp"] = ni
-    pension = _mul(pay, c(a["pension_rate"]))
-    levy = _mul(pay, c(a["levy_rate"]))
-    out["pension_gbp"], out["levy_gbp"] = pension, levy
-    out["total_cost_gbp"] = _add(_add(_add(pay, ni), pension), levy)
-    # Leave
-    leave_args = (column("grade"), column("service_start"))
-    leave_opts = (column("weekly_hours"), column("employment_start"), column("employment_end"))
-    lye_dt, as_of_dt = _excel_input(lye), _excel_input(a["as_of"])
-    out["leave_year_days"] = kent(udfs.KENT_LEAVE_ACCRUAL(*leave_args, lye_dt, *leave_opts, "days"))
-    out["leave_year_hours"] = kent(udfs.KENT_LEAVE_ACCRUAL(*leave_args, lye_dt, *leave_opts, "hours"))
-    accrued = kent(udfs.KENT_LEAVE_ACCRUAL(*leave_args, as_of_dt, *leave_opts, "days"))
-    out["leave_accrued_days"] = _or_blank(accrued, no_id)
-    taken = _if(is_blank(N), c(0.0), _if(_isnumber(N), N, _X.error("#VALUE!", n)))
-    untaken = _sub(out["leave_accrued_days"], taken)
-    out["leave_untaken_days"] = untaken
-    fte = _or_blank(out["fte"], no_id)
-    out["leave_value_gbp"] = _div(_mul(_mul(_or_blank(untaken, no_id), DAYH), _or_blank(weekly, no_id)),
-                                  _mul(fte, FULL))
-    # Sick pay of the modelled absence
-    employed = _mul(_cmp(s, ABS, "<="), _add(is_blank(J), _cmp(J, ABS, ">=")))
-    sick = kent(udfs.KENT_SICKPAY(column("service_start"), _excel_input(a["absence_start"]), a["absence_days"],
-                                  column("annual_salary_gbp"), column("prior_sick_days")))
-    share_b = _or_blank(share, no_id)
-    out["sick_pay_cost_gbp"] = _if(_isnumber(share_b), _if(employed, sick, c(0.0)), share_b)
-    # Age and service at the redundancy date, redundancy weeks and cost
-    ry, rm, rd = _date_parts(RD)
-    r_md = _add(_mul(rm, c(100.0)), rd)
-
-    def completed_years(d: _X, after: _X) -> _X:
-        y, m, day = _date_parts(d)
-        years = _sub(_sub(ry, y), _cmp(r_md, _add(_mul(m, c(100.0)), day), "<"))
-        return _if(_isnumber(d), _if(_cmp(d, RD, ">"), after, years),
-                   _if(is_blank(d), blank_text, _X.error("#VALUE!", n)))
-
-    out["age_years"] = completed_years(G, _X.error("#NUM!", n))
-    out["service_years"] = completed_years(H, blank_text)
-    at_risk = _cmp(L, c(YES), "=")
-    age_b, svc_b = _or_blank(out["age_years"], no_id), _or_blank(out["service_years"], no_id)
-    weeks = kent(udfs.KENT_REDUNDANCY_WEEKS([[v] for v in age_b.values()], [[v] for v in svc_b.values()],
-                                            column("multiplier")))
-    out["redundancy_weeks"] = _if(at_risk, weeks, blank_text)
-    weeks_b = _or_blank(out["redundancy_weeks"], no_id)
-    out["redundancy_cost_gbp"] = _if(at_risk, _mul(weeks_b, _or_blank(weekly, no_id)), blank_text)
-
-    for k in list(out):
-        out[k] = _or_blank(out[k], no_id)
-    out["status"] = _status(x, out, no_id)
-    staff = {col.key: out[col.key].values() for col in CALC_COLUMNS}
-    summary, labels = _summary(cols, staff, a["cost_centres"])
-    return BudgetModel(staff, summary, {"LeaveYearEnd": lye}, labels, cols)
-
-
-def _status_parts() -> list[tuple[str, str]]:
-    """(condition kind, words) of each part the Status names, in order."""
-    return [("pay", "pay (salary, employment dates)"),
-            ("leave", "leave (grade, service date, hours, dates, leave taken)"),
-            ("sick", "sick pay (service date, salary, sick days)"),
-            ("redundancy", "redundancy (date of birth, service date, multiplier)"),
-            ("at_risk", "at risk must be Yes or No")]
-
-
-def _status(x: dict[str, _X], out: dict[str, _X], no_id: _X) -> _X:
-    n = len(no_id)
-    num = {k: out[k].kind == _NUM for k in out}
-    L = x["at_risk"]
-    yes, no, blank = (_truth(_cmp(L, _X.const(v, n), "="))[0] for v in (YES, NO, ""))
-    failed = {
-        "pay": ~num["total_cost_gbp"],
-        "leave": ~(num["leave_year_days"] & num["leave_year_hours"] & num["leave_value_gbp"]),
-        "sick": ~num["sick_pay_cost_gbp"],
-        "redundancy": yes & ~num["redundancy_cost_gbp"],
-        "at_risk": ~yes & ~no & ~blank,
-    }
-    text = np.full(n, "", dtype=object)
-    for key, words in _status_parts():
-        text = np.where(failed[key], text + "; " + words, text)
-    others = np.zeros(n, dtype=bool)
-    for k in _INPUT_KEYS[1:]:
-        others |= _truth(_cmp(x[k], _X.const("", n), "<>"))[0]
-    status = np.array(["Check: " + t[2:] if t else "OK" for t in text.tolist()], dtype=object)
-    id_blank = _truth(no_id)[0]
-    status = np.where(id_blank, np.where(others, "Check: employee ID is blank", ""), status)
-    return _X(np.where(status == "", _BLANK, _TEXT).astype(np.int8), np.zeros(n), status.astype(object))
-
-
-def _fsum(values) -> float:
-    return math.fsum(values)
-
-
-def _summary(cols: dict[str, list], staff: dict[str, list], centres: list[str | None]):
-    n = len(cols["employee_id"])
-    has_id = [v is not None for v in cols["employee_id"]]
-    cc = [v.casefold() if isinstance(v, str) else None for v in cols["cost_centre"]]
-    at_risk = [isinstance(v, str) and v.casefold() == YES.casefold() for v in cols["at_risk"]]
-    problem = [isinstance(s, str) and s.casefold().startswith("check") for s in staff["status"]]
-
-    def numbers(key):
-        return [v if isinstance(v, float) and not isinstance(v, bool) and v < 9.99e307 else None
-                for v in staff[key]]
-
-    sums = {k: numbers(k) for k in ("fte", "pay_cost_gbp", "employer_ni_gbp", "pension_gbp", "levy_gbp",
-                                    "total_cost_gbp", "leave_value_gbp", "sick_pay_cost_gbp",
-                                    "redundancy_cost_gbp")}
-
-    def row(sel: list[bool]) -> dict[str, float]:
-        def total(k):
-            return _fsum(v for v, s in zip(sums[k], sel, strict=True) if s and v is not None)
-
-        return {
-            "headcount": float(sum(1 for i in range(n) if sel[i] and has_id[i])),
-            "fte": total("fte"),
-            "pay_cost_gbp": total("pay_cost_gbp"),
-            "oncosts_gbp": total("employer_ni_gbp") + total("pension_gbp") + total("levy_gbp"),
-            "total_cost_gbp": total("total_cost_gbp"),
-            "leave_liability_gbp": total("leave_value_gbp"),
-            "sick_pay_cost_gbp": total("sick_pay_cost_gbp"),
-            "at_risk_headcount": float(sum(1 for i in range(n) if sel[i] and has_id[i] and at_risk[i])),
-            "redundancy_cost_gbp": total("redundancy_cost_gbp"),
-            "rows_with_problems": float(sum(1 for i in range(n) if sel[i] and problem[i])),
-        }
-
-    labels = summary_row_labels(centres)
-    keys = [c.key for c in SUMMARY_COLUMNS[1:]]
-    out: dict[tuple[str, str], Any] = {}
-    listed = {k: [] for k in keys}
-    for label, centre in zip(labels, centres, strict=False):
-        if centre is None:
-            out[(label, "cost_centre")] = ""
-            for k in keys:
-                out[(label, k)] = ""
-            continue
-        out[(label, "cost_centre")] = centre
-        values = row([v == centre.casefold() for v in cc])
-        for k in keys:
-            out[(label, k)] = values[k]
-            listed[k].append(values[k])
-    totals = row([True] * n)
-    out[(TOTAL, "cost_centre")] = TOTAL
-    out[(NOT_IN_LIST, "cost_centre")] = NOT_IN_LIST
-    for k in keys:
-        out[(TOTAL, k)] = totals[k]
-        out[(NOT_IN_LIST, k)] = totals[k] - _fsum(listed[k])
-    return out, labels
-
-
-# ---------------------------------------------------------------- formulas
-def _rng(key: str, sheet: str | None = None) -> str:
-    return common.col_range(_COL_INDEX[key], sheet=sheet)
-
-
-def _staff_formulas() -> dict[str, str]:
-    """The formula of each calculated Staff column (one dynamic array over the data rows)."""
-    A, E, F, G, H, ES, J, K, L, M, N = (_rng(k) for k in (
-        "employee_id", "weekly_hours", "annual_salary_gbp", "date_of_birth", "service_start", "employment_start",
-        "employment_end", "prior_sick_days", "at_risk", "multiplier", "leave_taken_days"))
-    D = _rng("grade")
-    r = {k: _rng(k) for k in (c.key for c in CALC_COLUMNS)}
-    s = f'IF({ES}="",{H},{ES})'
-    e_hi = f'IF({J}="",LeaveYearEnd,IF({J}<LeaveYearEnd,{J},LeaveYearEnd))'
-    s_lo = f"IF({s}>LeaveYearStart,{s},LeaveYearStart)"
-    rd_md = "(MONTH(RedundancyDate)*100+DAY(RedundancyDate))"
-
-    def years_to_rd(d: str, after: str) -> str:
-        return (f'IF(ISNUMBER({d}),IF({d}>RedundancyDate,{after},YEAR(RedundancyDate)-YEAR({d})-'
-                f'({rd_md}<(MONTH({d})*100+DAY({d})))),IF({d}="","",#VALUE!))')
-
-    leave = f"{D},{H},{{as_of}},{E},{ES},{J}"
-    f = {
-        "fte": f'IF({E}="",1,IF(ISNUMBER({E}),IF(({E}>0)*({E}<=FullTimeWeeklyHours),{E}/FullTimeWeeklyHours,'
-               f"#NUM!),#VALUE!))",
-        "year_share": (f'IF(IF({ES}="",ISNUMBER({H}),ISNUMBER({ES}))*(({J}="")+ISNUMBER({J})),'
-                       f'IF(({J}<>"")*({J}<{s}),#NUM!,IF({e_hi}<{s_lo},0,({e_hi}-{s_lo}+1)/'
-                       f"(LeaveYearEnd-LeaveYearStart+1))),#VALUE!)"),
-        "weekly_pay_gbp": f"IF(ISNUMBER({F}),IF({F}>0,{F}/{_DAYS_PER_YEAR}*{_DAYS_PER_WEEK},#NUM!),#VALUE!)",
-        "pay_cost_gbp": f"IF(ISNUMBER({r['weekly_pay_gbp']}),{F}*(1+PayAwardPct)*{r['year_share']},"
-                        f"{r['weekly_pay_gbp']})",
-        "employer_ni_gbp": (f"EmployerNIRate*IF({r['pay_cost_gbp']}>NIThresholdYear*{r['year_share']},"
-                            f"{r['pay_cost_gbp']}-NIThresholdYear*{r['year_share']},0)"),
-        "pension_gbp": f"{r['pay_cost_gbp']}*PensionRate",
-        "levy_gbp": f"{r['pay_cost_gbp']}*LevyRate",
-        "total_cost_gbp": f"{r['pay_cost_gbp']}+{r['employer_ni_gbp']}+{r['pension_gbp']}+{r['levy_gbp']}",
-        "leave_year_days": f'KENT_LEAVE_ACCRUAL({leave.format(as_of="LeaveYearEnd")},"days")',
-        "leave_year_hours": f'KENT_LEAVE_ACCRUAL({leave.format(as_of="LeaveYearEnd")},"hours")',
-        "leave_accrued_days": f'KENT_LEAVE_ACCRUAL({leave.format(as_of="AsOfDate")},"days")',
-        "leave_untaken_days": f'{r["leave_accrued_days"]}-IF({N}="",0,IF(ISNUMBER({N}),{N},#VALUE!))',
-        "leave_value_gbp": (f"{r['leave_untaken_days']}*StandardDayHours*{r['weekly_pay_gbp']}/"
-                            f"({r['fte']}*FullTimeWeeklyHours)"),
-        "sick_pay_cost_gbp": (f"IF(ISNUMBER({r['year_share']}),IF(({s}<=AbsenceStart)*(({J}=\"\")+"
-                              f"({J}>=AbsenceStart)),KENT_SICKPAY({H},AbsenceStart,AbsenceDays,{F},{K}),0),"
-                              f"{r['year_share']})"),
-        "age_years": years_to_rd(G, "#NUM!"),
-        "service_years": years_to_rd(H, '""'),
-        "redundancy_weeks": (f'IF({L}="{YES}",KENT_REDUNDANCY_WEEKS({r["age_years"]},{r["service_years"]},{M}),'
-                             f'"")'),
-        "redundancy_cost_gbp": f'IF({L}="{YES}",{r["redundancy_weeks"]}*{r["weekly_pay_gbp"]},"")',
-    }
-    conditions = {
-        "pay": (f"ISNUMBER({r['total_cost_gbp']})", True),
-        "leave": (f"ISNUMBER({r['leave_year_days']})*ISNUMBER({r['leave_year_hours']})*"
-                  f"ISNUMBER({r['leave_value_gbp']})", True),
-        "sick": (f"ISNUMBER({r['sick_pay_cost_gbp']})", True),
-        "redundancy": (f'({L}="{YES}")*(1-ISNUMBER({r["redundancy_cost_gbp"]}))', False),
-        "at_risk": (f'({L}<>"{YES}")*({L}<>"{NO}")*({L}<>"")', False),
-    }
-    parts = []
-    for key, words in _status_parts():
-        cond, ok_when_true = conditions[key]
-        parts.append(f'IF({cond},"","; {words}")' if ok_when_true else f'IF({cond},"; {words}","")')
-    joined = "&".join(parts)
-    others = "+".join(f'({_rng(k)}<>"")' for k in _INPUT_KEYS[1:])
-    formulas = {k: f'=IF({A}="","",{v})' for k, v in f.items()}
-    formulas["status"] = (f'=IF({A}="",IF({others}>0,"Check: employee ID is blank",""),'
-                          f'IF({joined}="","OK","Check: "&MID({joined},3,300)))')
-    return formulas
-
-
-def _summary_formulas() -> dict[tuple[int, str], str]:
-    """Summary formulas by (Excel row, column key)."""
-    st = "Staff"
-    cc, ids, risk, status = (_rng(k, st) for k in ("cost_centre", "employee_id", "at_risk", "status"))
-
-    def sumifs(key: str, crit: str) -> str:
-        col = _rng(key, st)
-        return f'SUMIFS({col}{crit},{col},"<9.99E+307")'
-
-    def measures(crit: str) -> dict[str, str]:
-        return {
-            "headcount": f'COUNTIFS({ids},"<>"{crit})',
-            "fte": sumifs("fte", crit),
-            "pay_cost_gbp": sumifs("pay_cost_gbp", crit),
-            "oncosts_gbp": "+".join(sumifs(k, crit) for k in ("employer_ni_gbp", "pension_gbp", "levy_gbp")),
-            "total_cost_gbp": sumifs("total_cost_gbp", crit),
-            "leave_liability_gbp": sumifs("leave_value_gbp", crit),
-            "sick_pay_cost_gbp": sumifs("sick_pay_cost_gbp", crit),
-            "at_risk_headcount": f'COUNTIFS({ids},"<>",{risk},"{YES}"{crit})',
-            "redundancy_cost_gbp": sumifs("redundancy_cost_gbp", crit),
-            "rows_with_problems": f'COUNTIFS({status},"Check*"{crit})',
-        }
-
-    out: dict[tuple[int, str], str] = {}
-    for k in range(COST_CENTRE_ROWS):
-        row = _SUMMARY_FIRST + k
-        source = f"Assumptions!$B${_CC_FIRST + k}"
-        out[(row, "cost_centre")] = f'=IF({source}="","",{source})'
-        for key, formula in measures(f",{cc},$A{row}").items():
-            out[(row, key)] = f'=IF($A{row}="","",{formula})'
-    for key, formula in measures("").items():
-        out[(_TOTAL_ROW, key)] = f"={formula}"
-    for j, c in enumerate(SUMMARY_COLUMNS[1:], 1):
-        letter = _summary_letter(j)
-        out[(_NOT_IN_LIST_ROW, c.key)] = (f"={letter}{_TOTAL_ROW}-SUM({letter}{_SUMMARY_FIRST}:"
-                                          f"{letter}{_NOT_IN_LIST_ROW - 1})")
+    order = {(c.field, c.reason): k for k, c in enumerate(staff_checks(staff.as_of))}
+    out = {f.name: np.full(staff.n_rows, "", dtype=object) for f in STAFF_FIELDS}
+    found = [(order[(col, why)], rows, col, why) for rows, col, why in staff.problems.entries
+             if (col, why) in order and col]
+    for _k, rows, col, why in sorted(found, key=lambda e: e[0]):
+        out[col][rows] = out[col][rows] + ("; " + why)
     return out
 
 
-def _summary_letter(j: int) -> str:
-    from xlsxwriter.utility import xl_col_to_name
+def summary_names(names: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The cost centres a Summary row can total (SUMIFS matches them exactly), and those it
+    cannot (containing * ? ~, starting with = < >, or longer than 255 characters): these
+    are totalled under "Not in the list".
 
-    return xl_col_to_name(j)
+    >>> summary_names(["Finance", "R&D *", "<Ops>", "Highways"])
+    (['Finance', 'Highways'], ['R&D *', '<Ops>'])
+    """
+    ok, left = [], []
+    for n in names:
+        (left if any(ch in n for ch in "*?~") or n[:1] in "=<>" or len(n) > 255 else ok).append(n)
+    return ok, left
+
+
+def _figure_cells(figures: Figures) -> dict[str, list]:
+    """The calculated Staff cells of each row as the template shows them: "" for blank."""
+    out: dict[str, list] = {}
+    at_risk = figures.at_risk
+    for name in BUDGET_FIGURES:
+        v = np.asarray(figures.values[name], dtype=np.float64)
+        if name in _AT_RISK_ONLY:
+            v = np.where(at_risk, v, np.nan)
+        out[name] = [("" if np.isnan(x) else x) for x in v.tolist()]
+    out["status"] = ["" if s == "row is blank" else s for s in figures.status.tolist()]
+    return out
 
 
 # ---------------------------------------------------------------- the workbook
-def build(target, rows: Sequence[dict] | None = None, assumptions: dict | None = None, *,
-          filled: bool = False) -> None:
-    """Write the workbook to ``target`` (a path or a binary file object).
+@dataclass
+class _Book:
+    """What one workbook holds: rows of inputs, the settings, the cost centre slots, and the
+    cached value of every formula cell."""
 
-    ``rows`` None writes :data:`EXAMPLE_ROWS`; ``assumptions`` None :func:`default_assumptions`.
-    ``filled=False`` writes the template (KENT_ and native formulas); ``filled=True`` writes
-    each calculated Staff column as the model's values (the Summary keeps its formulas).
+    inputs: list[list]  # rows of 16 cell values (Python)
+    formats: dict[tuple[int, int], str]  # (row, input column) -> kind, where it differs from the column's
+    settings: Settings
+    centres: list[str | None]  # the Assumptions list (template: 20 slots; None = an empty slot)
+    filled: bool
+    cached: dict[str, list]  # calc and helper key -> row values
+    summary: dict[tuple[int, str], Any]  # (summary row index, key) -> cached value
+
+
+def _settings_or_default(settings: Settings | None) -> Settings:
+    return default_settings(np.datetime64(EXAMPLE_AS_OF, "D")) if settings is None else settings
+
+
+def staff_table(rows: Sequence[dict]):
+    """The rows (dicts keyed by field name) as a :class:`xl_kent.files.reading.Table` whose
+    headers are the template's: the cells as a reader gets them back from the Staff sheet."""
+    from xl_kent.files.reading import Table
+
+    def cell(v):
+        if isinstance(v, dt.datetime):
+            return v
+        if isinstance(v, dt.date):
+            return dt.datetime.combine(v, dt.time())
+        if isinstance(v, int) and not isinstance(v, bool):
+            return float(v)
+        return None if isinstance(v, str) and v == "" else v
+
+    columns = [np.array([cell(r.get(f.name)) for r in rows], dtype=object) for f in STAFF_FIELDS]
+    return Table([f.label for f in STAFF_FIELDS], columns, FIRST_ROW, "Staff", "xlsx", HEADER_ROW)
+
+
+def _cached(staff: Staff, figures: Figures) -> dict[str, list]:
+    cached = _figure_cells(figures)
+    for name, texts in problem_texts(staff).items():
+        cached[f"problems_{name}"] = texts.tolist()
+    return cached
+
+
+def _summary_cache(staff: Staff, figures: Figures, slots: Sequence[str | None]) -> dict[tuple[int, str], Any]:
+    """The Summary's values: each slot's totals ("" for an empty slot), Not in the list, Total."""
+    folded = np.array([str(t).casefold() for t in staff.values["cost_centre"].tolist()], dtype=object)
+    out: dict[tuple[int, str], Any] = {}
+    listed = np.zeros(staff.n_rows, dtype=bool)
+    for k, name in enumerate(slots):
+        if name is None:
+            out |= {(k, c.key): "" for c in SUMMARY_COLUMNS}
+            continue
+        rows = folded == name.casefold()
+        listed |= rows
+        out |= {(k, key): v for key, v in totals(figures, rows).items()}
+        out[(k, "cost_centre")] = name
+    out |= {(len(slots), key): v for key, v in totals(figures, ~listed).items()}
+    out |= {(len(slots) + 1, key): v for key, v in totals(figures).items()}
+    return out
+
+
+def build(target, rows: Sequence[dict] | None = None, settings: Settings | None = None) -> None:
+    """Write the template to ``target`` (a path or a binary file object).
+
+    ``rows`` (dicts keyed by field name, values as typed: text, numbers, dates, None) default
+    to :data:`EXAMPLE_ROWS`; ``settings`` to ``default_settings(EXAMPLE_AS_OF)``. Every
+    calculated cell is a formula (KENT_ and native), its value cached as
+    :func:`xl_kent.lists.figures.compute` gives it; the cost centre list is
+    :data:`EXAMPLE_COST_CENTRES` in 20 slots.
     """
+    from xl_kent.lists.figures import read_and_compute
+
     rows = EXAMPLE_ROWS if rows is None else rows
-    a = default_assumptions() if assumptions is None else assumptions
-    _write(target, rows, a, model(rows, a), filled)
+    if len(rows) > DATA_ROWS:
+        raise ValueError(f"{len(rows):,} rows do not fit the template's {DATA_ROWS:,} rows")
+    names = [f.name for f in STAFF_FIELDS]
+    for i, r in enumerate(rows):
+        unknown = set(r) - set(names)
+        if unknown:
+            raise ValueError(f"row {i + 1}: unknown field(s) {', '.join(sorted(unknown))}")
+    s = _settings_or_default(settings)
+    centres = list(EXAMPLE_COST_CENTRES) + [None] * (COST_CENTRE_ROWS - len(EXAMPLE_COST_CENTRES))
+    staff, figures = read_and_compute(staff_table(rows), s)
+    book = _Book([[r.get(n) for n in names] for r in rows], {}, s, centres, False, _cached(staff, figures),
+                 _summary_cache(staff, figures, centres))
+    _write(target, book)
 
 
-def _write(target, rows: Sequence[dict], assumptions: dict, m: BudgetModel, filled: bool) -> None:
-    a = _checked_assumptions(assumptions)
+def write_filled(target, table, staff: Staff, figures: Figures, *, cost_centres=None) -> None:
+    """Write the copy ``xl-kent fill budget`` makes of a staff list to ``target`` (a path or a
+    binary file object).
+
+    ``table`` is the list as read (:class:`xl_kent.files.reading.Table`), ``staff`` and
+    ``figures`` what :func:`xl_kent.lists.staff.read_staff` and
+    :func:`xl_kent.lists.figures.compute` made of it (the settings are ``figures.settings``).
+    The inputs are written as the core read them (a cell it could not read as its raw
+    cell, so that the sheet's checks flag it the same way); the KENT_ columns hold the
+    figures as values; every other formula stays live with ``compute``'s value cached. The
+    settings that feed the KENT_ values (as-of date, modelled absence, redundancy date) are
+    locked. ``cost_centres`` (the names, or what :func:`xl_kent.lists.figures.cost_centres`
+    returns; default: that of ``staff``) are the Summary's rows, except names SUMIFS cannot
+    match (:func:`summary_names`), which are totalled under "Not in the list".
+
+    Raises ValueError for more than 5,000 rows.
+    """
+    n = staff.n_rows
+    if n > DATA_ROWS:
+        raise ValueError(f"{n:,} staff rows do not fit the template's {DATA_ROWS:,} rows")
+    if cost_centres is None:
+        names = list_cost_centres(staff)[0]
+    elif isinstance(cost_centres, tuple) and len(cost_centres) == 2 and isinstance(cost_centres[1], np.ndarray):
+        names = list(cost_centres[0])
+    else:
+        names = list(cost_centres)
+    shown, _left = summary_names(names)
+    inputs, formats = _filled_inputs(table, staff)
+    slots: list[str | None] = list(shown)
+    book = _Book(inputs, formats, figures.settings, slots or [None], True, _cached(staff, figures),
+                 _summary_cache(staff, figures, slots))
+    _write(target, book)
+
+
+def _raw_text(v: Any) -> Any:
+    """An unreadable cell as it is written back: text stays text, a number stays a number, the
+    rest (TRUE/FALSE, dates in a number column, times) becomes its text."""
+    if isinstance(v, (bool, np.bool_)):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return float(v)
+    if isinstance(v, (dt.datetime, dt.date, dt.time, dt.timedelta)):
+        from xl_kent.lists.problems import display
+
+        return str(display(np.array([v], dtype=object))[0])
+    return v if isinstance(v, str) else str(v)
+
+
+def _filled_inputs(table, staff: Staff) -> tuple[list[list], dict[tuple[int, int], str]]:
+    """The input cells of a filled copy, and the cells that need a plain number format (an
+    unreadable number in a date column: written as a number, not shown as a date)."""
+    n = staff.n_rows
+    mapping = staff.mapping
+    columns: list[list] = []
+    formats: dict[tuple[int, int], str] = {}
+    for j, f in enumerate(STAFF_FIELDS):
+        raw = table.columns[mapping[f.name]] if f.name in mapping else np.full(n, None, dtype=object)
+        raw_list = raw.tolist()
+        out: list = [None] * n
+        if f.name == "contract_type":
+            for i, (v, c) in enumerate(zip(raw_list, staff.contract.tolist(), strict=True)):
+                if v is None or (isinstance(v, str) and not v.strip()):
+                    continue
+                out[i] = c.capitalize() if c else _raw_text(v)
+            columns.append(out)
+            continue
+        values = staff.values[f.name]
+        status = staff.values[f.name + "_status"]
+        good = status == GOOD
+        vals = values.tolist()
+        for i in np.flatnonzero(good).tolist():
+            v = vals[i]
+            if f.kind == "date":
+                out[i] = dt.datetime.combine(v, dt.time()) if isinstance(v, dt.date) else v
+            elif f.kind == "bool":
+                out[i] = "Yes" if v else "No"
+            else:
+                out[i] = v
+        for i in np.flatnonzero(~good & (status != 1)).tolist():  # unreadable (not blank)
+            v = _raw_text(raw_list[i])
+            out[i] = v
+            if isinstance(v, float) and f.kind == "date":
+                formats[(i, j)] = "number"
+        columns.append(out)
+    return [list(r) for r in zip(*columns, strict=True)] if n else [], formats
+
+
+def _write(target, book: _Book) -> None:
     wb, styles = common.new_workbook(target, "Kent budget planning",
                                      "Staff budget: pay, on-costs, leave liability, sick pay and redundancy")
+    formulas = _Formulas(book.settings.as_of)
     common.add_how_to_sheet(wb, styles, _how_to())
-    _assumptions_sheet(wb, styles, a, m)
-    _staff_sheet(wb, styles, rows, m, filled)
-    _summary_sheet(wb, styles, m)
+    _assumptions_sheet(wb, styles, book)
+    _staff_sheet(wb, styles, book, formulas)
+    _summary_sheet(wb, styles, book, formulas)
     common.add_xlwings_conf_sheet(wb, styles)
     wb.close()
 
 
-def _setting_notes(a: dict) -> dict[str, str]:
-    on = a["leave_year_start"]
-    tax = _tax_year_start(on)
-    return {
-        "AsOfDate": "Leave is accrued to this date; it must lie in the leave year below. "
-                    "`xl-kent fill` uses --as-of (default today).",
-        "LeaveYearStart": "1 April: the Kent Scheme leave year runs 1 April - 31 March (G.1). The pay award, "
+def _uk(d) -> str:
+    return dt.date.fromisoformat(str(np.datetime64(d, "D"))).strftime("%d/%m/%Y")
+
+
+def _setting_notes(s: Settings, filled: bool) -> dict[str, str]:
+    src = s.sources
+
+    def source(key: str) -> str:
+        return f"Source: {src[key]}." if key in src else "Given when the copy was filled."
+
+    fixed = (" Fixed by `xl-kent fill budget` (the leave, sick pay and redundancy weeks columns are values "
+             "computed for it): fill again to change it.") if filled else ""
+    month = dt.date(2000, _LEAVE_YEAR_MONTH, 1).strftime("%B")
+    notes = {
+        "AsOfDate": "Leave is accrued to this date; the leave year is the one containing it. Age and service are "
+                    "checked on it." + fixed,
+        "LeaveYearStart": f"Calculated: 1 {month} of the leave year containing the as-of date (G.1). The pay award, "
                           "on-costs and the year's pay cost are for this leave year.",
         "LeaveYearEnd": "Calculated: EDATE(LeaveYearStart, 12) - 1. Leave entitlement is counted to this day.",
-        "PayAwardPct": (f"EXAMPLE {EXAMPLE_PAY_AWARD:.0%}: replace it with the pay award agreed for this leave year"
-                        if a["pay_award_pct"] == EXAMPLE_PAY_AWARD else "The pay award for this leave year")
-                       + " (applied to the whole leave year from 1 April; salaries are entered before the award).",
-        "EmployerNIRate": f"Source: {_source_on('oncosts', 'employer_ni_rate', tax)}.",
-        "NIThresholdYear": f"Source: {_source_on('oncosts', 'employer_ni_threshold_gbp_per_year', tax)}.",
-        "PensionRate": "EXAMPLE, not a published rate: set the employer rate from the Kent Pension Fund's "
-                       "rates and adjustments certificate. Applied to every row's pay cost.",
-        "LevyRate": f"Source: {_source_on('oncosts', 'apprenticeship_levy_rate', tax)}.",
-        "AbsenceStart": "First day of a sickness absence modelled for every employee (default: the as-of "
-                        "date). Staff not employed on that day cost 0.",
-        "AbsenceDays": "Calendar days of the modelled absence (default 28: a long-term absence trigger).",
-        "RedundancyDate": "Termination date used for age, service and redundancy weeks (default: the leave "
-                          "year end).",
-        "StandardDayHours": f"Source: {_source_on('leave', 'hours_per_day', on)}. Locked.",
-        "FullTimeWeeklyHours": f"Source: {_source_on('leave', 'full_time_weekly_hours', on)}. Locked.",
+        "PayAwardPct": ("EXAMPLE: replace it with the pay award agreed for this leave year (0 for none)"
+                        if "pay_award_pct" in s.examples else "The pay award for this leave year")
+                       + " (applied to the whole leave year; salaries are entered before the award).",
+        "EmployerNIRate": source("employer_ni_rate"),
+        "NIThresholdYear": source("ni_threshold_gbp"),
+        "PensionRate": ("EXAMPLE, not your rate: set the employer rate from the Kent Pension Fund's rates and "
+                        "adjustments certificate. " if "pension_rate" in s.examples else "")
+                       + "Applied to every salaried row's pay cost.",
+        "LevyRate": source("levy_rate"),
+        "AbsenceStart": "First day of a sickness absence modelled for every employee (default: the as-of date). "
+                        "Staff not employed on that day cost 0." + fixed,
+        "AbsenceDays": f"Calendar days of the modelled absence (default {_ABSENCE_DAYS:g}: a long-term absence "
+                       "trigger)." + fixed,
+        "RedundancyDate": "Termination date used for age, service and redundancy weeks (default: the as-of "
+                          "date)." + fixed,
+        "StandardDayHours": source("hours_per_day") + " Locked.",
+        "FullTimeWeeklyHours": source("full_time_weekly_hours") + " Locked.",
     }
+    return notes
 
 
-def _assumptions_sheet(wb, styles: common.Styles, a: dict, m: BudgetModel) -> None:
+def _setting_value(s: Settings, key: str) -> Any:
+    v = getattr(s, key)
+    if isinstance(v, np.datetime64):
+        return dt.datetime.combine(dt.date.fromisoformat(str(np.datetime64(v, "D"))), dt.time())
+    return float(v)
+
+
+def _assumptions_sheet(wb, styles: common.Styles, book: _Book) -> None:
+    s = book.settings
     ws = wb.add_worksheet("Assumptions")
     common.write_title(ws, styles, "Assumptions",
                        "Yellow cells are inputs; each has a name the formulas use (Formulas > Name Manager).")
@@ -1022,13 +974,9 @@ def _assumptions_sheet(wb, styles: common.Styles, a: dict, m: BudgetModel) -> No
     for j, text in enumerate(("Setting (defined name)", "Value", "Source and help")):
         ws.write_string(header, j, text, styles.header)
     ws.set_row(header, 20)
-    notes = _setting_notes(a)
-    month = int(_value_on("leave", "leave_year_start_month", a["leave_year_start"]))
+    notes = _setting_notes(s, book.filled)
     validations = {
-        "AsOfDate": {"validate": "custom", "value": "=AND(ISNUMBER({c}),{c}>=LeaveYearStart,{c}<=LeaveYearEnd)",
-                     "error_message": "The as-of date must lie in the leave year (LeaveYearStart to LeaveYearEnd)."},
-        "LeaveYearStart": {"validate": "custom", "value": f"=AND(ISNUMBER({{c}}),DAY({{c}})=1,MONTH({{c}})={month})",
-                           "error_message": "The leave year starts on 1 April."},
+        "AsOfDate": common.date_validation("A date, dd/mm/yyyy."),
         "PayAwardPct": common.number_validation(-0.5, 1, "A percentage, e.g. 3.5%."),
         "EmployerNIRate": common.number_validation(0, 1, "A rate from 0% to 100%."),
         "NIThresholdYear": common.number_validation(0, 1_000_000, "£ a year, 0 or more."),
@@ -1038,47 +986,56 @@ def _assumptions_sheet(wb, styles: common.Styles, a: dict, m: BudgetModel) -> No
         "AbsenceDays": common.number_validation(1, 3650, "Calendar days, 1 or more."),
         "RedundancyDate": common.date_validation("A date, dd/mm/yyyy."),
     }
+    start, end = (s.leave_year_start, s.leave_year_end)
+    calculated = {
+        "LeaveYearStart": (f"=DATE(YEAR(AsOfDate)-(MONTH(AsOfDate)<{_LEAVE_YEAR_MONTH}),{_LEAVE_YEAR_MONTH},1)",
+                           _serial(start)),
+        "LeaveYearEnd": ("=EDATE(LeaveYearStart,12)-1", _serial(end)),
+    }
     for i, setting in enumerate(_SETTINGS):
         row = _SETTINGS_FIRST - 1 + i
-        cell = f"$B${row + 1}"
         ws.write_string(row, 0, f"{setting.label} ({setting.name})", styles.bold)
-        if setting.key:
-            common._write_value(ws, row, 1, a[setting.key], styles.input(setting.kind))
-            options = dict(validations[setting.name])
-            if options.get("validate") == "custom":
-                options["value"] = options["value"].replace("{c}", f"B{row + 1}")
+        if setting.key and not (book.filled and setting.fixed):
+            common._write_value(ws, row, 1, _setting_value(s, setting.key), styles.input(setting.kind))
             ws.data_validation(row, 1, row, 1, {"ignore_blank": False, "input_title": setting.label[:32],
-                                                "input_message": notes[setting.name][:255], **options})
+                                                "input_message": notes[setting.name][:255],
+                                                **validations[setting.name]})
+        elif setting.key:
+            common._write_value(ws, row, 1, _setting_value(s, setting.key), styles.calc(setting.kind))
         else:
-            ws.write_formula(row, 1, "=EDATE(LeaveYearStart,12)-1", styles.calc("date"),
-                             _serial(m.assumptions["LeaveYearEnd"]))
+            formula, value = calculated[setting.name]
+            ws.write_formula(row, 1, formula, styles.calc("date"), value)
         ws.write_string(row, 2, notes[setting.name], styles.text)
-        wb.define_name(setting.name, f"=Assumptions!{cell}")
+        wb.define_name(setting.name, f"=Assumptions!$B${row + 1}")
     ws.write_string(_CONSTANTS_FIRST - 2, 0, "Kent Scheme constants used by the formulas (locked)", styles.subtitle)
     for i, setting in enumerate(_CONSTANTS):
         row = _CONSTANTS_FIRST - 1 + i
         ws.write_string(row, 0, f"{setting.label} ({setting.name})", styles.bold)
-        ws.write_number(row, 1, a[setting.key], styles.calc(setting.kind))
+        ws.write_number(row, 1, _setting_value(s, setting.key), styles.calc(setting.kind))
         ws.write_string(row, 2, notes[setting.name], styles.text)
         wb.define_name(setting.name, f"=Assumptions!$B${row + 1}")
     ws.write_string(_CC_HEADER - 2, 0, "Cost centres (the Staff drop-down and the Summary rows, in this order)",
                     styles.subtitle)
     for j, text in enumerate(("#", "Cost centre (CostCentres)", "Note")):
         ws.write_string(_CC_HEADER - 1, j, text, styles.header)
-    first, last = _CC_FIRST - 1, _CC_FIRST - 2 + COST_CENTRE_ROWS
-    for k in range(COST_CENTRE_ROWS):
+    slots = len(book.centres)
+    first, last = _CC_FIRST - 1, _CC_FIRST - 2 + slots
+    for k in range(slots):
         row = first + k
         ws.write_number(row, 0, k + 1, styles.plain("int"))
-        common._write_value(ws, row, 1, a["cost_centres"][k], styles.input("text"))
-    ws.write_string(first, 2, "Names as they appear in the Staff sheet's Cost centre column (case is ignored). "
-                              "Each name once; no * ? ~ and not starting with = < > (the totals use "
-                              "SUMIFS criteria).", styles.text)
+        common._write_value(ws, row, 1, book.centres[k], styles.input("text"))
+    note = ("Names as they appear in the Staff sheet's Cost centre column (case is ignored). Each name once; no "
+            "* ? ~ and not starting with = < > (the totals use SUMIFS criteria).")
+    if book.filled:
+        note = ("The cost centres of the staff list (filled by `xl-kent fill budget`; names SUMIFS cannot match "
+                "are totalled under 'Not in the list'). " + note)
+    ws.write_string(first, 2, note, styles.text)
     rng = f"$B${first + 1}:$B${last + 1}"
+    cell = f"B{first + 1}"
     ws.data_validation(first, 1, last, 1, {
         "validate": "custom",
-        "value": (f'=AND(COUNTIF({rng},B{first + 1})=1,ISERROR(FIND("*",B{first + 1})),'
-                  f'ISERROR(FIND("?",B{first + 1})),ISERROR(FIND("~",B{first + 1})),'
-                  f'ISERROR(FIND(LEFT(B{first + 1},1),"=<>")))'),
+        "value": (f'=AND(COUNTIF({rng},{cell})=1,ISERROR(FIND("*",{cell})),ISERROR(FIND("?",{cell})),'
+                  f'ISERROR(FIND("~",{cell})),ISERROR(FIND(LEFT({cell},1),"=<>")))'),
         "ignore_blank": True, "input_title": "Cost centre",
         "input_message": "A cost centre name, once; no * ? ~ and not starting with = < >.",
         "error_message": "Each cost centre once, without * ? ~ and not starting with = < >."})
@@ -1088,369 +1045,195 @@ def _assumptions_sheet(wb, styles: common.Styles, a: dict, m: BudgetModel) -> No
     common.protect(ws)
 
 
-def _staff_sheet(wb, styles: common.Styles, rows: Sequence[dict], m: BudgetModel, filled: bool) -> None:
+def _write_column(ws, styles: common.Styles, col: int, c: Col, formula: str | None, values: list) -> None:
+    """A calculated column: a dynamic array formula over the 5,000 rows with every cell's value
+    cached, or (a filled copy's KENT_ column, ``formula`` None) the values alone."""
+    r0 = FIRST_ROW - 1
+    fmt = styles.calc(c.kind)
+    cells = list(values) + [""] * (DATA_ROWS - len(values))
+    if formula is not None:
+        top = cells[0]
+        ws.write_dynamic_array_formula(r0, col, r0 + DATA_ROWS - 1, col, formula, fmt, top)
+        cells = cells[1:]
+        r0 += 1
+    for i, v in enumerate(cells):
+        if v == "" or v is None:
+            ws.write_blank(r0 + i, col, None, fmt)
+        elif isinstance(v, str):
+            ws.write_string(r0 + i, col, v, fmt)
+        else:
+            ws.write_number(r0 + i, col, float(v), fmt)
+
+
+def _staff_sheet(wb, styles: common.Styles, book: _Book, formulas: _Formulas) -> None:
     ws = wb.add_worksheet("Staff")
-    common.write_title(ws, styles, "Staff budget lines",
-                       "One row per employee from row 5: paste values into the yellow columns; the grey columns "
-                       "calculate (5,000 rows). Check the Status column.")
+    title = ("One row per employee from row 5: paste values into the yellow columns; the grey columns calculate "
+             "(5,000 rows). Check the Status column.")
+    if book.filled:
+        title = ("Filled by xl-kent fill budget: the leave, sick pay and redundancy weeks columns are values "
+                 "computed for these rows and the fixed Assumptions; fill again after changing a row.")
+    common.write_title(ws, styles, "Staff budget lines", title)
     ws.write_string(2, 0, "Inputs (yellow)", styles.subtitle)
     ws.write_string(2, FIRST_CALC, "Calculated (grey, locked)", styles.subtitle)
-    data = [[r.get(c.key) for c in INPUT_COLUMNS] for r in rows]
-    common.write_inputs(ws, styles, INPUT_COLUMNS, 0, data, DATA_ROWS)
-    common.write_headers(ws, styles, CALC_COLUMNS, FIRST_CALC, inputs=False)
-    formulas = None if filled else _staff_formulas()
-    for j, c in enumerate(CALC_COLUMNS, FIRST_CALC):
-        if filled:
-            common.write_calc_column(ws, styles, j, c, None, m.staff[c.key])
-        else:
-            common.write_calc_column(ws, styles, j, c, formulas[c.key], None)
-    r0, r1 = FIRST_ROW - 1, FIRST_ROW + DATA_ROWS - 2
-    last_col = FIRST_CALC + len(CALC_COLUMNS) - 1
+    common.write_headers(ws, styles, INPUT_COLUMNS, 0, inputs=True)
+    r0 = FIRST_ROW - 1
+    for j, c in enumerate(INPUT_COLUMNS):
+        fmt = styles.input(c.kind)
+        for i in range(DATA_ROWS):
+            v = book.inputs[i][j] if i < len(book.inputs) else None
+            kind = book.formats.get((i, j))
+            common._write_value(ws, r0 + i, j, v, styles.input(kind) if kind else fmt)
+        if c.validation:
+            options = {"ignore_blank": True, "input_title": c.header[:32], "input_message": c.help[:255],
+                       "error_title": c.header[:32], **c.validation}
+            ws.data_validation(r0, j, r0 + DATA_ROWS - 1, j, options)
+    common.write_headers(ws, styles, CALC_COLUMNS + PROBLEM_COLUMNS, FIRST_CALC, inputs=False)
+    all_formulas = formulas.figures()
+    for c in CALC_COLUMNS + PROBLEM_COLUMNS:
+        j = _COL_INDEX[c.key]
+        formula = None if book.filled and c.key in KENT_FIGURES else all_formulas[c.key]
+        _write_column(ws, styles, j, c, formula, book.cached[c.key])
+    ws.set_column(FIRST_PROBLEM, FIRST_PROBLEM + len(PROBLEM_COLUMNS) - 1, 18, None, {"hidden": True})
+    r1 = FIRST_ROW + DATA_ROWS - 2
     status_col = _COL_INDEX["status"]
     top = common.ref(r0, status_col, absolute=False)
     ws.conditional_format(r0, status_col, r1, status_col,
-                          {"type": "formula", "criteria": f'=LEFT({top},5)="Check"', "format": styles.bad})
+                          {"type": "formula", "criteria": f'=AND({top}<>"",{top}<>"OK")', "format": styles.bad})
     ws.conditional_format(r0, status_col, r1, status_col,
                           {"type": "formula", "criteria": f'={top}="OK"', "format": styles.good})
     first_num = FIRST_CALC + 1
-    ws.conditional_format(r0, first_num, r1, last_col,
+    ws.conditional_format(r0, first_num, r1, LAST_SHOWN,
                           {"type": "formula", "criteria": f"=ISERROR({common.ref(r0, first_num, absolute=False)})",
                            "format": styles.bad})
     ws.freeze_panes(HEADER_ROW, 2)
-    ws.autofilter(HEADER_ROW - 1, 0, r1, last_col)
-    common.setup_print(ws, last_col, r1, header_rows=f"{HEADER_ROW}:{HEADER_ROW}",
+    ws.autofilter(HEADER_ROW - 1, 0, r1, LAST_SHOWN)
+    common.setup_print(ws, LAST_SHOWN, r1, header_rows=f"{HEADER_ROW}:{HEADER_ROW}",
                        title="Kent budget planning - Staff")
     common.protect(ws)
 
 
-def _summary_sheet(wb, styles: common.Styles, m: BudgetModel) -> None:
+def _summary_sheet(wb, styles: common.Styles, book: _Book, formulas: _Formulas) -> None:
     ws = wb.add_worksheet("Summary")
     common.write_title(ws, styles, "Budget summary by cost centre",
-                       "Totals of the Staff sheet. Rows with errors are left out of the sums and counted in "
-                       "'Rows with problems'.")
+                       "Totals of the Staff rows whose Status is OK. Rows with problems are left out of the sums "
+                       "and counted in 'Rows with problems'.")
     common.write_headers(ws, styles, SUMMARY_COLUMNS, 0, inputs=False)
-    formulas = _summary_formulas()
-    labels = m.summary_rows
-    for k, label in enumerate(labels):
+    slots = len(book.centres) if not book.filled or book.centres != [None] else 0
+    not_in_list, total = _SUMMARY_FIRST + slots, _SUMMARY_FIRST + slots + 1
+    keys = [c.key for c in SUMMARY_COLUMNS[1:]]
+    cc = formulas.r("cost_centre", "Staff")
+    for k in range(slots):
         row = _SUMMARY_FIRST + k
-        bold = label in (TOTAL, NOT_IN_LIST)
-        for j, c in enumerate(SUMMARY_COLUMNS):
-            value = m.summary[(label, c.key)]
-            fmt = styles.calc(c.kind, bold=bold)
-            formula = formulas.get((row, c.key))
-            if formula is None:
-                ws.write_string(row - 1, j, value, fmt)
+        source = f"Assumptions!$B${_CC_FIRST + k}"
+        cells = {"cost_centre": f'=IF({source}="","",{source})'}
+        for key, f in formulas.measures(f",{cc},$A{row}").items():
+            cells[key] = f'=IF($A{row}="","",{f})'
+        _summary_row(ws, styles, row, cells, book, k, bold=False)
+    for row, label, k in ((not_in_list, NOT_IN_LIST, slots), (total, TOTAL, slots + 1)):
+        cells: dict[str, str] = {}
+        for j, key in enumerate(keys, 1):
+            letter = xl_col_to_name(j)
+            if row == total:
+                cells[key] = "=" + formulas.measures("")[key]
             else:
-                ws.write_formula(row - 1, j, formula, fmt, "" if value == "" else value)
-    last_data = _SUMMARY_FIRST - 1 + len(labels) - 1
+                cells[key] = (f"={letter}{total}-SUM({letter}{_SUMMARY_FIRST}:{letter}{row - 1})" if slots
+                              else f"={letter}{total}")
+        ws.write_string(row - 1, 0, label, styles.calc("text", bold=True))
+        _summary_row(ws, styles, row, cells, book, k, bold=True, first=1)
     chart = wb.add_chart({"type": "column", "subtype": "stacked"})
-    cats = f"=Summary!$A${_SUMMARY_FIRST}:$A${_NOT_IN_LIST_ROW}"
+    first_chart = _SUMMARY_FIRST
+    cats = f"=Summary!$A${first_chart}:$A${not_in_list}"
     for key, colour in (("pay_cost_gbp", "#1F4E78"), ("oncosts_gbp", "#F4B183")):
-        j = [c.key for c in SUMMARY_COLUMNS].index(key)
-        letter = _summary_letter(j)
+        letter = xl_col_to_name([c.key for c in SUMMARY_COLUMNS].index(key))
         chart.add_series({"name": f"=Summary!${letter}${HEADER_ROW}", "categories": cats,
-                          "values": f"=Summary!${letter}${_SUMMARY_FIRST}:${letter}${_NOT_IN_LIST_ROW}",
+                          "values": f"=Summary!${letter}${first_chart}:${letter}${not_in_list}",
                           "fill": {"color": colour}, "gap": 60})
     chart.set_title({"name": "Pay cost and on-costs by cost centre", "name_font": {"size": 12}})
     chart.set_y_axis({"num_format": "£#,##0", "major_gridlines": {"visible": True}})
     chart.set_legend({"position": "bottom"})
-    ws.insert_chart(last_data + 3, 0, chart, {"x_scale": 2.2, "y_scale": 1.3})
+    ws.insert_chart(total + 1, 0, chart, {"x_scale": 2.2, "y_scale": 1.3})
     ws.freeze_panes(HEADER_ROW, 1)
-    common.setup_print(ws, len(SUMMARY_COLUMNS) - 1, last_data + 25, header_rows=f"{HEADER_ROW}:{HEADER_ROW}",
+    common.setup_print(ws, len(SUMMARY_COLUMNS) - 1, total + 22, header_rows=f"{HEADER_ROW}:{HEADER_ROW}",
                        title="Kent budget planning - Summary")
     common.protect(ws)
 
 
+def _summary_row(ws, styles, row: int, cells: dict[str, str], book: _Book, k: int, bold: bool,
+                 first: int = 0) -> None:
+    for j, c in enumerate(SUMMARY_COLUMNS[first:], first):
+        fmt = styles.calc(c.kind, bold=bold)
+        value = book.summary.get((k, c.key), "")
+        if c.key == "at_risk_headcount":  # IFERROR and TRIM over ranges: an array formula in every Excel
+            ws.write_dynamic_array_formula(row - 1, j, row - 1, j, cells[c.key], fmt, value)
+        else:
+            ws.write_formula(row - 1, j, cells[c.key], fmt, value)
+
+
 def _how_to() -> common.HowTo:
+    checks = [c for c in staff_checks(np.datetime64(EXAMPLE_AS_OF, "D")) if c.field]
     return common.HowTo(
         title="Kent budget planning",
         purpose="Plan a year's staff budget: pay after the award, on-costs, leave liability, the cost of a "
                 "modelled sickness absence and of redundancy for posts at risk, by cost centre.",
         sheets=[
-            ("Assumptions", "The as-of date, the leave year, pay award, on-cost rates, the modelled absence and "
-                            "redundancy date, and the cost centre list. Yellow cells are inputs."),
-            ("Staff", "One row per employee (5,000 rows): yellow inputs, grey calculated columns (one formula "
-                      "per column) and a Status column that says which part of a row needs fixing."),
+            ("Assumptions", "The as-of date (the leave year is the one containing it), pay award, on-cost rates, "
+                            "the modelled absence and redundancy date, and the cost centre list. Yellow cells are "
+                            "inputs."),
+            ("Staff", "One row per employee (5,000 rows): 16 yellow input columns; the grey Status column and "
+                      "19 figures, one formula per column. Hidden helper columns 'Problems: ...' hold each "
+                      "input's problems."),
             ("Summary", "Headcount, FTE, pay, on-costs, leave liability, sick pay, at-risk staff and redundancy "
-                        "cost for each cost centre of the list, 'Not in the list' and the Total; a chart."),
+                        "cost for each cost centre of the list, 'Not in the list' and the Total, over the rows "
+                        "whose Status is OK; rows with problems are counted; a chart."),
             ("xlwings.conf", "Settings for the Windows xlwings add-in (leave as is)."),
         ],
         steps=[
-            "Assumptions: set the as-of date (within the leave year), the leave year start (1 April), the pay "
-            "award, and check the on-cost rates; replace the EXAMPLE pension rate with your employer rate.",
+            "Assumptions: set the as-of date, the pay award, and check the on-cost rates; replace the EXAMPLE "
+            "pension rate and pay award with yours.",
             "Assumptions: list your cost centres (up to 20), each once, in the order the Summary should show.",
             "Staff: paste your staff list as values (Home > Paste > Values) into the yellow columns from row 5. "
-            "Salaries are actual annual pay before this year's award; blank weekly hours mean full time.",
+            "Salaries are actual annual pay before this year's award; blank weekly hours mean full time; a blank "
+            "contract type means salaried. Casual and relief staff need the hours worked this leave year.",
             "Mark posts at risk of redundancy 'Yes' (and any enhancement multiplier); enter leave taken so far.",
-            "Read the Status column: fix each 'Check: ...' row (the words name the part and the inputs it uses).",
-            "Read the Summary. Rows with errors are left out of its sums and counted in 'Rows with problems'.",
-            "No add-in? `xl-kent fill budget --staff STAFF.xlsx -o budget.xlsx` writes this workbook with the "
-            "results as values.",
+            "Read the Status column: 'OK', or the row's problems in words (the same words as `xl-kent recalc`). "
+            "A figure whose inputs have a problem is left blank; fix the row and it appears.",
+            "Read the Summary: only rows whose Status is OK are totalled; the others are counted in 'Rows with "
+            "problems'.",
+            "No add-in? `xl-kent fill budget --staff STAFF.xlsx -o budget.xlsx` writes this workbook filled "
+            "with your list: the KENT_ columns as values, every other formula live.",
         ],
         functions=["KENT_LEAVE_ACCRUAL", "KENT_SICKPAY", "KENT_REDUNDANCY_WEEKS"],
         notes=[
-            ("Status", "'OK', or 'Check: ' and each part that failed with the inputs it uses: pay, leave, sick pay, "
-                       "redundancy (at-risk rows only), at risk (must be Yes or No). Error values and error-looking "
-                       "text both count as failed. A row with inputs but no employee ID is left out of the totals (it counts in Rows with problems)."),
-            ("Pay cost (decision)", "Annual salary x (1 + pay award) x the share of the leave year employed "
-                                    "(employment start, or the continuous service date, to employment end). "
-                                    "The award applies to the whole leave year."),
+            ("Status", "'OK', or every problem of the row, column by column in the Staff order, each in the "
+                       "order the checks run, joined by '; '. Blank for a blank row. The checks (below) are those "
+                       "of `xl-kent recalc` and `xl-kent fill budget`, in the same words."),
+            *((f"Checks: {f.label}", "; ".join(c.reason for c in checks if c.field == f.name
+                                               and (f.kind not in ("id", "grade") or c.id != "wrong_type")))
+              for f in STAFF_FIELDS if any(c.field == f.name for c in checks)),
+            ("Blank figures", "A figure is blank when a column it uses has a problem (each grey header's note "
+                              "names its columns), or when it does not apply: pay for casual and relief staff, "
+                              "redundancy for rows not at risk."),
+            ("Filled copy", "`xl-kent fill budget` writes the list's rows as xl-kent read them; the leave, sick "
+                            "pay and redundancy weeks columns hold values; the checks, Status, pay, on-costs, "
+                            "untaken leave and its value, redundancy cost and the Summary stay formulas. The "
+                            "as-of date, modelled absence and redundancy date are fixed (locked): fill again to "
+                            "change them or a row; the rates stay inputs."),
+            ("Pay cost (decision)", "Annual salary x (1 + pay award) x the share of the leave year employed. The "
+                                    "award applies to the whole leave year."),
             ("On-costs (decision)", "Employer NI on the pay cost above the annual threshold pro-rated by the "
                                     "same share (an annual approximation of per-period NI); pension on every "
-                                    "row's pay cost (opt-outs are not modelled); levy on every row."),
+                                    "salaried row's pay cost (opt-outs are not modelled); levy on every row."),
             ("Leave liability (decision)", "Untaken days = accrued to the as-of date - taken; negative when "
                                            "leave was taken ahead of accrual, and kept negative (the Summary "
-                                           "shows the net liability). Value = days x "
-                                           f"{_DAY_HOURS:g} hours x weekly pay / weekly hours."),
-            ("Sick pay (decision)", "Every employee is modelled with the same absence (Assumptions); an "
-                                    "employee not employed on its first day costs 0."),
-            ("Redundancy (decision)", "Age and service are completed years at the redundancy date (DATEDIF "
-                                      "'Y'); weeks and cost are shown for rows at risk only; service starting "
-                                      "after the date leaves service blank (an at-risk row then fails)."),
+                                           "shows the net liability). Value = days x StandardDayHours x weekly "
+                                           "pay / (FTE x FullTimeWeeklyHours)."),
+            ("Sick pay (decision)", "Every salaried employee is modelled with the same absence (Assumptions); "
+                                    "one not employed on its first day costs 0."),
+            ("Redundancy (decision)", "Age and service are completed years at the redundancy date; weeks and "
+                                      "cost are shown for rows at risk only; someone not employed on the date "
+                                      "gets 0 weeks."),
             ("Older Excel and LibreOffice", "The grey columns are one array formula each; in Excel 2019 and "
                                             "older they are classic array formulas over the 5,000 rows. In "
                                             "LibreOffice press Ctrl+Shift+F9 after opening."),
         ],
     )
-
-
-# ---------------------------------------------------------------- reading a staff list
-_EXTRA_FIELDS = {
-    "at_risk": (("at risk", "at risk of redundancy", "redundancy risk", "risk of redundancy"),
-                "Yes/No: post at risk of redundancy"),
-    "leave_taken_days": (("leave taken", "leave taken days", "annual leave taken", "days taken",
-                          "leave days taken"), "days of this leave year's leave already taken"),
-}
-_RENAMED = {"annual_salary": "annual_salary_gbp"}
-
-
-def _fields():
-    from xl_kent.lists import staff as st
-
-    by_name = {_RENAMED.get(f.name, f.name): f for f in st.STAFF_FIELDS}
-    fields = []
-    for key in _INPUT_KEYS:
-        if key in by_name:
-            f = by_name[key]
-            aliases = f.aliases + ((f.name,) if f.name != key else ())
-            fields.append(st.Field(key, f.kind, f.required, aliases, f.meaning))
-        else:
-            aliases, meaning = _EXTRA_FIELDS[key]
-            fields.append(st.Field(key, "text", False, aliases, meaning))
-    return tuple(fields)
-
-
-def _text_cell(v: Any) -> Any:
-    if v is None:
-        return None
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, float):
-        return str(int(v)) if v.is_integer() else repr(v)
-    if isinstance(v, (dt.datetime, dt.date)):
-        return (v.date() if isinstance(v, dt.datetime) else v).isoformat()
-    t = str(v).strip()
-    return t or None
-
-
-def _as_typed(v: Any) -> Any:
-    """A cell that could not be read as its column's type: kept as text (the template shows the error)."""
-    if isinstance(v, str):
-        return v.strip()
-    return _text_cell(v)
-
-
-def _convert_column(col: np.ndarray, kind: str) -> tuple[list, list[int], str]:
-    """Cells as a person would type them into the template, the rows kept as text, what was expected."""
-    from xl_kent.cells import BLANK, GOOD
-    from xl_kent.lists import staff as st
-
-    cells = col.tolist()
-    if kind == "text":
-        return [_text_cell(v) for v in cells], [], "text"
-    if kind == "date":
-        values, status = st.parse_dates(col)
-        what = "a date"
-        good = [v.astype(object) if s == GOOD else None for v, s in zip(values, status, strict=True)]
-    elif kind == "flag":
-        values, status = st.parse_bools(col)
-        what = "Yes or No"
-        good = [(YES if v else NO) if s == GOOD else None for v, s in zip(values.tolist(), status, strict=True)]
-    else:
-        values, status = st.parse_numbers(col)
-        what = "a number"
-        good = [float(v) if s == GOOD else None for v, s in zip(values.tolist(), status, strict=True)]
-    out, kept = [], []
-    for i, (g, s, raw) in enumerate(zip(good, status.tolist(), cells, strict=True)):
-        if s == GOOD:
-            out.append(g)
-        elif s == BLANK:
-            out.append(None)
-        else:
-            out.append(_as_typed(raw))
-            kept.append(i)
-    return out, kept, what
-
-
-def read_staff_rows(path, *, sheet=None, maps=None) -> tuple[list[dict], list[str]]:
-    """Read a staff list (xlsx or CSV) into rows for :func:`build` and :func:`model`.
-
-    Headers are matched to :data:`INPUT_COLUMNS` by name and alias (those of
-    ``xl_kent.lists.staff.STAFF_FIELDS``, plus at_risk and leave_taken_days; ``maps`` as
-    ``--map "Pay=annual_salary_gbp"``). Cells become what a person would type: dates
-    (ISO, UK d/m/y, serials), numbers (£ and commas allowed), Yes/No; a cell that cannot
-    be read is kept as its text, so that the template shows the error. Blank rows are
-    dropped. Returns ``(rows, warnings)``.
-
-    Raises ``xl_kent.lists.staff.ColumnError`` for a missing required column and
-    ``xl_kent.files.reading.InputFileError`` for an unreadable file.
-    """
-    from xl_kent.files.reading import read_table
-    from xl_kent.lists import staff as st
-
-    table = read_table(path, sheet=sheet)
-    contract = next(f for f in st.STAFF_FIELDS if f.name == "contract_type")
-    fields = (*_fields(), contract)
-    overrides = st.parse_map_options(maps, fields)
-    mapping = st.map_columns(table.headers, fields, overrides)
-    warnings: list[str] = []
-    unused = [h for i, h in enumerate(table.headers) if i not in mapping.values() and h]
-    if unused:
-        warnings.append(f"columns not used by the template: {', '.join(repr(h) for h in unused)}")
-    if "contract_type" in mapping:  # read only to warn: the template models salaried staff
-        contracts = [st.CONTRACTS.get(" ".join(str(v).casefold().split()), "") if v is not None else "salaried"
-                     for v in table.columns[mapping.pop("contract_type")].tolist()]
-        other = sum(k in ("casual", "relief") for k in contracts)
-        if other:
-            warnings.append(f"{other} row(s) are casual or relief contracts: the template models salaried staff "
-                            f"(their rows need an annual salary and weekly hours, or show Check)")
-    kinds = {c.key: ("text" if c.kind == "text" else "date" if c.kind == "date" else "flag" if c.kind == "flag"
-                     else "number") for c in INPUT_COLUMNS}
-    converted: dict[str, list] = {}
-    for key, idx in mapping.items():
-        values, kept, what = _convert_column(table.columns[idx], kinds[key])
-        converted[key] = values
-        header = table.headers[idx]
-        for i in kept:
-            warnings.append(f"row {table.first_row + i}: {header} {values[i]!r} is not {what}; kept as text "
-                            f"(the template shows an error for it)")
-    rows = []
-    for i in range(table.n_rows):
-        row = {k: v[i] for k, v in converted.items() if v[i] is not None}
-        if row:
-            rows.append(row)
-    return rows, warnings
-
-
-# ---------------------------------------------------------------- xl-kent fill budget
-def _cost_centres_of(rows: Sequence[dict]) -> tuple[list[str], list[str]]:
-    """The list for a filled copy: the distinct cost centres of the rows (the 20 with most rows,
-    alphabetical), and those left out."""
-    counts: dict[str, int] = {}
-    spelling: dict[str, str] = {}
-    bad = []
-    for r in rows:
-        v = r.get("cost_centre")
-        if not isinstance(v, str) or not v.strip():
-            continue
-        if any(ch in v for ch in "*?~") or v[0] in "=<>":
-            bad.append(v)
-            continue
-        k = v.casefold()
-        spelling.setdefault(k, v)
-        counts[k] = counts.get(k, 0) + 1
-    ranked = sorted(counts, key=lambda k: (-counts[k], k))
-    chosen = sorted(ranked[:COST_CENTRE_ROWS])
-    left = [spelling[k] for k in ranked[COST_CENTRE_ROWS:]] + sorted(set(bad))
-    return [spelling[k] for k in chosen], left
-
-
-def fill(input_path, output, *, as_of=None, absence_days=None, pay_award=None, maps=None, sheet=None,
-         out=sys.stdout, err=sys.stderr) -> int:
-    """``xl-kent fill budget STAFF -o OUT``: the budget workbook with the results as values.
-
-    Exit codes as ``xl-kent recalc``: 0 every row OK, 1 written but some rows need checking,
-    2 input unusable (unreadable, missing column, no rows, more than 5,000 rows), 3 output
-    refused or not writable (nothing written).
-    """
-    from xl_kent.files.reading import InputFileError
-    from xl_kent.files.writing import OutputFileError, _check_output
-    from xl_kent.lists import staff as st
-    from xl_kent_cli import recalc
-
-    prog = "xl-kent fill budget"
-    out_path = Path(output)
-    if out_path.suffix.lower() != ".xlsx":
-        print(f"{prog}: error: output {out_path}: the name must end in .xlsx", file=err)
-        return recalc.EXIT_USAGE
-    try:
-        _check_output(out_path, input_path)
-    except OutputFileError as e:
-        print(f"{prog}: error: {e}", file=err)
-        return recalc.EXIT_OUTPUT
-    try:
-        rows, warnings = read_staff_rows(input_path, sheet=sheet, maps=maps)
-    except (InputFileError, st.ColumnError) as e:
-        print(f"{prog}: error: {e}", file=err)
-        return recalc.EXIT_USAGE
-    except OSError as e:
-        print(f"{prog}: error: cannot read {input_path}: {e.strerror or e}", file=err)
-        return recalc.EXIT_USAGE
-    if not rows:
-        print(f"{prog}: error: {input_path}: no staff rows below the header", file=err)
-        return recalc.EXIT_USAGE
-    if len(rows) > DATA_ROWS:
-        print(f"{prog}: error: {input_path}: {len(rows):,} staff rows; the template holds {DATA_ROWS:,}. "
-              f"Split the list (e.g. by cost centre) or use `xl-kent recalc` for whole lists.", file=err)
-        return recalc.EXIT_USAGE
-    try:
-        a = default_assumptions(as_of if as_of is not None else dt.date.today())
-    except ValueError as e:
-        print(f"{prog}: error: {e}", file=err)
-        return recalc.EXIT_USAGE
-    if absence_days is not None:
-        a["absence_days"] = float(absence_days)
-    if pay_award is not None:
-        a["pay_award_pct"] = float(pay_award)
-    a["cost_centres"], left_out = _cost_centres_of(rows)
-    for w in warnings[:10]:
-        print(f"{prog}: warning: {w}", file=err)
-    if len(warnings) > 10:
-        print(f"{prog}: warning: ... and {len(warnings) - 10:,} more", file=err)
-    if left_out:
-        shown = ", ".join(left_out[:5]) + (" ..." if len(left_out) > 5 else "")
-        print(f"{prog}: warning: {len(left_out)} cost centre(s) not in the Summary list (totalled under "
-              f"'{NOT_IN_LIST}'): {shown}", file=err)
-    m = model(rows, a)
-    try:
-        written = common.save_atomically(out_path, lambda f: _write(f, rows, a, m, True), input_path)
-    except OutputFileError as e:
-        print(f"{prog}: error: {e}", file=err)
-        return recalc.EXIT_OUTPUT
-    except OSError as e:
-        print(f"{prog}: error: cannot write {out_path}: {e.strerror or e}", file=err)
-        return recalc.EXIT_OUTPUT
-    _print_summary(m, a, len(rows), written, out)
-    _, problems = m.status_counts()
-    return recalc.EXIT_PROBLEMS if problems else recalc.EXIT_OK
-
-
-def _print_summary(m: BudgetModel, a: dict, n_rows: int, written: Path, out) -> None:
-    ids, problems = m.status_counts()
-    end = _edate(a["leave_year_start"], 12) - dt.timedelta(days=1)
-
-    def money(key):
-        return f"£{m.summary[(TOTAL, key)]:,.2f}"
-
-    print(f"staff rows: {n_rows:,} ({ids:,} with an employee ID)", file=out)
-    print(f"as of {a['as_of']:%d/%m/%Y}; leave year {a['leave_year_start']:%d/%m/%Y} to {end:%d/%m/%Y}; "
-          f"pay award {a['pay_award_pct']:.2%}", file=out)
-    print(f"rows with problems: {problems:,}" + (" (see the Status column)" if problems else ""), file=out)
-    print(f"pay cost after award: {money('pay_cost_gbp')}", file=out)
-    print(f"on-costs (NI, pension, levy): {money('oncosts_gbp')}", file=out)
-    print(f"total cost: {money('total_cost_gbp')}", file=out)
-    print(f"leave liability: {money('leave_liability_gbp')}", file=out)
-    print(f"sick pay cost of a {a['absence_days']:g}-day absence from {a['absence_start']:%d/%m/%Y}: "
-          f"{money('sick_pay_cost_gbp')}", file=out)
-    print(f"redundancy cost (at risk): {money('redundancy_cost_gbp')}", file=out)
-    print(f"written: {written}", file=out)
