@@ -246,6 +246,10 @@ def test_a_list_without_leave_taken_says_the_liability_assumes_none(tmp_path):
     t = read_table(tmp_path / "r.xlsx", sheet="Summary")
     notes = [v for k, v in zip(t.columns[0].tolist(), t.columns[1].tolist(), strict=True) if k == "note"]
     assert any("no leave-taken column" in v for v in notes)
+    wb = openpyxl.load_workbook(tmp_path / "b.xlsx", read_only=True)
+    said = [c for row in wb["Summary"].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    wb.close()
+    assert any(c.startswith("Note: no leave-taken column: the leave liability assumes") for c in said)
 
 
 def test_unfamiliar_headers_give_a_result_in_one_run(tmp_path):

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -43,7 +43,7 @@ from xl_kent.cells import GOOD
 from xl_kent.dates import MAX_EXCEL_SERIAL, MIN_EXCEL_SERIAL
 from xl_kent.errors import EXCEL_ERRORS
 from xl_kent.lists import parse
-from xl_kent.lists.figures import FIGURES, NEEDS, TOTALS, Figures, Settings, default_settings, totals
+from xl_kent.lists.figures import FIGURES, NEEDS, TOTALS, Figures, Settings, default_settings, notes, totals
 from xl_kent.lists.figures import cost_centres as list_cost_centres
 from xl_kent.lists.staff import CONTRACTS, STAFF_FIELDS, Staff, check_bounds, staff_checks
 
@@ -740,6 +740,7 @@ class _Book:
     filled: bool
     cached: dict[str, list]  # calc and helper key -> row values
     summary: dict[tuple[int, str], Any]  # (summary row index, key) -> cached value
+    notes: list[str] = field(default_factory=list)  # what the Summary must say about the list (filled copies)
 
 
 def _settings_or_default(settings: Settings | None) -> Settings:
@@ -846,7 +847,7 @@ def write_filled(target, table, staff: Staff, figures: Figures, *, cost_centres=
     inputs, formats = _filled_inputs(table, staff)
     slots: list[str | None] = list(shown)
     book = _Book(inputs, formats, figures.settings, slots or [None], True, _cached(staff, figures),
-                 _summary_cache(staff, figures, slots))
+                 _summary_cache(staff, figures, slots), notes(staff, figures.settings))
     _write(target, book)
 
 
@@ -1151,7 +1152,9 @@ def _summary_sheet(wb, styles: common.Styles, book: _Book, formulas: _Formulas) 
     chart.set_title({"name": "Pay cost and on-costs by cost centre", "name_font": {"size": 12}})
     chart.set_y_axis({"num_format": "£#,##0", "major_gridlines": {"visible": True}})
     chart.set_legend({"position": "bottom"})
-    ws.insert_chart(total + 1, 0, chart, {"x_scale": 2.2, "y_scale": 1.3})
+    for k, line in enumerate(book.notes):  # e.g. "no leave-taken column: the leave liability assumes ..."
+        ws.write_string(total + 1 + k, 0, f"Note: {line}", styles.note)
+    ws.insert_chart(total + 1 + len(book.notes), 0, chart, {"x_scale": 2.2, "y_scale": 1.3})
     ws.freeze_panes(HEADER_ROW, 1)
     common.setup_print(ws, len(SUMMARY_COLUMNS) - 1, total + 22, header_rows=f"{HEADER_ROW}:{HEADER_ROW}",
                        title="Kent budget planning - Summary")
