@@ -60,7 +60,8 @@ _ID_ALIASES = ("employee number", "employee no", "employee ref", "employee refer
 STAFF_FIELDS: tuple[Field, ...] = (
     Field("employee_id", "id", True, _ID_ALIASES, "unique id of the employee (text or number)", "Employee ID"),
     Field("name", "text", False, ("employee name", "full name", "staff name"), "shown only", "Name"),
-    Field("cost_centre", "text", False, ("cost center", "cost code", "cc", "cost centre code", "budget code"),
+    Field("cost_centre", "text", False, ("cost center", "cost code", "cc", "cost centre code", "budget code",
+                                         "department", "dept", "team", "section"),
           "totals by cost centre", "Cost centre"),
     Field("grade", "grade", True, ("pay grade", "kr grade", "kent scheme grade", "job grade"),
           'KR Entry, Apprentice, KR3 and above ("KR6", "kr 6" or 6)', "Grade"),
@@ -68,7 +69,7 @@ STAFF_FIELDS: tuple[Field, ...] = (
           "salaried (default), casual or relief", "Contract type"),
     Field("weekly_hours", "number", False,
           ("hours per week", "contracted hours", "contractual hours", "weekly contracted hours", "fte hours",
-           "weekly hours worked"),
+           "weekly hours worked", "hours", "hrs", "hrs per week", "weekly hrs", "contracted hrs"),
           "contracted hours a week, above 0 up to the full-time week; blank = full time", "Weekly hours"),
     Field("hours_worked", "number", False, ("hours worked in year", "worked hours", "hours worked to date",
                                             "hours worked"),
