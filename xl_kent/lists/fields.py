@@ -238,8 +238,10 @@ class ColumnMap:
                 named.append(text)
             lines.append(f"columns not used{what}: " + ", ".join(named))
         if self.results:
-            lines.append("columns of an earlier xl-kent result, not read (computed again): "
-                         + ", ".join(repr(self.headers[i]) for i in self.results))
+            named = [repr(self.headers[i]) for i in self.results]
+            shown = ", ".join(named[:_RESULTS_SHOWN]) + (f" and {len(named) - _RESULTS_SHOWN} more"
+                                                        if len(named) > _RESULTS_SHOWN else "")
+            lines.append(f"{len(named)} columns of an earlier xl-kent result are not read (computed again): {shown}")
         return lines
 
     def describe(self) -> list[tuple[str, str]]:
@@ -367,6 +369,8 @@ def _missing_message(missing: list[Field], headers: Sequence[str], best: dict[st
     return text + f"; headers found: {found or '(none)'}"
 
 
+#: Earlier result columns named in the warning (all of them are on the Summary sheet).
+_RESULTS_SHOWN = 4
 #: Headers listed in a message about missing columns (a file may have thousands).
 _HEADERS_SHOWN = 40
 
