@@ -15,8 +15,8 @@ import pytest
 from xl_kent.files.reading import read_table
 from xl_kent.leave import leave_accrual
 from xl_kent.lists import synth
-from xl_kent.redundancy import redundancy_weeks
 from xl_kent.lists.figures import default_settings
+from xl_kent.redundancy import redundancy_weeks
 from xl_kent_cli import cli, recalc
 from xl_kent_cli.demo import demo
 

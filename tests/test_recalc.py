@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 
 from xl_kent.leave import leave_accrual, leave_year_bounds
 from xl_kent.lists import staff, synth
+from xl_kent.lists.fields import ColumnError, map_columns, parse_map_options
+from xl_kent.lists.figures import STAFF_SCHEMA, default_settings
 from xl_kent.money import round_pennies
 from xl_kent.redundancy import redundancy_pay_gbp, redundancy_weeks
 from xl_kent.sick_pay import sick_pay, sick_pay_allowance
-from xl_kent.lists.fields import ColumnError, map_columns, parse_map_options
-from xl_kent.lists.figures import STAFF_SCHEMA, default_settings
 from xl_kent_cli import recalc
 from xl_kent_cli.output import EXIT_PROBLEMS, Outcome
 
