@@ -8,21 +8,19 @@ columns we do not use, no leave-taken column, the project's own outputs fed back
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
-import sys
 from pathlib import Path
 
 import numpy as np
 import openpyxl
 import pytest
+from test_cli import run  # the command line in this process: exit code, stdout, stderr
 
 from xl_kent.files.reading import read_table
 from xl_kent.lists import synth
 from xl_kent.lists.award_log import AWARD_SCHEMA
 from xl_kent.lists.fields import header_scorer
 from xl_kent.lists.figures import FIGURES, STAFF_SCHEMA, TOTALS
-from xl_kent_cli import cli
 
 AS_OF = "2027-03-31"
 RATES = ("--pension-rate", "18.5", "--pay-award", "2.5")
@@ -31,19 +29,6 @@ BUDGET_FIGURES = ("fte", "year_share", "weekly_pay_gbp", "pay_cost_gbp", "employ
                   "total_cost_gbp", "leave_year_entitlement_days", "leave_year_entitlement_hours",
                   "leave_accrued_days", "leave_accrued_hours", "leave_untaken_days", "leave_value_gbp",
                   "sick_absence_cost_gbp", "age_years", "service_years", "redundancy_weeks", "redundancy_pay_gbp")
-
-
-def run(*argv) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    old = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = out, err
-    try:
-        code = cli.main([str(a) for a in argv])
-    except SystemExit as e:
-        code = e.code
-    finally:
-        sys.stdout, sys.stderr = old
-    return code, out.getvalue(), err.getvalue()
 
 
 def _xlsx(path: Path, headers: list[str], rows: list[list], title: list[str] | None = None,

@@ -35,7 +35,7 @@ from ..awards import award_ok, explain
 from ..errors import OK, reason_text
 from . import parse
 from .fields import ColumnMap, Field, Schema, fits_kind, map_columns
-from .problems import Problems, ProblemTable, problem_table
+from .problems import Problems, ProblemTable, add_unreadable, problem_table
 from .staff import SERIAL_WORDS, Check, check_bounds, year_words  # the same bounds and words as a staff list
 
 __all__ = ["AWARD_FIELDS", "AWARD_RESULTS", "AWARD_SCHEMA", "AwardLog", "Judgement", "award_checks", "judge",
@@ -175,19 +175,14 @@ def read_award_log(table, overrides: dict[str, str] | None = None, *, columns: C
 
     words = {(c.field, c.id): c.reason for c in award_checks()}
 
-    def unreadable(name: str, status: np.ndarray, what: str = "", blank: bool = False) -> None:
-        for code, key in ((parse.WRONG_TYPE, "wrong_type"), (parse.ERROR, "error_value"),
-                          (parse.OUT_OF_RANGE, "serial")):
-            if (name, key) in words:
-                problems.add(filled & (status == code), name, words[(name, key)])
-        if blank:
-            problems.add(filled & (status == parse.BLANK), name, words[(name, "blank")])
+    def unreadable(name: str, status: np.ndarray, blank: bool = False) -> None:
+        add_unreadable(problems, filled, name, status, words, blank)
 
     values: dict[str, np.ndarray] = {}
     statuses: dict[str, np.ndarray] = {}
     ids, status = parse.parse_text(col("employee_id"))
     values["employee_id"] = ids
-    unreadable("employee_id", status, "text", blank=True)
+    unreadable("employee_id", status, blank=True)
     statuses["employee_id"] = status
     for name in ("name", "grade", "directorate"):
         values[name], statuses[name] = parse.parse_text(col(name))
@@ -195,29 +190,29 @@ def read_award_log(table, overrides: dict[str, str] | None = None, *, columns: C
         values[name], statuses[name] = parse.parse_bools(col(name))
     when, status = parse.parse_dates(col("award_date"))
     values["award_date"], statuses["award_date"] = when, status
-    unreadable("award_date", status, "a date", blank=True)
+    unreadable("award_date", status, blank=True)
     b = check_bounds(np.datetime64("today", "D"))
     problems.add(filled & (when < b["earliest_date"]), "award_date", words[("award_date", "too_early")])
     problems.add(filled & (when > b["latest_date"]), "award_date", words[("award_date", "too_late")])
     amount, status = parse.parse_numbers(col("amount"))
     values["amount"], statuses["amount"] = amount, status
-    unreadable("amount", status, "a number", blank=True)
+    unreadable("amount", status, blank=True)
     problems.add(filled & (amount <= 0), "amount", words[("amount", "not_positive")])
     kind, status = parse.parse_text(col("kind"))
     statuses["kind"] = status
     folded = {s: s.casefold() for s in dict.fromkeys(kind.tolist())}
     low = np.array([folded[s] for s in kind.tolist()], dtype=object) if n else kind
-    unreadable("kind", np.where(status == parse.WRONG_TYPE, parse.GOOD, status))
+    unreadable("kind", status)  # any text is read; only an error value is a problem here
     problems.add(filled & (status == parse.GOOD) & (low != "team") & (low != "individual"), "kind",
                  words[("kind", "unknown")])
     values["team"] = low == "team"
     refs, status = parse.parse_text(col("work_ref"))
     values["work_ref"], statuses["work_ref"] = refs, status
-    unreadable("work_ref", np.where(status == parse.WRONG_TYPE, parse.GOOD, status))
+    unreadable("work_ref", status)
     for name in _FLAGS:
         values[name], status = parse.parse_bools(col(name))
         statuses[name] = status
-        unreadable(name, status, "Yes or No")
+        unreadable(name, status)
     values["not_eligible"] = values["teachers_terms"] | values["capability_procedure"] | values["ineligible"]
     return AwardLog(n, columns, values, blank_row, problems, statuses)
 

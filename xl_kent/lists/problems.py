@@ -29,7 +29,7 @@ import numpy as np
 
 from ..cells import BLANK, ERROR, OUT_OF_RANGE, WRONG_TYPE
 
-__all__ = ["BLANK_ROW", "Problems", "ProblemTable", "problem_table", "status_problems", "display"]
+__all__ = ["BLANK_ROW", "Problems", "ProblemTable", "problem_table", "add_unreadable", "display"]
 
 #: The status of a row whose cells are all blank: kept as it is, not a problem, not computed.
 BLANK_ROW = "row is blank"
@@ -60,19 +60,17 @@ class Problems:
         return mask
 
 
-_STATUS_REASON = {WRONG_TYPE: "is not {what}", ERROR: "holds an Excel error value",
-                  OUT_OF_RANGE: "is outside Excel's dates (serial below 61 or after 9999)"}
-
-
-def status_problems(problems: Problems, name: str, status: np.ndarray, what: str,
-                     blank_is_problem: np.ndarray | bool = False) -> None:
-    """Problems for a column's unreadable cells (by their parse status), and for blanks where
-    ``blank_is_problem``: "{name} is not {what}", "... holds an Excel error value", "... is blank"."""
-    for code, template in _STATUS_REASON.items():
-        problems.add(status == code, name, f"{name} {template.format(what=what)}")
-    problems.add((status == BLANK) & blank_is_problem, name, f"{name} is blank")
-
-
+def add_unreadable(problems: Problems, filled: np.ndarray, name: str, status: np.ndarray,
+                   words: dict[tuple[str, str], str], blank_is_problem: np.ndarray | bool = False) -> None:
+    """Problems for the cells of column ``name`` that its parse could not read, in the checks'
+    words (``words[(field, check id)]`` for ``wrong_type``, ``error_value``, ``serial`` and
+    ``blank``, where the field has that check), on the rows ``filled``; a blank cell is a
+    problem where ``blank_is_problem``."""
+    for code, key in ((WRONG_TYPE, "wrong_type"), (ERROR, "error_value"), (OUT_OF_RANGE, "serial")):
+        if (name, key) in words:
+            problems.add(filled & (status == code), name, words[(name, key)])
+    if (name, "blank") in words:
+        problems.add(filled & (status == BLANK) & blank_is_problem, name, words[(name, "blank")])
 
 
 def display(cells: np.ndarray) -> np.ndarray:

@@ -31,12 +31,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import params
-from ..cells import BLANK, ERROR, GOOD, OUT_OF_RANGE, WRONG_TYPE
+from ..cells import BLANK, GOOD
 from ..dates import MONTHS_PER_YEAR, add_months, complete_months
 from ..leave import grade_entitlement_days
 from . import parse
 from .fields import ColumnMap, Field, Schema, fits_kind, map_columns
-from .problems import Problems
+from .problems import Problems, add_unreadable
 
 __all__ = [
     "CONTRACTS",
@@ -316,11 +316,7 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None, *, columns
         return np.where(np.equal(col(name), None), parse._NONE, parse._STR).astype(np.int8) if csv else None
 
     def unreadable(name: str, status: np.ndarray, blank_is_problem=False) -> None:
-        for code, key in ((WRONG_TYPE, "wrong_type"), (ERROR, "error_value"), (OUT_OF_RANGE, "serial")):
-            if (name, key) in checks:
-                problems.add(filled & (status == code), name, checks[(name, key)])
-        if (name, "blank") in checks:
-            problems.add(filled & (status == BLANK) & blank_is_problem, name, checks[(name, "blank")])
+        add_unreadable(problems, filled, name, status, checks, blank_is_problem)
 
     values: dict[str, np.ndarray] = {}
 
