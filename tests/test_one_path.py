@@ -204,9 +204,10 @@ def test_recalc_reads_the_filled_budget_and_its_own_output_with_the_same_verdict
             assert float(s2[label]) == pytest.approx(float(s1[label]), abs=0.006), (source.name, label)
 
 
-def test_fill_budget_reads_a_recalc_output(outputs, tmp_path):
+@pytest.mark.parametrize("source", ["recalc", "budget"])
+def test_fill_budget_reads_a_recalc_output_and_a_filled_budget(outputs, tmp_path, source):
     out = tmp_path / "budget2.xlsx"
-    code, text, err = run("fill", "budget", "--staff", outputs["recalc"], "--as-of", AS_OF, *RATES, "-o", out)
+    code, text, err = run("fill", "budget", "--staff", outputs[source], "--as-of", AS_OF, *RATES, "-o", out)
     assert code == 1, err
     for _key, label in TOTALS:
         line = next(x for x in text.splitlines() if x.startswith(f"{label}: "))
@@ -353,3 +354,29 @@ def test_recalc_reads_a_template_typed_by_hand(tmp_path):
     assert t.n_rows == 2
     assert r["status"].tolist() == ["OK", "grade is not a Kent Scheme grade (KR Entry, Apprentice, KR3 and above)"]
     assert float(r["redundancy_weeks"][0]) > 0
+
+
+def test_awards_and_fill_awards_read_an_award_template_typed_by_hand(tmp_path):
+    from workbooks.build import template_path
+
+    rows, rules = _award_rows()
+    wb = openpyxl.load_workbook(template_path("awards"))
+    ws = wb["Award log"]
+    labels = {ws.cell(4, c).value: c for c in range(1, ws.max_column + 1)}
+    for r in range(5, 40):  # the template's example rows are cleared, then the log typed in
+        for header in labels:
+            if header in _TEMPLATE_HEADERS or header in ("Name", "Grade", "Part-time?", "Directorate", "Front-line?",
+                                                         "Not eligible (other reason)?"):
+                ws.cell(r, labels[header]).value = None
+    for k, row in enumerate(rows):
+        for header, v in zip(_TEMPLATE_HEADERS, row, strict=True):
+            ws.cell(5 + k, labels[header]).value = dt.datetime.combine(v, dt.time()) if isinstance(v, dt.date) else v
+    typed = tmp_path / "typed_log.xlsx"
+    wb.save(typed)
+    code, _, err = run("awards", typed, "-o", tmp_path / "typed.checked.xlsx")
+    assert code == 1, err
+    t = read_table(tmp_path / "typed.checked.xlsx")
+    assert t.n_rows == len(rows)
+    assert t.columns[t.headers.index("award_ok")].tolist() == [rule == 0 for rule in rules]
+    code, _, err = run("fill", "awards", "--log", typed, "-o", tmp_path / "typed_tracking.xlsx", "--to", "2026-11-30")
+    assert code == 1, err
