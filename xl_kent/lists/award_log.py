@@ -163,15 +163,13 @@ def read_award_log(table, overrides: dict[str, str] | None = None, *, columns: C
     if columns is None:
         columns = map_columns(table.headers, AWARD_SCHEMA, overrides,
                               lambda name, col: fits_kind(_FIELD[name].kind, table.columns[col]))
-    mapping = columns.fields
     n = table.n_rows
     problems = Problems()
-    results = set(columns.results)  # an earlier run's results do not make a row
-    blank_row = parse.blank_rows([c for j, c in enumerate(table.columns) if j not in results], n)
+    blank_row = columns.blank_rows(table)
     filled = ~blank_row  # a blank row inside the log is kept as it is: not a problem, not judged
 
     def col(name):
-        return table.columns[mapping[name]] if name in mapping else np.full(n, None, dtype=object)
+        return columns.cells(table, name)
 
     words = {(c.field, c.id): c.reason for c in award_checks()}
 

@@ -244,6 +244,18 @@ class ColumnMap:
             lines.append(f"{len(named)} columns of an earlier xl-kent result are not read (computed again): {shown}")
         return lines
 
+    def cells(self, table, name: str) -> np.ndarray:
+        """The cells of field ``name`` in ``table`` (all blank when the file has no such column)."""
+        j = self.fields.get(name)
+        return table.columns[j] if j is not None else np.full(table.n_rows, None, dtype=object)
+
+    def blank_rows(self, table) -> np.ndarray:
+        """Rows whose cells are all blank, an earlier run's result columns left out (they do not make a row)."""
+        from .parse import blank_rows
+
+        results = set(self.results)
+        return blank_rows([c for j, c in enumerate(table.columns) if j not in results], table.n_rows)
+
     def describe(self) -> list[tuple[str, str]]:
         """``(header, how it is used)`` per column, for a Summary sheet."""
         by_col = {i: name for name, i in self.fields.items()}

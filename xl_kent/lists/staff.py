@@ -298,17 +298,15 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None, *, columns
     as_of = np.datetime64(as_of, "D")
     if columns is None:
         columns = map_columns(table.headers, schema or staff_schema(), overrides, _column_fits(table))
-    mapping = columns.fields
     n = table.n_rows
     checks = {(c.field, c.id): c.reason for c in staff_checks(as_of)}
     b = check_bounds(as_of)
     problems = Problems()
-    results = set(columns.results)  # an earlier run's results do not make a row
-    blank_row = parse.blank_rows([c for j, c in enumerate(table.columns) if j not in results], n)
+    blank_row = columns.blank_rows(table)
     filled = ~blank_row  # a blank row inside the list is kept as it is: not a problem, not computed
 
     def col(name):
-        return table.columns[mapping[name]] if name in mapping else np.full(n, None, dtype=object)
+        return columns.cells(table, name)
 
     csv = getattr(table, "kind", "") == "csv"
 
