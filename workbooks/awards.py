@@ -1031,7 +1031,7 @@ def _log_sheet(wb, styles: common.Styles, cells: dict[str, list], values: dict[s
     common.write_title(ws, styles, "Recognition cash award log",
                        "One row per payment to one employee (yellow). The grey columns check each award "
                        "against the whole log; red = outside the scheme, amber = could not be checked.")
-    ws.write_string(2, 0, f"Limits: {_money(_MAX_AWARD)} an award (a team award: all its rows together); "
+    common.write_text(ws, 2, 0, f"Limits: {_money(_MAX_AWARD)} an award (a team award: all its rows together); "
                           f"{_money(_MAX_TOTAL)} per employee in {_MONTHS:.0f} months. Not for Teachers' "
                           "terms or staff under the capability procedure; the same work is not rewarded twice; "
                           "team awards need a senior manager's endorsement.", styles.note)
@@ -1042,7 +1042,7 @@ def _log_sheet(wb, styles: common.Styles, cells: dict[str, list], values: dict[s
     # with the date format a reader would see a date in January 1900, not the number typed.
     for i, v in enumerate(cells["award_date"]):
         if isinstance(v, float):
-            ws.write_number(FIRST_ROW - 1 + i, _COL["award_date"], v, styles.input("general"))
+            common.write_number(ws, FIRST_ROW - 1 + i, _COL["award_date"], v, styles.input("general"))
     common.write_headers(ws, styles, CALC_COLUMNS, len(INPUT_COLUMNS), inputs=False)
     formulas = log_formulas()
     for c in CALC_COLUMNS:
@@ -1078,11 +1078,11 @@ def _monitoring_sheet(wb, styles: common.Styles, settings: dict, m: mon.Monitori
     date_rule = common.date_validation("Type a date (dd/mm/yyyy).")
     for k, (label, key) in enumerate((("Period from", "period_start"), ("Period to", "period_end"))):
         r = _PERIOD_ROW - 1 + k
-        ws.write_string(r, 0, label, styles.bold)
+        common.write_text(ws, r, 0, label, styles.bold)
         ws.write_datetime(r, 1, common.cell_value(settings[key]), styles.input("date"))
-        ws.data_validation(r, 1, r, 1, {"input_title": label, "input_message": "First and last award dates "
+        common.data_validation(ws, r, 1, r, 1, {"input_title": label, "input_message": "First and last award dates "
                                         "counted (both included).", "error_title": label, **date_rule})
-    ws.write_string(_PERIOD_ROW - 1, 2, f"Default: the {_MONTHS:.0f} months to "
+    common.write_text(ws, _PERIOD_ROW - 1, 2, f"Default: the {_MONTHS:.0f} months to "
                                         f"{settings['as_of']:%d/%m/%Y}. Type other dates for another period.",
                     styles.note)
     cached = monitoring_values(m, settings)
@@ -1090,38 +1090,38 @@ def _monitoring_sheet(wb, styles: common.Styles, settings: dict, m: mon.Monitori
     kinds = {"period_check": "text", "total_gbp": "gbp"}
     for k, (key, label) in enumerate(_SUMMARY_LABELS.items()):
         r = _SUMMARY_ROW - 1 + k
-        ws.write_string(r, 0, label, styles.bold)
-        ws.write_formula(r, 1, formulas[key], styles.calc(kinds.get(key, "int")), cached[f"B{r + 1}"])
+        common.write_text(ws, r, 0, label, styles.bold)
+        common.write_formula(ws, r, 1, formulas[key], styles.calc(kinds.get(key, "int")), cached[f"B{r + 1}"])
     lists = common.quote_sheet(LISTS)
     headcount_rule = common.number_validation(1, 10_000_000, "Type the number of staff in the group "
                                               "(a whole number above 0).", whole=True)
     headcounts = settings.get("headcounts") or {}
     for t in _tables(settings):
-        ws.write_string(t.first - 3, 0, t.title, styles.subtitle)
+        common.write_text(ws, t.first - 3, 0, t.title, styles.subtitle)
         for j, (key, header, _) in enumerate(_MON_HEADERS):
-            ws.write_string(t.first - 2, j, header, styles.header_input if key == "headcount" else styles.header)
+            common.write_text(ws, t.first - 2, j, header, styles.header_input if key == "headcount" else styles.header)
         ws.set_row(t.first - 2, 40)
         for i, row in enumerate(t.rows):
             r = t.first + i
             label_ref = f"$A{r}"
             if row.kind == "slot":
                 src = f"{lists}!${_SLOTS[t.key][2]}${FIRST_ROW + row.slot}"
-                ws.write_formula(r - 1, 0, f'=IF({src}="","",{src})', styles.calc("text"), cached[f"A{r}"])
+                common.write_formula(ws, r - 1, 0, f'=IF({src}="","",{src})', styles.calc("text"), cached[f"A{r}"])
             else:
-                ws.write_string(r - 1, 0, row.label, styles.plain("text", bold=row.kind == "all"))
+                common.write_text(ws, r - 1, 0, row.label, styles.plain("text", bold=row.kind == "all"))
             headcount = headcounts.get((t.key, row.label))
             fmt = styles.input("int")
             if headcount is None:
                 ws.write_blank(r - 1, 1, None, fmt)
             else:
-                ws.write_number(r - 1, 1, float(headcount), fmt)
-            ws.data_validation(r - 1, 1, r - 1, 1, {
+                common.write_number(ws, r - 1, 1, float(headcount), fmt)
+            common.data_validation(ws, r - 1, 1, r - 1, 1, {
                 "input_title": "Headcount in group",
                 "input_message": "Staff in this group (optional): gives awards per 100 staff.",
                 "error_title": "Headcount", **headcount_rule})
             for key, formula in _row_formulas(t, r, row, label_ref).items():
                 col = _MON_COL[key]
-                ws.write_formula(r - 1, col, formula, styles.calc(_MON_KIND[key], bold=row.kind == "all"),
+                common.write_formula(ws, r - 1, col, formula, styles.calc(_MON_KIND[key], bold=row.kind == "all"),
                                  cached[f"{xl_col_to_name(col)}{r}"])
     _chart(wb, ws, settings)
     ws.freeze_panes(3, 1)
@@ -1160,7 +1160,7 @@ def _lists_sheet(wb, styles: common.Styles, settings: dict) -> None:
     heads = [(0, "Grade", 14), (1, "Grade band", 26), (3, "Grade bands (Monitoring order)", 28),
              (5, "Directorates", 40), (7, "Scheme limit", 62), (8, "Value", 10), (9, "Source", 100)]
     for j, text, width in heads:
-        ws.write_string(hr, j, text, styles.header)
+        common.write_text(ws, hr, j, text, styles.header)
         ws.set_column(j, j, width)
     ws.set_row(hr, 30)
     band_rule = {"validate": "list", "source": "=Bands", "error_type": "warning",
@@ -1174,12 +1174,12 @@ def _lists_sheet(wb, styles: common.Styles, settings: dict) -> None:
         if grade is None:
             ws.write_blank(r, 0, None, g_fmt)
         else:
-            ws.write_string(r, 0, grade, g_fmt)
+            common.write_text(ws, r, 0, grade, g_fmt)
         if band is None:
             ws.write_blank(r, 1, None, styles.input("text"))
         else:
-            ws.write_string(r, 1, band, styles.input("text"))
-    ws.data_validation(FIRST_ROW - 1, 1, FIRST_ROW - 2 + len(table), 1, {
+            common.write_text(ws, r, 1, band, styles.input("text"))
+    common.data_validation(ws, FIRST_ROW - 1, 1, FIRST_ROW - 2 + len(table), 1, {
         "input_title": "Grade band", "input_message": "The band this grade counts in on Monitoring.",
         "error_title": "Grade band", **band_rule})
     bands = list(settings["bands"]) + [""] * (BAND_SLOTS - len(settings["bands"]))
@@ -1188,12 +1188,12 @@ def _lists_sheet(wb, styles: common.Styles, settings: dict) -> None:
         for i, text in enumerate(items):
             r = FIRST_ROW - 1 + i
             if text:
-                ws.write_string(r, j, text, styles.input("text"))
+                common.write_text(ws, r, j, text, styles.input("text"))
             else:
                 ws.write_blank(r, j, None, styles.input("text"))
         col = xl_col_to_name(j)
         last = FIRST_ROW + len(items) - 1
-        ws.data_validation(FIRST_ROW - 1, j, last - 1, j, {
+        common.data_validation(ws, FIRST_ROW - 1, j, last - 1, j, {
             "validate": "custom", "value": f"=COUNTIF(${col}${FIRST_ROW}:${col}${last},{col}{FIRST_ROW})<=1",
             "input_title": "Names", "input_message": "Each name once; the Monitoring rows follow this list.",
             "error_title": "Names", "error_message": "This name is already in the list."})
@@ -1201,10 +1201,10 @@ def _lists_sheet(wb, styles: common.Styles, settings: dict) -> None:
     for k, name in enumerate(("max_award_gbp", "max_rolling_total_gbp", "rolling_period_months")):
         p = params.parameter("awards", name)
         r = FIRST_ROW - 1 + k
-        ws.write_string(r, 7, p.description, styles.plain("text"))
-        ws.write_number(r, 8, _limit(name, as_of), styles.plain("gbp0" if p.unit == "GBP" else "int"))
+        common.write_text(ws, r, 7, p.description, styles.plain("text"))
+        common.write_number(ws, r, 8, _limit(name, as_of), styles.plain("gbp0" if p.unit == "GBP" else "int"))
         entry = p.entries[max(0, int(p.index(np.array([as_of or EXAMPLE_AS_OF], dtype="datetime64[D]"))[0]))]
-        ws.write_string(r, 9, f"{entry.source} (in force from {entry.start.astype(dt.date):%d/%m/%Y}; "
+        common.write_text(ws, r, 9, f"{entry.source} (in force from {entry.start.astype(dt.date):%d/%m/%Y}; "
                               f"xl_kent/parameters/awards.toml)", styles.plain("text"))
     ws.freeze_panes(HEADER_ROW, 0)
     last = FIRST_ROW + max(len(table), DIRECTORATE_SLOTS) - 2

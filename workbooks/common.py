@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import math
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,11 +35,13 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
+from xl_kent.files.limits import EXCEL_MAX_NUMBER, cut_text
 from xl_kent.files.writing import OutputFileError, _atomic, _check_output
 
 __all__ = [
     "BOOLEAN_FORMAT", "BUILD_TIMESTAMP", "HowTo", "OutputFileError", "DATA_ROWS", "ERROR_MEANINGS", "FIRST_ROW", "HEADER_ROW",
-    "Col", "Styles", "add_how_to_sheet", "add_xlwings_conf_sheet", "cell_value", "col_range",
+    "Col", "Styles", "add_how_to_sheet", "add_xlwings_conf_sheet", "cached", "cell_value", "col_range", "data_validation",
+    "excel_text", "validation", "write_array_formula", "write_formula", "write_number", "write_text",
     "grade_choices", "new_workbook", "protect", "save_atomically", "setup_print", "write_inputs",
     "write_title", "write_headers", "write_calc_column", "yes_no_validation", "date_validation",
     "number_validation", "grade_validation", "quote_sheet", "ref", "rel",
@@ -194,25 +198,163 @@ def cell_value(v: Any) -> Any:
     return v
 
 
+# ---------------------------------------------------------------- what may reach XlsxWriter
+# Not XML characters, and not escaped by XlsxWriter: U+FFFE, U+FFFF and lone surrogates.
+_NOT_XML = re.compile("[\ufffe\uffff\ud800-\udfff]")
+# C0 control characters but tab and line feed, as XlsxWriter escapes them in cell text (not in
+# a write_formula result nor in attributes), and text that reads as such an escape.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f]")
+_ESCAPE_LIKE = re.compile("(_x[0-9a-fA-F]{4}_)")
+
+
+def excel_text(value: Any, *, controls: str = "keep") -> str:
+    """Text as it may be handed to XlsxWriter: every string that reaches a template workbook
+    goes through here (through :func:`write_text`, :func:`write_formula`,
+    :func:`write_array_formula`, :func:`data_validation` and :func:`cached`).
+
+    * cut to Excel's 32,767 characters, counted in UTF-16 units as Excel does, never
+      between the halves of a surrogate pair (:func:`xl_kent.files.limits.cut_text`);
+    * U+FFFE, U+FFFF and lone surrogates, which XML cannot hold and XlsxWriter does not
+      escape, become U+FFFD;
+    * control characters (C0 but tab and line feed; XML 1.0 cannot hold them, not even as
+      character references), by ``controls``:
+
+      - ``"keep"``: cell text, comments and an array formula's result, which XlsxWriter
+        escapes itself as Excel does (``_xHHHH_``); they read back exactly;
+      - ``"escape"``: a :func:`write_formula` result, which XlsxWriter writes as given:
+        escaped here the way XlsxWriter escapes cell text (``_xHHHH_``, and a literal
+        ``_xHHHH_`` as ``_x005F_xHHHH_``), so that the cached result reads back as the
+        text the formula gives (Excel, SheetJS and python-calamine decode it; openpyxl
+        leaves every ``_xHHHH_`` as it is, in cell text too). Where XlsxWriter copies such
+        a result into a chart's cache it escapes it a second time: a chart label shows the
+        escape until Excel refreshes the chart from its cells;
+      - ``"remove"``: attributes (data validation titles, messages and list items), where
+        XlsxWriter escapes nothing and Excel has no escape: removed.
+
+    >>> excel_text("Fin\\x01ance"), excel_text("Fin\\x01ance _x0041_", controls="escape")
+    ('Fin\\x01ance', 'Fin_x0001_ance _x005F_x0041_')
+    >>> excel_text("Fin\\x01ance", controls="remove"), len(excel_text("x" * 40_000)), excel_text("a\\ufffeb")
+    ('Finance', 32767, 'a\\ufffdb')
+    """
+    text = value if isinstance(value, str) else str(value)
+    text = cut_text(text)
+    if _NOT_XML.search(text):
+        text = _NOT_XML.sub("\ufffd", text)
+    if controls == "escape":
+        if "_x" in text:
+            text = _ESCAPE_LIKE.sub(r"_x005F\1", text)
+        if _CONTROLS.search(text):
+            text = _CONTROLS.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    elif controls == "remove":
+        if _CONTROLS.search(text):
+            text = _CONTROLS.sub("", text)
+    elif controls != "keep":
+        raise ValueError(f"controls must be 'keep', 'escape' or 'remove', not {controls!r}")
+    return text
+
+
+def _beyond(v: Any) -> bool:
+    """A number Excel cannot hold (infinite or beyond +-9.99999999999999E+307); NaN is blank, not this."""
+    return abs(v) > EXCEL_MAX_NUMBER if isinstance(v, int) else not (abs(v) <= EXCEL_MAX_NUMBER or math.isnan(v))
+
+
+def cached(value: Any, *, escaped: bool = False) -> Any:
+    """A formula's cached result as it may be handed to XlsxWriter: text through
+    :func:`excel_text` (``escaped``: for :func:`write_formula`, which XlsxWriter writes
+    without escaping), numpy scalars as Python values, NaN and None as ``""`` (blank), a
+    number Excel cannot hold as ``"#NUM!"`` (an error value for :func:`write_formula`; for
+    an array formula XlsxWriter can only write it as that text).
+
+    >>> cached("Fin\\x01ance"), cached("Fin\\x01ance", escaped=True), cached(float("inf")), cached(-1e308)
+    ('Fin\\x01ance', 'Fin_x0001_ance', '#NUM!', '#NUM!')
+    >>> cached(float("nan")), cached(None), cached(2.5)
+    ('', '', 2.5)
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return excel_text(value, controls="escape" if escaped else "keep")
+    if hasattr(value, "item") and not isinstance(value, (bool, int, float)):  # a numpy scalar
+        value = value.item()
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and math.isnan(value):
+            return ""
+        return "#NUM!" if _beyond(value) else value
+    return value
+
+
+def write_text(ws, row: int, col: int, text: Any, fmt=None) -> None:
+    """A text cell (a shared string): through :func:`excel_text`."""
+    ws.write_string(row, col, excel_text(text), fmt)
+
+
+def write_number(ws, row: int, col: int, value: Any, fmt=None) -> None:
+    """A number cell; NaN is a blank and a number Excel cannot hold the error ``#NUM!`` (a
+    formula that gives it, with it cached: XlsxWriter has no error cell), never the number."""
+    value = float(value) if not isinstance(value, int) else value
+    if isinstance(value, float) and math.isnan(value):
+        ws.write_blank(row, col, None, fmt)
+    elif _beyond(value):
+        ws.write_formula(row, col, _ERROR_FORMULAS["#NUM!"], fmt, "#NUM!")
+    else:
+        ws.write_number(row, col, value, fmt)
+
+
+def write_formula(ws, row: int, col: int, formula: str, fmt, value: Any) -> None:
+    """One formula cell with its cached result through :func:`cached`."""
+    ws.write_formula(row, col, formula, fmt, cached(value, escaped=True))
+
+
+def write_array_formula(ws, first_row: int, first_col: int, last_row: int, last_col: int, formula: str, fmt,
+                        value: Any, dynamic: bool = True) -> None:
+    """A dynamic (or classic, ``dynamic=False``) array formula with its first cell's cached
+    result through :func:`cached`."""
+    write = ws.write_dynamic_array_formula if dynamic else ws.write_array_formula
+    write(first_row, first_col, last_row, last_col, formula, fmt, cached(value))
+
+
+_VALIDATION_TEXT = ("input_title", "input_message", "error_title", "error_message")
+
+
+def validation(options: dict) -> dict:
+    """XlsxWriter ``data_validation`` options with their messages and list items through
+    :func:`excel_text` (no control characters: they are XML attributes)."""
+    out = dict(options)
+    for key in _VALIDATION_TEXT:
+        if isinstance(out.get(key), str):
+            out[key] = excel_text(out[key], controls="remove")
+    if isinstance(out.get("source"), (list, tuple)):
+        out["source"] = [excel_text(v, controls="remove") if isinstance(v, str) else v for v in out["source"]]
+    return out
+
+
+def data_validation(ws, first_row: int, first_col: int, last_row: int, last_col: int, options: dict) -> None:
+    """``ws.data_validation`` with the options through :func:`validation`."""
+    ws.data_validation(first_row, first_col, last_row, last_col, validation(options))
+
+
 def _write_value(ws, row: int, col: int, value: Any, fmt) -> None:
-    """Write one cell by its Python type (never a formula: text is text, whatever it starts with)."""
+    """Write one cell by its Python type (never a formula: text is text, whatever it starts with;
+    a number Excel cannot hold is the error ``#NUM!``, see :func:`write_number`)."""
     value = cell_value(value)
     if value is None or value == "":
         ws.write_blank(row, col, None, fmt)
     elif isinstance(value, bool):
         ws.write_boolean(row, col, value, fmt)
     elif isinstance(value, (int, float)):
-        ws.write_number(row, col, value, fmt)
+        write_number(ws, row, col, value, fmt)
     elif isinstance(value, dt.datetime):
         ws.write_datetime(row, col, value, fmt)
     else:
-        ws.write_string(row, col, str(value), fmt)
+        write_text(ws, row, col, value, fmt)
 
 
 def write_title(ws, styles: Styles, title: str, instruction: str) -> None:
     """Rows 1-2: the sheet's title and a one-line instruction."""
-    ws.write_string(0, 0, title, styles.title)
-    ws.write_string(1, 0, instruction, styles.note)
+    write_text(ws, 0, 0, title, styles.title)
+    write_text(ws, 1, 0, instruction, styles.note)
     ws.set_row(0, 22)
 
 
@@ -221,8 +363,8 @@ def write_headers(ws, styles: Styles, cols: Sequence[Col], first_col: int, input
     r = HEADER_ROW - 1
     ws.set_row(r, 58)
     for j, c in enumerate(cols, first_col):
-        ws.write_string(r, j, c.header, styles.header_input if inputs else styles.header)
-        ws.write_comment(r, j, c.help, {"x_scale": 2, "y_scale": 1.5, "font_name": "Arial"})
+        write_text(ws, r, j, c.header, styles.header_input if inputs else styles.header)
+        ws.write_comment(r, j, excel_text(c.help), {"x_scale": 2, "y_scale": 1.5, "font_name": "Arial"})
         ws.set_column(j, j, c.width)
 
 
@@ -242,7 +384,7 @@ def write_inputs(ws, styles: Styles, cols: Sequence[Col], first_col: int, data: 
         if c.validation:
             options = {"ignore_blank": True, "input_title": (prompt_title or c.header)[:32],
                        "input_message": c.help[:255], "error_title": f"{c.header}"[:32], **c.validation}
-            ws.data_validation(r0, j, r0 + rows - 1, j, options)
+            data_validation(ws, r0, j, r0 + rows - 1, j, options)
 
 
 def write_calc_column(ws, styles: Styles, col: int, c: Col, formula: str | None, values: Sequence[Any] | None,
@@ -252,12 +394,12 @@ def write_calc_column(ws, styles: Styles, col: int, c: Col, formula: str | None,
     r0 = FIRST_ROW - 1
     fmt = styles.calc(c.kind)
     if values is None:
-        ws.write_dynamic_array_formula(r0, col, r0 + rows - 1, col, formula, fmt)
+        ws.write_dynamic_array_formula(r0, col, r0 + rows - 1, col, formula, fmt)  # no cached value
         return
     for i in range(rows):
         v = values[i] if i < len(values) else ""
         if isinstance(v, str) and v.startswith("#") and v in _ERROR_FORMULAS:
-            ws.write_formula(r0 + i, col, _ERROR_FORMULAS[v], fmt, v)
+            ws.write_formula(r0 + i, col, _ERROR_FORMULAS[v], fmt, v)  # an error code: nothing to clean
         else:
             _write_value(ws, r0 + i, col, v, fmt)
 
@@ -303,11 +445,11 @@ def grade_choices() -> list[str]:
     (``leave.toml``); KR20 as the last offered is the template's choice: grades above it
     can still be typed (the drop-down only warns)."""
     from xl_kent import params  # noqa: PLC0415
-    from xl_kent.leave import _named_grades  # noqa: PLC0415  (the leave rules' own grade names)
+    from xl_kent.leave import named_grades  # noqa: PLC0415  (the leave rules' own grade names)
 
     lowest_kr = min(b["from_kr"] for e in params.parameter("leave", "grade_bands").entries for b in e.value)
     named = {"KRENTRY": "KR Entry", "APPRENTICE": "Apprentice"}
-    names = sorted(_named_grades(), key=lambda n: n != "KRENTRY")
+    names = sorted(named_grades(), key=lambda n: n != "KRENTRY")
     return [named.get(n, n.title()) for n in names] + [f"KR{k}" for k in range(lowest_kr, HIGHEST_LISTED_KR + 1)]
 
 
@@ -371,13 +513,13 @@ def add_how_to_sheet(wb, styles: Styles, how: HowTo) -> None:
     def section(name: str) -> None:
         nonlocal r
         r += 1
-        ws.write_string(r, 0, name, styles.subtitle)
+        write_text(ws, r, 0, name, styles.subtitle)
         r += 1
 
     def pair(a: str, b: str) -> None:
         nonlocal r
-        ws.write_string(r, 0, a, styles.bold)
-        ws.write_string(r, 1, b, styles.text)
+        write_text(ws, r, 0, a, styles.bold)
+        write_text(ws, r, 1, b, styles.text)
         lines = sum(1 + len(part) // 120 for part in b.split("\n"))
         ws.set_row(r, max(15, 13 * lines))
         r += 1
@@ -429,9 +571,9 @@ def add_xlwings_conf_sheet(wb, styles: Styles) -> None:
     ws = wb.add_worksheet("xlwings.conf")
     ws.set_column(0, 0, 18)
     ws.set_column(1, 1, 24)
-    ws.write_string(0, 0, "UDF Modules", styles.bold)
-    ws.write_string(0, 1, UDF_MODULE, styles.input("text"))
-    ws.write_string(2, 0, "Read by the classic xlwings add-in (Windows). Keys in column A, values in "
+    write_text(ws, 0, 0, "UDF Modules", styles.bold)
+    write_text(ws, 0, 1, UDF_MODULE, styles.input("text"))
+    write_text(ws, 2, 0, "Read by the classic xlwings add-in (Windows). Keys in column A, values in "
                           "column B; add Interpreter_Win or PYTHONPATH here if IT asks you to.", styles.note)
     protect(ws)
 

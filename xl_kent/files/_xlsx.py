@@ -9,6 +9,14 @@ per column format, a bold frozen header row, column widths and an autofilter.
 Cells are built a column at a time (one list of XML snippets per column, blank cells as
 empty strings), then joined a block of rows at a time and streamed into the zip member,
 so memory stays bounded by one block whatever the number of rows.
+
+Values Excel cannot hold never fail a write (:mod:`xl_kent.files.limits`, the same rules
+as :func:`~xl_kent.files.limits.excel_safe`, applied here again for callers that did not
+use it): a number beyond +-9.99999999999999E+307 or infinite is the error ``#NUM!``, NaN a
+blank, and text is cut to 32,767 UTF-16 units. A worksheet part is a Zip64 member only
+when it could pass zipfile's 2 GiB limit (:func:`part_size_bound`); one that turned out
+smaller after all gets its local header rewritten without the Zip64 field
+(:func:`_drop_zip64_extra`), so that every local header agrees with the central directory.
 """
 
 from __future__ import annotations
@@ -16,12 +24,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import struct
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from xml.sax.saxutils import escape as _xml_escape
 
 import numpy as np
+
+from .limits import EXCEL_MAX_NUMBER, EXCEL_MAX_TEXT_UNITS, cut_text
 
 # Rows joined and compressed at a time (memory per block ~ rows x columns x 40 bytes).
 BLOCK_ROWS = 5_000
@@ -30,7 +42,9 @@ ZIP_LEVEL = 1
 # Excel's limits (a fact of the file format, not a choice).
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_COLS = 16_384
-EXCEL_MAX_TEXT_CHARS = 32_767
+EXCEL_MAX_TEXT_CHARS = EXCEL_MAX_TEXT_UNITS  # UTF-16 units, as Excel counts (limits.py)
+# A text of at most this many characters fits whatever it holds (a character is 1 or 2 units).
+_SURELY_SHORT = EXCEL_MAX_TEXT_CHARS // 2
 
 # Number formats: name -> (custom format code or None for General, built-in id or None).
 FORMATS: dict[str, str | None] = {
@@ -152,12 +166,14 @@ class _Cells:
         if isinstance(v, (bool, np.bool_)):
             return f"{self.open}{rn}{self.bool}{int(v)}</v></c>"
         if isinstance(v, (int, np.integer)):
+            if abs(int(v)) > EXCEL_MAX_NUMBER:
+                return f"{self.open}{rn}{self.err}#NUM!</v></c>"
             return f"{self.open}{rn}{self.num}{int(v)}</v></c>"
         if isinstance(v, (float, np.floating)):
             v = float(v)
             if math.isnan(v):
                 return ""
-            if math.isinf(v):
+            if not abs(v) <= EXCEL_MAX_NUMBER:  # infinite or beyond Excel's largest
                 return f"{self.open}{rn}{self.err}#NUM!</v></c>"
             return f"{self.open}{rn}{self.num}{v!r}</v></c>"
         if isinstance(v, (dt.date, np.datetime64)):
@@ -178,9 +194,8 @@ class _Cells:
     def string(self, rn: str, v: str) -> str:
         if not v:
             return ""
-        if len(v) > EXCEL_MAX_TEXT_CHARS:
-            raise ValueError(f"a text cell of {len(v):,} characters is longer than Excel's "
-                             f"{EXCEL_MAX_TEXT_CHARS:,} (cell {self.letter}{rn})")
+        if len(v) > _SURELY_SHORT:
+            v = cut_text(v, EXCEL_MAX_TEXT_CHARS)
         head = self.quoted if v.startswith(_FORMULA_STARTS) else self.text
         return f"{self.open}{rn}{head}{xml_text(v)}</t></is></c>"
 
@@ -212,7 +227,12 @@ class _Cells:
         if types <= {str, type(None)}:
             return self._strings(items, rns)
         if types <= {float, int, type(None)}:
-            return self._floats(np.array([np.nan if v is None else v for v in items], dtype=np.float64), rns)
+            try:
+                floats = np.array([np.nan if v is None else v for v in items], dtype=np.float64)
+            except OverflowError:  # an int beyond any float: cell by cell (#NUM!)
+                pass
+            else:
+                return self._floats(floats, rns)
         if types <= {bool, type(None)}:
             o, m = self.open, self.bool
             return [f"{o}{r}{m}{int(v)}</v></c>" if v is not None else "" for r, v in zip(rns, items, strict=True)]
@@ -233,21 +253,23 @@ class _Cells:
         texts = [v for v in items if v]
         joined = "\n".join(texts)
         if (_NEEDS_ESCAPE.search(joined) or _GUARDED_IN_JOINED.search(joined)
-                or max(map(len, texts), default=0) > EXCEL_MAX_TEXT_CHARS):
+                or max(map(len, texts), default=0) > _SURELY_SHORT):
             string = self.string
             return [string(r, v) if v else "" for r, v in zip(rns, items, strict=True)]
         o, m = self.open, self.text
         return [f"{o}{r}{m}{v}</t></is></c>" if v else "" for r, v in zip(rns, items, strict=True)]
 
     def _floats(self, values: np.ndarray, rns: Sequence[str]) -> list[str]:
-        values = values.astype(np.float64, copy=False)
+        with np.errstate(over="ignore"):
+            values = values.astype(np.float64, copy=False)
         o, m = self.open, self.num
-        finite = np.isfinite(values)
-        if finite.all():
+        with np.errstate(invalid="ignore"):
+            fits = np.abs(values) <= EXCEL_MAX_NUMBER  # False for NaN, infinities and beyond Excel's largest
+        if fits.all():
             return [f"{o}{r}{m}{v!r}</v></c>" for r, v in zip(rns, values.tolist(), strict=True)]
         out = [f"{o}{r}{m}{v!r}</v></c>" if ok else ""
-               for r, v, ok in zip(rns, values.tolist(), finite.tolist(), strict=True)]
-        for i in np.flatnonzero(np.isinf(values)).tolist():
+               for r, v, ok in zip(rns, values.tolist(), fits.tolist(), strict=True)]
+        for i in np.flatnonzero(~fits & ~np.isnan(values)).tolist():
             out[i] = f"{o}{rns[i]}{self.err}#NUM!</v></c>"
         return out
 
@@ -332,6 +354,120 @@ def _workbook_rels(n_sheets: int) -> str:
             "</Relationships>")
 
 
+# ---------------------------------------------------------------- the zip member of a sheet
+# zipfile's limit: a member from this size needs Zip64 (force_zip64 when it is opened).
+ZIP64_FROM_BYTES = zipfile.ZIP64_LIMIT
+_ROW_MARKUP_BYTES = 32  # '<row r="1048576">' ... '</row>'
+_SHEET_MARKUP_BYTES = 8_192  # the part's head and tail, but for the <col> elements
+_COL_ELEMENT_BYTES = 80
+_CHAR_BYTES = 7  # UTF-8 bytes of one character at most, escaped ('_x0001_' for a control character)
+_NUMBER_BYTES = 24  # the longest repr of a float64 ('-2.2250738585072014e-308')
+_OTHER_BYTES = 48  # an int64, a bool, a date's serial number or ISO text, an error value
+_MAX_TEXT_BYTES = _CHAR_BYTES * EXCEL_MAX_TEXT_CHARS  # a text cell once cut to Excel's limit
+_BIG_INT_BYTES = 320  # a Python int up to 9.99999999999999E+307 written in full
+# Android zipalign's padding id: an extra field readers skip (it stands in for a Zip64 field
+# that turned out not to be needed, so that the data need not move).
+_PADDING_EXTRA_ID = 0xD935
+# Cells written in at most _OTHER_BYTES whatever their value.
+_FIXED_WIDTH_TYPES = (float, bool, np.integer, np.floating, np.bool_, dt.date, dt.time, dt.timedelta, np.datetime64,
+                      np.timedelta64, type(None))
+
+
+def _markup_bytes(index: int, n_rows: int) -> tuple[int, int]:
+    """Bytes of a cell's markup at most in column ``index`` (0-based) of a sheet of ``n_rows``
+    rows: a value cell (``<c r="B9" s="NN"><v>`` ... ``</v></c>``) and a text cell."""
+    b = _Cells(column_letter(index), 99)  # a two-digit style: the longest attribute
+    ref = len(b.open) + len(str(n_rows + 1))
+    value = ref + max(len(b.num), len(b.err), len(b.bool), len(b.date)) + len("</v></c>")
+    text = ref + max(len(b.text), len(b.quoted)) + len("</t></is></c>")
+    return value, text
+
+
+def _column_bound(col: np.ndarray, index: int, exact: bool) -> int:
+    """Bytes the cells of one column can take at most; an object column is scanned only if ``exact``."""
+    n = len(col)
+    value, text = _markup_bytes(index, n)
+    kind = col.dtype.kind
+    if kind == "f":
+        return n * (value + _NUMBER_BYTES)
+    if kind in "US":
+        chars = col.dtype.itemsize // (4 if kind == "U" else 1)
+        return n * (text + _CHAR_BYTES * min(chars, EXCEL_MAX_TEXT_CHARS))
+    if kind != "O":  # ints, bools, dates (a date before 1900 is its ISO text)
+        return n * (max(value, text) + _OTHER_BYTES)
+    if not exact:
+        return n * (text + max(_MAX_TEXT_BYTES, _BIG_INT_BYTES))
+    items = col.tolist()
+    counts = Counter(map(type, items))
+    total = n * (max(value, text) + _OTHER_BYTES)
+    text_types = [t for t in counts if issubclass(t, str)]
+    only_text = len(text_types) == 1 and set(counts) <= {text_types[0], type(None)}
+    for t, k in counts.items():
+        if issubclass(t, str):
+            texts = filter(None, items) if only_text else (v for v in items if v.__class__ is t)
+            total += _CHAR_BYTES * sum(map(len, texts))
+        elif issubclass(t, int) and not issubclass(t, bool):
+            ints = [v for v in items if v.__class__ is t]
+            if max(ints) >= 1 << 63 or min(ints) < -(1 << 63):
+                total += k * _BIG_INT_BYTES
+        elif not issubclass(t, _FIXED_WIDTH_TYPES):  # written as str(value)
+            total += k * _MAX_TEXT_BYTES
+    return total
+
+
+def part_size_bound(headers: Sequence[str], columns: Sequence[np.ndarray]) -> int:
+    """An upper bound of the bytes of a worksheet part's XML, from its data.
+
+    Every cell is counted at the most its kind can take once written (its markup, and a
+    float 24 characters, a text 7 bytes a character: an escaped control character; a text
+    column of fixed width by its width); object columns are scanned (their texts' lengths)
+    only while counting them at the longest text Excel holds passes :data:`ZIP64_FROM_BYTES`.
+
+    >>> 30_000 < part_size_bound(["x"], [np.zeros(1_000)]) < 120_000  # the part: 45,587 bytes
+    True
+    """
+    n_rows = len(columns[0]) if columns else 0
+    fixed = (_SHEET_MARKUP_BYTES + len(headers) * _COL_ELEMENT_BYTES + n_rows * _ROW_MARKUP_BYTES
+             + sum(_markup_bytes(j, 1)[1] + _CHAR_BYTES * min(len(h), EXCEL_MAX_TEXT_CHARS)
+                   for j, h in enumerate(headers)))
+    bounds = [_column_bound(c, j, exact=False) for j, c in enumerate(columns)]
+    # scan the object columns, the largest bound first, until the total is under the limit
+    for j in sorted((j for j, c in enumerate(columns) if c.dtype.kind == "O"), key=lambda j: -bounds[j]):
+        if not _needs_zip64(fixed + sum(bounds)):
+            break
+        bounds[j] = _column_bound(columns[j], j, exact=True)
+    return fixed + sum(bounds)
+
+
+def _needs_zip64(bound: int) -> bool:
+    # deflate can add a little to data that does not compress: 5 bytes per 16 KiB block, and more
+    return bound + bound // 1_000 + 1_024 > ZIP64_FROM_BYTES
+
+
+def _drop_zip64_extra(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Rewrite the local header of a member written with ``force_zip64`` whose sizes turned out
+    to fit 32 bits: the central directory then has no Zip64 field for it, and a local header
+    that has one is what SheetJS (and, reportedly, Excel) refuse. The 20 bytes of the Zip64
+    field become a padding field of the same length, so the data does not move."""
+    if (info.flag_bits & 0x08 or info.file_size > zipfile.ZIP64_LIMIT or info.compress_size > zipfile.ZIP64_LIMIT
+            or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)):
+        return
+    saved = info.extra, info.extract_version, info.create_version
+    written = len(info.FileHeader(zip64=True))  # what zipfile wrote when the member closed
+    info.extra = saved[0] + struct.pack("<2H", _PADDING_EXTRA_ID, 16) + bytes(16)
+    info.extract_version = info.create_version = zipfile.DEFAULT_VERSION
+    header = info.FileHeader(zip64=False)
+    info.extra = saved[0]
+    if len(header) != written:  # not the layout expected: leave the member as zipfile wrote it
+        info.extract_version, info.create_version = saved[1:]
+        return
+    fp = zf.fp  # the output file (write-only): seek back to the header, then to the end again
+    end = fp.tell()
+    fp.seek(info.header_offset)
+    fp.write(header)
+    fp.seek(end)
+
+
 def write_sheet_part(zf: zipfile.ZipFile, index: int, headers: Sequence[str], columns: Sequence[np.ndarray],
                      styles: Sequence[int], widths: Sequence[float], *, autofilter: bool, first: bool,
                      progress: Callable[[int], None] | None, rows_before: int) -> str | None:
@@ -357,8 +493,10 @@ def write_sheet_part(zf: zipfile.ZipFile, index: int, headers: Sequence[str], co
     header_row = "".join(
         _Cells(letters[i], STYLE_HEADER, quoted_style=STYLE_HEADER).string("1", h) for i, h in enumerate(headers))
     builders = [_Cells(letters[i], styles[i]) for i in range(n_cols)]
+    zip64 = _needs_zip64(part_size_bound(headers, columns))
+    name = f"xl/worksheets/sheet{index + 1}.xml"
     # zlib releases the GIL: compress block k in a helper thread while block k+1 is built.
-    with zf.open(f"xl/worksheets/sheet{index + 1}.xml", "w", force_zip64=True) as out, \
+    with zf.open(name, "w", force_zip64=zip64) as out, \
             ThreadPoolExecutor(max_workers=1) as pool:
         out.write(head.encode())
         out.write(f'<row r="1">{header_row}</row>'.encode())
@@ -383,6 +521,8 @@ def write_sheet_part(zf: zipfile.ZipFile, index: int, headers: Sequence[str], co
         tail += ('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
                  "</worksheet>")
         out.write(tail.encode())
+    if zip64:
+        _drop_zip64_extra(zf, zf.getinfo(name))
     return f"$A$1:${letters[n_cols - 1]}${n_rows + 1}" if autofilter and n_cols else None
 
 
