@@ -43,7 +43,7 @@ import numpy as np
 from . import params
 from ._arrays import blockwise, bools, broadcast_rows, dates, factorize_text, floats, thread_pool
 from .dates import add_months
-from .errors import OK, describe, reason, reason_texts, set_error
+from .errors import OK, describe, reason, reason_texts, set_above, set_error
 
 __all__ = ["Award", "award_ok", "explain", "RULES", "describe"]
 
@@ -52,6 +52,11 @@ E_DATE = reason("#VALUE!", "award date is blank or not a date")
 E_AMOUNT = reason("#VALUE!", "amount is blank or not a number")
 E_AMOUNT_RANGE = reason("#NUM!", "amount is not above 0")
 E_NO_RULES = reason("#N/A", "no cash award rules are in force on the award date")
+# An amount above plausibility.max_award_amount_gbp (by award date) is a typing error, not an
+# award over the limit; it also keeps every sum of the amounts judged finite (RULES.md,
+# "No input raises"; the bound is the staff lists' top plausible salary).
+W_AMOUNT_HIGH = "amount is above £{0:,.0f} (a typing error?)"
+reason("#NUM!", W_AMOUNT_HIGH.format(params.parameter("plausibility", "max_award_amount_gbp").value_on()))
 
 #: Rule numbers returned in ``Award.rule`` (0 = OK) and their plain-words templates.
 RULES = {
@@ -281,6 +286,8 @@ def _award_rows(emp, amount, when):
     set_error(error, np.isnat(when), E_DATE)
     set_error(error, np.isnan(amount), E_AMOUNT)
     set_error(error, ~(amount > 0) | np.isinf(amount), E_AMOUNT_RANGE)
+    bound, _ = params.parameter("plausibility", "max_award_amount_gbp").at(when)
+    set_above(error, amount, bound, "#NUM!", W_AMOUNT_HIGH)
     (max_award, max_total, months), in_force = params.lookup(
         when, *[_p(n) for n in ("max_award_gbp", "max_rolling_total_gbp", "rolling_period_months")]
     )

@@ -45,6 +45,7 @@ __all__ = [
     "WRONG_TYPE",
     "OUT_OF_RANGE",
     "Column",
+    "NotAColumn",
     "as_column",
     "to_dates",
     "to_numbers",
@@ -70,29 +71,118 @@ class Column(NamedTuple):
     passthrough: np.ndarray | None  # object array of the error strings, or None
 
 
+class NotAColumn(ValueError):
+    """Cells that cannot be read as one column: a ragged range (rows of different
+    lengths, or single cells mixed with rows), a block of two or more rows and two or
+    more columns, or a cell that itself holds a range. Never flattened: the caller
+    answers the whole call with one error value."""
+
+
+_SEQUENCES = (list, tuple, np.ndarray)
+
+
+class _Cells(list):
+    """Cells already read by :func:`as_column` (a plain 1-D list): not read again."""
+
+
 def as_column(x: Any) -> tuple[list | np.ndarray, bool]:
-    """Flatten a single cell or a range into a 1-D sequence.
+    """Read a single cell or a range as a 1-D sequence of cells.
 
     Returns ``(values, is_range)``. A single value gives a one-item list and
-    ``False``; a list, an ``n x 1`` (or ``1 x n``) nested list or a numpy array
-    gives its values in reading order and ``True``.
+    ``False``; a 1-D list, an ``n x 1`` nested list, one row (``1 x n``: read as ``n``
+    rows, the way Excel through xlwings hands over a row or a column alike) or a
+    numpy array of those shapes gives its cells and ``True``. An empty range (``[]``,
+    ``[[]]``, an empty array) is one blank cell. Anything else raises
+    :class:`NotAColumn` (a ragged range, ``n x 2`` or more, a range inside a cell).
 
     >>> as_column([[1], [2], [3]])
     ([1, 2, 3], True)
-    >>> as_column(5)
-    ([5], False)
+    >>> as_column(5), as_column([])
+    (([5], False), ([None], False))
+    >>> as_column([[1, 2], [3, 4]])
+    Traceback (most recent call last):
+    ...
+    xl_kent.cells.NotAColumn: a 2 x 2 range where a column belongs
     """
+    if type(x) is _Cells:
+        return x, True
     if isinstance(x, np.ndarray):
-        if x.ndim == 0:
-            return [x.item()], False
-        return x.reshape(-1), True
+        return _array_column(x)
     if isinstance(x, (list, tuple)):
-        if x and isinstance(x[0], (list, tuple)):
-            if set(map(len, x)) == {1}:  # n x 1: one column
-                return [r[0] for r in x], True
-            return [v for r in x for v in r], True
-        return list(x), True
+        return _list_column(x)
     return [x], False
+
+
+def _array_column(a: np.ndarray) -> tuple[list | np.ndarray, bool]:
+    if a.ndim == 0:
+        v = a[()]  # a numpy scalar (datetime64 stays a date) or the object held
+        return as_column(v) if isinstance(v, _SEQUENCES) else ([v], False)
+    if a.size == 0:
+        return [None], False
+    if a.ndim > 2 or (a.ndim == 2 and min(a.shape) > 1):
+        raise NotAColumn(f"a {' x '.join(map(str, a.shape))} range where a column belongs")
+    values = a.reshape(-1)
+    if values.dtype == object:
+        return _plain_cells(values.tolist()), True
+    return values, True
+
+
+def _list_column(x: list | tuple) -> tuple[list, bool]:
+    if not x:
+        return [None], False
+    kinds = frozenset(map(type, x))
+    if not any(issubclass(k, _SEQUENCES) for k in kinds):  # 1-D: a row or a column of cells
+        return _plain_cells(x, kinds), True
+    if kinds == {list} and set(map(len, x)) == {1}:  # n x 1, as a range arrives: the fast path
+        return _plain_cells([r[0] for r in x]), True
+    if not all(issubclass(k, _SEQUENCES) for k in kinds):
+        raise NotAColumn("a ragged range: single cells mixed with rows")
+    rows = []
+    for r in x:  # rows given as arrays or tuples
+        if isinstance(r, np.ndarray) and r.ndim != 1:
+            raise NotAColumn("a ragged range: a row that is not a row of cells")
+        rows.append(list(r))
+    widths = set(map(len, rows))
+    if widths == {0}:
+        return [None], False
+    if len(widths) > 1:
+        raise NotAColumn("a ragged range: rows of different lengths")
+    (width,) = widths
+    if width == 1:
+        return _plain_cells([r[0] for r in rows]), True
+    if len(rows) == 1:  # one row: its cells, as a 1-D list
+        return _plain_cells(rows[0]), True
+    raise NotAColumn(f"a {len(rows)} x {width} range where a column belongs")
+
+
+def _plain_cells(values: list, kinds: frozenset | None = None) -> list:
+    """The cells themselves: a 0-d array is its value; a range inside a cell is refused."""
+    kinds = frozenset(map(type, values)) if kinds is None else kinds
+    if not any(issubclass(k, _SEQUENCES) for k in kinds):
+        return _Cells(values)
+    out = []
+    for v in values:
+        if isinstance(v, np.ndarray) and v.ndim == 0 and not isinstance(v[()], _SEQUENCES):
+            v = v[()]
+        elif isinstance(v, _SEQUENCES):
+            raise NotAColumn("a cell holds a range")
+        out.append(v)
+    return _Cells(out)
+
+
+def _is_number(v: Any) -> bool:
+    """A number cell: int, float or a numpy number, not TRUE/FALSE (nor a numpy timedelta)."""
+    return type(v) in _NUMBER_TYPES or (
+        isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_, np.timedelta64)))
+
+
+def _float(v: Any) -> float:
+    """``float(v)``; a whole number beyond float's range (``10**400``) is ``inf`` or ``-inf``,
+    so that the rules' bounds judge it as the huge number it is."""
+    try:
+        return float(v)
+    except OverflowError:
+        return float("inf") if v > 0 else float("-inf")
 
 
 def _is_blank_value(v: Any) -> bool:
@@ -135,19 +225,23 @@ def to_numbers(values) -> Column:
         out = values.astype(np.float64)
         status = np.where(np.isnan(out), BLANK, GOOD).astype(np.int8)
         return Column(out, status, None)
-    if isinstance(values, np.ndarray) and values.dtype.kind == "M":
+    if isinstance(values, np.ndarray) and values.dtype.kind in "Mm":
         return Column(np.full(n, np.nan), np.full(n, WRONG_TYPE, np.int8), None)
     kinds = _types(values)
     if kinds <= _NUMBER_TYPES:  # fast path: all numbers
-        out = np.array(values, dtype=np.float64)
-        status = np.where(np.isnan(out), BLANK, GOOD).astype(np.int8)
-        return Column(out, status, None)
+        try:
+            out = np.array(values, dtype=np.float64)
+        except OverflowError:  # a whole number beyond float's range: the slow path
+            pass
+        else:
+            status = np.where(np.isnan(out), BLANK, GOOD).astype(np.int8)
+            return Column(out, status, None)
     out = np.full(n, np.nan)
     status = np.zeros(n, dtype=np.int8)
     errs: dict[int, str] = {}
     for i, v in enumerate(values):  # slow path: mixed column from a spreadsheet
-        if type(v) in _NUMBER_TYPES or (isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_))):
-            f = float(v)
+        if _is_number(v):
+            f = _float(v)
             if f != f:
                 status[i] = BLANK
             else:
@@ -173,7 +267,10 @@ def to_dates(values) -> Column:
         days = np.fromiter(map(dt.date.toordinal, values), dtype=np.int64, count=n)
         return Column((days - _ORDINAL_1970).astype("datetime64[D]"), np.zeros(n, np.int8), None)
     if kinds <= _NUMBER_TYPES:  # fast path: all serial numbers
-        return _serials(np.array(values, dtype=np.float64))
+        try:
+            return _serials(np.array(values, dtype=np.float64))
+        except OverflowError:  # a whole number beyond float's range: the slow path
+            pass
     out = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     status = np.zeros(n, dtype=np.int8)
     errs: dict[int, str] = {}
@@ -183,8 +280,8 @@ def to_dates(values) -> Column:
         elif isinstance(v, np.datetime64):
             out[i] = v.astype("datetime64[D]")
             status[i] = BLANK if np.isnat(out[i]) else GOOD
-        elif isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_)):
-            c = _serials(np.array([float(v)]))
+        elif _is_number(v):
+            c = _serials(np.array([_float(v)]))
             out[i], status[i] = c.values[0], c.status[0]
         else:
             status[i], e = _error_or_type(v)
@@ -222,7 +319,7 @@ def to_bools(values) -> Column:
     for i, v in enumerate(values):
         if isinstance(v, (bool, np.bool_)):
             out[i] = bool(v)
-        elif isinstance(v, (int, float, np.number)) and v in (0, 1):
+        elif _is_number(v) and v in (0, 1):
             out[i] = v == 1
         elif isinstance(v, str) and v.strip().upper() in _TRUE_WORDS:
             out[i] = True
@@ -263,7 +360,9 @@ def to_text(values) -> Column:
                 out[i] = s
         elif isinstance(v, (bool, np.bool_)):
             out[i] = "TRUE" if v else "FALSE"
-        elif isinstance(v, (int, float, np.number)):
+        elif isinstance(v, (int, np.integer)) and not isinstance(v, np.timedelta64):
+            out[i] = str(int(v))
+        elif isinstance(v, (float, np.floating)):
             f = float(v)
             if f != f:
                 status[i] = BLANK
@@ -271,8 +370,10 @@ def to_text(values) -> Column:
                 out[i] = str(int(f)) if f.is_integer() else repr(f)
         elif v is None:
             status[i] = BLANK
-        else:
+        elif isinstance(v, (dt.date, dt.time, np.datetime64)):
             out[i] = str(v)
+        else:  # an object no cell holds (a dict, a set, a complex number ...)
+            status[i] = WRONG_TYPE
     return _finish(out, status, errs)
 
 

@@ -31,6 +31,8 @@ True
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 __all__ = [
@@ -40,6 +42,10 @@ __all__ = [
     "excel_error",
     "reason_text",
     "first_error",
+    "first_reason",
+    "set_error",
+    "set_above",
+    "set_below",
     "describe",
 ]
 
@@ -67,6 +73,7 @@ EXCEL_ERRORS = (
 
 _codes: dict[tuple[str, str], int] = {("", ""): OK}
 _table: list[tuple[str, str]] = [("", "")]
+_lock = threading.Lock()  # blocks of rows may register a reason from several threads
 
 
 def reason(excel: str, text: str) -> int:
@@ -78,9 +85,12 @@ def reason(excel: str, text: str) -> int:
     key = (excel, text)
     code = _codes.get(key)
     if code is None:
-        code = len(_table)
-        _table.append(key)
-        _codes[key] = code
+        with _lock:
+            code = _codes.get(key)
+            if code is None:
+                code = len(_table)
+                _table.append(key)
+                _codes[key] = code
     return code
 
 
@@ -131,6 +141,36 @@ def first_reason(*checks: tuple[np.ndarray, int]) -> np.ndarray:
 def set_error(error: np.ndarray, mask: np.ndarray, code: int) -> None:
     """Give ``code`` to the rows in ``mask`` that have no error yet (in place)."""
     np.copyto(error, code, where=mask & (error == OK))
+
+
+def set_above(error: np.ndarray, value: np.ndarray, bound, excel: str, words: str, quoted=None) -> None:
+    """Give the rows whose ``value`` is above their ``bound`` the reason ``words.format(q)``.
+
+    ``q`` is the number the words quote: the bound itself, or ``quoted`` (per row) when
+    the bound is derived from it (``age - 14`` quotes 14). A plausibility bound is a dated
+    parameter, so rows may quote different numbers: each distinct one gets its own reason
+    (a loop over bounds, not rows). ``inf`` is above every bound; a ``nan`` bound (none in
+    force) checks nothing. Rows that already have an error keep it.
+
+    >>> error = np.zeros(3, dtype=np.int32)
+    >>> set_above(error, np.array([366.0, 367.0, np.inf]), 366.0, "#NUM!", "days is above {0:,.0f}")
+    >>> describe(error)
+    [(1, '#NUM!', 'days is above 366'), (2, '#NUM!', 'days is above 366')]
+    """
+    _set_bound(error, np.asarray(value) > np.asarray(bound), bound if quoted is None else quoted, excel, words)
+
+
+def set_below(error: np.ndarray, value: np.ndarray, bound, excel: str, words: str) -> None:
+    """As :func:`set_above`, for the rows whose ``value`` is below their ``bound`` (``-inf`` too)."""
+    _set_bound(error, np.asarray(value) < np.asarray(bound), bound, excel, words)
+
+
+def _set_bound(error: np.ndarray, beyond: np.ndarray, quoted, excel: str, words: str) -> None:
+    hit = beyond & (error == OK)
+    if hit.any():
+        quoted = np.broadcast_to(np.asarray(quoted, dtype=np.float64), error.shape)
+        for q in np.unique(quoted[hit]).tolist():
+            np.copyto(error, reason(excel, words.format(q)), where=hit & (quoted == q))
 
 
 def describe(codes: np.ndarray) -> list[tuple[int, str, str]]:

@@ -56,7 +56,7 @@ from .dates import (
     month_and_day,
     month_start,
 )
-from .errors import OK, describe, reason, set_error
+from .errors import OK, describe, reason, set_above, set_error
 
 __all__ = [
     "Leave",
@@ -83,6 +83,14 @@ E_WORKED_RANGE = reason("#NUM!", "hours worked is negative")
 E_EMPLOYMENT_ORDER = reason("#NUM!", "employment_end is before employment_start")
 E_UNIT = reason("#VALUE!", 'unit is not one of "days", "hours", "casual", "relief"')
 E_NO_RULES = reason("#N/A", "no leave rules are in force on as_of")
+# RULES.md, decided round 2: the policy text holds the leave rules from its first dated
+# entry (G.2.A, 1 April 2023) on; a leave year that starts earlier is not computed.
+_FIRST_RULES = params.parameter("leave", "grade_bands").first_date.astype(object)
+E_EARLY_YEAR = reason("#N/A", f"the leave year of as_of starts before {_FIRST_RULES.day} {_FIRST_RULES:%B %Y}: "
+                      "the scheme's earlier leave rules are not in the policy text")
+# Hours worked (casual, relief) above the bound in force on as_of (plausibility.max_hours_worked).
+W_WORKED_HIGH = "hours worked is above {0:,.0f} (24 hours a day for 366 days)"
+reason("#NUM!", W_WORKED_HIGH.format(params.parameter("plausibility", "max_hours_worked").value_on()))
 E_NO_RELIEF_RATE = reason("#N/A", "no relief accrual rate for this grade's entitlement")
 
 # Tolerance for float noise before rounding to halves or hundredths, so that an
@@ -179,7 +187,7 @@ def _leave_year_lookup(as_of: np.ndarray, start_month: int) -> tuple[np.ndarray,
 
 
 @cache
-def _named_grades() -> tuple[str, ...]:
+def named_grades() -> tuple[str, ...]:
     """Every named grade of every grade table, normalised ("KRENTRY", "APPRENTICE")."""
     names = {n.upper().replace(" ", "") for e in _p("grade_bands").entries for b in e.value for n in b["grades"]}
     return tuple(sorted(names))
@@ -194,7 +202,7 @@ _GRADE_CODE_CAP = 10_000
 def _grade_code(text: str) -> int:
     """``"KR 6"`` and ``"6"`` -> 6; a named grade -> ``-2 - its index``; unknown -> -1."""
     t = text.upper().replace(" ", "")
-    names = _named_grades()
+    names = named_grades()
     if t in names:
         return -2 - names.index(t)
     if t.startswith("KR") and t[2:].isdigit():
@@ -206,7 +214,7 @@ def _grade_code(text: str) -> int:
     return int(min(f, _GRADE_CODE_CAP)) if f.is_integer() and f >= 0 else -1
 
 
-def _parse_grades(grade) -> tuple[np.ndarray, np.ndarray]:
+def parse_grades(grade) -> tuple[np.ndarray, np.ndarray]:
     """Grade codes (KR number, ``-2 - i`` for named grade i, -1 unknown) and blank mask."""
     g = np.asarray(grade)
     if g.dtype.kind in "iu":
@@ -229,7 +237,7 @@ def _parse_grades(grade) -> tuple[np.ndarray, np.ndarray]:
 
 def _entitlement_tables(bands, top_kr: int) -> tuple[np.ndarray, np.ndarray, int]:
     """Basic and after-uplift days indexed by ``grade code + offset``."""
-    names = _named_grades()
+    names = named_grades()
     offset = len(names) + 1
     top = max(top_kr, *(b["from_kr"] for b in bands), 0)
     basic = np.full(offset + top + 1, np.nan)
@@ -270,7 +278,7 @@ def grade_entitlement_days(grade, on) -> tuple[np.ndarray, np.ndarray]:
     >>> basic.tolist(), after.tolist()
     ([27.0, 29.0, 30.0, nan], [29.0, 30.0, 30.0, nan])
     """
-    code, _blank = _parse_grades(np.asarray(grade, dtype=object) if isinstance(grade, list) else grade)
+    code, _blank = parse_grades(np.asarray(grade, dtype=object) if isinstance(grade, list) else grade)
     return _entitlement_by_code(code, np.broadcast_to(dates(on), code.shape))
 
 
@@ -317,7 +325,7 @@ def leave_accrual(
     Leave
         ``value`` (days, or hours for "hours", "casual", "relief") and ``error``.
     """
-    code, grade_blank = _parse_grades(grade)
+    code, grade_blank = parse_grades(grade)
     columns, shape = broadcast_rows(
         code, grade_blank, dates(service_start), dates(as_of), floats(weekly_hours),
         dates(employment_start), dates(employment_end), _units(unit),
@@ -347,11 +355,16 @@ def _leave_rows(code, grade_blank, ss, on, hours, es, ee, unit_code):
         "hours_rounding_half_from", "hours_rounding_half_to", "leave_year_start_month")])
     hours = np.where(np.isnan(hours) & salaried, ft_hours, hours)
     basic, after = _entitlement_by_code(code, on)
+    set_error(error, (unit_code >= 0) & _year_before_rules(on), E_EARLY_YEAR)
     set_error(error, ~in_force & (unit_code >= 0), E_NO_RULES)
     set_error(error, needs_grade & np.isnan(basic), E_GRADE)
     set_error(error, salaried & ~((hours > 0) & (hours <= ft_hours)), E_HOURS_RANGE)
-    set_error(error, ~salaried & ~(hours >= 0) | np.isinf(hours), E_WORKED_RANGE)
-    es = np.where(np.isnat(es) & salaried, ss, es)  # casual and relief: hours worked only
+    set_error(error, ~salaried & ~(hours >= 0), E_WORKED_RANGE)
+    max_worked, _ = params.parameter("plausibility", "max_hours_worked").at(on)
+    set_above(error, np.where(salaried, 0.0, hours), max_worked, "#NUM!", W_WORKED_HIGH)  # inf too
+    # Nobody is employed before their continuous service date: a blank employment_start
+    # is service_start (RULES.md, round 2), and an employment_end before it is an error.
+    es = np.where(np.isnat(es), ss, es)
     set_error(error, ee < es, E_EMPLOYMENT_ORDER)
 
     good = error == OK
@@ -400,6 +413,14 @@ def _leave_rows(code, grade_blank, ss, on, hours, es, ee, unit_code):
         value = np.where(wanted[RELIEF], hours_rule(relief_rate * hours, half_from, half_to), value)
     value = np.where(error == OK, value, np.nan)
     return value, error
+
+
+def _year_before_rules(on: np.ndarray) -> np.ndarray:
+    """Rows whose leave year (of ``as_of``) starts before the first dated leave rules."""
+    first = _p("grade_bands").first_date
+    start_month = _p("leave_year_start_month").entries[0].value  # the first rules' leave year
+    year_start, _ = leave_year_bounds(np.where(np.isnat(on), first, on), start_month)
+    return ~np.isnat(on) & (year_start < first)
 
 
 def _relief_rate(entitlement_days: np.ndarray, on: np.ndarray) -> np.ndarray:

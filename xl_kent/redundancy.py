@@ -32,7 +32,7 @@ import numpy as np
 
 from . import params
 from ._arrays import blockwise, broadcast_rows, dates, floats
-from .errors import OK, describe, first_reason, reason, set_error
+from .errors import OK, describe, first_reason, reason, set_above, set_below, set_error
 
 __all__ = ["Redundancy", "redundancy_weeks", "weekly_pay_gbp", "redundancy_pay_gbp", "describe"]
 
@@ -44,6 +44,20 @@ E_SERVICE_RANGE = reason("#NUM!", "years_of_service is negative")
 E_SERVICE_AGE = reason("#NUM!", "years_of_service is longer than age")
 E_MULTIPLIER_RANGE = reason("#NUM!", "multiplier is outside 1 to 2")
 E_NO_RULES = reason("#N/A", "no redundancy rules are in force on the termination date")
+# Plausibility bounds (RULES.md, decided round 2; parameters plausibility.*): words with
+# {0} the bound in force on the termination date.
+W_AGE_LOW = "age is below {0:.0f}"
+W_AGE_HIGH = "age is above {0:.0f}"
+W_SERVICE_YOUNG = "years_of_service is more than age - {0:.0f} (service before the {0:.0f}th birthday)"
+
+
+def _plausible(name: str) -> params.Parameter:
+    return params.parameter("plausibility", name)
+
+
+for _words, _name in ((W_AGE_LOW, "min_age_years"), (W_AGE_HIGH, "max_age_years"),
+                      (W_SERVICE_YOUNG, "service_start_min_age_years")):
+    reason("#NUM!", _words.format(_plausible(_name).value_on()))  # today's words, as documented
 
 
 class Redundancy(NamedTuple):
@@ -97,12 +111,18 @@ def _redundancy_rows(age, service, mult, on):
         (np.isnan(age), E_AGE),
         (np.isnan(service), E_SERVICE),
         (np.isnan(mult), E_MULTIPLIER),
-        (~((age >= 0) & (age < np.inf)), E_AGE_RANGE),
-        (~((service >= 0) & (service < np.inf)), E_SERVICE_RANGE),
+        (age < 0, E_AGE_RANGE),
+        (service < 0, E_SERVICE_RANGE),
     )
     age = np.floor(np.where(error == OK, age, 0.0))
     service = np.floor(np.where(error == OK, service, 0.0))
+    # Nobody is 200 and a 5-year-old has no service: #NUM!, never a number (inf included).
+    (min_age, max_age, start_age), _ = params.lookup(
+        on, *[_plausible(n) for n in ("min_age_years", "max_age_years", "service_start_min_age_years")])
+    set_below(error, age, min_age, "#NUM!", W_AGE_LOW)
+    set_above(error, age, max_age, "#NUM!", W_AGE_HIGH)
     set_error(error, service > age, E_SERVICE_AGE)
+    set_above(error, service, age - start_age, "#NUM!", W_SERVICE_YOUNG, quoted=start_age)
 
     (min_service, max_service, max_weeks, min_mult, max_mult), in_force = params.lookup(
         on, *[_p(n) for n in ("min_service_years", "max_service_years", "max_weeks",
