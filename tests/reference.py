@@ -35,6 +35,9 @@ __all__ = [
     "redundancy_weeks_row",
     "leave_accrual_row",
     "award_ok_log",
+    "sick_pay_log_rows",
+    "notice_row",
+    "notice_rows",
     # small helpers, exported so the example tests can check them directly
     "datedif_months",
     "edate",
@@ -108,6 +111,16 @@ REDUNDANCY_WEEKS_LOWER = Fraction(1, 2)
 REDUNDANCY_MULTIPLIER_MIN = 1  # chapter I.2.G: "can be doubled, up to a maximum of 52 weeks"
 REDUNDANCY_MULTIPLIER_MAX = 2
 REDUNDANCY_MAX_WEEKS = 52
+
+# --- Plausibility bounds: RULES.md, decided round 2 (a row beyond them is an error).
+PLAUSIBLE_MAX_SALARY = 10_000_000     # KENT_SICKPAY annual_salary
+PLAUSIBLE_MAX_PRIOR_DAYS = 366        # KENT_SICKPAY prior_paid_days
+PLAUSIBLE_MAX_ABSENCE_DAYS = 3_660    # KENT_SICKPAY absence_days
+PLAUSIBLE_MIN_AGE = 16                # KENT_REDUNDANCY_WEEKS age
+PLAUSIBLE_MAX_AGE = 100
+PLAUSIBLE_SERVICE_START_AGE = 14      # years_of_service at most age - 14
+PLAUSIBLE_MAX_HOURS_WORKED = 8_784    # KENT_LEAVE_ACCRUAL casual/relief: 24 hours x 366 days
+LEAVE_RULES_FROM = date(2023, 4, 1)   # G.2.A: a leave year starting earlier is not computed
 
 # --- Annual leave: chapter G.2.A table (basic, after 5 years' service) in days.
 LEAVE_BAND_LOW = (27, 29)     # KR Entry, Apprentice, KR3 to KR7
@@ -348,6 +361,8 @@ def sick_pay_row(service_start, absence_start, absence_days, annual_salary,
         raise ValueError("annual_salary must be positive")
     if prior < 0:
         raise ValueError("prior_paid_days must not be negative")
+    if n > PLAUSIBLE_MAX_ABSENCE_DAYS or salary > PLAUSIBLE_MAX_SALARY or prior > PLAUSIBLE_MAX_PRIOR_DAYS:
+        raise ValueError("implausible absence_days, annual_salary or prior_paid_days (round 2)")
 
     # Entitlement fixed at the start of the absence.
     months = datedif_months(service_start, absence_start)
@@ -431,6 +446,10 @@ def redundancy_weeks_row(age, service, multiplier=1.0):
         raise ValueError("service must not be negative")
     if math.floor(service_x) > math.floor(age_x):  # completed years (decided reading)
         raise ValueError("service is longer than age")
+    if not PLAUSIBLE_MIN_AGE <= math.floor(age_x) <= PLAUSIBLE_MAX_AGE:
+        raise ValueError("age is outside 16 to 100 (round 2)")
+    if math.floor(service_x) > math.floor(age_x) - PLAUSIBLE_SERVICE_START_AGE:
+        raise ValueError("service is more than age - 14 (round 2)")
     if mult < REDUNDANCY_MULTIPLIER_MIN or mult > REDUNDANCY_MULTIPLIER_MAX:
         raise ValueError("multiplier must be between 1 and 2")
 
@@ -509,10 +528,16 @@ def leave_accrual_row(grade, service_start, as_of, weekly_hours=37.0,
     emp_start = _optional_date(employment_start, "employment_start")
     emp_end = _optional_date(employment_end, "employment_end")
 
+    if leave_year_bounds(as_of)[0] < LEAVE_RULES_FROM:
+        raise ValueError("the leave year starts before the leave rules (round 2)")
     if u in ("casual", "relief"):
         hours_worked = _num(weekly_hours, "hours worked")
         if hours_worked < 0:
             raise ValueError("hours worked must not be negative")
+        if hours_worked > PLAUSIBLE_MAX_HOURS_WORKED:
+            raise ValueError("hours worked is above 8,784 (round 2)")
+        if emp_start is None and service_start is not None:
+            emp_start = _date(service_start, "service_start")  # round 2: blank start = service start
         if emp_start is not None and emp_end is not None and emp_end < emp_start:
             raise ValueError("employment_end is before employment_start")
         if u == "casual":
@@ -679,3 +704,259 @@ def award_ok_log(rows):
 
         results.append((True, RULE_OK))
     return results
+
+
+# ---------------------------------------------------------------------------
+# 5. Sick pay over an absence record (RULES.md "KENT_SICKPAY_LOG")
+# ---------------------------------------------------------------------------
+
+# SSP linking: two periods of incapacity for work (PIWs) separated by not more than 8 weeks
+# are one (SSCBA 1992 s.152(3); chapter J.2.B "off sick within 8 weeks or less of a previous
+# SSP claim"; RULES.md: linked when first - previous_last - 1 <= 56).
+SSP_LINK_GAP_DAYS = 56
+# The rolling year: paid sick leave in the previous 12 months (chapter J.2.A).
+ROLLING_YEAR_MONTHS = 12
+
+
+def _log_row(employee_id, first_day, last_day, service_start, annual_salary, temporary_short):
+    """One row of an absence record on its own: its parsed values, or ValueError."""
+    if employee_id is None or _blank(employee_id) or (isinstance(employee_id, float) and math.isnan(employee_id)):
+        raise ValueError("employee id is blank")
+    first = _date(first_day, "first_day")
+    last = _date(last_day, "last_day")
+    if last < first:
+        raise ValueError("last_day is before first_day")
+    days = (last - first).days + 1
+    # Every check of KENT_SICKPAY for the row's own values (and nothing paid before).
+    sick_pay_row(service_start, first, days, annual_salary, 0, temporary_short)
+    return {
+        "emp": _norm_key(employee_id),
+        "first": first,
+        "last": last,
+        "days": days,
+        "service_start": _date(service_start, "service_start"),
+        "salary": _num(annual_salary, "annual_salary"),
+        "temporary_short": _bool(temporary_short, "temporary_short", False),
+    }
+
+
+def _paid_days_within(history, window_first, window_last):
+    """Days from window_first to window_last (both included) on which earlier absences
+    were paid: an absence's paid days are its first `paid` days, a part day by its fraction."""
+    total = Fraction(0)
+    for first, paid in history:
+        i = 0
+        while i < paid:
+            day = first + timedelta(days=i)
+            if window_first <= day <= window_last:
+                total += min(Fraction(1), paid - i)
+            i += 1
+    return total
+
+
+def sick_pay_log_rows(employee_ids, first_days, last_days, service_starts, annual_salaries,
+                      temporary_short=None):
+    """KENT_SICKPAY_LOG over a whole record, each employee's absences walked in date order,
+    each absence walked day by day.
+
+    Returns one dict per row: full_days, half_days, nil_days, ssp, pay, prior_paid_days,
+    ssp_days_left (floats, unrounded), or {"error": reason} for a row in error.
+    """
+    count = len(first_days)
+    temporary_short = [False] * count if temporary_short is None else temporary_short
+    rows, results = [], [None] * count
+    for i in range(count):
+        try:
+            rows.append(_log_row(employee_ids[i], first_days[i], last_days[i], service_starts[i],
+                                 annual_salaries[i], temporary_short[i]))
+        except ValueError as e:
+            rows.append(None)
+            results[i] = {"error": str(e)}
+
+    # Two absences of the same employee that share a day are both errors.
+    for i in range(count):
+        for j in range(count):
+            a, b = rows[i], rows[j]
+            if i != j and a is not None and b is not None and a["emp"] == b["emp"] \
+                    and a["first"] <= b["last"] and b["first"] <= a["last"]:
+                results[i] = {"error": "overlaps another absence of the same employee"}
+    taking_part = [i for i in range(count) if rows[i] is not None and results[i] is None]
+
+    for emp in {rows[i]["emp"] for i in taking_part}:
+        mine = sorted((i for i in taking_part if rows[i]["emp"] == emp), key=lambda i: rows[i]["first"])
+        history = []  # (first day, paid days) of the earlier absences
+        piw_last = None  # last day of the latest PIW of the employee
+        series_ssp_days = 0  # SSP days paid in the linked series
+        series_waiting_days = 0  # waiting days served in the linked series
+        for i in mine:
+            r = rows[i]
+            first, days, salary = r["first"], r["days"], r["salary"]
+            reform = first >= SSP_REFORM_DATE
+
+            # The rolling year: EDATE(first, -12) up to the day before the absence.
+            prior = _paid_days_within(history, edate(first, -ROLLING_YEAR_MONTHS), first - timedelta(days=1))
+            months = datedif_months(r["service_start"], first)
+            full_months, half_months = _sick_pay_band(months, r["temporary_short"])
+            full_allowance = full_months * DAYS_PER_SICK_MONTH
+            half_allowance = half_months * DAYS_PER_SICK_MONTH
+            full_left = max(Fraction(0), full_allowance - prior)
+            half_left = max(Fraction(0), half_allowance - max(Fraction(0), prior - full_allowance))
+
+            # SSP linking: before the reform an absence under 4 days is no PIW.
+            piw = reform or days >= SSP_MIN_PIW_DAYS
+            near = piw_last is not None and (first - piw_last).days - 1 <= SSP_LINK_GAP_DAYS
+            if piw and not near:
+                series_ssp_days = 0
+                series_waiting_days = 0
+            daily_pay = salary / DAYS_PER_YEAR
+            weekly_earnings = daily_pay * DAYS_PER_WEEK
+            if not piw:
+                entitled = False
+            elif reform:
+                entitled = True
+            else:
+                entitled = weekly_earnings >= _dated_lookup(SSP_LOWER_EARNINGS_LIMITS, first,
+                                                            "SSP lower earnings limit")
+            waiting_days = 0 if reform else SSP_WAITING_DAYS
+
+            full_total = half_total = nil_total = ssp_total = pay_total = Fraction(0)
+            for d in range(days):
+                day = first + timedelta(days=d)
+                daily_ssp = Fraction(0)
+                if piw and series_waiting_days < waiting_days:
+                    series_waiting_days += 1  # a waiting day: no SSP
+                elif entitled and series_ssp_days < SSP_MAX_DAYS:
+                    weekly_rate = ssp_weekly_rate_on(day)
+                    if reform:
+                        weekly_rate = min(weekly_rate, SSP_REFORM_EARNINGS_FRACTION * weekly_earnings)
+                    daily_ssp = weekly_rate / DAYS_PER_WEEK
+                    series_ssp_days += 1
+                f = min(Fraction(1), full_left)
+                full_left -= f
+                h = min(1 - f, half_left)
+                half_left -= h
+                z = 1 - f - h
+                full_total += f
+                half_total += h
+                nil_total += z
+                ssp_total += daily_ssp
+                pay_total += f * daily_pay + h * min(daily_pay, daily_pay / 2 + daily_ssp) + z * daily_ssp
+
+            history.append((first, full_total + half_total))
+            if piw:
+                piw_last = r["last"]
+                left = SSP_MAX_DAYS - series_ssp_days
+            else:
+                left = SSP_MAX_DAYS - series_ssp_days if near else SSP_MAX_DAYS
+            results[i] = {
+                "full_days": float(full_total),
+                "half_days": float(half_total),
+                "nil_days": float(nil_total),
+                "ssp": float(ssp_total),
+                "pay": float(pay_total),
+                "prior_paid_days": float(prior),
+                "ssp_days_left": float(left),
+            }
+    return results
+
+
+# ---------------------------------------------------------------------------
+# KENT_NOTICE: notice that KCC gives (RULES.md; Kent Scheme L.1-L.3, I.2.E)
+# ---------------------------------------------------------------------------
+
+# Kent Scheme L.2.A: "Grade KR8 and below 1 Month, Grade KR9 2 Months, Grade KR10 and
+# above 3 Months"; RULES.md: KR Entry, Apprentice and KR3 to KR8 are the 1-month grades.
+NOTICE_LOWEST_KR = 3
+NOTICE_ONE_MONTH_TOP_KR = 8
+NOTICE_TWO_MONTH_KR = 9
+# Kent Scheme I.2.E and L.3 (ERA 1996 s.86): 1 month but less than 2 years: 1 week;
+# 2 years but less than 12 years: 1 week per year; 12 years or more: 12 weeks.
+NOTICE_MIN_SERVICE_MONTHS = 1
+NOTICE_PER_YEAR_FROM_YEARS = 2
+NOTICE_MAX_WEEKS = 12
+NOTICE_DAYS_PER_YEAR = 365  # B.2.D apportionment: pay in lieu is days * salary / 365
+NOTICE_RULES_FROM = date(2015, 7, 1)  # chapter L is dated July 2015
+
+
+def _notice_contract_months(grade):
+    if grade is None or (isinstance(grade, str) and not grade.strip()):
+        raise ValueError("grade is blank")
+    if isinstance(grade, bool):
+        raise ValueError("grade must not be a boolean")
+    if isinstance(grade, str):
+        key = "".join(grade.split()).upper()
+        if key in ("KRENTRY", "APPRENTICE"):
+            return 1
+        if key.startswith("KR"):
+            key = key[2:]
+        if not (key and key.isascii() and key.isdigit()):
+            raise ValueError(f"unknown grade {grade!r}")
+        number = int(key)
+    else:
+        value = _num(grade, "grade")
+        if value.denominator != 1:
+            raise ValueError(f"unknown grade {grade!r}")
+        number = int(value)
+    if number < NOTICE_LOWEST_KR:
+        raise ValueError(f"unknown grade {grade!r}")
+    if number <= NOTICE_ONE_MONTH_TOP_KR:
+        return 1
+    if number == NOTICE_TWO_MONTH_KR:
+        return 2
+    return 3
+
+
+def notice_row(grade, service_start, notice_date, annual_salary=None):
+    """One row of KENT_NOTICE: a dict of days, end_date, statutory_weeks,
+    contractual_months and pay (``None`` without a salary, the ValueError for a bad one).
+    Raises ValueError for a bad row."""
+    months = _notice_contract_months(grade)
+    start = _date(service_start, "service_start")
+    given = _date(notice_date, "notice_date")
+    if start > given:
+        raise ValueError("service_start is after notice_date")
+    if given < NOTICE_RULES_FROM:
+        raise ValueError("no notice rules in force")
+    # Complete years of service, counted one anniversary at a time from the complete months.
+    service_months = datedif_months(start, given)
+    years = 0
+    while (years + 1) * 12 <= service_months:
+        years += 1
+    if service_months < NOTICE_MIN_SERVICE_MONTHS:
+        weeks = 0
+    elif years < NOTICE_PER_YEAR_FROM_YEARS:
+        weeks = 1
+    else:
+        weeks = min(years, NOTICE_MAX_WEEKS)
+    statutory_end = given
+    for _ in range(7 * weeks):  # a day at a time
+        statutory_end += timedelta(days=1)
+    contractual_end = edate(given, months)
+    end = statutory_end if statutory_end > contractual_end else contractual_end
+    days = 0
+    day = given
+    while day < end:
+        day += timedelta(days=1)
+        days += 1
+    pay = None  # no salary: no pay, but the notice stands
+    if annual_salary is not None:
+        try:
+            salary = _num(annual_salary, "annual_salary")
+            if salary <= 0:
+                raise ValueError("annual_salary is not above 0")
+            pay = float(Fraction(days) * salary / NOTICE_DAYS_PER_YEAR)
+        except ValueError as exc:  # a bad salary spoils the pay only
+            pay = exc
+    return {"days": days, "end_date": end, "statutory_weeks": weeks, "contractual_months": months, "pay": pay}
+
+
+def notice_rows(grades, service_starts, notice_dates, annual_salaries=None):
+    """KENT_NOTICE over rows: for each, :func:`notice_row`'s dict, or the ValueError it raised."""
+    salaries = [None] * len(grades) if annual_salaries is None else annual_salaries
+    out = []
+    for row in zip(grades, service_starts, notice_dates, salaries, strict=True):
+        try:
+            out.append(notice_row(*row))
+        except ValueError as exc:
+            out.append(exc)
+    return out

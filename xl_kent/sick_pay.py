@@ -52,7 +52,7 @@ import numpy as np
 from . import params
 from ._arrays import blockwise, bools, broadcast_rows, dates, floats, interval_overlap
 from .dates import complete_months
-from .errors import OK, describe, first_reason, reason, set_error
+from .errors import OK, describe, first_reason, reason, set_above, set_error
 
 __all__ = ["SickPay", "SickAllowance", "sick_pay", "sick_pay_allowance", "service_band_months", "describe"]
 
@@ -66,6 +66,15 @@ E_DAYS_RANGE = reason("#NUM!", "absence_days is below 1")
 E_SALARY_RANGE = reason("#NUM!", "annual_salary is not above 0")
 E_PRIOR_RANGE = reason("#NUM!", "prior_paid_days is negative")
 E_NO_RULES = reason("#N/A", "no sick pay or SSP rules are in force on absence_start")
+# Plausibility bounds (RULES.md, decided round 2; parameters plausibility.*), by absence_start.
+_BOUNDS = {  # argument: (parameter, words of the reason; {0} is the bound in force)
+    "absence_days": ("max_absence_days", "absence_days is above {0:,.0f} (a typing error?)"),
+    "annual_salary": ("max_annual_salary_gbp", "annual_salary is above £{0:,.0f} (a typing error?)"),
+    "prior_paid_days": ("max_prior_paid_days",
+                        "prior_paid_days is above {0:,.0f} (more paid sick days than 12 months hold)"),
+}
+for _name, _words in _BOUNDS.values():  # register today's words (docs/functions.md lists them)
+    reason("#NUM!", _words.format(params.parameter("plausibility", _name).value_on()))
 
 
 class SickPay(NamedTuple):
@@ -185,7 +194,71 @@ def sick_pay(
 
 def _sick_pay_rows(ss, ab, n, sal, prior, temp):
     """The rules over 1-D rows (see :func:`sick_pay`)."""
-    rows = n.shape[0]
+    error, r = row_checks(ss, ab, n, sal, prior, temp)
+    good = error == OK
+    n = np.where(good, n, 0.0)
+    sal = np.where(good, sal, 0.0)
+    prior = np.where(good, prior, 0.0)
+    days_per_year = np.where(good, r.days_per_year, 1.0)
+
+    rem_full, rem_half = _days_left(good, temp, r.full_m, r.half_m, r.temp_full, r.temp_half, prior,
+                                    days_per_year, r.months_per_year)
+    full_days = np.minimum(n, rem_full)
+    half_days = np.minimum(n - full_days, rem_half)
+    nil_days = n - full_days - half_days
+
+    # Statutory sick pay window, in days from the start of the absence.
+    daily_gbp = sal / days_per_year
+    weekly_earnings_gbp = daily_gbp * r.days_per_week
+    eligible = good & (n >= r.min_absence) & (weekly_earnings_gbp >= r.lel)
+    ssp_from = np.where(eligible, r.waiting, 0.0)
+    ssp_to = np.where(
+        eligible, ssp_from + np.minimum(r.max_weeks * r.days_per_week, np.maximum(0.0, n - ssp_from)), 0.0
+    )
+    cap_daily = np.where(r.replacement > 0, r.replacement * daily_gbp, np.inf)
+    ssp_gbp, pay_gbp = ssp_and_pay(good, ab, n, daily_gbp, cap_daily, r.days_per_week,
+                                   full_days, half_days, ssp_from, ssp_to)
+
+    bad = ~good
+    out = [np.where(bad, np.nan, a) for a in (full_days, half_days, nil_days, ssp_gbp, pay_gbp)]
+    return (*out, error)
+
+
+class RowRules(NamedTuple):
+    """The parameters of each row in force on its first day (scalars where they never change)."""
+
+    days_per_year: np.ndarray
+    months_per_year: np.ndarray
+    days_per_week: np.ndarray
+    waiting_days: np.ndarray
+    min_absence_days: np.ndarray
+    lower_earnings_limit_gbp: np.ndarray
+    earnings_replacement_rate: np.ndarray
+    max_weeks: np.ndarray
+    temp_full: np.ndarray
+    temp_half: np.ndarray
+    full_m: np.ndarray  # months at full pay of the row's service band (nan: none in force)
+    half_m: np.ndarray
+
+    # Short names used by the rules.
+    waiting = property(lambda self: self.waiting_days)
+    min_absence = property(lambda self: self.min_absence_days)
+    lel = property(lambda self: self.lower_earnings_limit_gbp)
+    replacement = property(lambda self: self.earnings_replacement_rate)
+
+
+def row_checks(ss, ab, n, sal, prior, temp) -> tuple[np.ndarray, RowRules]:
+    """Each row's reason code (0 = good) and the rules in force on its first day ``ab``.
+
+    The checks of :func:`sick_pay` over 1-D rows, shared with
+    :func:`xl_kent.sick_pay_log.sick_pay_log` (which checks each absence of a log
+    with ``prior = 0``).
+
+    >>> error, rules = row_checks(*[np.array([v]) for v in (np.datetime64("2020-01-01"),
+    ...     np.datetime64("2025-06-01"), 10.0, 30000.0, 0.0, False)])
+    >>> error.tolist(), rules.full_m.tolist(), rules.waiting.tolist()
+    ([0], [6.0], [3.0])
+    """
     error = first_reason(
         (np.isnat(ss), E_SERVICE_START),
         (np.isnat(ab), E_ABSENCE_START),
@@ -193,10 +266,11 @@ def _sick_pay_rows(ss, ab, n, sal, prior, temp):
         (np.isnan(sal), E_SALARY),
         (np.isnan(prior), E_PRIOR),
         (ss > ab, E_ORDER),
-        (~((n >= 1) & (n < np.inf)), E_DAYS_RANGE),
-        (~((sal > 0) & (sal < np.inf)), E_SALARY_RANGE),
-        (~((prior >= 0) & (prior < np.inf)), E_PRIOR_RANGE),
+        (~(n >= 1), E_DAYS_RANGE),
+        (~(sal > 0), E_SALARY_RANGE),
+        (~(prior >= 0), E_PRIOR_RANGE),
     )
+    _check_bounds(error, ab, absence_days=n, annual_salary=sal, prior_paid_days=prior)
 
     # Parameters in force on the first day of the absence.
     (days_per_year, months_per_year, days_per_week), ok_pay = params.lookup(
@@ -212,29 +286,27 @@ def _sick_pay_rows(ss, ab, n, sal, prior, temp):
     full_m, half_m = service_band_months(complete_months(ss, ab), ab)
     in_force = ok_pay & ok_ssp & ok_temp & ~np.isnan(full_m)
     set_error(error, ~in_force, E_NO_RULES)
+    return error, RowRules(days_per_year, months_per_year, days_per_week, waiting, min_absence, lel,
+                           replacement, max_weeks, temp_full, temp_half, full_m, half_m)
 
-    good = error == OK
-    n = np.where(good, n, 0.0)
-    sal = np.where(good, sal, 0.0)
-    prior = np.where(good, prior, 0.0)
-    days_per_year = np.where(good, days_per_year, 1.0)
 
-    rem_full, rem_half = _days_left(good, temp, full_m, half_m, temp_full, temp_half, prior,
-                                    days_per_year, months_per_year)
-    full_days = np.minimum(n, rem_full)
-    half_days = np.minimum(n - full_days, rem_half)
-    nil_days = n - full_days - half_days
+def ssp_and_pay(good, ab, n, daily_gbp, cap_daily, days_per_week, full_days, half_days, ssp_from, ssp_to):
+    """SSP within each absence and its gross pay, over 1-D rows (J.2.A, J.2.B).
 
-    # Statutory sick pay window, in days from the start of the absence.
-    daily_gbp = sal / days_per_year
-    weekly_earnings_gbp = daily_gbp * days_per_week
-    eligible = good & (n >= min_absence) & (weekly_earnings_gbp >= lel)
-    ssp_from = np.where(eligible, waiting, 0.0)
-    ssp_to = np.where(
-        eligible, ssp_from + np.minimum(max_weeks * days_per_week, np.maximum(0.0, n - ssp_from)), 0.0
-    )
-    cap_daily = np.where(replacement > 0, replacement * daily_gbp, np.inf)
+    ``ssp_from`` and ``ssp_to`` bound each row's SSP window in days from its first day
+    ``ab`` (after waiting days, up to the 28-week limit); ``full_days`` and
+    ``half_days`` are its contractual split, full pay first. SSP is the weekly rate in
+    force on each day / 7, at most ``cap_daily``. A full-pay day pays ``daily_gbp``
+    (its SSP is inside it), a half-pay day ``min(daily, daily / 2 + daily SSP)``, a nil
+    day the daily SSP. Rows not ``good`` give 0. Returns ``(ssp_gbp, pay_gbp)``.
 
+    >>> one = lambda v: np.array([v])
+    >>> ssp, pay = ssp_and_pay(one(True), one(np.datetime64("2025-05-01")), one(10.0), one(100.0),
+    ...                        one(np.inf), 7.0, one(0.0), one(0.0), one(3.0), one(10.0))
+    >>> ssp.round(2).tolist(), pay.round(2).tolist()   # 7 nil days at 118.75 / 7
+    ([118.75], [118.75])
+    """
+    rows = n.shape[0]
     # The weekly rate can change inside an absence (each 6 April): walk the rate
     # periods a row's SSP window crosses. The loop runs once per boundary crossed
     # by the longest absence (usually once or twice), never once per row.
@@ -271,10 +343,17 @@ def _sick_pay_rows(ss, ab, n, sal, prior, temp):
         nil_ssp_gbp[sel] += daily_ssp * nil_days_k
 
     pay_gbp = daily_gbp * full_days + half_cap * half_days + half_ssp_gbp + nil_ssp_gbp
+    return ssp_gbp, pay_gbp
 
-    bad = ~good
-    out = [np.where(bad, np.nan, a) for a in (full_days, half_days, nil_days, ssp_gbp, pay_gbp)]
-    return (*out, error)
+
+def _check_bounds(error, absence_start, **values) -> None:
+    """RULES.md's plausibility bounds (round 2), in force on ``absence_start``: #NUM! above
+    them (inf included), so that no row gives a number for a typing error, nor inf or nan.
+    A row with no bound in force (before 1900) has no sick pay rules in force either (#N/A)."""
+    names = [_BOUNDS[k][0] for k in values]
+    bounds, _ = params.lookup(absence_start, *[_param(n, "plausibility") for n in names])
+    for (key, value), bound in zip(values.items(), bounds, strict=True):
+        set_above(error, value, bound, "#NUM!", _BOUNDS[key][1])
 
 
 def _days_left(good, temp, full_m, half_m, temp_full, temp_half, prior, days_per_year, months_per_year):
@@ -322,8 +401,9 @@ def _allowance_rows(ss, ab, prior, temp):
         (np.isnat(ab), E_ABSENCE_START),
         (np.isnan(prior), E_PRIOR),
         (ss > ab, E_ORDER),
-        (~((prior >= 0) & (prior < np.inf)), E_PRIOR_RANGE),
+        (~(prior >= 0), E_PRIOR_RANGE),
     )
+    _check_bounds(error, ab, prior_paid_days=prior)
     (days_per_year, months_per_year), ok_pay = params.lookup(
         ab, *[_param(name, "pay") for name in ("days_per_year", "months_per_year")]
     )
