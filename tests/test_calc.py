@@ -183,6 +183,36 @@ AWARDS = [  # employee, date, amount, kind, work ref, endorsed, ineligible
     ("E6", D(2025, 5, 5), "lots", None, "W6", None, None),  # #VALUE!
     ("E1", D(2025, 6, 20), 50, None, "W2", None, None),  # the same work rewarded twice
 ]
+ABSENCES = [  # employee, first day, last day, service start, salary, temporary_short
+    ("E1", D(2025, 5, 1), D(2025, 5, 10), D(2018, 1, 1), 36_500, None),
+    ("e1 ", D(2025, 6, 1), D(2025, 6, 5), D(2018, 1, 1), 36_500, None),  # linked: no new waiting days
+    (1001, D(2025, 1, 6), D(2025, 4, 30), D(2023, 1, 1), 36_500, None),
+    ("1001", D(2025, 8, 4), D(2025, 8, 31), D(2023, 1, 1), 36_500, None),  # 115 prior paid days, half pay
+    ("E2", D(2025, 5, 1), D(2025, 5, 4), D(2020, 2, 3), 24_000, None),  # these two overlap: #VALUE! both
+    ("E2", D(2025, 5, 3), D(2025, 5, 6), D(2020, 2, 3), 24_000, None),
+    (None, None, None, None, None, None),  # blank row: ""
+    ("E3", Err("#N/A"), D(2025, 5, 6), D(2020, 2, 3), 24_000, None),  # the cell's error, in its row only
+    ("E4", D(2026, 3, 2), D(2026, 3, 31), D(2025, 11, 1), 18_000, True),  # temporary: SSP only
+    ("E5", D(2025, 5, 1), D(2025, 4, 1), D(2020, 2, 3), 24_000, None),  # last day before first: #NUM!
+    ("E1", D(2025, 7, 20), D(2025, 7, 22), D(2018, 1, 1), 36_500, None),  # 3 days: no PIW, prior 15
+    ("E1", D(2025, 7, 28), D(2025, 8, 15), D(2018, 1, 1), 36_500, False),  # 52 days after June's: linked
+]
+NOTICE = [  # grade, service_start, annual_salary
+    ("KR6", D(2016, 1, 31), 30_000),  # 10 years: 10 weeks beat a month
+    ("KR10", D(2014, 1, 31), 52_000),  # 12 years: 12 weeks (84 days), 3 months from 31 January 89
+    ("kr 9", D(2025, 12, 15), 41_000),  # 1 month's service: 1 week; 2 months to 31 March
+    ("Apprentice", D(2026, 1, 20), 12_000),  # no service: a month, to 28 February
+    (6, D(2006, 1, 9), 28_000),  # 20 years: 12 weeks
+    ("KR2", D(2020, 1, 1), 20_000),  # not a Kent Scheme grade: #N/A
+    (None, None, None),  # blank row: ""
+    ("KR8", Err("#N/A"), 30_000),  # the cell's error, in its row only
+    ("KR3", D(2026, 6, 1), 30_000),  # service after the notice date: #NUM!
+    ("KR4", D(2019, 1, 31), None),  # no salary: days, but pay #VALUE!
+]
+NOTICE_DATE = D(2026, 1, 31)
+NOTICE_OUTPUTS = {"I": "days", "J": "end_date", "K": "statutory_weeks", "L": "contractual_months"}
+LOG_OUTPUTS = {"G": "pay", "H": "prior_paid_days", "I": "ssp_days_left", "J": "full_days", "K": "half_days",
+               "L": "ssp", "M": "nil_days"}
 EXTRA_ROWS = 4  # array formulas are sized past the last filled row, as templates are
 
 
@@ -271,6 +301,51 @@ def _staff_book(path: Path, epoch=None) -> dict:
         "H": [c[0] for c in udfs.KENT_AWARD_OK(*cols)],
         "I": [c[0] for c in udfs.KENT_AWARD_OK(*cols, explain=True)],
     }
+
+    ws = wb.create_sheet("Log")
+    last = len(ABSENCES) + 1 + EXTRA_ROWS
+    for i, row in enumerate(ABSENCES, 2):
+        for j, v in enumerate(row, 1):
+            _write(ws, i, j, v)
+        ws.cell(i, 14, f"=KENT_SICKPAY_LOG(A{i},B{i},C{i},D{i},E{i})")  # one row: judged alone
+        ws.cell(i, 15, f'=KENT_SICKPAY_LOG(A{i},B{i},C{i},D{i},E{i},F{i},"ssp_days_left")')
+    args = ",".join(f"{c}2:{c}{last}" for c in "ABCDEF")
+    for col, output in LOG_OUTPUTS.items():
+        ws[f"{col}2"] = ArrayFormula(f"{col}2:{col}{last}", f'=KENT_SICKPAY_LOG({args},"{output}")')
+    cols = [[[_excel(r[k])] for r in ABSENCES] + [[None]] * EXTRA_ROWS for k in range(6)]
+    expected["Log"] = {col: [c[0] for c in udfs.KENT_SICKPAY_LOG(*cols, output=output)]
+                       for col, output in LOG_OUTPUTS.items()}
+    expected["Log"]["N"] = [udfs.KENT_SICKPAY_LOG(*(_excel(v) for v in r[:5])) for r in ABSENCES]
+    expected["Log"]["O"] = [udfs.KENT_SICKPAY_LOG(*(_excel(v) for v in r), "ssp_days_left") for r in ABSENCES]
+
+    ws = wb.create_sheet("Notice")
+    ws["N1"] = NOTICE_DATE
+    ws["N1"].number_format = "DD/MM/YYYY"
+    last = len(NOTICE) + 1 + EXTRA_ROWS
+    for i, row in enumerate(NOTICE, 2):
+        for j, v in enumerate(row, 1):
+            _write(ws, i, j, v)
+        ws.cell(i, 4, f"=KENT_NOTICE(A{i},B{i},$N$1)")
+        ws.cell(i, 5, f'=KENT_NOTICE(A{i},B{i},$N$1,"end_date")')
+        ws.cell(i, 6, f'=KENT_NOTICE(A{i},B{i},$N$1,"pay",C{i})')  # a blank salary cell: Calc hands over 0
+    for col, output in NOTICE_OUTPUTS.items():
+        ws[f"{col}2"] = ArrayFormula(f"{col}2:{col}{last}", f'=KENT_NOTICE(A2:A{last},B2:B{last},$N$1,"{output}")')
+    ws["M2"] = ArrayFormula(f"M2:M{last}", f'=KENT_NOTICE(A2:A{last},B2:B{last},N1,"pay",C2:C{last})')
+    null_date = D(1904, 1, 1) if epoch is not None else D(1899, 12, 30)
+
+    def serial(v):  # a date as the document's serial number, as Calc shows the extension's dates
+        return float((v.date() - null_date).days) if isinstance(v, dt.datetime) else v
+
+    given = _excel(NOTICE_DATE)
+    cols = [[[_excel(r[k])] for r in NOTICE] + [[None]] * EXTRA_ROWS for k in range(3)]
+    expected["Notice"] = {
+        "D": [udfs.KENT_NOTICE(_excel(g), _excel(s), given) for g, s, _ in NOTICE],
+        "E": [serial(udfs.KENT_NOTICE(_excel(g), _excel(s), given, "end_date")) for g, s, _ in NOTICE],
+        "F": [udfs.KENT_NOTICE(_excel(g), _excel(s), given, "pay", _excel(p)) for g, s, p in NOTICE],
+        **{col: [serial(c[0]) for c in udfs.KENT_NOTICE(cols[0], cols[1], given, output)]
+           for col, output in NOTICE_OUTPUTS.items()},
+        "M": [c[0] for c in udfs.KENT_NOTICE(cols[0], cols[1], given, "pay", cols[2])],
+    }
     wb.save(path)
     return expected
 
@@ -282,7 +357,7 @@ def staff_book(calc, tmp_path_factory):
     return calc.recalculate(path), expected
 
 
-@pytest.mark.parametrize("sheet", ["Sick", "Redundancy", "Leave", "Awards"])
+@pytest.mark.parametrize("sheet", ["Sick", "Redundancy", "Leave", "Awards", "Log", "Notice"])
 def test_libreoffice_computes_what_the_excel_layer_computes(staff_book, sheet):
     book, expected = staff_book
     for col, values in expected[sheet].items():
@@ -299,6 +374,36 @@ def test_the_workbook_covers_good_bad_and_blank_rows(staff_book):
     assert isinstance(book.cell("Redundancy", "E7"), CellError)
 
 
+def test_the_absence_log_links_overlaps_and_reads_the_rolling_year(staff_book):
+    """Guard against a vacuous comparison of the Log sheet: the log's own figures are there."""
+    book, expected = staff_book
+    assert book.formulas["Log"][1][6].startswith("{=XLKENT.KENTFUNCTIONS.KENTSICKPAYLOG(")
+    assert book.formulas["Log"][1][13].startswith("=XLKENT.KENTFUNCTIONS.KENTSICKPAYLOG(")
+    log = expected["Log"]
+    assert log["H"][:4] == [0.0, 10.0, 0.0, 115.0]  # prior paid days read from the record
+    assert log["K"][3] > 0 and log["G"][3] < log["N"][3]  # half pay in the log; alone, full pay
+    assert log["G"][4:6] == ["#VALUE!", "#VALUE!"] and all(type(v) is float for v in log["N"][4:6])  # overlap
+    assert log["G"][6] == "" and log["G"][7] == "#N/A" and log["G"][9] == "#NUM!"
+    assert log["I"][:2] == [189.0, 184.0] and log["O"][1] == 194.0  # linked; alone, 3 new waiting days
+    assert log["H"][10:12] == [15.0, 18.0] and log["L"][10] == 0.0  # a 3-day absence: paid, but no SSP
+    assert log["I"][10:12] == [184.0, 184.0 - 19]  # the series carries on past it: no waiting days
+
+
+def test_notice_gives_both_ends_month_ends_and_pay_in_calc(staff_book):
+    """Guard against a vacuous comparison of the Notice sheet: its own figures are there."""
+    book, expected = staff_book
+    assert book.formulas["Notice"][1][3].startswith("=XLKENT.KENTFUNCTIONS.KENTNOTICE(")
+    assert book.formulas["Notice"][1][8].startswith("{=XLKENT.KENTFUNCTIONS.KENTNOTICE(")
+    notice = expected["Notice"]
+    assert notice["D"][:5] == [70.0, 89.0, 59.0, 28.0, 84.0]  # statutory, contract, contract, contract, statutory
+    assert notice["E"][1] == float((D(2026, 4, 30) - D(1899, 12, 30)).days)  # EDATE(31 January, 3)
+    assert notice["K"][:5] == [10.0, 12.0, 1.0, 0.0, 12.0] and notice["L"][:5] == [1.0, 3.0, 2.0, 1.0, 1.0]
+    assert notice["I"][5:9] == ["#N/A", "", "#N/A", "#NUM!"]  # in a column, a blank row is blank
+    assert notice["M"][0] == round(70 * 30_000 / 365, 2) and notice["M"][9] == "#VALUE!"
+    assert notice["F"][9] == "#VALUE!" and notice["D"][9] == 49.0  # no salary: the days stand
+    assert book.cell("Notice", "E2") == notice["E"][0] and book.cell("Notice", "F3") == round(89 * 52_000 / 365, 2)
+
+
 def test_formulas_bind_to_the_extension_and_arrays_stay_blank_below_the_data(staff_book):
     book, _ = staff_book
     assert book.formulas["Redundancy"][1][3].startswith("=XLKENT.KENTFUNCTIONS.KENTREDUNDANCYWEEKS(")
@@ -313,7 +418,7 @@ def test_a_1904_date_system_workbook_gives_the_same_results(calc, tmp_path, staf
     path = tmp_path / "mac.xlsx"
     expected = _staff_book(path, epoch=CALENDAR_MAC_1904)
     book = calc.recalculate(path)
-    for sheet in ("Sick", "Leave", "Awards"):
+    for sheet in ("Sick", "Leave", "Awards", "Log", "Notice"):
         for col, values in expected[sheet].items():
             _check(book, sheet, col, 2, values)
 

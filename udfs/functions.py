@@ -1,4 +1,4 @@
-"""The four KENT_ Excel functions (xlwings UDFs) over the numpy core.
+"""The KENT_ Excel functions (xlwings UDFs) over the numpy core.
 
 Each takes single cells or whole columns and returns one value, or an ``n x 1``
 column that spills in Excel 365. Bad rows get an Excel error value with a documented
@@ -15,21 +15,26 @@ import numpy as np
 
 from xl_kent.awards import award_ok
 from xl_kent.awards import explain as explain_rules
-from xl_kent.errors import reason
+from xl_kent.errors import OK, reason
 from xl_kent.leave import leave_accrual
 from xl_kent.money import round_pennies
+from xl_kent.notice import notice
 from xl_kent.redundancy import redundancy_weeks
 from xl_kent.sick_pay import sick_pay
+from xl_kent.sick_pay_log import sick_pay_log
 
-from ._excel import Arg, ShapeError, convert, respond, whole_call_error
+from ._excel import Arg, CallError, convert, last_resort, respond
 from ._xw import xw
 
-__all__ = ["KENT_SICKPAY", "KENT_REDUNDANCY_WEEKS", "KENT_LEAVE_ACCRUAL", "KENT_AWARD_OK", "ARG_HELP"]
+__all__ = ["KENT_SICKPAY", "KENT_REDUNDANCY_WEEKS", "KENT_LEAVE_ACCRUAL", "KENT_AWARD_OK", "KENT_SICKPAY_LOG",
+           "KENT_NOTICE", "ARG_HELP"]
 
 CATEGORY = "Kent Scheme"
 
 E_OUTPUT = reason("#VALUE!", 'output is not one of "pay", "full_days", "half_days", "nil_days", "ssp"')
 E_KIND = reason("#VALUE!", 'kind is not "team" or "individual"')
+E_NOTICE_OUTPUT = reason("#VALUE!", 'output is not one of "days", "end_date", "statutory_weeks", '
+                                    '"contractual_months", "pay"')
 
 ARG_HELP: dict[str, dict[str, str]] = {
     "KENT_SICKPAY": {
@@ -65,6 +70,24 @@ ARG_HELP: dict[str, dict[str, str]] = {
         "ineligible": "Optional. TRUE for Teachers' terms or under the performance and capability procedure.",
         "explain": 'Optional. TRUE gives "OK" or the first rule broken, in words, instead of TRUE/FALSE.',
     },
+    "KENT_SICKPAY_LOG": {
+        "employee_ids": "Employee of each absence (the whole absence record's column); 1001 matches \"1001\".",
+        "first_days": "First day of incapacity of each absence.",
+        "last_days": "Last day of incapacity (included): the absence is last - first + 1 calendar days.",
+        "service_starts": "Continuous service date, per row (fixes the band on the absence's first day).",
+        "annual_salaries": "Actual annual pay in £, per row (pro rata for part-time).",
+        "temporary_short": "Optional. TRUE for a temporary contract of 4 months or less (SSP only); per row.",
+        "output": 'Optional. "pay" (default, £), "full_days", "half_days", "nil_days", "ssp" (£), '
+                  '"prior_paid_days" or "ssp_days_left".',
+    },
+    "KENT_NOTICE": {
+        "grade": 'Grade: "KR Entry", "Apprentice", "KR3" to "KR13" and above, or the number (6).',
+        "service_start": "Continuous service date: statutory notice counts complete months of service to notice_date.",
+        "notice_date": "Day KCC gives notice: the notice runs from it.",
+        "output": 'Optional. "days" (default), "end_date" (a date), "statutory_weeks", "contractual_months" '
+                  'or "pay" (pay in lieu, £).',
+        "annual_salary": 'Optional. Actual annual pay in £; needed for output "pay" (days x salary / 365).',
+    },
 }
 """Help for each argument: Excel's function wizard (through xlwings) and Calc's."""
 
@@ -82,9 +105,9 @@ def _documented(name: str):
 
 _SICKPAY_OUTPUTS = ("pay", "full_days", "half_days", "nil_days", "ssp")
 
-
-def _is_range(*values) -> bool:
-    return any(isinstance(v, (list, tuple, np.ndarray)) for v in values)
+# Each UDF answers a malformed call (ragged or 2-D ranges, columns of different lengths)
+# with the one error value of _excel.CallError, and, should a bug raise anyway, with
+# _excel.last_resort's #VALUE!: nothing raises into Excel.
 
 
 @_documented("KENT_SICKPAY")
@@ -118,21 +141,25 @@ def KENT_SICKPAY(
             Arg("output", output, "text", False, "pay"),
             Arg("temporary_short", temporary_short, "bool", False, False),
         ])
-    except ShapeError:
-        return whole_call_error(_is_range(service_start, absence_start, absence_days, annual_salary))
-    v = rows.values
-    r = sick_pay(
-        v["service_start"], v["absence_start"], v["absence_days"], v["annual_salary"],
-        v["prior_paid_days"], v["temporary_short"],
-    )
-    which = np.char.lower(v["output"].astype(str))
-    value = np.select(
-        [which == o for o in _SICKPAY_OUTPUTS],
-        [round_pennies(r.pay_gbp), r.full_pay_days, r.half_pay_days, r.nil_pay_days, round_pennies(r.ssp_gbp)],
-        np.nan,
-    )
-    error = np.where(np.isin(which, _SICKPAY_OUTPUTS), r.error, E_OUTPUT)
-    return respond(rows, value, error)
+        v = rows.values
+        r = sick_pay(
+            v["service_start"], v["absence_start"], v["absence_days"], v["annual_salary"],
+            v["prior_paid_days"], v["temporary_short"],
+        )
+        which = np.char.lower(v["output"].astype(str))
+        value = np.select(
+            [which == o for o in _SICKPAY_OUTPUTS],
+            [round_pennies(r.pay_gbp), r.full_pay_days, r.half_pay_days, r.nil_pay_days,
+             round_pennies(r.ssp_gbp)],
+            np.nan,
+        )
+        error = np.where(np.isin(which, _SICKPAY_OUTPUTS), r.error, E_OUTPUT)
+        return respond(rows, value, error)
+    except CallError as bad:
+        return bad.answer
+    except Exception:  # last resort: a bug must never crash Excel
+        return last_resort("KENT_SICKPAY", (service_start, absence_start, absence_days, annual_salary,
+                                            prior_paid_days, output, temporary_short))
 
 
 @_documented("KENT_REDUNDANCY_WEEKS")
@@ -152,11 +179,13 @@ def KENT_REDUNDANCY_WEEKS(age, years_of_service, multiplier=1):
             Arg("years_of_service", years_of_service, "number"),
             Arg("multiplier", multiplier, "number", False, 1),
         ])
-    except ShapeError:
-        return whole_call_error(_is_range(age, years_of_service))
-    v = rows.values
-    r = redundancy_weeks(v["age"], v["years_of_service"], v["multiplier"])
-    return respond(rows, r.weeks, r.error)
+        v = rows.values
+        r = redundancy_weeks(v["age"], v["years_of_service"], v["multiplier"])
+        return respond(rows, r.weeks, r.error)
+    except CallError as bad:
+        return bad.answer
+    except Exception:  # last resort: a bug must never crash Excel
+        return last_resort("KENT_REDUNDANCY_WEEKS", (age, years_of_service, multiplier))
 
 
 @_documented("KENT_LEAVE_ACCRUAL")
@@ -183,27 +212,38 @@ def KENT_LEAVE_ACCRUAL(
     """
     try:
         rows = convert([
-            Arg("grade", grade, "text", unit_needs_grade(unit)),
-            Arg("service_start", service_start, "date", unit_needs_grade(unit)),
+            Arg("grade", grade, "text", needs_grade),
+            Arg("service_start", service_start, "date", needs_grade),
             Arg("as_of", as_of, "date"),
             Arg("weekly_hours", weekly_hours, "number", False, None),
             Arg("employment_start", employment_start, "date", False),
             Arg("employment_end", employment_end, "date", False),
             Arg("unit", unit, "text", False, "days"),
         ])
-    except ShapeError:
-        return whole_call_error(_is_range(grade, service_start, as_of))
-    v = rows.values
-    r = leave_accrual(
-        v["grade"], v["service_start"], v["as_of"], v["weekly_hours"],
-        v["employment_start"], v["employment_end"], v["unit"],
-    )
-    value = np.where(np.isnan(r.value), r.value, np.round(r.value, 10))  # float noise only
-    return respond(rows, value, r.error)
+        v = rows.values
+        r = leave_accrual(
+            v["grade"], v["service_start"], v["as_of"], v["weekly_hours"],
+            v["employment_start"], v["employment_end"], v["unit"],
+        )
+        value = np.where(np.isnan(r.value), r.value, np.round(r.value, 10))  # float noise only
+        return respond(rows, value, r.error)
+    except CallError as bad:
+        return bad.answer
+    except Exception:  # last resort: a bug must never crash Excel
+        return last_resort("KENT_LEAVE_ACCRUAL", (grade, service_start, as_of, weekly_hours,
+                                                  employment_start, employment_end, unit))
+
+
+def needs_grade(values: dict[str, np.ndarray]) -> np.ndarray:
+    """The rows that need a grade and a service date: all but casual accrual (unit per row)."""
+    unit = values["unit"]
+    if unit.size and (unit == unit[0]).all():  # one unit for all rows (the usual call)
+        return np.full(unit.shape, str(unit[0]).lower() != "casual")
+    return np.char.lower(unit.astype(str)) != "casual"
 
 
 def unit_needs_grade(unit) -> bool:
-    """Casual accrual needs no grade or service date; every other unit does."""
+    """Casual accrual needs no grade or service date; every other unit does (one unit)."""
     return not (isinstance(unit, str) and unit.strip().lower() == "casual")
 
 
@@ -237,24 +277,149 @@ def KENT_AWARD_OK(
             Arg("work_refs", work_refs, "text", False),
             Arg("endorsed", endorsed, "bool", False, False),
             Arg("ineligible", ineligible, "bool", False, False),
+            Arg("explain", explain, "bool", False, False),  # one setting, or one per row
         ])
-        explain_rows = convert([Arg("explain", explain, "bool", False, False)])
-    except ShapeError:
-        return whole_call_error(_is_range(employee_ids, award_dates, amounts))
-    v = rows.values
-    kind = np.char.lower(v["kinds"].astype(str))
-    bad_kind = ~np.isin(kind, ("team", "individual"))
-    # Rows that are blank or already bad must not count towards anyone's totals.
-    usable = (rows.error == 0) & ~rows.blank & ~bad_kind
-    r = award_ok(
-        np.where(usable, v["employee_ids"], ""), v["award_dates"],
-        np.where(usable, v["amounts"], np.nan), kind == "team",
-        v["work_refs"], v["endorsed"], v["ineligible"],
-    )
-    error = np.where(bad_kind & (rows.error == 0), E_KIND, r.error)
-    want_words = bool(explain_rows.values["explain"][0])
-    if want_words:
-        value = explain_rules(r.rule, None, v["award_dates"])
-    else:
-        value = r.ok
-    return respond(rows, np.asarray(value, dtype=object), error)
+        v = rows.values
+        kind = np.char.lower(v["kinds"].astype(str))
+        bad_kind = ~np.isin(kind, ("team", "individual"))
+        error = rows.error
+        # Rows that are blank or already bad must not count towards anyone's totals.
+        usable = (error == OK) & ~rows.blank & ~bad_kind
+        r = award_ok(
+            np.where(usable, v["employee_ids"], ""), v["award_dates"],
+            np.where(usable, v["amounts"], np.nan), kind == "team",
+            v["work_refs"], v["endorsed"], v["ineligible"],
+        )
+        error = np.where(error != OK, error, np.where(bad_kind, E_KIND, r.error))
+        words = v["explain"]
+        value = np.asarray(r.ok, dtype=object)
+        if words.any():
+            value = np.where(words, explain_rules(r.rule, None, v["award_dates"]), value)
+        return respond(rows, value, error)
+    except CallError as bad:
+        return bad.answer
+    except Exception:  # last resort: a bug must never crash Excel
+        return last_resort("KENT_AWARD_OK", (employee_ids, award_dates, amounts, kinds, work_refs,
+                                             endorsed, ineligible, explain))
+
+
+_MONEY_OUTPUTS = ("pay", "ssp")  # in £: rounded to the penny at the edge; the others are days
+# The arguments that are facts of the absence record: a row where one of them cannot be read
+# takes no part in the other rows' figures. ``output`` is only a choice of what to show.
+_LOG_FACTS = ("employee_ids", "first_days", "last_days", "service_starts", "annual_salaries", "temporary_short")
+
+
+@_documented("KENT_SICKPAY_LOG")
+def KENT_SICKPAY_LOG(
+    employee_ids,
+    first_days,
+    last_days,
+    service_starts,
+    annual_salaries,
+    temporary_short=False,
+    output="pay",
+):
+    """Kent Scheme sick pay over an absence record (chapter J.2): for each absence, KENT_SICKPAY's figures with the paid sick days of the last 12 months and linked SSP read from the record itself. Judges every row against the whole record.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> KENT_SICKPAY_LOG([["E1"], ["e1"]], [[dt.date(2025, 5, 1)], [dt.date(2025, 6, 1)]],
+    ...                  [[dt.date(2025, 5, 10)], [dt.date(2025, 6, 5)]], dt.date(2018, 1, 1), 36500,
+    ...                  output="prior_paid_days")
+    [[0.0], [10.0]]
+    >>> KENT_SICKPAY_LOG("E1", dt.date(2025, 5, 1), dt.date(2025, 5, 10), dt.date(2018, 1, 1), 36500)
+    1000.0
+    """
+    try:
+        rows = convert([
+            Arg("employee_ids", employee_ids, "text"),
+            Arg("first_days", first_days, "date"),
+            Arg("last_days", last_days, "date"),
+            Arg("service_starts", service_starts, "date"),
+            Arg("annual_salaries", annual_salaries, "number"),
+            Arg("temporary_short", temporary_short, "bool", False, False),
+            Arg("output", output, "text", False, "pay"),
+        ])
+        v = rows.values
+        # Rows that are blank or cannot be read take no part in the record (a blank id
+        # leaves a row out of the core's record); their own answer is the conversion's.
+        unreadable = np.logical_or.reduce([rows.problems[name] for name in _LOG_FACTS])
+        which = v["output"]
+        if which.size and (which == which[0]).all():  # one output for every row (the usual call)
+            which = str(which[0])
+        r = sick_pay_log(
+            np.where(unreadable, "", v["employee_ids"]), v["first_days"], v["last_days"],
+            v["service_starts"], v["annual_salaries"], v["temporary_short"], which,
+        )
+        money = np.isin(np.char.lower(np.asarray(which, dtype=str)), _MONEY_OUTPUTS)
+        value = np.where(money, round_pennies(r.value), np.round(r.value, 10))  # days: float noise only
+        return respond(rows, value, r.error)
+    except CallError as bad:
+        return bad.answer
+    except Exception:  # last resort: a bug must never crash Excel
+        return last_resort("KENT_SICKPAY_LOG", (employee_ids, first_days, last_days, service_starts,
+                                                annual_salaries, temporary_short, output))
+
+
+_NOTICE_OUTPUTS = ("days", "end_date", "statutory_weeks", "contractual_months", "pay")
+
+
+def needs_salary(values: dict[str, np.ndarray]) -> np.ndarray:
+    """The rows that need a salary: output "pay" (output per row, or one for all)."""
+    which = values["output"]
+    if which.size and (which == which[0]).all():  # one output for all rows (the usual call)
+        return np.full(which.shape, str(which[0]).lower() == "pay")
+    return np.char.lower(which.astype(str)) == "pay"
+
+
+def as_excel_dates(days: np.ndarray) -> np.ndarray:
+    """``datetime64[D]`` as ``datetime.datetime`` at midnight (an object array; ``None`` for NaT).
+
+    xlwings writes a ``datetime`` as a date: the classic add-in hands Excel a date value
+    (shown date-formatted), xlwings Lite a number in the workbook's date format; Calc's
+    bridge turns it into the document's serial number.
+    """
+    return np.asarray(days, dtype="datetime64[D]").astype("datetime64[us]").astype(object)
+
+
+@_documented("KENT_NOTICE")
+def KENT_NOTICE(grade, service_start, notice_date, output="days", annual_salary=None):
+    """Notice KCC gives (Kent Scheme L.1-L.3, I.2.E): contractual notice of the grade or statutory notice of the service, whichever ends later. Days (default), end date, statutory weeks, contractual months or pay in lieu. Works on single cells or whole columns.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> KENT_NOTICE("KR6", dt.date(2016, 3, 1), dt.date(2026, 3, 1))
+    70.0
+    >>> KENT_NOTICE("KR10", dt.date(2014, 3, 1), dt.date(2026, 3, 1), "end_date")
+    datetime.datetime(2026, 6, 1, 0, 0)
+    >>> KENT_NOTICE([["KR9"], [None], ["KR2"]], dt.date(2020, 1, 1), dt.date(2026, 1, 31), "pay", 36500)
+    [[5900.0], [''], ['#N/A']]
+    """
+    try:
+        rows = convert([
+            Arg("grade", grade, "text"),
+            Arg("service_start", service_start, "date"),
+            Arg("notice_date", notice_date, "date"),
+            Arg("output", output, "text", False, "days"),
+            Arg("annual_salary", annual_salary, "number", needs_salary),
+        ])
+        v = rows.values
+        r = notice(v["grade"], v["service_start"], v["notice_date"], v["annual_salary"])
+        which = np.char.lower(v["output"].astype(str))
+        value = np.select(
+            [which == o for o in ("days", "statutory_weeks", "contractual_months", "pay")],
+            [r.days, r.statutory_weeks, r.contractual_months, round_pennies(r.pay_gbp)],
+            np.nan,
+        )
+        dated = which == "end_date"
+        if dated.any():  # dates as dates; the numbers of the other rows are finite or in error
+            value = np.where(dated, as_excel_dates(r.end_date), value.astype(object))
+        error = np.where(which == "pay", r.pay_error, r.error)
+        error = np.where(np.isin(which, _NOTICE_OUTPUTS), error, E_NOTICE_OUTPUT)
+        return respond(rows, value, error)
+    except CallError as bad:
+        return bad.answer
+    except Exception:  # last resort: a bug must never crash Excel
+        return last_resort("KENT_NOTICE", (grade, service_start, notice_date, output, annual_salary))

@@ -11,6 +11,11 @@ Excel hands an xlwings UDF (scalars for one cell, ``n x 1`` lists for a column,
 :mod:`udfs.functions`, and turn its answer into rows Calc can show, error values
 included. No rule is computed here.
 
+The shapes are judged by the Excel layer, as for Excel: a range where a column belongs
+must be one column (or one row); a block of two or more rows and columns, a ragged
+inline array, or columns of different lengths give the call one ``#VALUE!``, never a
+flattened block. :func:`call` itself never raises (a bug answers ``#VALUE!``).
+
 Which arguments are ranges and which are values is fixed per function by
 :data:`FUNCTIONS` (and the type library ``XKentFunctions.idl``):
 
@@ -20,8 +25,9 @@ Which arguments are ranges and which are values is fixed per function by
 - **value** arguments (settings such as ``as_of`` or ``output``, and the optional
   columns) take a literal, a formula such as ``TODAY()``, a cell or a range. Calc
   itself turns a blank single cell into 0 here, so 0 in a date or text argument is
-  read as blank (0 is no date, and no valid text value); and a range holding an
-  error cell makes Calc refuse the whole call (Err:504) before it reaches us.
+  read as blank (0 is no date, and no valid text value), as is 0 in KENT_NOTICE's
+  ``annual_salary`` (0 is no salary); and a range holding an error cell makes Calc
+  refuse the whole call (Err:504) before it reaches us.
 
 Examples
 --------
@@ -31,6 +37,10 @@ Examples
 ((2.5,), ('',))
 >>> excel_error_of(lo_error_code(out[2][0]))  # the input cell's #N/A, kept in its row
 '#N/A'
+>>> block = call("KENT_REDUNDANCY_WEEKS", [RangeCells(((42.0, 43.0), (50.0, 51.0)), {}),
+...                                         RangeCells(((2.0, 3.0), (4.0, 5.0)), {})])
+>>> [[excel_error_of(lo_error_code(v)) for v in row] for row in block]  # 2 x 2: one error
+[['#VALUE!']]
 """
 
 from __future__ import annotations
@@ -81,6 +91,7 @@ class Param:
     kind: str  # "date", "number", "text" or "bool"
     takes: str  # "range" (XCellRange: a cell or range) or "value" (any)
     optional: bool = False
+    zero_is_blank: bool = False  # a value argument where Calc's 0 for a blank cell is no valid value
 
     @property
     def idl(self) -> str:
@@ -96,8 +107,8 @@ class Function:
     params: tuple[Param, ...]
 
 
-def _p(name, kind, takes, optional=False) -> Param:
-    return Param(name, kind, takes, optional)
+def _p(name, kind, takes, optional=False, zero_is_blank=False) -> Param:
+    return Param(name, kind, takes, optional, zero_is_blank)
 
 
 FUNCTIONS: tuple[Function, ...] = (
@@ -133,6 +144,22 @@ FUNCTIONS: tuple[Function, ...] = (
         _p("endorsed", "bool", "value", True),
         _p("ineligible", "bool", "value", True),
         _p("explain", "bool", "value", True),
+    )),
+    Function("KENT_SICKPAY_LOG", "kentSickPayLog", (
+        _p("employee_ids", "text", "range"),
+        _p("first_days", "date", "range"),
+        _p("last_days", "date", "range"),
+        _p("service_starts", "date", "range"),
+        _p("annual_salaries", "number", "range"),
+        _p("temporary_short", "bool", "value", True),
+        _p("output", "text", "value", True),
+    )),
+    Function("KENT_NOTICE", "kentNotice", (
+        _p("grade", "text", "range"),
+        _p("service_start", "date", "range"),
+        _p("notice_date", "date", "value"),
+        _p("output", "text", "value", True),
+        _p("annual_salary", "number", "value", True, zero_is_blank=True),
     )),
 )
 BY_NAME = {f.name: f for f in FUNCTIONS}
@@ -191,22 +218,31 @@ def _from_range(cells: RangeCells, kind: str, offset: float) -> Any:
     return rows
 
 
-def _from_value(v: Any, kind: str, offset: float) -> Any:
-    if isinstance(v, tuple):  # an inline array or a range passed by value
-        return [[_cell(x, kind, offset) for x in row] for row in v]
-    if isinstance(v, float) and v == 0.0 and kind in ("date", "text"):
+def _from_value(v: Any, kind: str, offset: float, zero_is_blank: bool = False) -> Any:
+    if isinstance(v, tuple):  # an inline array or a range passed by value: rows of cells
+        return [[_cell(x, kind, offset) for x in row] if isinstance(row, tuple) else _cell(row, kind, offset)
+                for row in v]  # a ragged one stays ragged: the Excel layer refuses it
+    if isinstance(v, float) and v == 0.0 and (kind in ("date", "text") or zero_is_blank):
         return None  # Calc hands a blank single cell over as 0
     return _cell(v, kind, offset)
 
 
-def to_calc(result: Any) -> tuple:
+def to_calc(result: Any, offset: float = 0.0) -> tuple:
     """An Excel-layer answer as rows for Calc: errors as error values, blanks as "",
-    TRUE/FALSE as 1/0 (format the cells as BOOLEAN to see TRUE/FALSE)."""
+    TRUE/FALSE as 1/0 (format the cells as BOOLEAN to see TRUE/FALSE), dates as the
+    document's serial numbers (``offset`` as for the arguments; format the cells as dates).
+
+    >>> to_calc([[dt.datetime(2026, 6, 1)], [2.5], ["#N/A"]])[:2]
+    ((46174.0,), (2.5,))
+    """
     rows = result if isinstance(result, list) else [[result]]
-    return tuple(tuple(_calc_value(v) for v in row) for row in rows)
+    return tuple(tuple(_calc_value(v, offset) for v in row) for row in rows)
 
 
-def _calc_value(v: Any) -> Any:
+def _calc_value(v: Any, offset: float = 0.0) -> Any:
+    if isinstance(v, dt.date):  # a datetime too: Excel's serial, counted from the document's null date
+        day = v.date() if isinstance(v, dt.datetime) else v
+        return float((day - _EXCEL_EPOCH).days) - offset
     if isinstance(v, str):
         return error_value(v) if v in LO_ERROR_CODES else v
     if v is None:
@@ -230,14 +266,18 @@ def call(name: str, args: list[Any], null_date: dt.date | None = None) -> tuple:
     ``args`` holds, in order, a :class:`RangeCells` for each range argument and the
     raw value (``None`` when left out) for each value argument.
     """
-    from udfs import functions  # the same Excel layer the xlwings add-in uses
+    from udfs import _excel, functions  # the same Excel layer the xlwings add-in uses
 
-    spec = BY_NAME[name]
-    offset = _date_offset(null_date)
-    kwargs = {}
-    for p, a in zip(spec.params, args, strict=False):
-        if isinstance(a, RangeCells):
-            kwargs[p.name] = _from_range(a, p.kind, offset)
-        elif a is not None:
-            kwargs[p.name] = _from_value(a, p.kind, offset)
-    return to_calc(getattr(functions, name)(**kwargs))
+    try:
+        spec = BY_NAME[name]
+        offset = _date_offset(null_date)
+        kwargs = {}
+        for p, a in zip(spec.params, args, strict=False):
+            if isinstance(a, RangeCells):
+                kwargs[p.name] = _from_range(a, p.kind, offset)
+            elif a is not None:
+                kwargs[p.name] = _from_value(a, p.kind, offset, p.zero_is_blank)
+        return to_calc(getattr(functions, name)(**kwargs), offset)
+    except Exception:  # last resort: a bug must never reach Calc as an exception
+        _excel.last_resort(name, ())
+        return whole_call_error()

@@ -1,8 +1,8 @@
 """Build the LibreOffice Calc extension: ``python3 -m udfs.calc.build``.
 
 Writes ``dist/xl-kent.oxt`` (or ``-o PATH``): a Calc add-in that adds KENT_SICKPAY,
-KENT_REDUNDANCY_WEEKS, KENT_LEAVE_ACCRUAL and KENT_AWARD_OK to Calc and binds the
-same names in xlsx files (``CompatibilityName``, LibreOffice 25.2 and later). The
+KENT_REDUNDANCY_WEEKS, KENT_LEAVE_ACCRUAL, KENT_AWARD_OK, KENT_SICKPAY_LOG and KENT_NOTICE to Calc
+and binds the same names in xlsx files (``CompatibilityName``, LibreOffice 25.2 and later). The
 extension carries:
 
 - ``XKentFunctions.rdb``: the compiled type library of ``XKentFunctions.idl``
@@ -153,8 +153,8 @@ MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
 
 DESCRIPTION_TEXT = (
     "Kent County Council's Kent Scheme rules as Calc functions: KENT_SICKPAY, KENT_REDUNDANCY_WEEKS, "
-    "KENT_LEAVE_ACCRUAL and KENT_AWARD_OK (category Add-In). The same functions as the xl-kent Excel "
-    "add-in; xlsx files that use them recalculate in Calc.\n"
+    "KENT_LEAVE_ACCRUAL, KENT_AWARD_OK, KENT_SICKPAY_LOG and KENT_NOTICE (category Add-In). "
+    "The same functions as the xl-kent Excel add-in; xlsx files that use them recalculate in Calc.\n"
 )
 
 

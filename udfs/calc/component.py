@@ -48,7 +48,7 @@ def _range_cells(bridge, rng):
 
 
 class KentFunctions(unohelper.Base, XKentFunctions):
-    """KENT_SICKPAY, KENT_REDUNDANCY_WEEKS, KENT_LEAVE_ACCRUAL and KENT_AWARD_OK."""
+    """KENT_SICKPAY, KENT_REDUNDANCY_WEEKS, KENT_LEAVE_ACCRUAL, KENT_AWARD_OK, KENT_SICKPAY_LOG and KENT_NOTICE."""
 
     def __init__(self, ctx):
         self.ctx = ctx
@@ -81,6 +81,14 @@ class KentFunctions(unohelper.Base, XKentFunctions):
                     ineligible, explain):
         return self._call("KENT_AWARD_OK", options, (employeeIds, awardDates, amounts, kinds, workRefs,
                                                      endorsed, ineligible, explain))
+
+    def kentSickPayLog(self, options, employeeIds, firstDays, lastDays, serviceStarts, annualSalaries,
+                       temporaryShort, output):
+        return self._call("KENT_SICKPAY_LOG", options, (employeeIds, firstDays, lastDays, serviceStarts,
+                                                        annualSalaries, temporaryShort, output))
+
+    def kentNotice(self, options, grade, serviceStart, noticeDate, output, annualSalary):
+        return self._call("KENT_NOTICE", options, (grade, serviceStart, noticeDate, output, annualSalary))
 
     # com.sun.star.lang.XServiceName
     def getServiceName(self):
