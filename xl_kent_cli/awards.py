@@ -73,7 +73,8 @@ def check_table(table, columns=None, source: str | None = None, overrides=None) 
     summary += [("note", line) for line in lines]
     summary += [(f"column: {h!r}" if h else "column: (no header)", how) for h, how in cm.describe()]
     return o.Outcome(headers, data, formats, ["row", "employee_id", "column", "value", "reason"], errors_columns,
-                     summary, n, pt.problem_rows, lines, n_flagged=int(outside.sum()))
+                     summary, n, pt.problem_rows, lines, n_flagged=int(outside.sum()),
+                     first_row=first, ids=ids)
 
 
 def run(input_path, output=None, maps=None, sheet=None, out=None, err=None) -> int:
@@ -89,7 +90,7 @@ def run(input_path, output=None, maps=None, sheet=None, out=None, err=None) -> i
             outcome = check_table(loaded.table, loaded.columns, str(input_path))
         return loaded, outcome, o.write_outcome(outcome, target, input_path, "Awards", err)
 
-    done, result = o.guarded(prog, err, work)
+    done, result = o.guarded(prog, err, work, doing="checking the award log")
     if not done:
         return result
     loaded, outcome, written = result

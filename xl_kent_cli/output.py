@@ -2,15 +2,23 @@
 (main sheet, Errors, Summary) atomically, and printing warnings and summaries.
 
 Exit codes: 0 written, every row OK; 1 written, some rows have problems (or awards are
-outside the scheme); 2 the input or the command line is unusable, nothing written; 3 the
-output is refused or cannot be written, nothing written; 130 interrupted.
+outside the scheme); 2 the input or the command line is unusable, or reading or computing
+failed, nothing written; 3 the output is refused or cannot be written, nothing written;
+130 interrupted (Ctrl-C), 143 terminated (SIGTERM), nothing half-written.
+
+A failure is one line ``xl-kent COMMAND: error: ...`` of at most :data:`MAX_ERROR_CHARS`
+characters, whatever went wrong (an unexpected exception is named as an internal error);
+``XL_KENT_DEBUG=1`` also prints the traceback.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import re
 import sys
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +30,10 @@ from xl_kent import __version__
 from .progress import Progress, stage
 
 __all__ = [
-    "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "EXIT_OUTPUT", "EXIT_INTERRUPTED", "UsageError", "OutputError",
-    "Outcome", "check_paths", "default_output", "guarded", "report_reading", "side_files", "write_outcome",
-    "print_summary", "warn",
+    "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "EXIT_OUTPUT", "EXIT_INTERRUPTED", "EXIT_TERMINATED", "UsageError",
+    "OutputError", "Terminated", "Outcome", "check_paths", "default_output", "error_line", "excel_safe_outcome",
+    "failure",
+    "guarded", "report_reading", "side_files", "write_outcome", "writing_step", "print_summary", "warn",
     "reading", "run_line", "uk_date",
 ]
 
@@ -32,7 +41,13 @@ EXIT_OK = 0  # output written, every row OK
 EXIT_PROBLEMS = 1  # output written, some rows have problems (see the Errors sheet)
 EXIT_USAGE = 2  # usage error, unreadable input, missing column, no data rows: nothing written
 EXIT_OUTPUT = 3  # output refused (same as the input) or could not be written: nothing written
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT): nothing half-written is left
+EXIT_TERMINATED = 143  # SIGTERM (128 + 15), handled as Ctrl-C
+
+#: The longest error line (longer messages end in "...").
+MAX_ERROR_CHARS = 300
+#: Set to 1 to print the traceback after an error line.
+DEBUG_ENV = "XL_KENT_DEBUG"
 
 #: Input files from this size get a "reading ..." line on a terminal (about 20,000 rows).
 _LONG_READ_BYTES = 1 << 20
@@ -44,6 +59,97 @@ class UsageError(Exception):
 
 class OutputError(Exception):
     """The output was refused or could not be written (exit code 3); one message."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread as Ctrl-C raises KeyboardInterrupt (exit code 143)."""
+
+
+# Line breaks, tabs and other control characters (and the bidirectional overrides) of a message.
+_SPACES = re.compile(r"\s+")
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def error_line(prog: str, message: object, limit: int = MAX_ERROR_CHARS) -> str:
+    r"""One line ``PROG: error: MESSAGE`` of at most ``limit`` characters: line breaks become spaces,
+    control characters ``?``, and a longer message loses its middle, marked ``...`` (its start
+    says what is wrong, its end often what to do).
+
+    >>> error_line("xl-kent recalc", "bad\nfile \x1b[31m")
+    'xl-kent recalc: error: bad file ?[31m'
+    >>> line = error_line("xl-kent", "missing columns: " + "x" * 10_000_000 + "; headers found: 'Ref'")
+    >>> len(line), line[:32], "x...x" in line, line[-22:]
+    (300, 'xl-kent: error: missing columns:', True, "; headers found: 'Ref'")
+    """
+    text = _text(message)
+    if len(text) > 8 * limit:  # a huge message: only its ends can be shown
+        text = f"{_clean(text[:4 * limit])} ... {_clean(text[-4 * limit:])}"
+    line = _clean(f"{prog}: error: {text}").strip()
+    if len(line) <= limit:
+        return line
+    keep = limit - 3
+    head = keep * 3 // 5
+    return line[:head] + "..." + line[len(line) - (keep - head):]
+
+
+def _clean(text: str) -> str:
+    return _CONTROLS.sub("?", _SPACES.sub(" ", text))
+
+
+def _text(e: object) -> str:
+    """``str(e)``, even when that fails."""
+    try:
+        return str(e)
+    except BaseException:  # noqa: BLE001 (a broken __str__ is no reason for a traceback)
+        return type(e).__name__
+
+
+def failure(e: BaseException, doing: str) -> str:
+    """The message of an unexpected exception ``e`` raised while ``doing`` (``"reading staff.xlsx"``):
+    an internal error named by its class, or a lack of memory said in words.
+
+    >>> failure(LookupError("no codec"), "reading staff.csv")
+    'internal error while reading staff.csv (LookupError): no codec'
+    >>> failure(MemoryError(), "computing the figures")
+    'not enough memory while computing the figures: close other programs, or split the list'
+    """
+    if isinstance(e, MemoryError):
+        return f"not enough memory while {doing}: close other programs, or split the list"
+    text = _text(e)
+    return f"internal error while {doing} ({type(e).__name__})" + (f": {text}" if text else "")
+
+
+def _expected(e: BaseException) -> bool:
+    """Exceptions that are not failures: they go on up (Ctrl-C, SIGTERM, sys.exit)."""
+    return isinstance(e, (KeyboardInterrupt, SystemExit, GeneratorExit))
+
+
+def report(prog: str, err, message: object, e: BaseException | None = None) -> None:
+    """Print the one error line on ``err`` (and the traceback of ``e`` when ``XL_KENT_DEBUG`` is set)."""
+    with contextlib.suppress(Exception):
+        if e is not None and os.environ.get(DEBUG_ENV, "") not in ("", "0"):
+            traceback.print_exception(e, file=err)
+        print(error_line(prog, message), file=err)
+
+
+@contextlib.contextmanager
+def writing_step(output):
+    """Around a step that writes ``output``: an unexpected exception is an :class:`OutputError` (exit 3),
+    an :class:`OSError` or :class:`~xl_kent.files.writing.OutputFileError` one line for the user."""
+    from xl_kent.files.writing import OutputFileError
+
+    try:
+        yield
+    except (OutputError, UsageError):
+        raise
+    except OutputFileError as e:
+        raise OutputError(str(e)) from e
+    except OSError as e:
+        raise OutputError(f"cannot write {output}: {e.strerror or e}") from e
+    except BaseException as e:
+        if _expected(e):
+            raise
+        raise OutputError(failure(e, f"writing {Path(output).name}")) from e
 
 
 @dataclass
@@ -60,6 +166,8 @@ class Outcome:
     n_problem_rows: int
     notes: list[str] = field(default_factory=list)  # warning lines, printed on stderr
     n_flagged: int = 0  # rows that are fine as data but need attention (awards outside the scheme)
+    first_row: int = 2  # the input file's row number of the first data row (for the Errors sheet)
+    ids: np.ndarray | None = None  # each row's employee id (for the Errors sheet)
 
     @property
     def exit_code(self) -> int:
@@ -93,54 +201,127 @@ def side_files(output: Path) -> tuple[Path, Path]:
 
 
 def check_paths(input_path, output, suffixes: Sequence[str] = (".xlsx", ".csv")) -> Path:
-    """Refuse an output equal to the input, or of another type than ``suffixes``."""
+    """Refuse an output of another type than ``suffixes``, and (before anything is read) an output,
+    or a CSV output's side file, that is the input file or a folder."""
     out = Path(output)
     if out.suffix.lower() not in suffixes:
         raise UsageError(f"output {out}: the name must end in {' or '.join(suffixes)}")
-    same = os.path.abspath(out) == os.path.abspath(input_path)
-    try:
-        same = same or (out.exists() and os.path.samefile(out, input_path))
-    except OSError:
-        pass
-    if same:
-        raise OutputError(f"refusing to write the output over the input file {input_path}: choose another -o")
+    for p in _output_set(out):
+        same = os.path.abspath(p) == os.path.abspath(input_path)
+        try:
+            same = same or (p.exists() and os.path.samefile(p, input_path))
+        except OSError:
+            pass
+        if same:
+            which = "the output" if p == out else f"the output's side file {p.name}"
+            raise OutputError(f"refusing to write {which} over the input file {input_path}: choose another -o")
+        if p.is_dir():
+            raise OutputError(f"cannot write {p}: it is a folder; give another -o")
     return out
 
 
+def _output_set(output: Path) -> list[Path]:
+    """The files an output is made of: a workbook, or a CSV and its two side files."""
+    return [output, *side_files(output)] if output.suffix.lower() == ".csv" else [output]
+
+
 def write_outcome(outcome: Outcome, output: Path, input_path, main_sheet: str, stream=None) -> list[Path]:
-    """Write the outcome atomically: a workbook with Errors and Summary sheets, or three CSVs."""
-    from xl_kent.files.writing import OutputFileError, Sheet, write_csv, write_xlsx
+    """Write the outcome atomically: a workbook with Errors and Summary sheets, or three CSVs.
+
+    Values Excel cannot hold are made safe first (:func:`excel_safe_outcome`); ``outcome`` is
+    updated in place to what was written, so its summary and exit code count those rows.
+
+    The three CSVs are one output: every path is checked first, they are written to temporary
+    files and moved into place together (:func:`xl_kent.files.writing.all_or_nothing`), so the
+    files on disk are the whole old set or the whole new set. Every failure is an
+    :class:`OutputError` (exit 3).
+    """
+    from xl_kent.files.writing import Sheet, all_or_nothing, check_outputs, write_csv, write_xlsx
 
     stream = sys.stderr if stream is None else stream
-    errors = Sheet("Errors", outcome.errors_headers, outcome.errors_columns,
-                   ["integer", "text", "text", "text", "text"])
-    items = np.array([k for k, _ in outcome.summary], dtype=object)
-    vals = np.array([v for _, v in outcome.summary] or [], dtype=object)
-    summary = Sheet("Summary", ["item", "value"], [items, vals], ["text", "general"], [60.0, 40.0])
-    main = Sheet(main_sheet, outcome.headers, outcome.columns, outcome.formats)
-    bar = Progress(f"writing {output.name}", outcome.n_rows, stream=stream)
-    try:
-        if output.suffix.lower() == ".csv":
-            err_path, sum_path = side_files(output)
-            write_csv(err_path, errors, input_path=input_path)
-            write_csv(sum_path, summary, input_path=input_path)
-            write_csv(output, main, input_path=input_path, progress=bar)
-            written = [output, err_path, sum_path]
-        else:
-            write_xlsx(output, [main, errors, summary], input_path=input_path, progress=bar)
-            written = [output]
-    except OutputFileError as e:
-        raise OutputError(str(e)) from e
-    except OSError as e:
-        raise OutputError(f"cannot write {output}: {e.strerror or e}") from e
-    finally:
-        bar.close()
+    with writing_step(output):
+        safe = excel_safe_outcome(outcome, csv=output.suffix.lower() == ".csv")
+        outcome.__dict__.update(safe.__dict__)  # what is written is what the summary and exit code tell
+        errors = Sheet("Errors", outcome.errors_headers, outcome.errors_columns,
+                       ["integer", "text", "text", "text", "text"])
+        items = np.array([k for k, _ in outcome.summary], dtype=object)
+        vals = np.array([v for _, v in outcome.summary] or [], dtype=object)
+        summary = Sheet("Summary", ["item", "value"], [items, vals], ["text", "general"], [60.0, 40.0])
+        main = Sheet(main_sheet, outcome.headers, outcome.columns, outcome.formats)
+        written = check_outputs(_output_set(output), input_path)
+        with Progress(f"writing {output.name}", outcome.n_rows, stream=stream) as bar:
+            if output.suffix.lower() == ".csv":
+                err_path, sum_path = written[1:]
+                with all_or_nothing():
+                    write_csv(output, main, input_path=input_path, progress=bar)
+                    write_csv(err_path, errors, input_path=input_path)
+                    write_csv(sum_path, summary, input_path=input_path)
+            else:
+                write_xlsx(output, [main, errors, summary], input_path=input_path, progress=bar)
     return written
+
+
+def excel_safe_outcome(outcome: Outcome, csv: bool = False) -> Outcome:
+    """The outcome with every value Excel cannot hold made safe (:func:`xl_kent.files.limits.excel_safe`:
+    a number beyond Excel's range is ``#NUM!``, a text over 32,767 characters is cut, control
+    characters are escaped in a CSV) and each change a problem of its row: a line on the Errors
+    sheet, the reason in the status column, and the row counted among the rows with problems.
+    Nothing is changed silently and no run fails for such a value.
+    """
+    import dataclasses
+
+    from xl_kent.files.limits import HEADER_ROW, excel_safe
+
+    headers, columns, issues = excel_safe(outcome.headers, outcome.columns, csv=csv)
+    _, errors_columns, _ = excel_safe(outcome.errors_headers, outcome.errors_columns, csv=csv)
+    summary = outcome.summary
+    if csv:
+        items = np.array([k for k, _ in summary], dtype=object)
+        vals = np.array([v for _, v in summary] or [], dtype=object)
+        _, (items, vals), _ = excel_safe(["item", "value"], [items, vals], csv=True)
+        summary = list(zip(items.tolist(), vals.tolist(), strict=True))
+    changed = dataclasses.replace(outcome, headers=headers, columns=columns, errors_columns=errors_columns,
+                                  summary=summary)
+    if not issues:
+        return changed
+    n = outcome.n_rows
+    rows = np.array([i.row for i in issues], dtype=np.int64)
+    ids = outcome.ids if outcome.ids is not None else np.full(n, "", dtype=object)
+    on_row = rows != HEADER_ROW
+    safe_rows = np.where(on_row, rows, 0)
+    extra = [
+        np.where(on_row, rows + outcome.first_row, outcome.first_row - 1),
+        np.where(on_row, np.asarray(ids, dtype=object)[safe_rows] if n else "", ""),
+        np.array([i.header for i in issues], dtype=object),
+        np.full(len(issues), "", dtype=object),
+        np.array([i.reason for i in issues], dtype=object),
+    ]
+    errors_columns = [np.concatenate([np.asarray(a, dtype=object), b]) for a, b in
+                      zip(changed.errors_columns, extra, strict=True)]
+    n_new = 0
+    if "status" in headers:
+        k = headers.index("status")
+        status = np.array(columns[k], dtype=object)
+        data_rows = np.unique(rows[on_row])
+        was_ok = np.isin(status[data_rows], ("OK", "", None))
+        n_new = int(was_ok.sum())
+        for r, words in zip(rows[on_row].tolist(), [i.reason for i in issues if i.row != HEADER_ROW],
+                            strict=True):  # only the few changed cells, not every row
+            status[r] = words if status[r] in ("OK", "", None) else f"{status[r]}; {words}"
+        columns = [*columns[:k], status, *columns[k + 1:]]
+    else:
+        n_new = int(np.unique(rows[on_row]).size)
+    n_problem_rows = outcome.n_problem_rows + n_new
+    summary = [(k, n_problem_rows if k == "rows with problems" else
+                v + len(issues) if k == "problems listed on the Errors sheet" else v) for k, v in changed.summary]
+    summary.append(("cells changed to fit Excel (see the Errors sheet)", len(issues)))
+    return dataclasses.replace(changed, columns=columns, errors_columns=errors_columns, summary=summary,
+                               n_problem_rows=n_problem_rows)
 
 
 def reading(path, schema, sheet=None, maps=None, stream=None):
     """Read a list file through the one reader (:func:`xl_kent.lists.source.read_list`);
-    every reason it cannot be used is a :class:`UsageError`."""
+    every reason it cannot be used (an unexpected exception too) is a :class:`UsageError`."""
     from xl_kent.files.reading import InputFileError
     from xl_kent.lists.fields import ColumnError
     from xl_kent.lists.source import read_list
@@ -154,19 +335,35 @@ def reading(path, schema, sheet=None, maps=None, stream=None):
         return read_list(path, schema, sheet=sheet, maps=maps)
     except (InputFileError, ColumnError) as e:
         raise UsageError(str(e)) from e
+    except (UsageError, OutputError):
+        raise
+    except BaseException as e:  # anything else the reader or a library raised: exit 2, one line
+        if _expected(e):
+            raise
+        raise UsageError(failure(e, f"reading {Path(path).name}")) from e
 
 
-def guarded(prog: str, err, work):
-    """``work()``, or the exit code of a :class:`UsageError` (2) or :class:`OutputError` (3)
-    after its one-line message: ``(True, result)`` or ``(False, exit code)``."""
+def guarded(prog: str, err, work, doing: str = "computing the figures"):
+    """``work()``, or the exit code of a failure after its one line (:func:`error_line`):
+    ``(True, result)`` or ``(False, exit code)``.
+
+    A :class:`UsageError` is exit 2 and an :class:`OutputError` exit 3; any other exception
+    (MemoryError, a library's panic, a bug) is an internal error while ``doing`` (reading and
+    writing wrap their own), exit 2. KeyboardInterrupt (and :class:`Terminated`) and SystemExit go on up.
+    """
     try:
         return True, work()
     except UsageError as e:
-        print(f"{prog}: error: {e}", file=err)
+        report(prog, err, e, e)
         return False, EXIT_USAGE
     except OutputError as e:
-        print(f"{prog}: error: {e}", file=err)
+        report(prog, err, e, e)
         return False, EXIT_OUTPUT
+    except BaseException as e:
+        if _expected(e):
+            raise
+        report(prog, err, failure(e, doing), e)
+        return False, EXIT_USAGE
 
 
 def report_reading(prog: str, loaded, lines: Sequence[str], err) -> None:

@@ -86,11 +86,23 @@ class Progress:
             self.stream.write("\n")
             self.stream.flush()
 
+    def abandon(self) -> None:
+        """End the bar where it stands (an error or Ctrl-C): the line is ended, never shown as done."""
+        if self.enabled and self._shown:
+            try:
+                self.stream.write("\n")
+                self.stream.flush()
+            except (OSError, ValueError):
+                pass
+
     def __enter__(self) -> Progress:
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, exc_type, *exc) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abandon()
 
 
 def stage(message: str, stream=None, enabled: bool | None = None) -> None:

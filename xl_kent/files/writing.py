@@ -1,11 +1,15 @@
 """Write result workbooks and CSV files atomically, with text that can never run as a formula.
 
 Two writers: :func:`write_xlsx` (several sheets, formatted) and :func:`write_csv` (one
-sheet). Both write to a temporary file beside the output and move it into place with
-:func:`os.replace` only once it is complete, so the output is either the old file or the
-whole new one, never half a file; they refuse to write over the input file or a folder.
-Problems the user can fix (a folder that does not exist, no permission, a full disk, the
-output being the input) raise :class:`OutputFileError` with a one-line message.
+sheet). Both write to a temporary file beside the output (``.OUT.PID.RANDOM.tmp``) and move
+it into place with :func:`os.replace` only once it is complete, so the output is either the
+old file or the whole new one, never half a file; they refuse to write over the input file
+or a folder. Several files that make one output (a CSV result and its side files) are
+written inside :func:`all_or_nothing`: they move into place together, or none does.
+Temporary files left by a killed run (their process is gone) are removed when the next
+write to the same file starts (:func:`remove_leftovers`). Problems the user can fix (a
+folder that does not exist, no permission, a full disk, the output being the input) raise
+:class:`OutputFileError` with a one-line message.
 
 The xlsx writer is the small streaming writer in :mod:`xl_kent.files._xlsx`, chosen over
 XlsxWriter, pyexcelerate and the Rust-backed writers on PyPI by measurement (see
@@ -27,12 +31,15 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import contextvars
 import datetime as dt
 import functools
 import math
 import os
 import re
-import tempfile
+import secrets
+import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -43,7 +50,8 @@ import numpy as np
 
 from . import _xlsx
 
-__all__ = ["FORMULA_STARTS", "OutputFileError", "Sheet", "guard_csv_text", "write_csv", "write_xlsx"]
+__all__ = ["FORMULA_STARTS", "OutputFileError", "Sheet", "all_or_nothing", "check_outputs", "guard_csv_text",
+           "remove_leftovers", "write_csv", "write_xlsx"]
 
 # Leading characters that make Excel (or another spreadsheet) read text as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -146,28 +154,264 @@ def _check_output(path: str | os.PathLike, input_path: str | os.PathLike | None)
     return out
 
 
+def check_outputs(paths: Sequence[str | os.PathLike], input_path: str | os.PathLike | None = None) -> list[Path]:
+    """Check every file of an output set before anything is written: none may be a folder, be in
+    a folder that does not exist, be the input file, or be named twice.
+
+    Raises
+    ------
+    OutputFileError
+        The first path that cannot be written (one line for the user).
+    """
+    outs = [_check_output(p, input_path) for p in paths]
+    seen: set[str] = set()
+    for out in outs:
+        key = os.path.normcase(os.path.realpath(out))
+        if key in seen:
+            raise OutputFileError(f"cannot write {out} twice in one output")
+        seen.add(key)
+    return outs
+
+
+def _temp_name(out: Path) -> str:
+    """``.OUT.PID.RANDOM.tmp`` beside ``out``: the PID tells a killed run's leftovers from a live writer's."""
+    return f".{out.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+
+
+def _leftover_pid(out: Path, name: str) -> int | None:
+    """The PID in ``name`` if it is one of :func:`_temp_name`'s names for ``out`` (else None)."""
+    prefix = f".{out.name}."
+    if not (name.startswith(prefix) and name.endswith(".tmp")):
+        return None
+    pid, dot, rand = name[len(prefix):-len(".tmp")].partition(".")
+    if not (dot and pid.isascii() and pid.isdigit() and rand and re.fullmatch(r"[A-Za-z0-9_]+", rand)):
+        return None
+    return int(pid)
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` may still be running (True when in doubt: its file is kept)."""
+    if pid <= 0 or pid == os.getpid():
+        return True
+    if os.name == "nt":  # os.kill(pid, 0) would terminate the process on Windows
+        try:
+            import ctypes
+
+            kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+            kernel32.OpenProcess.restype = ctypes.c_void_p
+            kernel32.GetExitCodeProcess.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_ulong)]
+            kernel32.CloseHandle.argtypes = [ctypes.c_void_p]
+            handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+            if not handle:
+                return ctypes.get_last_error() != 87  # ERROR_INVALID_PARAMETER: no such process
+            try:
+                code = ctypes.c_ulong()
+                if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+                    return True
+                return code.value == 259  # STILL_ACTIVE
+            finally:
+                kernel32.CloseHandle(handle)
+        except Exception:  # noqa: BLE001 (in doubt, the file is kept)
+            return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: alive, another user's
+        return True
+    return True
+
+
+def remove_leftovers(path: str | os.PathLike) -> list[Path]:
+    """Remove the temporary files a killed run left beside ``path`` (``.NAME.PID.RANDOM.tmp`` whose
+    process ``PID`` is no longer running); a live process's temporary file is never touched.
+
+    Called when a write to ``path`` starts. Returns the files removed.
+    """
+    out = Path(path)
+    try:
+        names = os.listdir(out.parent)
+    except OSError:
+        return []
+    removed = []
+    for name in names:
+        pid = _leftover_pid(out, name)
+        if pid is None or _pid_alive(pid):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(out.parent / name)
+            removed.append(out.parent / name)
+    return removed
+
+
+@dataclass
+class _OutputSet:
+    """The files of one :func:`all_or_nothing` block: complete temporary files, each with its target."""
+
+    staged: list[tuple[str, Path]]
+
+    def add(self, tmp: str, out: Path) -> None:
+        key = os.path.normcase(os.path.realpath(out))
+        if any(os.path.normcase(os.path.realpath(o)) == key for _, o in self.staged):
+            raise OutputFileError(f"cannot write {out} twice in one output")
+        self.staged.append((tmp, out))
+
+    def discard(self) -> None:
+        for tmp, _ in self.staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+    def commit(self) -> None:
+        """Move every file into place, or (when a move fails) put every old file back.
+
+        Ctrl-C and SIGTERM are held back while the files move (a few renames in one folder)
+        and take effect just after, so they never split the set.
+        """
+        with _signals_held():
+            placed: list[tuple[Path, str | None]] = []  # targets holding the new file, and their old one
+            try:
+                for tmp, out in self.staged:
+                    backup = _set_aside(out)
+                    try:
+                        os.replace(tmp, out)
+                    except BaseException:
+                        if backup is not None:
+                            _put_back(backup, out, replaced=False)
+                        raise
+                    placed.append((out, backup))
+            except BaseException as exc:
+                for out, backup in reversed(placed):
+                    if backup is None:
+                        with contextlib.suppress(OSError):
+                            os.unlink(out)
+                    else:
+                        _put_back(backup, out, replaced=True)
+                self.discard()
+                if isinstance(exc, OSError):
+                    where = self.staged[min(len(placed), len(self.staged) - 1)][1]
+                    raise OutputFileError(f"cannot write {where}: {exc.strerror or exc}; "
+                                          "the files already there are unchanged") from exc
+                raise
+            for _, backup in placed:
+                if backup is not None:
+                    with contextlib.suppress(OSError):
+                        os.unlink(backup)
+
+
+def _set_aside(out: Path) -> str | None:
+    """Keep the old ``out`` under a temporary name (a second link, else a rename); None when there is none."""
+    if not os.path.lexists(out):
+        return None
+    backup = str(out.parent / _temp_name(out))
+    try:
+        os.link(out, backup, follow_symlinks=False)
+    except (OSError, NotImplementedError):
+        os.replace(out, backup)
+    return backup
+
+
+def _put_back(backup: str, out: Path, replaced: bool) -> None:
+    with contextlib.suppress(OSError):
+        if replaced or not os.path.lexists(out):
+            os.replace(backup, out)
+        else:  # the old file is still in place (the set-aside was a second link)
+            os.unlink(backup)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM (and SIGHUP) back in the block; one that came is raised again after it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    old = {}
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is None or signal.getsignal(signum) is None:
+            continue
+        with contextlib.suppress(ValueError, OSError):
+            old[signum] = signal.signal(signum, lambda s, _f: caught.append(s))
+    try:
+        yield
+    finally:
+        for signum, handler in old.items():
+            signal.signal(signum, handler)
+        if caught:
+            signal.raise_signal(caught[0])
+
+
+_OUTPUT_SET: contextvars.ContextVar[_OutputSet | None] = contextvars.ContextVar("xl_kent_output_set", default=None)
+
+
+@contextlib.contextmanager
+def all_or_nothing() -> Iterator[None]:
+    """Write several files as one output: every write in the block (:func:`write_csv`,
+    :func:`write_xlsx`, and anything else built on :func:`_atomic`) goes to a temporary file
+    beside its target, and the files move into place only when the block ends without an
+    error. So the files on disk are the whole old set or the whole new set: an error or an
+    interruption in the block leaves no new file and the old ones untouched.
+
+    A block inside another joins it.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> with all_or_nothing():
+    ...     write_csv(d / "a.csv", Sheet("A", ["x"], [np.array([1.0])]))
+    ...     [p.name.startswith(".a.csv.") for p in d.iterdir()]  # only a temporary file so far
+    [True]
+    >>> sorted(p.name for p in d.iterdir())
+    ['a.csv']
+    """
+    if _OUTPUT_SET.get() is not None:
+        yield
+        return
+    batch = _OutputSet([])
+    token = _OUTPUT_SET.set(batch)
+    try:
+        try:
+            yield
+        finally:
+            _OUTPUT_SET.reset(token)
+        batch.commit()
+    except BaseException:
+        batch.discard()
+        raise
+
+
 @contextlib.contextmanager
 def _atomic(out: Path) -> Iterator:
-    """A binary file object for a temporary file beside ``out``, moved onto it on success."""
+    """A binary file object for a temporary file beside ``out``, moved onto it on success (at the
+    end of an :func:`all_or_nothing` block when inside one). Leftovers of a killed run's writes to
+    ``out`` are removed first."""
+    remove_leftovers(out)
+    batch = _OUTPUT_SET.get()
+    tmp = str(out.parent / _temp_name(out))
+    handed = False
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    except OSError as exc:
-        raise OutputFileError(f"cannot write {out}: {exc.strerror or exc}") from exc
-    try:
+        try:
+            fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        except OSError as exc:
+            raise OutputFileError(f"cannot write {out}: {exc.strerror or exc}") from exc
         with os.fdopen(fd, "wb") as f:
             yield f
         _copy_mode(out, tmp)
-        os.replace(tmp, out)
+        if batch is None:
+            os.replace(tmp, out)
+        else:
+            batch.add(tmp, out)
+            handed = True
     except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        if not handed:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         if isinstance(exc, OSError):
             raise OutputFileError(f"cannot write {out}: {exc.strerror or exc}") from exc
         raise
 
 
 def _copy_mode(out: Path, tmp: str) -> None:
-    """Give the new file the old file's permissions, or the usual ones (mkstemp makes 0600)."""
+    """Give the new file the old file's permissions, or the usual ones (the temporary file is 0600)."""
     try:
         mode = os.stat(out).st_mode & 0o777
     except OSError:
@@ -280,16 +524,22 @@ def write_csv(path, sheet: Sheet, *, input_path=None, progress: Callable[[int], 
         starts = range(0, n, CSV_BLOCK_ROWS)
         with ThreadPoolExecutor(CSV_THREADS) as pool:  # pyarrow's kernels let another block be built meanwhile
             pending: deque = deque()
-            for start in starts[:CSV_THREADS]:
-                pending.append(pool.submit(block_bytes, [col[start:start + CSV_BLOCK_ROWS] for col in sheet.columns]))
-            for k, start in enumerate(starts):
-                stop = min(start + CSV_BLOCK_ROWS, n)
-                block = pending.popleft().result()
-                if k + CSV_THREADS < len(starts):
-                    ahead = starts[k + CSV_THREADS]
+            try:
+                for start in starts[:CSV_THREADS]:
                     pending.append(pool.submit(block_bytes,
-                                               [col[ahead:ahead + CSV_BLOCK_ROWS] for col in sheet.columns]))
-                _write_block(raw, block, out, start, stop, progress)
+                                               [col[start:start + CSV_BLOCK_ROWS] for col in sheet.columns]))
+                for k, start in enumerate(starts):
+                    stop = min(start + CSV_BLOCK_ROWS, n)
+                    block = pending.popleft().result()
+                    if k + CSV_THREADS < len(starts):
+                        ahead = starts[k + CSV_THREADS]
+                        pending.append(pool.submit(block_bytes,
+                                                   [col[ahead:ahead + CSV_BLOCK_ROWS] for col in sheet.columns]))
+                    _write_block(raw, block, out, start, stop, progress)
+            except BaseException:  # an error or Ctrl-C: the blocks not started are dropped, not built
+                for future in pending:
+                    future.cancel()
+                raise
 
 
 def _write_block(raw, block: bytes, out: Path, start: int, stop: int, progress) -> None:

@@ -33,7 +33,7 @@ Examples
 ...     map_columns(["Reference", "Pay band"], schema)
 ... except ColumnError as e:
 ...     print(e)
-missing required columns: employee_id (no similar header; also read as: emp no), grade (no similar header); name them with --map "HEADER=field"; headers found: 'Reference', 'Pay band'
+missing required columns: employee_id, grade; name them with --map "HEADER=field"; headers found: 'Reference', 'Pay band'; employee_id is also read as 'emp no'
 """
 
 from __future__ import annotations
@@ -361,6 +361,9 @@ def _closest(headers: Sequence[str], free: list[int], schema: Schema,
 
 
 def _missing_message(missing: list[Field], headers: Sequence[str], best: dict[str, tuple[int, float]]) -> str:
+    """One line of at most :data:`_MESSAGE_CHARS` characters that names every missing field
+    (with its closest header when there is one), how to name them, the headers found, and,
+    where there is room, the other names each field is read by."""
     parts = []
     example = None
     for f in missing:
@@ -369,22 +372,41 @@ def _missing_message(missing: list[Field], headers: Sequence[str], best: dict[st
             parts.append(f"{f.name} (closest header: {headers[pick[0]]!r})")
             example = example or f'--map "{headers[pick[0]]}={f.name}"'
         else:
-            also = ", ".join(f.aliases[:3])
-            parts.append(f"{f.name} (no similar header; also read as: {also})" if also else
-                         f"{f.name} (no similar header)")
+            parts.append(f.name)
     word = "column" if len(missing) == 1 else "columns"
-    named = [repr(h) for h in headers if h]
-    found = ", ".join(named[:_HEADERS_SHOWN]) + (f" and {len(named) - _HEADERS_SHOWN:,} more"
-                                                  if len(named) > _HEADERS_SHOWN else "")
     text = f"missing required {word}: " + ", ".join(parts)
     text += '; name them with --map "HEADER=field"' + (f", e.g. {example}" if example else "")
-    return text + f"; headers found: {found or '(none)'}"
+    named = [repr(h if len(h) <= _HEADER_CHARS else h[:_HEADER_CHARS - len("...")] + "...") for h in headers if h]
+    shown: list[str] = []
+    for k, h in enumerate(named):  # as many headers as the line has room for
+        rest = len(named) - k - 1
+        tail = f" and {rest:,} more" if rest else ""
+        if len(text) + len("; headers found: ") + len(", ".join([*shown, h])) + len(tail) > _MESSAGE_CHARS - _ROOM:
+            break
+        shown.append(h)
+    more = len(named) - len(shown)
+    if not named:
+        text += "; headers found: (none)"
+    elif shown:
+        text += "; headers found: " + ", ".join(shown) + (f" and {more:,} more" if more else "")
+    else:
+        text += f"; {len(named):,} headers found"
+    for f in missing:  # the other names each field is read by, while they fit
+        if f.aliases and f.name in parts and (len(text) + len(f.name) + len(f.aliases[0]) + _ROOM) <= _MESSAGE_CHARS:
+            text += f"; {f.name} is also read as {f.aliases[0]!r}"
+    return text
+
+
+#: The longest message about missing columns (an error line is at most 300 characters).
+_MESSAGE_CHARS = 260
+#: A header shown in that message is cut to this many characters.
+_HEADER_CHARS = 40
+#: Characters kept free for the words around a header or an alias.
+_ROOM = 16
 
 
 #: Earlier result columns named in the warning (all of them are on the Summary sheet).
 _RESULTS_SHOWN = 4
-#: Headers listed in a message about missing columns (a file may have thousands).
-_HEADERS_SHOWN = 40
 
 
 def header_scorer(schema: Schema) -> Callable[[list[list]], tuple[float, int | None, bool]]:
