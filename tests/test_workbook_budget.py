@@ -370,7 +370,7 @@ def test_xl_kent_reads_the_template_back_as_the_test_does(test_copy):
 def test_validation_protection_frozen_panes_and_chart_survive_the_round_trip(test_copy):
     saved = test_copy["saved"]
     wb = openpyxl.load_workbook(saved)
-    assert wb.sheetnames == ["How to use", "Assumptions", "Staff", "Summary", "xlwings.conf"]
+    assert wb.sheetnames == ["How to use", "Assumptions", "Staff", "Summary", "Absences", "xlwings.conf"]
     for ws in wb.worksheets:
         assert ws.protection.sheet, ws.title
     staff = wb["Staff"]

@@ -1,7 +1,7 @@
 """The budget planning template: staff costs, leave liability, sick pay and redundancy by cost centre.
 
 Finance officers paste a staff list into the Staff sheet, set the Assumptions, and read
-the Summary. Sheets, in order: "How to use", "Assumptions", "Staff", "Summary",
+the Summary. Sheets, in order: "How to use", "Assumptions", "Staff", "Summary", "Absences",
 "xlwings.conf" (see docs/budget-template.md).
 
 The template is a spreadsheet spelling of the project's one staff-list layer: its Staff
@@ -16,12 +16,14 @@ template and compares every cell with ``compute`` and ``totals``.
   date, the modelled absence, the redundancy date, the pay award and the on-cost rates),
   the leave year (calculated), two Kent Scheme constants (locked) and the cost centres.
   Each has a defined name used by the formulas.
-* **Staff**: 16 input columns (yellow); Status and 19 figures (grey), each ONE dynamic
+* **Staff**: 16 input columns (yellow); Status and 20 figures (grey), each ONE dynamic
   array formula over the 5,000 pre-sized rows: three KENT_ functions (leave, sick pay,
   redundancy weeks) and native formulas for the rest; 16 hidden "Problems: ..." columns
   that hold each input's reasons.
 * **Summary**: per cost centre, "Not in the list" and a Total, over the rows whose Status
   is OK; a stacked column chart.
+* **Absences** (optional): the absence record; KENT_SICKPAY_LOG gives each absence's paid
+  days, and while the sheet holds a record the Staff sheet's paid sick days come from it.
 
 :func:`build` writes the template; :func:`write_filled` writes the copy ``xl-kent fill
 budget`` makes of a list: the KENT_ columns as the values ``compute`` gave, every other
@@ -40,7 +42,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from xl_kent import params
 from xl_kent.cells import GOOD
-from xl_kent.dates import MAX_EXCEL_SERIAL, MIN_EXCEL_SERIAL
+from xl_kent.dates import MAX_EXCEL_SERIAL, MIN_EXCEL_SERIAL, add_months
 from xl_kent.errors import EXCEL_ERRORS
 from xl_kent.lists import parse
 from xl_kent.lists.figures import FIGURES, NEEDS, TOTALS, Figures, Settings, default_settings, notes, totals
@@ -116,7 +118,8 @@ def _input_columns() -> tuple[Col, ...]:
                             "joiner.",
         "employment_end": "Last day of employment (a leaver). Blank = still employed.",
         "prior_sick_days": "Calendar days of paid sick leave (full or half pay) in the 12 months before the "
-                           f"modelled absence, 0 to {sick:g}. Blank = 0.",
+                           f"modelled absence, 0 to {sick:g}. Blank = 0. Used only while the Absences sheet is "
+                           "empty: with a record there, the days come from it (column 'Paid sick days used').",
         "at_risk": "Yes for posts at risk of redundancy: redundancy weeks and cost are shown for these rows only. "
                    "Blank = No.",
         "multiplier": f"Discretionary redundancy enhancement from {lo:g} to {hi:g}. Blank = {lo:g}.",
@@ -155,7 +158,8 @@ INPUT_COLUMNS: tuple[Col, ...] = _input_columns()
 BUDGET_FIGURES = ("fte", "year_share", "weekly_pay_gbp", "pay_cost_gbp", "employer_ni_gbp", "pension_gbp",
                   "levy_gbp", "total_cost_gbp", "leave_year_entitlement_days", "leave_year_entitlement_hours",
                   "leave_accrued_days", "leave_accrued_hours", "leave_untaken_days", "leave_value_gbp",
-                  "sick_absence_cost_gbp", "age_years", "service_years", "redundancy_weeks", "redundancy_pay_gbp")
+                  "sick_absence_cost_gbp", "age_years", "service_years", "redundancy_weeks", "redundancy_pay_gbp",
+                  "sick_prior_paid_days")
 #: The figures a KENT_ function gives (values in a filled copy).
 KENT_FIGURES = ("leave_year_entitlement_days", "leave_year_entitlement_hours", "leave_accrued_days",
                 "leave_accrued_hours", "sick_absence_cost_gbp", "redundancy_weeks")
@@ -184,7 +188,11 @@ _HOW = {
                            '"relief" on the hours worked.',
     "leave_untaken_days": "Salaried rows.",
     "leave_value_gbp": "StandardDayHours and FullTimeWeeklyHours on the Assumptions.",
-    "sick_absence_cost_gbp": "KENT_SICKPAY for the Assumptions' modelled absence, salaried rows.",
+    "sick_absence_cost_gbp": "KENT_SICKPAY for the Assumptions' modelled absence with the paid sick days used "
+                             "(the last column), salaried rows.",
+    "sick_prior_paid_days": "From the Absences sheet when it holds a record (each absence's paid days inside "
+                            "the 12 months before AbsenceStart, summed by Employee ID), else the typed Paid sick "
+                            "days column (blank = 0); salaried rows.",
     "age_years": "Every row with a date of birth.",
     "service_years": "Every row with a continuous service date.",
     "redundancy_weeks": "KENT_REDUNDANCY_WEEKS(age, service, multiplier), salaried rows marked at risk only.",
@@ -202,6 +210,7 @@ def _needs(name: str) -> tuple[str, ...]:
         "leave_year_entitlement_hours": ("leave",), "leave_accrued_days": ("leave",),
         "leave_accrued_hours": ("leave", "casual", "relief"), "leave_untaken_days": ("leave", "taken"),
         "leave_value_gbp": ("leave", "taken", "salary", "fte"), "sick_absence_cost_gbp": ("sick", "salary"),
+        "sick_prior_paid_days": ("sick",),
         "age_years": ("age",), "service_years": ("service",), "redundancy_weeks": ("redundancy",),
         "redundancy_pay_gbp": ("redundancy", "salary"),
     }[name]
@@ -250,6 +259,55 @@ FIRST_CALC = len(INPUT_COLUMNS)
 FIRST_PROBLEM = FIRST_CALC + len(CALC_COLUMNS)
 LAST_SHOWN = FIRST_PROBLEM - 1
 _SUMMARY_FIRST = FIRST_ROW  # Excel row of the first cost centre row on the Summary
+
+
+# ---------------------------------------------------------------- the Absences sheet
+ABSENCES_SHEET = "Absences"
+#: Defined names on the Absences sheet: the record's filled rows, and the rolling year's first day.
+ABSENCE_ROWS_NAME = "AbsenceRecordRows"
+ABSENCE_WINDOW_NAME = "AbsenceWindowStart"
+#: The Absences sheet holds no record (or is not there): the typed paid sick days are used.
+_NO_RECORD = f"(IFERROR({ABSENCE_ROWS_NAME},0)=0)"
+_ABS_KIND = {"employee_id": "text", "first_day": "date", "last_day": "date", "service_start": "date",
+             "annual_salary": "gbp", "temporary_short": "flag"}
+
+
+def _absence_inputs() -> tuple[Col, ...]:
+    from xl_kent.lists.absence_log import ABSENCE_FIELDS
+
+    help_ = {
+        "employee_id": "The employee's ID as on the Staff sheet (matched ignoring case): one row per absence.",
+        "first_day": "First day of incapacity.",
+        "last_day": "Last day of incapacity (included; the day before the return to work).",
+        "service_start": "Continuous service date on the absence: fixes its sick pay band.",
+        "annual_salary": "Actual annual pay in £ at the absence (pro rata for part-time).",
+        "temporary_short": "Yes for a temporary contract of 4 months or less (statutory sick pay only). Blank = No.",
+    }
+    date_rule = common.date_validation("A date, dd/mm/yyyy.")
+    validation = {"first_day": date_rule, "last_day": date_rule, "service_start": date_rule,
+                  "annual_salary": common.number_validation(0.01, 10_000_000, "Annual salary in £, above 0."),
+                  "temporary_short": common.yes_no_validation()}
+    return tuple(Col(f.name, f.label, _ABS_KIND[f.name], 13 if f.name != "temporary_short" else 12,
+                     help_[f.name], validation.get(f.name)) for f in ABSENCE_FIELDS)
+
+
+ABSENCE_INPUTS: tuple[Col, ...] = _absence_inputs()
+ABSENCE_CALC: tuple[Col, ...] = (
+    Col("full_days", "Full pay days", "days", 11, 'KENT_SICKPAY_LOG(..., "full_days") over the whole record: '
+        "calendar days of the absence at full pay (the earlier absences' paid days of the 12 months before it "
+        "come off first)."),
+    Col("half_days", "Half pay days", "days", 11, 'KENT_SICKPAY_LOG(..., "half_days"): calendar days at half '
+        "pay."),
+    Col("paid_days", "Paid days", "days", 11, "Full + half pay days: the absence's paid span starts on its "
+        "first day."),
+    Col("window_days", "Paid days in the 12 months before the modelled absence", "days", 16,
+        "The days of the paid span inside the rolling year before AbsenceStart (from AbsenceWindowStart to the "
+        "day before AbsenceStart). The Staff sheet's 'Paid sick days used' sums them by Employee ID."),
+    Col("status", "Status", "general", 30, '"OK", or why the row is not worked out (its KENT_SICKPAY_LOG '
+        "error: a blank or bad cell, overlapping absences of one employee, ...). Blank for a blank row."),
+)
+_ABS_COLS = ABSENCE_INPUTS + ABSENCE_CALC
+_ABS_INDEX = {c.key: j for j, c in enumerate(_ABS_COLS)}
 
 
 def staff_column_letter(key: str) -> str:
@@ -560,19 +618,21 @@ class _Formulas:
         if not mine:  # no checks: "" on every row (an array, so that it fills the column)
             return f'=IF(ISERROR({self.r(field)}),"","")'
         st = self.status(field)
+        # The typed paid sick days are checked only while the Absences sheet is empty (else not used).
+        gate = f"*{_NO_RECORD}" if field == "prior_sick_days" else ""
         code = {"error_value": 2, "wrong_type": 3, "serial": 4}
         parts = []
         for c in mine:
             if c.id in code:
                 if _FIELD[field].kind not in ("id", "text", "grade") or c.id != "wrong_type":  # never 3 for text
-                    parts.append(f'REPT({_q("; " + c.reason)},({st}={code[c.id]})*1)')
+                    parts.append(f'REPT({_q("; " + c.reason)},({st}={code[c.id]})*1{gate})')
                 continue
             if c.id == "blank":
                 cond = f"({st}=1)*{self.filled}"
             else:  # a check of the value: on a read cell (status 0) only; IFERROR for the other cells
                 cond = f"({st}=0)*IFERROR({self.value_check(field, c.id)},0)"
             applies = self.applies(c.applies)
-            parts.append(f'REPT({_q("; " + c.reason)},{cond}{"*" + applies if applies else ""})')
+            parts.append(f'REPT({_q("; " + c.reason)},{cond}{"*" + applies if applies else ""}{gate})')
         return "=" + (parts[0] if len(parts) == 1 else f"CONCATENATE({','.join(parts)})")
 
     # the figures
@@ -594,6 +654,7 @@ class _Formulas:
         FTE, YS, WP, PC, NI, PEN, LEVY, AD, LU, AGE, SVC, RW = (r(k) for k in (
             "fte", "year_share", "weekly_pay_gbp", "pay_cost_gbp", "employer_ni_gbp", "pension_gbp", "levy_gbp",
             "leave_accrued_days", "leave_untaken_days", "age_years", "service_years", "redundancy_weeks"))
+        PRIOR = r("sick_prior_paid_days")
         ncr, cas, rel = self.not_casual_relief, self.casual, self.relief
         s = f"IF(ISNUMBER({K}),{K},{J})"
         s_lo = f"IF({s}>LeaveYearStart,{s},LeaveYearStart)"
@@ -634,7 +695,9 @@ class _Formulas:
             "leave_value_gbp": (f'IF(ISNUMBER({LU})*ISNUMBER({WP})*ISNUMBER({FTE}),'
                                 f'{LU}*StandardDayHours*({WP}/({FTE}*FullTimeWeeklyHours)),"")'),
             "sick_absence_cost_gbp": (f'IF({self.clean("sick", "salary")}*{ncr},IF({self.employed_on("AbsenceStart")},'
-                                      f'KENT_SICKPAY({J},AbsenceStart,AbsenceDays,{H},{M}),0),"")'),
+                                      f'KENT_SICKPAY({J},AbsenceStart,AbsenceDays,{H},{PRIOR}),0),"")'),
+            "sick_prior_paid_days": (f'IF({self.clean("sick")}*{ncr},IF({_NO_RECORD},'
+                                     f'IF(ISNUMBER({M}),{M},0),{self.record_days()}),"")'),
             "age_years": completed(DOB, "age"),
             "service_years": completed(J, "service"),
             "redundancy_weeks": (f'IF({self.clean("redundancy")}*{ncr}*{self.at_risk},'
@@ -647,6 +710,15 @@ class _Formulas:
         out.update({k: "=" + v for k, v in f.items()})
         out.update({f"problems_{fl.name}": self.problems(fl.name) for fl in STAFF_FIELDS})
         return out
+
+    def record_days(self) -> str:
+        """Each Staff row's paid sick days from the Absences sheet: SUMIF of the absences' days
+        inside the rolling year before AbsenceStart, by Employee ID (an exact criterion, its
+        ``~ * ?`` escaped, ``=`` in front, as the duplicate-id check); 0 when none."""
+        x = self.r("employee_id")
+        esc = f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({x},"~","~~"),"*","~*"),"?","~?")'
+        ids, days = (common.col_range(j, sheet=ABSENCES_SHEET) for j in (0, _ABS_INDEX["window_days"]))
+        return f'IFERROR(SUMIF({ids},CONCATENATE("=",{esc}),{days}),0)'
 
     # the Summary
     def measures(self, crit: str) -> dict[str, str]:
@@ -741,6 +813,8 @@ class _Book:
     cached: dict[str, list]  # calc and helper key -> row values
     summary: dict[tuple[int, str], Any]  # (summary row index, key) -> cached value
     notes: list[str] = field(default_factory=list)  # what the Summary must say about the list (filled copies)
+    absences: list[list] = field(default_factory=list)  # rows of the 6 Absences inputs (a filled record)
+    absences_cached: dict[str, list] = field(default_factory=dict)  # Absences calc key -> row values
 
 
 def _settings_or_default(settings: Settings | None) -> Settings:
@@ -790,14 +864,17 @@ def _summary_cache(staff: Staff, figures: Figures, slots: Sequence[str | None]) 
     return out
 
 
-def build(target, rows: Sequence[dict] | None = None, settings: Settings | None = None) -> None:
+def build(target, rows: Sequence[dict] | None = None, settings: Settings | None = None,
+          absences: Sequence[dict] | None = None) -> None:
     """Write the template to ``target`` (a path or a binary file object).
 
     ``rows`` (dicts keyed by field name, values as typed: text, numbers, dates, None) default
     to :data:`EXAMPLE_ROWS`; ``settings`` to ``default_settings(EXAMPLE_AS_OF)``. Every
     calculated cell is a formula (KENT_ and native), its value cached as
     :func:`xl_kent.lists.figures.compute` gives it; the cost centre list is
-    :data:`EXAMPLE_COST_CENTRES` in 20 slots.
+    :data:`EXAMPLE_COST_CENTRES` in 20 slots. ``absences`` (dicts keyed by the absence record's
+    field names) are pasted into the Absences sheet (default: none, so the typed paid sick days
+    are used); its KENT_SICKPAY_LOG columns stay formulas.
     """
     from xl_kent.lists.figures import read_and_compute
 
@@ -811,13 +888,51 @@ def build(target, rows: Sequence[dict] | None = None, settings: Settings | None 
             raise ValueError(f"row {i + 1}: unknown field(s) {', '.join(sorted(unknown))}")
     s = _settings_or_default(settings)
     centres = list(EXAMPLE_COST_CENTRES) + [None] * (COST_CENTRE_ROWS - len(EXAMPLE_COST_CENTRES))
-    staff, figures = read_and_compute(staff_table(rows), s)
+    if not absences:
+        staff, figures = read_and_compute(staff_table(rows), s)
+        record = None
+    else:
+        from xl_kent.lists.absence_log import ABSENCE_FIELDS, compute, read_absence_log, staff_figures
+        from xl_kent.lists.fields import map_columns
+        from xl_kent.lists.figures import STAFF_SCHEMA
+
+        if len(absences) > DATA_ROWS:
+            raise ValueError(f"{len(absences):,} absences do not fit the Absences sheet's {DATA_ROWS:,} rows")
+        t = absence_table(absences)
+        record = compute(read_absence_log(t), t)
+        table = staff_table(rows)
+        staff, figures, _use = staff_figures(table, s, map_columns(table.headers, STAFF_SCHEMA), record)
     book = _Book([[r.get(n) for n in names] for r in rows], {}, s, centres, False, _cached(staff, figures),
                  _summary_cache(staff, figures, centres))
+    if record is not None:
+        book.absences = [[r.get(f.name) for f in ABSENCE_FIELDS] for r in absences]
+        book.absences_cached = _filled_absences(record, s)[1]
+        book.absences_cached["status"] = ["OK" if ok else "" if st == "row is blank" else _ABSENCE_NOT_WORKED_OUT
+                                          for ok, st in zip(record.ok.tolist(), record.status.tolist(), strict=True)]
     _write(target, book)
 
 
-def write_filled(target, table, staff: Staff, figures: Figures, *, cost_centres=None) -> None:
+def absence_table(rows: Sequence[dict]):
+    """Absence rows (dicts keyed by the record's field names) as a
+    :class:`xl_kent.files.reading.Table` headed as the Absences sheet: the cells as a reader
+    gets them back from it."""
+    from xl_kent.files.reading import Table
+    from xl_kent.lists.absence_log import ABSENCE_FIELDS
+
+    def cell(v):
+        if isinstance(v, dt.datetime):
+            return v
+        if isinstance(v, dt.date):
+            return dt.datetime.combine(v, dt.time())
+        if isinstance(v, int) and not isinstance(v, bool):
+            return float(v)
+        return None if isinstance(v, str) and v == "" else v
+
+    columns = [np.array([cell(r.get(f.name)) for r in rows], dtype=object) for f in ABSENCE_FIELDS]
+    return Table([f.label for f in ABSENCE_FIELDS], columns, FIRST_ROW, ABSENCES_SHEET, "xlsx", HEADER_ROW)
+
+
+def write_filled(target, table, staff: Staff, figures: Figures, *, cost_centres=None, record=None) -> None:
     """Write the copy ``xl-kent fill budget`` makes of a staff list to ``target`` (a path or a
     binary file object).
 
@@ -848,7 +963,51 @@ def write_filled(target, table, staff: Staff, figures: Figures, *, cost_centres=
     slots: list[str | None] = list(shown)
     book = _Book(inputs, formats, figures.settings, slots or [None], True, _cached(staff, figures),
                  _summary_cache(staff, figures, slots), notes(staff, figures.settings))
+    if record is not None:
+        if record.n_rows > DATA_ROWS:
+            raise ValueError(f"{record.n_rows:,} absence rows do not fit the Absences sheet's {DATA_ROWS:,} rows")
+        book.absences, book.absences_cached = _filled_absences(record, figures.settings)
     _write(target, book)
+
+
+def _filled_absences(record, settings: Settings) -> tuple[list[list], dict[str, list]]:
+    """The Absences sheet of a filled copy: the record's cells as xl-kent read them (a cell it
+    could not read as it was), and the values of the calculated columns (``record``'s figures)."""
+    from xl_kent.lists.absence_log import ABSENCE_FIELDS, window_days
+
+    n = record.n_rows
+    v = record.log.values
+    columns: list[list] = []
+    for f in ABSENCE_FIELDS:
+        raw = record.log.columns.cells(record.table, f.name).tolist() if record.table is not None else [None] * n
+        status = v[f.name + "_status"]
+        vals = v[f.name].tolist()
+        out: list = [None] * n
+        for i in range(n):
+            if status[i] == GOOD:
+                x = vals[i]
+                if f.kind == "date":
+                    out[i] = dt.datetime.combine(x, dt.time()) if isinstance(x, dt.date) else x
+                elif f.kind == "bool":
+                    out[i] = "Yes" if x else "No"
+                else:
+                    out[i] = x
+            elif status[i] != 1 and raw[i] is not None:  # unreadable (not blank): as it was
+                out[i] = _raw_text(raw[i])
+        columns.append(out)
+    rows = [list(r) for r in zip(*columns, strict=True)] if n else []
+
+    def cells(a) -> list:
+        return ["" if (x is None or (isinstance(x, float) and np.isnan(x))) else float(x) for x in a.tolist()]
+
+    ok = record.ok
+    status = ["" if s == "row is blank" else s for s in record.status.tolist()]
+    cached = {"full_days": cells(np.where(ok, record.values["full_pay_days"], np.nan)),
+              "half_days": cells(np.where(ok, record.values["half_pay_days"], np.nan)),
+              "paid_days": cells(np.where(ok, record.values["paid_days"], np.nan)),
+              "window_days": cells(window_days(record, settings.absence_start)),
+              "status": status}
+    return rows, cached
 
 
 def _raw_text(v: Any) -> Any:
@@ -912,6 +1071,7 @@ def _write(target, book: _Book) -> None:
     _assumptions_sheet(wb, styles, book)
     _staff_sheet(wb, styles, book, formulas)
     _summary_sheet(wb, styles, book, formulas)
+    _absences_sheet(wb, styles, book)
     common.add_xlwings_conf_sheet(wb, styles)
     wb.close()
 
@@ -973,7 +1133,7 @@ def _assumptions_sheet(wb, styles: common.Styles, book: _Book) -> None:
     ws.set_column(2, 2, 100)
     header = HEADER_ROW - 1
     for j, text in enumerate(("Setting (defined name)", "Value", "Source and help")):
-        ws.write_string(header, j, text, styles.header)
+        common.write_text(ws, header, j, text, styles.header)
     ws.set_row(header, 20)
     notes = _setting_notes(s, book.filled)
     validations = {
@@ -995,45 +1155,45 @@ def _assumptions_sheet(wb, styles: common.Styles, book: _Book) -> None:
     }
     for i, setting in enumerate(_SETTINGS):
         row = _SETTINGS_FIRST - 1 + i
-        ws.write_string(row, 0, f"{setting.label} ({setting.name})", styles.bold)
+        common.write_text(ws, row, 0, f"{setting.label} ({setting.name})", styles.bold)
         if setting.key and not (book.filled and setting.fixed):
             common._write_value(ws, row, 1, _setting_value(s, setting.key), styles.input(setting.kind))
-            ws.data_validation(row, 1, row, 1, {"ignore_blank": False, "input_title": setting.label[:32],
+            common.data_validation(ws, row, 1, row, 1, {"ignore_blank": False, "input_title": setting.label[:32],
                                                 "input_message": notes[setting.name][:255],
                                                 **validations[setting.name]})
         elif setting.key:
             common._write_value(ws, row, 1, _setting_value(s, setting.key), styles.calc(setting.kind))
         else:
             formula, value = calculated[setting.name]
-            ws.write_formula(row, 1, formula, styles.calc("date"), value)
-        ws.write_string(row, 2, notes[setting.name], styles.text)
+            common.write_formula(ws, row, 1, formula, styles.calc("date"), value)
+        common.write_text(ws, row, 2, notes[setting.name], styles.text)
         wb.define_name(setting.name, f"=Assumptions!$B${row + 1}")
-    ws.write_string(_CONSTANTS_FIRST - 2, 0, "Kent Scheme constants used by the formulas (locked)", styles.subtitle)
+    common.write_text(ws, _CONSTANTS_FIRST - 2, 0, "Kent Scheme constants used by the formulas (locked)", styles.subtitle)
     for i, setting in enumerate(_CONSTANTS):
         row = _CONSTANTS_FIRST - 1 + i
-        ws.write_string(row, 0, f"{setting.label} ({setting.name})", styles.bold)
-        ws.write_number(row, 1, _setting_value(s, setting.key), styles.calc(setting.kind))
-        ws.write_string(row, 2, notes[setting.name], styles.text)
+        common.write_text(ws, row, 0, f"{setting.label} ({setting.name})", styles.bold)
+        common.write_number(ws, row, 1, _setting_value(s, setting.key), styles.calc(setting.kind))
+        common.write_text(ws, row, 2, notes[setting.name], styles.text)
         wb.define_name(setting.name, f"=Assumptions!$B${row + 1}")
-    ws.write_string(_CC_HEADER - 2, 0, "Cost centres (the Staff drop-down and the Summary rows, in this order)",
+    common.write_text(ws, _CC_HEADER - 2, 0, "Cost centres (the Staff drop-down and the Summary rows, in this order)",
                     styles.subtitle)
     for j, text in enumerate(("#", "Cost centre (CostCentres)", "Note")):
-        ws.write_string(_CC_HEADER - 1, j, text, styles.header)
+        common.write_text(ws, _CC_HEADER - 1, j, text, styles.header)
     slots = len(book.centres)
     first, last = _CC_FIRST - 1, _CC_FIRST - 2 + slots
     for k in range(slots):
         row = first + k
-        ws.write_number(row, 0, k + 1, styles.plain("int"))
+        common.write_number(ws, row, 0, k + 1, styles.plain("int"))
         common._write_value(ws, row, 1, book.centres[k], styles.input("text"))
     note = ("Names as they appear in the Staff sheet's Cost centre column (case is ignored). Each name once; no "
             "* ? ~ and not starting with = < > (the totals use SUMIFS criteria).")
     if book.filled:
         note = ("The cost centres of the staff list (filled by `xl-kent fill budget`; names SUMIFS cannot match "
                 "are totalled under 'Not in the list'). " + note)
-    ws.write_string(first, 2, note, styles.text)
+    common.write_text(ws, first, 2, note, styles.text)
     rng = f"$B${first + 1}:$B${last + 1}"
     cell = f"B{first + 1}"
-    ws.data_validation(first, 1, last, 1, {
+    common.data_validation(ws, first, 1, last, 1, {
         "validate": "custom",
         "value": (f'=AND(COUNTIF({rng},{cell})=1,ISERROR(FIND("*",{cell})),ISERROR(FIND("?",{cell})),'
                   f'ISERROR(FIND("~",{cell})),ISERROR(FIND(LEFT({cell},1),"=<>")))'),
@@ -1054,16 +1214,16 @@ def _write_column(ws, styles: common.Styles, col: int, c: Col, formula: str | No
     cells = list(values) + [""] * (DATA_ROWS - len(values))
     if formula is not None:
         top = cells[0]
-        ws.write_dynamic_array_formula(r0, col, r0 + DATA_ROWS - 1, col, formula, fmt, top)
-        cells = cells[1:]
+        common.write_array_formula(ws, r0, col, r0 + DATA_ROWS - 1, col, formula, fmt, top)
+        cells = [common.cached(v) for v in cells[1:]]  # the rest of the array's results, cached as its first
         r0 += 1
     for i, v in enumerate(cells):
         if v == "" or v is None:
             ws.write_blank(r0 + i, col, None, fmt)
         elif isinstance(v, str):
-            ws.write_string(r0 + i, col, v, fmt)
+            common.write_text(ws, r0 + i, col, v, fmt)
         else:
-            ws.write_number(r0 + i, col, float(v), fmt)
+            common.write_number(ws, r0 + i, col, float(v), fmt)
 
 
 def _staff_sheet(wb, styles: common.Styles, book: _Book, formulas: _Formulas) -> None:
@@ -1074,8 +1234,8 @@ def _staff_sheet(wb, styles: common.Styles, book: _Book, formulas: _Formulas) ->
         title = ("Filled by xl-kent fill budget: the leave, sick pay and redundancy weeks columns are values "
                  "computed for these rows and the fixed Assumptions; fill again after changing a row.")
     common.write_title(ws, styles, "Staff budget lines", title)
-    ws.write_string(2, 0, "Inputs (yellow)", styles.subtitle)
-    ws.write_string(2, FIRST_CALC, "Calculated (grey, locked)", styles.subtitle)
+    common.write_text(ws, 2, 0, "Inputs (yellow)", styles.subtitle)
+    common.write_text(ws, 2, FIRST_CALC, "Calculated (grey, locked)", styles.subtitle)
     common.write_headers(ws, styles, INPUT_COLUMNS, 0, inputs=True)
     r0 = FIRST_ROW - 1
     for j, c in enumerate(INPUT_COLUMNS):
@@ -1087,7 +1247,7 @@ def _staff_sheet(wb, styles: common.Styles, book: _Book, formulas: _Formulas) ->
         if c.validation:
             options = {"ignore_blank": True, "input_title": c.header[:32], "input_message": c.help[:255],
                        "error_title": c.header[:32], **c.validation}
-            ws.data_validation(r0, j, r0 + DATA_ROWS - 1, j, options)
+            common.data_validation(ws, r0, j, r0 + DATA_ROWS - 1, j, options)
     common.write_headers(ws, styles, CALC_COLUMNS + PROBLEM_COLUMNS, FIRST_CALC, inputs=False)
     all_formulas = formulas.figures()
     for c in CALC_COLUMNS + PROBLEM_COLUMNS:
@@ -1110,6 +1270,63 @@ def _staff_sheet(wb, styles: common.Styles, book: _Book, formulas: _Formulas) ->
     ws.autofilter(HEADER_ROW - 1, 0, r1, LAST_SHOWN)
     common.setup_print(ws, LAST_SHOWN, r1, header_rows=f"{HEADER_ROW}:{HEADER_ROW}",
                        title="Kent budget planning - Staff")
+    common.protect(ws)
+
+
+_ABSENCE_NOT_WORKED_OUT = "not worked out: see the error in Full pay days (a blank or bad cell, or overlapping absences)"
+
+
+def _absence_formulas() -> dict[str, str]:
+    """The Absences sheet's calculated columns: KENT_SICKPAY_LOG over the pasted record, and each
+    absence's paid days inside the rolling year before AbsenceStart (min and max by arithmetic:
+    LibreOffice computes IF with array branches slowly)."""
+    a, b, c, d, e, f = (common.col_range(j) for j in range(len(ABSENCE_INPUTS)))
+    full, half, paid = (common.col_range(_ABS_INDEX[k]) for k in ("full_days", "half_days", "paid_days"))
+    end = f"({b}+{paid})"
+    lo = f"({b}+({ABSENCE_WINDOW_NAME}>{b})*({ABSENCE_WINDOW_NAME}-{b}))"  # the later of first day and window start
+    hi = f"({end}-({end}>AbsenceStart)*({end}-AbsenceStart))"  # the earlier of the span's end and AbsenceStart
+    inside = f"({hi}-{lo})"
+    return {
+        "full_days": f'=KENT_SICKPAY_LOG({a},{b},{c},{d},{e},{f},"full_days")',
+        "half_days": f'=KENT_SICKPAY_LOG({a},{b},{c},{d},{e},{f},"half_days")',
+        "paid_days": f'=IFERROR({full}+{half},"")',
+        "window_days": f'=IFERROR(({inside}>0)*{inside},"")',
+        "status": f'=IF(ISNUMBER({full}),"OK",IF(ISERROR({full}),'
+                  f'{_q(_ABSENCE_NOT_WORKED_OUT)},""))',
+    }
+
+
+def _absences_sheet(wb, styles: common.Styles, book: _Book) -> None:
+    ws = wb.add_worksheet(ABSENCES_SHEET)
+    title = ("Optional: paste the absence record (one row per absence) into the yellow columns from row 5. "
+             "While it holds a row, the Staff sheet's paid sick days come from it and the typed column is not used.")
+    if book.filled:
+        title = ("Filled by xl-kent fill budget --absences: the record as xl-kent read it; Full and Half pay days "
+                 "and Status are values computed with KENT_SICKPAY_LOG.")
+    common.write_title(ws, styles, "Absence record (paid sick days of the last 12 months)", title)
+    last = FIRST_ROW + DATA_ROWS - 1
+    rng = f"$A${FIRST_ROW}:${xl_col_to_name(len(ABSENCE_INPUTS) - 1)}${last}"
+    common.write_text(ws, 2, 0, "Rows in the record", styles.bold)
+    common.write_formula(ws, 2, 1, f"=COUNTA({rng})", styles.calc("int"), sum(
+        1 for r in book.absences for v in r if v not in (None, "")))
+    wb.define_name(ABSENCE_ROWS_NAME, f"={ABSENCES_SHEET}!$B$3")
+    common.write_text(ws, 2, 2, "Rolling year from", styles.bold)
+    start = add_months(np.array([np.datetime64(book.settings.absence_start, "D")]), -12)[0]
+    common.write_formula(ws, 2, 3, "=EDATE(AbsenceStart,-12)", styles.calc("date"), _serial(start))
+    wb.define_name(ABSENCE_WINDOW_NAME, f"={ABSENCES_SHEET}!$D$3")
+    common.write_text(ws, 2, 4, "to the day before AbsenceStart (Assumptions)", styles.note)
+    data = book.absences
+    common.write_inputs(ws, styles, ABSENCE_INPUTS, 0, data)
+    common.write_headers(ws, styles, ABSENCE_CALC, len(ABSENCE_INPUTS), inputs=False)
+    formulas = _absence_formulas()
+    for c in ABSENCE_CALC:
+        j = _ABS_INDEX[c.key]
+        formula = None if book.filled and c.key in ("full_days", "half_days", "status") else formulas[c.key]
+        _write_column(ws, styles, j, c, formula, book.absences_cached.get(c.key, []))
+    ws.freeze_panes(HEADER_ROW, 1)
+    ws.autofilter(HEADER_ROW - 1, 0, last - 1, len(_ABS_COLS) - 1)
+    common.setup_print(ws, len(_ABS_COLS) - 1, last - 1, header_rows=f"{HEADER_ROW}:{HEADER_ROW}",
+                       title="Kent budget planning - Absences")
     common.protect(ws)
 
 
@@ -1139,7 +1356,7 @@ def _summary_sheet(wb, styles: common.Styles, book: _Book, formulas: _Formulas) 
             else:
                 cells[key] = (f"={letter}{total}-SUM({letter}{_SUMMARY_FIRST}:{letter}{row - 1})" if slots
                               else f"={letter}{total}")
-        ws.write_string(row - 1, 0, label, styles.calc("text", bold=True))
+        common.write_text(ws, row - 1, 0, label, styles.calc("text", bold=True))
         _summary_row(ws, styles, row, cells, book, k, bold=True, first=1)
     chart = wb.add_chart({"type": "column", "subtype": "stacked"})
     first_chart = _SUMMARY_FIRST
@@ -1153,7 +1370,7 @@ def _summary_sheet(wb, styles: common.Styles, book: _Book, formulas: _Formulas) 
     chart.set_y_axis({"num_format": "£#,##0", "major_gridlines": {"visible": True}})
     chart.set_legend({"position": "bottom"})
     for k, line in enumerate(book.notes):  # e.g. "no leave-taken column: the leave liability assumes ..."
-        ws.write_string(total + 1 + k, 0, f"Note: {line}", styles.note)
+        common.write_text(ws, total + 1 + k, 0, f"Note: {line}", styles.note)
     ws.insert_chart(total + 1 + len(book.notes), 0, chart, {"x_scale": 2.2, "y_scale": 1.3})
     ws.freeze_panes(HEADER_ROW, 1)
     common.setup_print(ws, len(SUMMARY_COLUMNS) - 1, total + 22, header_rows=f"{HEADER_ROW}:{HEADER_ROW}",
@@ -1167,9 +1384,9 @@ def _summary_row(ws, styles, row: int, cells: dict[str, str], book: _Book, k: in
         fmt = styles.calc(c.kind, bold=bold)
         value = book.summary.get((k, c.key), "")
         if c.key == "at_risk_headcount":  # IFERROR and TRIM over ranges: an array formula in every Excel
-            ws.write_dynamic_array_formula(row - 1, j, row - 1, j, cells[c.key], fmt, value)
+            common.write_array_formula(ws, row - 1, j, row - 1, j, cells[c.key], fmt, value)
         else:
-            ws.write_formula(row - 1, j, cells[c.key], fmt, value)
+            common.write_formula(ws, row - 1, j, cells[c.key], fmt, value)
 
 
 def _how_to() -> common.HowTo:
@@ -1183,11 +1400,16 @@ def _how_to() -> common.HowTo:
                             "the modelled absence and redundancy date, and the cost centre list. Yellow cells are "
                             "inputs."),
             ("Staff", "One row per employee (5,000 rows): 16 yellow input columns; the grey Status column and "
-                      "19 figures, one formula per column. Hidden helper columns 'Problems: ...' hold each "
+                      "20 figures, one formula per column. Hidden helper columns 'Problems: ...' hold each "
                       "input's problems."),
             ("Summary", "Headcount, FTE, pay, on-costs, leave liability, sick pay, at-risk staff and redundancy "
                         "cost for each cost centre of the list, 'Not in the list' and the Total, over the rows "
                         "whose Status is OK; rows with problems are counted; a chart."),
+            ("Absences", "Optional: the absence record (one row per absence: Employee ID, first and last day, "
+                         "service start, annual salary, temporary 4 months or less?). KENT_SICKPAY_LOG works out "
+                         "each absence's full and half pay days; the days paid in the 12 months before the "
+                         "modelled absence are summed per employee into the Staff sheet's 'Paid sick days used'. "
+                         "While it is empty, the typed Paid sick days column is used."),
             ("xlwings.conf", "Settings for the Windows xlwings add-in (leave as is)."),
         ],
         steps=[
@@ -1205,7 +1427,7 @@ def _how_to() -> common.HowTo:
             "No add-in? `xl-kent fill budget --staff STAFF.xlsx -o budget.xlsx` writes this workbook filled "
             "with your list: the KENT_ columns as values, every other formula live.",
         ],
-        functions=["KENT_LEAVE_ACCRUAL", "KENT_SICKPAY", "KENT_REDUNDANCY_WEEKS"],
+        functions=["KENT_LEAVE_ACCRUAL", "KENT_SICKPAY", "KENT_SICKPAY_LOG", "KENT_REDUNDANCY_WEEKS"],
         notes=[
             ("Status", "'OK', or every problem of the row, column by column in the Staff order, each in the "
                        "order the checks run, joined by '; '. Blank for a blank row. The checks (below) are those "

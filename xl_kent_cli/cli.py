@@ -1,9 +1,11 @@
-"""The ``xl-kent`` command line: ``recalc``, ``awards``, ``fill``, ``template``, ``sample`` and ``demo``.
+"""The ``xl-kent`` command line: ``recalc``, ``awards``, ``absences``, ``fill``, ``template``, ``sample`` and ``demo``.
 
 * ``xl-kent recalc STAFF.xlsx --as-of 31/03/2027`` computes every per-person figure of a
   staff list (leave, sick pay of a modelled absence, redundancy, pay and on-costs) into
   ``STAFF.recalc.xlsx``;
 * ``xl-kent awards LOG.xlsx`` judges an award log with KENT_AWARD_OK on every row;
+* ``xl-kent absences LOG.xlsx`` works out sick pay for every absence of an absence record
+  (KENT_SICKPAY_LOG); ``recalc`` and ``fill budget`` take paid sick days from it with ``--absences``;
 * ``xl-kent fill budget --staff staff.xlsx -o budget.xlsx`` writes a filled copy of the
   budget template (the same reading, checks and figures as recalc);
 * ``xl-kent template budget -o my_budget.xlsx`` writes a copy of a blank template;
@@ -18,8 +20,11 @@ a command runs (``import xl_kent_cli.cli`` stays light).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -33,9 +38,12 @@ EXIT_CODES = """exit codes:
   0  output written, every row OK
   1  output written, some rows have problems (listed on the Errors sheet and in the
      status column{awards})
-  2  usage error, unreadable or empty input, missing column: nothing written
-  3  output refused (it is the input file) or could not be written: nothing written
-  130 interrupted: nothing half-written is left"""
+  2  usage error, unreadable or empty input, missing column, or reading or computing
+     failed: nothing written
+  3  output refused (it is the input file or a folder) or could not be written:
+     nothing written (a CSV and its side files are written together or not at all)
+  130 interrupted (Ctrl-C), 143 terminated (SIGTERM): nothing half-written is left
+  An error is one line; XL_KENT_DEBUG=1 also prints the traceback."""
 
 
 def _date(text: str) -> np.datetime64:
@@ -149,7 +157,14 @@ def cmd_recalc(args, out, err) -> int:
     settings = _settings(args, "xl-kent recalc", err)
     if settings is None:
         return o.EXIT_USAGE
-    return recalc.run(args.input, settings, args.output, args.map, args.sheet, out, err)
+    return recalc.run(args.input, settings, args.output, args.map, args.sheet, out, err, absences=args.absences,
+                      absences_sheet=args.absences_sheet, absences_maps=args.absences_map)
+
+
+def cmd_absences(args, out, err) -> int:
+    from . import absences
+
+    return absences.run(args.input, args.output, args.map, args.sheet, args.as_of, out, err)
 
 
 def cmd_awards(args, out, err) -> int:
@@ -166,14 +181,15 @@ def cmd_fill(args, out, err) -> int:
         if settings is None:
             return o.EXIT_USAGE
         return fill.fill_budget(args.staff, args.output, settings, maps=args.map, sheet=args.sheet, out=out,
-                                err=err)
+                                err=err, absences=args.absences, absences_sheet=args.absences_sheet,
+                                absences_maps=args.absences_map)
     return fill.fill_awards(args.log, args.output, period_start=args.period_from, period_end=args.period_to,
                             maps=args.map, sheet=args.sheet, out=out, err=err)
 
 
 def cmd_template(args, out, err) -> int:
     from workbooks.build import template_path
-    from workbooks.common import OutputFileError, save_atomically
+    from workbooks.common import save_atomically
 
     source = template_path(args.template)
     target = Path(args.output or source.name)
@@ -181,45 +197,54 @@ def cmd_template(args, out, err) -> int:
         print(f"xl-kent template: error: {target} exists: refusing to replace it (use --force)", file=err)
         return o.EXIT_OUTPUT
     try:
-        save_atomically(target, lambda f: f.write(source.read_bytes()), input_path=source)
-    except OutputFileError as e:
-        print(f"xl-kent template: error: {e}", file=err)
+        with o.writing_step(target):
+            save_atomically(target, lambda f: f.write(source.read_bytes()), input_path=source)
+    except o.OutputError as e:
+        o.report("xl-kent template", err, e, e)
         return o.EXIT_OUTPUT
     print(f"{target}: blank {args.template} template (see its How to use sheet)", file=out)
     return o.EXIT_OK
 
 
 def cmd_sample(args, out, err) -> int:
-    from xl_kent.files.writing import OutputFileError
+    from xl_kent.files.writing import all_or_nothing
     from xl_kent.lists import synth
 
     from .progress import Progress
 
+    prog = "xl-kent sample"
     targets = [Path(args.output)] + ([Path(args.awards)] if args.awards else [])
     for p in targets:
         if p.suffix.lower() not in (".xlsx", ".csv"):
-            print(f"xl-kent sample: error: {p}: the name must end in .xlsx or .csv", file=err)
+            o.report(prog, err, f"{p}: the name must end in .xlsx or .csv")
             return o.EXIT_USAGE
         if p.exists() and not args.force:
-            print(f"xl-kent sample: error: {p} exists: refusing to replace it with synthetic data "
-                  "(use --force)", file=err)
+            o.report(prog, err, f"{p} exists: refusing to replace it with synthetic data (use --force)")
             return o.EXIT_OUTPUT
-    try:
-        s = synth.staff_sample(args.rows, args.bad, args.seed, args.as_of)
-    except ValueError as e:
-        print(f"xl-kent sample: error: {e}", file=err)
+    if len(targets) == 2 and os.path.abspath(targets[0]) == os.path.abspath(targets[1]):
+        o.report(prog, err, f"{targets[0]}: the staff list and the award log need different names")
         return o.EXIT_USAGE
-    try:
-        with Progress(f"writing {targets[0].name}", args.rows, stream=err) as bar:
-            synth.write_sample(targets[0], s, "Staff", bar)
-        print(f"{targets[0]}: {synth.describe_sample(s, args.as_of)}", file=out)
-        if args.awards:
-            a = synth.award_sample(s.columns[0], max(1, args.rows // 4), args.seed, args.as_of)
-            synth.write_sample(targets[1], a, "Awards")
-            print(f"{targets[1]}: {len(a.columns[0]):,} synthetic award rows", file=out)
-    except OutputFileError as e:
-        print(f"xl-kent sample: error: {e}", file=err)
-        return o.EXIT_OUTPUT
+
+    def make():
+        try:
+            s = synth.staff_sample(args.rows, args.bad, args.seed, args.as_of)
+        except ValueError as e:
+            raise o.UsageError(str(e)) from e
+        a = synth.award_sample(s.columns[0], max(1, args.rows // 4), args.seed, args.as_of) if args.awards else None
+        with o.writing_step(targets[0]), all_or_nothing():  # the list and its log: both or neither
+            with Progress(f"writing {targets[0].name}", args.rows, stream=err) as bar:
+                synth.write_sample(targets[0], s, "Staff", bar)
+            if a is not None:
+                synth.write_sample(targets[1], a, "Awards")
+        return s, a
+
+    done, result = o.guarded(prog, err, make, doing="making the sample")
+    if not done:
+        return result
+    s, a = result
+    print(f"{targets[0]}: {synth.describe_sample(s, args.as_of)}", file=out)
+    if a is not None:
+        print(f"{targets[1]}: {len(a.columns[0]):,} synthetic award rows", file=out)
     return o.EXIT_OK
 
 
@@ -243,7 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="xl-kent", formatter_class=fmt,
         description="Kent County Council's Kent Scheme employment rules, from the command line.",
         epilog="examples:\n  xl-kent demo\n  xl-kent recalc staff.xlsx --as-of 31/03/2027 --pension-rate 18.5\n"
-               "  xl-kent awards awards.xlsx\n  xl-kent fill budget --staff staff.xlsx -o budget_2026.xlsx\n"
+               "  xl-kent awards awards.xlsx\n  xl-kent absences absences.xlsx --as-of 31/03/2027\n"
+               "  xl-kent fill budget --staff staff.xlsx -o budget_2026.xlsx\n"
                "  xl-kent sample --rows 10000 --bad 20 -o staff.xlsx\n\n"
                "`xl-kent COMMAND --help` describes each command; docs/bulk.md has the details.",
     )
@@ -266,6 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("input", metavar="STAFF", help="staff list, .xlsx or .csv (a filled budget template too)")
     _settings_options(p, as_of_required=True)
+    _absences_options(p)
     _common(p, "STAFF.recalc.xlsx (STAFF.recalc.csv for a CSV)")
     p.set_defaults(run=cmd_recalc)
 
@@ -285,6 +312,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="LOG", help="award log, .xlsx or .csv (a filled award template too)")
     _common(p, "LOG.checked.xlsx (LOG.checked.csv for a CSV)")
     p.set_defaults(run=cmd_awards)
+
+    p = sub.add_parser(
+        "absences", formatter_class=fmt, help="sick pay for every absence of an absence record (KENT_SICKPAY_LOG)",
+        description="Work out contractual and statutory sick pay for every absence of an absence record (xlsx or "
+                    "CSV, one row per absence of one employee) with KENT_SICKPAY_LOG over the whole record: each "
+                    "absence's paid sick days of the 12 months before it come from the employee's earlier "
+                    "absences, and SSP links absences 8 weeks or less apart. Writes the record back untouched "
+                    "with calendar_days, full_pay_days, half_pay_days, nil_pay_days, ssp_gbp, pay_gbp, "
+                    "prior_paid_days, ssp_days_left and status beside it, plus Errors and Summary sheets. "
+                    "--as-of DATE adds, on each row, its employee's paid days of the 12 months before DATE and the "
+                    "full and half sick pay left for an absence starting on DATE.",
+        epilog="columns: employee_id, first_day, last_day, service_start, annual_salary (required);\n"
+               "  temporary_short (Yes for a temporary contract of 4 months or less; optional).\n"
+               "  Read as well: Employee ID, Emp No, Start of absence, Absence start, First day of absence,\n"
+               "  End of absence, Last day, Continuous service date, Salary, Annual pay ... (docs/bulk.md).\n"
+               "  Every other column (name, reason, notes) is carried and named as not used.\n\n"
+               "examples:\n  xl-kent absences absences.xlsx\n"
+               "  xl-kent absences hr-absences.csv --as-of 31/03/2027 -o sick_pay.xlsx\n"
+               "  xl-kent recalc staff.xlsx --as-of 31/03/2027 --absences absences.xlsx\n\n"
+               + EXIT_CODES.format(awards=""),
+    )
+    p.add_argument("input", metavar="LOG", help="absence record, .xlsx or .csv (a filled budget's Absences too)")
+    p.add_argument("--as-of", type=_date, metavar="DATE",
+                   help="also give each employee's full and half sick pay left for an absence starting on DATE")
+    _common(p, "LOG.sickpay.xlsx (LOG.sickpay.csv for a CSV)")
+    p.set_defaults(run=cmd_absences)
 
     p = sub.add_parser(
         "fill", formatter_class=fmt, help="write a filled copy of a template workbook",
@@ -307,6 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--staff", required=True, metavar="FILE", help="staff list, .xlsx or .csv")
     q.add_argument("-o", "--output", required=True, metavar="OUT", help="workbook to write (.xlsx)")
     _settings_options(q, as_of_required=False)
+    _absences_options(q)
     _map_and_sheet(q)
     q.set_defaults(run=cmd_fill)
     q = fill.add_parser("awards", formatter_class=fmt, help="the award tracking workbook, from an award log",
@@ -367,6 +421,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _absences_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("paid sick days from an absence record (instead of a typed column)")
+    g.add_argument("--absences", metavar="LOG",
+                   help="absence record (.xlsx or .csv, one row per absence): each employee's paid sick days of "
+                        "the 12 months before the modelled absence start are taken from it (as `xl-kent "
+                        "absences` works it out); a typed paid-sick-days column is then not used")
+    g.add_argument("--absences-sheet", metavar="NAME", help="worksheet of the absence record to read")
+    g.add_argument("--absences-map", action="append", metavar='"HEADER=field"',
+                   help="read a column of the absence record with another header as a field; repeatable")
+
+
 def _common(p: argparse.ArgumentParser, default_out: str) -> None:
     p.add_argument("-o", "--output", metavar="OUT", help=f"file to write, .xlsx or .csv (default {default_out})")
     _map_and_sheet(p)
@@ -380,19 +445,63 @@ def _map_and_sheet(p: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return o.EXIT_USAGE
+    """``xl-kent ARGV``: the exit code. Nothing raises out of it but SystemExit (from ``--help`` and
+    usage errors): every failure is one line on stderr and an exit code; Ctrl-C gives 130 and
+    SIGTERM 143, after the temporary files are removed."""
+    with _sigterm_as_interrupt():
+        try:
+            parser = build_parser()
+            args = parser.parse_args(argv)
+            if args.command is None:
+                parser.print_help()
+                return o.EXIT_USAGE
+            return args.run(args, sys.stdout, sys.stderr)
+        except BrokenPipeError:  # output piped into `head` and closed early: not an error
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (keep Python's exit flush quiet)
+            return o.EXIT_OK
+        except KeyboardInterrupt as e:
+            code = o.EXIT_TERMINATED if isinstance(e, o.Terminated) else o.EXIT_INTERRUPTED
+            with contextlib.suppress(Exception):
+                what = "interrupted (SIGTERM)" if code == o.EXIT_TERMINATED else "interrupted"
+                print(f"xl-kent: {what}; no output file was left half-written", file=sys.stderr)
+            return code
+        except SystemExit:
+            raise
+        except BaseException as e:  # a failure no command caught (they catch their own): one line
+            return _failed(e)
+
+
+def _failed(e: BaseException) -> int:
+    """The one line and exit code of an exception that reached :func:`main`."""
+    from xl_kent.files.writing import OutputFileError
+
+    if isinstance(e, o.UsageError):
+        code, message = o.EXIT_USAGE, o._text(e)
+    elif isinstance(e, (o.OutputError, OutputFileError)):
+        code, message = o.EXIT_OUTPUT, o._text(e)
+    else:
+        code, message = o.EXIT_USAGE, o.failure(e, "running the command")
+    o.report("xl-kent", sys.stderr, message, e)
+    return code
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise o.Terminated()
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """SIGTERM raises :class:`output.Terminated` (a KeyboardInterrupt) in the main thread, as Ctrl-C
+    does, so the same clean-up runs; the old handler is put back after."""
+    old = None
+    if hasattr(signal, "SIGTERM") and threading.current_thread() is threading.main_thread():
+        with contextlib.suppress(ValueError, OSError):
+            old = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        return args.run(args, sys.stdout, sys.stderr)
-    except BrokenPipeError:  # output piped into `head` and closed early: not an error
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (keep Python's exit flush quiet)
-        return o.EXIT_OK
-    except KeyboardInterrupt:
-        print("xl-kent: interrupted; no output file was left half-written", file=sys.stderr)
-        return o.EXIT_INTERRUPTED
+        yield
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGTERM, old)
 
 
 if __name__ == "__main__":

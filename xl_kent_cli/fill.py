@@ -24,19 +24,20 @@ __all__ = ["fill_budget", "fill_awards"]
 
 
 def _write(out_path, input_path, write) -> object:
+    """Write the filled workbook atomically; every failure (an unexpected one too) is an OutputError."""
     from workbooks import common
 
-    try:
+    with o.writing_step(out_path):
         return common.save_atomically(out_path, write, input_path)
-    except common.OutputFileError as e:
-        raise o.OutputError(str(e)) from e
-    except OSError as e:
-        raise o.OutputError(f"cannot write {out_path}: {e.strerror or e}") from e
 
 
-def fill_budget(input_path, output, settings: Settings, *, maps=None, sheet=None, out=None, err=None) -> int:
+def fill_budget(input_path, output, settings: Settings, *, maps=None, sheet=None, out=None, err=None,
+                absences=None, absences_sheet=None, absences_maps=None) -> int:
     """``xl-kent fill budget --staff STAFF -o OUT``: the budget workbook filled from a staff list.
 
+    With ``absences`` (an absence record), every employee's paid sick days of the 12 months
+    before the modelled absence come from the record, as ``recalc --absences`` takes them
+    (:func:`xl_kent.lists.absence_log.staff_figures`), and the record fills the Absences sheet.
     Exit codes as ``xl-kent recalc``: 0 every row OK, 1 written but some rows have problems,
     2 input unusable, 3 output refused or not writable (nothing written).
     """
@@ -49,29 +50,45 @@ def fill_budget(input_path, output, settings: Settings, *, maps=None, sheet=None
 
     def work():
         out_path = o.check_paths(input_path, output, (".xlsx",))
+        if absences is not None:
+            o.check_paths(absences, out_path, (".xlsx",))  # the output is never the record either
         loaded = o.reading(input_path, STAFF_SCHEMA, sheet, maps, err)
         table = loaded.table
         if table.n_rows > DATA_ROWS:
             raise o.UsageError(f"{input_path}: {table.n_rows:,} staff rows; the template holds {DATA_ROWS:,}. "
                                "Split the list (e.g. by cost centre) or use `xl-kent recalc` for whole lists")
-        staff = read_staff(table, settings.as_of, columns=loaded.columns, schema=STAFF_SCHEMA)
-        fig = compute(staff, settings, table)
-        written = _write(out_path, input_path, lambda f: budget.write_filled(f, table, staff, fig))
-        return loaded, staff, fig, written
+        if absences is None:
+            staff = read_staff(table, settings.as_of, columns=loaded.columns, schema=STAFF_SCHEMA)
+            fig = compute(staff, settings, table)
+            record = use = None
+        else:
+            from xl_kent.lists.absence_log import staff_figures
+
+            from .recalc import read_record
+
+            record = read_record(absences, absences_sheet, absences_maps, err, input_path)
+            if record.n_rows > DATA_ROWS:
+                raise o.UsageError(f"{absences}: {record.n_rows:,} absence rows; the template's Absences sheet "
+                                   f"holds {DATA_ROWS:,}. Keep the 12 months (and 8 weeks) before the modelled "
+                                   "absence, or use `xl-kent recalc --absences`")
+            staff, fig, use = staff_figures(table, settings, loaded.columns, record, str(absences))
+        written = _write(out_path, input_path, lambda f: budget.write_filled(f, table, staff, fig, record=record))
+        return loaded, staff, fig, use, written
 
     done, result = o.guarded(prog, err, work)
     if not done:
         return result
-    loaded, staff, fig, written = result
+    loaded, staff, fig, use, written = result
     table = loaded.table
-    o.report_reading(prog, loaded, [*loaded.columns.warnings(" by the budget"), *notes(staff, settings)], err)
+    o.report_reading(prog, loaded, [*staff.columns.warnings(" by the budget"), *notes(staff, settings),
+                                    *(use.lines if use is not None else ())], err)
     pt = fig.problems
     print(o.run_line("fill budget"), file=out)
     print(f"staff rows read: {table.n_rows:,}; rows OK: {int(fig.ok.sum()):,}; rows with problems: "
           f"{pt.problem_rows:,}", file=out)
     for reason, count in pt.counts[:12]:
         print(f"  rows with: {reason}: {count:,}", file=out)
-    for k, v in settings_items(settings) + totals_items(fig):
+    for k, v in settings_items(settings) + (use.items if use is not None else []) + totals_items(fig):
         print(f"{k}: {o._shown(k, v)}", file=out)
     print(f"written: {written}", file=out)
     if pt.problem_rows:

@@ -80,16 +80,28 @@ def totals_items(fig: Figures, rows: np.ndarray | None = None) -> list[tuple[str
 
 
 def recalc_table(table, settings: Settings, columns=None, source: str | None = None, progress=None,
-                 overrides=None) -> o.Outcome:
+                 overrides=None, record=None, record_source: str | None = None) -> o.Outcome:
     """Read, check and compute a staff list read from a file; see the module docstring.
 
     ``columns`` is the column mapping made by the reader (else made here from ``overrides``).
+    ``record`` (an absence record worked out, :func:`xl_kent.lists.absence_log.compute`) gives
+    every employee's paid sick days of the 12 months before the modelled absence start, instead
+    of a typed column (:func:`xl_kent.lists.absence_log.staff_figures`, as ``fill budget`` does).
     Raises :class:`xl_kent.lists.fields.ColumnError` for a missing or ambiguous column.
     """
-    staff = read_staff(table, settings.as_of, overrides, columns=columns, schema=STAFF_SCHEMA)
-    if progress:
-        progress(1)
-    fig = compute(staff, settings, table)
+    use = None
+    if record is None:
+        staff = read_staff(table, settings.as_of, overrides, columns=columns, schema=STAFF_SCHEMA)
+        if progress:
+            progress(1)
+        fig = compute(staff, settings, table)
+    else:
+        from xl_kent.lists.absence_log import staff_figures
+        from xl_kent.lists.fields import map_columns
+
+        if columns is None:
+            columns = map_columns(table.headers, STAFF_SCHEMA, overrides)
+        staff, fig, use = staff_figures(table, settings, columns, record, record_source or "the absence record")
     if progress:
         progress(3)
     n = table.n_rows
@@ -119,13 +131,14 @@ def recalc_table(table, settings: Settings, columns=None, source: str | None = N
         a = fig.values[name][where]
         return float(round_pennies(np.nansum(a))) if name in _MONEY else float(np.nansum(a))
 
-    lines = [*cm.warnings(), *notes(staff, settings)]
+    lines = [*cm.warnings(), *notes(staff, settings), *(use.lines if use is not None else ())]
     summary: list[tuple[str, object]] = [
         ("xl-kent", o.run_line("recalc")),
         ("input file", source or ""),
         ("sheet", getattr(table, "sheet", None) or ""),
         ("header row", int(getattr(table, "header_row", 1))),
         *settings_items(settings),
+        *(use.items if use is not None else ()),
         ("rows read", n),
         ("rows OK", int(ok.sum())),
         ("rows with problems", pt.problem_rows),
@@ -154,10 +167,26 @@ def recalc_table(table, settings: Settings, columns=None, source: str | None = N
     summary += [("note", line) for line in lines]
     summary += [(f"column: {h!r}" if h else "column: (no header)", how) for h, how in cm.describe()]
     return o.Outcome(headers, data, formats, ["row", "employee_id", "column", "value", "reason"], errors_columns,
-                     summary, n, pt.problem_rows, lines)
+                     summary, n, pt.problem_rows, lines, first_row=first, ids=ids)
 
 
-def run(input_path, settings: Settings, output=None, maps=None, sheet=None, out=None, err=None) -> int:
+def read_record(path, sheet=None, maps=None, err=None, staff_path=None):
+    """An absence record read and worked out for ``--absences`` (``xl-kent absences``' reading):
+    a :class:`~xl_kent.lists.absence_log.AbsenceFigures`; a record that cannot be used is a
+    :class:`~xl_kent_cli.output.UsageError` (exit 2, nothing written)."""
+    from pathlib import Path
+
+    from xl_kent.lists.absence_log import ABSENCE_SCHEMA, read_absence_log
+    from xl_kent.lists.absence_log import compute as compute_record
+
+    if staff_path is not None and Path(path).resolve() == Path(staff_path).resolve():
+        raise o.UsageError(f"--absences {path}: the absence record is the staff list itself; give the record's file")
+    loaded = o.reading(path, ABSENCE_SCHEMA, sheet, maps, err)
+    return compute_record(read_absence_log(loaded.table, columns=loaded.columns), loaded.table)
+
+
+def run(input_path, settings: Settings, output=None, maps=None, sheet=None, out=None, err=None, absences=None,
+        absences_sheet=None, absences_maps=None) -> int:
     """``xl-kent recalc``: read, compute, write atomically, print; returns the exit code."""
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
@@ -165,9 +194,14 @@ def run(input_path, settings: Settings, output=None, maps=None, sheet=None, out=
 
     def work():
         target = o.check_paths(input_path, output or o.default_output(input_path, "recalc"))
+        if absences is not None:
+            o.check_paths(absences, target)  # the output is never the record either
         loaded = o.reading(input_path, STAFF_SCHEMA, sheet, maps, err)
+        record = None if absences is None else read_record(absences, absences_sheet, absences_maps, err,
+                                                           input_path)
         with Progress("computing", 4, stream=err, unit="steps", rows=loaded.table.n_rows) as bar:
-            outcome = recalc_table(loaded.table, settings, loaded.columns, str(input_path), bar)
+            outcome = recalc_table(loaded.table, settings, loaded.columns, str(input_path), bar, record=record,
+                                   record_source=None if absences is None else str(absences))
         return loaded, outcome, o.write_outcome(outcome, target, input_path, "Staff", err)
 
     done, result = o.guarded(prog, err, work)

@@ -125,6 +125,9 @@ FIGURES: tuple[Figure, ...] = (
            "leave accrued to the as-of date less leave taken; negative when taken ahead of accrual"),
     Figure("leave_value_gbp", "Value of untaken leave £", "gbp",
            "untaken days x 7.4 hours x hourly pay (weekly pay / weekly hours); negative when taken ahead"),
+    Figure("sick_prior_paid_days", "Paid sick days used, last 12 months", "days",
+           "paid sick days of the 12 months before the modelled absence start that the sick pay figures use: the "
+           "typed prior_sick_days, or (with an absence record) the days of its paid absences in those 12 months"),
     Figure("sick_full_pay_days_left", "Full sick pay left (days)", "days",
            "calendar days of full sick pay left for an absence from the modelled absence start"),
     Figure("sick_half_pay_days_left", "Half sick pay left (days)", "days", "calendar days of half sick pay left"),
@@ -356,10 +359,15 @@ def _completed_years(d: np.ndarray, on: np.datetime64) -> np.ndarray:
     return np.where(np.isnat(d) | (d > on), np.nan, years)
 
 
-def compute(staff: Staff, settings: Settings, table=None, progress=None) -> Figures:
+def compute(staff: Staff, settings: Settings, table=None, progress=None, prior_paid_days=None) -> Figures:
     """Every figure of :data:`FIGURES` for a checked staff list; problems the rules find are
     added to the list's. ``table`` (the file read) gives the Errors lines their cells;
-    ``progress``, when given, is called with the steps done (of 4)."""
+    ``progress``, when given, is called with the steps done (of 4).
+
+    ``prior_paid_days`` (one number per row), when given, are the paid sick days of the 12
+    months before the modelled absence start, taken from an absence record
+    (:func:`xl_kent.lists.absence_log.staff_figures`), instead of the typed
+    ``prior_sick_days`` column."""
     s = settings
     n = staff.n_rows
     v, probs, contract = staff.values, staff.problems, staff.contract
@@ -410,17 +418,19 @@ def compute(staff: Staff, settings: Settings, table=None, progress=None) -> Figu
     out["leave_untaken_days"] = np.where(taken_ok, out["leave_accrued_days"] - v["leave_taken_days"], np.nan)
     weekly = np.where(salaried & clean("salary"), weekly_pay_gbp(v["annual_salary"], s.as_of), np.nan)
     out["weekly_pay_gbp"] = weekly
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"):  # a typing-error row (1e308 days) is a problem row, not a warning
         hourly = weekly / (out["fte"] * s.full_time_weekly_hours)
-    out["leave_value_gbp"] = out["leave_untaken_days"] * s.hours_per_day * hourly
+        out["leave_value_gbp"] = out["leave_untaken_days"] * s.hours_per_day * hourly
     if progress:
         progress(2)
 
     # Sick pay (J.2): allowance left and the modelled absence, for those employed on its first day.
     sick_ok = salaried & clean("sick")
+    prior = v["prior_sick_days"] if prior_paid_days is None else np.asarray(prior_paid_days, dtype=np.float64)
+    out["sick_prior_paid_days"] = np.where(sick_ok, prior, np.nan)
     employed = _employed_on(start, end, s.absence_start)
     rows = np.flatnonzero(sick_ok & employed)
-    r = sick_pay_allowance(service[rows], s.absence_start, v["prior_sick_days"][rows])
+    r = sick_pay_allowance(service[rows], s.absence_start, prior[rows])
     out["sick_full_pay_days_left"][rows] = r.full_pay_days
     out["sick_half_pay_days_left"][rows] = r.half_pay_days
     _core_problems(probs, rows, r.error, "sick_full_pay_days_left")
@@ -430,7 +440,7 @@ def compute(staff: Staff, settings: Settings, table=None, progress=None) -> Figu
     allowed[rows[r.error == OK]] = True
     rows = np.flatnonzero(allowed & cost_ok)
     c = sick_pay(service[rows], s.absence_start, float(s.absence_days), v["annual_salary"][rows],
-                 v["prior_sick_days"][rows])
+                 prior[rows])
     out["sick_absence_cost_gbp"][rows] = round_pennies(c.pay_gbp)  # as KENT_SICKPAY gives it
     _core_problems(probs, rows, c.error, "sick_absence_cost_gbp")
     if progress:

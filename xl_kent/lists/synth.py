@@ -37,7 +37,7 @@ from ..dates import MONTHS_PER_YEAR, add_months
 from ..leave import grade_entitlement_days
 
 __all__ = ["SAMPLE_AS_OF", "SAMPLE_ROWS", "BAD_KINDS", "GRADES", "Manifest", "Sample", "staff_sample", "award_sample",
-           "write_sample"]
+           "absence_sample", "write_sample"]
 
 #: The date the sample is generated for (ages, service and leavers are set relative
 #: to it): the end of the 2026/27 leave year. ``--as-of`` changes it.
@@ -241,6 +241,62 @@ def award_sample(employee_ids: np.ndarray, rows: int, seed: int = 0, as_of=SAMPL
     order = np.argsort(when, kind="stable")
     columns = [emp[order], when[order], amount[order], kind[order], ref[order], endorsed[order], ineligible[order]]
     return Sample(list(AWARD_HEADERS), columns, list(AWARD_FORMATS), Manifest())
+
+
+ABSENCE_HEADERS = ["Employee ID", "Name", "Start of absence", "End of absence", "Continuous Service Date",
+                   "Annual Salary", "Temporary (4 months or less)", "Reason"]
+ABSENCE_FORMATS = ["integer", "text", "date", "date", "date", "gbp", "general", "text"]
+_REASONS = np.array(["Cold or flu", "Musculoskeletal", "Stress", "Gastro", "Injury", "Operation", "Other"],
+                    dtype=object)
+
+
+def absence_sample(staff: Sample, rows: int, seed: int = 0, as_of=SAMPLE_AS_OF) -> Sample:
+    """A synthetic absence record of up to ``rows`` absences of the salaried staff of ``staff``
+    (their ids, names, service dates and salaries), in the 18 months to ``as_of`` (absences
+    drawn after ``as_of`` or before the service start are left out).
+
+    Most absences are short (1 to 5 days), some a few weeks, a few long-term (up to 8
+    months), so that some employees use their full pay and reach half pay, and some
+    absences link for SSP (8 weeks or less apart). An employee's absences never overlap.
+    The columns are an HR export's ("Start of absence", "End of absence", a Reason that is
+    not used). The same seed gives the same record.
+
+    >>> a = absence_sample(staff_sample(200, seed=1), 60, seed=1)
+    >>> 0 < len(a.columns[0]) <= 60, a.headers[2:4]
+    (True, ['Start of absence', 'End of absence'])
+    """
+    rng = np.random.default_rng(seed + 104729)
+    as_of = np.datetime64(as_of, "D")
+    col = dict(zip(staff.headers, staff.columns, strict=True))
+    salaried = (col["Contract"] == "Salaried") & np.array([isinstance(v, float) for v in col["Annual Salary"]])
+    salaried &= ~np.isnat(col["Continuous Service Date"].astype("datetime64[D]"))
+    pool = np.flatnonzero(salaried)
+    if rows == 0 or pool.size == 0:
+        return Sample(list(ABSENCE_HEADERS), [np.zeros(0, dtype=object)] * len(ABSENCE_HEADERS),
+                      list(ABSENCE_FORMATS), Manifest())
+    people = rng.choice(pool, size=max(1, min(pool.size, rows // 2)), replace=False)
+    who = np.sort(people[rng.integers(0, people.size, rows)])
+    length = np.where(rng.random(rows) < 0.75, rng.integers(1, 6, rows),
+                      np.where(rng.random(rows) < 0.8, rng.integers(6, 40, rows), rng.integers(40, 240, rows)))
+    gap = rng.integers(5, 120, rows)
+    first_of_block = np.r_[True, who[1:] != who[:-1]]
+    start_of = as_of - np.timedelta64(540, "D")
+    offset = gap + np.r_[0, length[:-1]]  # days from the previous absence's first day
+    offset[first_of_block] = rng.integers(0, 60, int(first_of_block.sum()))
+    block = np.cumsum(first_of_block) - 1
+    csum = np.cumsum(offset)
+    base = csum[np.flatnonzero(first_of_block)][block] - offset[np.flatnonzero(first_of_block)][block]
+    first = start_of + (csum - base).astype("timedelta64[D]")
+    last = first + (length - 1).astype("timedelta64[D]")
+    service = col["Continuous Service Date"].astype("datetime64[D]")[who]
+    keep = (first <= as_of) & (first >= service)  # absences before the service start are not drawn
+    who, first, last, service = who[keep], first[keep], last[keep], service[keep]
+    temp = np.where(rng.random(who.size) < 0.01, "Yes", None).astype(object)
+    reason = _REASONS[rng.integers(0, _REASONS.size, who.size)]
+    order = np.argsort(first, kind="stable")
+    columns = [col["Employee ID"][who][order], col["Name"][who][order], first[order], last[order], service[order],
+               col["Annual Salary"][who][order], temp[order], reason[order]]
+    return Sample(list(ABSENCE_HEADERS), columns, list(ABSENCE_FORMATS), Manifest())
 
 
 def write_sample(path, sample: Sample, sheet: str = "Staff", progress=None) -> None:
