@@ -103,7 +103,7 @@ def write_xlsxwriter(sheet: Sheet, path: str) -> None:
                                     "strings_to_numbers": False, "strings_to_urls": False})
     ws = wb.add_worksheet(sheet.name)
     fmt = {k: wb.add_format({"num_format": v}) for k, v in
-           {"gbp": "£#,##0.00", "days": "0.0#", "number": "0.00", "hours": "0.00", "integer": "0",
+           {"gbp": '"£"#,##0.00;[Red]\\-"£"#,##0.00', "days": "0.0#", "number": "0.00", "hours": "0.00", "integer": "0",
             "date": "dd/mm/yyyy"}.items()}
     bold = wb.add_format({"bold": True})
     ws.write_row(0, 0, sheet.headers, bold)

@@ -312,7 +312,7 @@ def test_every_column_kind_round_trips_through_xlsx(tmp_path):
     assert all(c.font.b for c in ws[1])
     assert ws["C2"].number_format == "dd/mm/yyyy" and ws["C2"].value == dt.datetime(2024, 1, 31)
     assert ws["A6"].number_format == "dd/mm/yyyy"  # an input datetime shows as a date
-    assert ws["G2"].number_format == "£#,##0.00" and ws["E2"].number_format == "0"
+    assert ws["G2"].number_format == '"£"#,##0.00;[Red]\\-"£"#,##0.00' and ws["E2"].number_format == "0"
     assert ws["D2"].data_type == "b" and ws["A7"].data_type == "s"
 
 

@@ -6,14 +6,18 @@ test_workbook_awards.py (recalculated in LibreOffice against the model).
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import struct
+import subprocess
 import zipfile
 import zlib
 
 import numpy as np
 import openpyxl
 import pytest
+from xlsxwriter.utility import xl_col_to_name
 
 import udfs.functions
 from workbooks import awards, budget, build, common, pictures
@@ -77,6 +81,38 @@ def test_every_template_has_how_to_use_first_and_xlwings_conf(name):
         assert f + "(" in text, f"How to use does not explain {f}"
         for arg in udfs.functions.ARG_HELP[f]:
             assert arg in text
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory) -> dict:
+    """Each template freshly built (the committed files are checked against a build above)."""
+    folder = tmp_path_factory.mktemp("fresh")
+    return {name: common.save_atomically(build.template_path(name, folder), TEMPLATES[name].build)
+            for name in TEMPLATES}
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_xlwings_conf_is_laid_out_as_the_add_in_reads_it(name, fresh):
+    """xlwings.bas reads the keys from A1 down to A1.End(xlDown) and each value from column B: the
+    keys are contiguous from A1 with nothing else in column A, the values and spare rows are
+    unlocked, the notes are beside them (column D), and the sheet is hidden so it is not printed."""
+    wb = openpyxl.load_workbook(fresh[name])
+    conf = wb["xlwings.conf"]
+    assert conf.sheet_state == "hidden"
+    assert wb.active.title == "How to use"
+    column_a = [conf.cell(r, 1).value for r in range(1, conf.max_row + 1)]
+    keys = column_a[:column_a.index(None)] if None in column_a else column_a
+    assert keys == ["UDF Modules"]
+    assert all(v is None for v in column_a[len(keys):]), "something below the keys in column A"
+    assert conf["B1"].value == "udfs"
+    for r in range(1, 2 + common.CONF_SPARE_ROWS):
+        for col in "AB":
+            assert conf[f"{col}{r}"].protection.locked is False, f"{col}{r} is locked"
+    assert conf.protection.sheet
+    notes = [conf.cell(r, 4).value for r in range(1, conf.max_row + 1) if conf.cell(r, 4).value]
+    assert any("Interpreter_Win" in n for n in notes)
+    assert all(conf.cell(r, 3).value is None for r in range(1, conf.max_row + 1))
+    assert conf.print_area is None or "xlwings" not in str(conf.print_area)
 
 
 @pytest.mark.parametrize("name", TEMPLATES)
@@ -177,3 +213,87 @@ def test_picture_trim_and_png_writer(tmp_path):
     raw = zlib.decompress(data[idat + 4: idat + 4 + n])
     rows = np.frombuffer(raw, np.uint8).reshape(14, 1 + 44 * 3)
     assert np.array_equal(rows[:, 1:].reshape(14, 44, 3), cut)
+
+
+def _pdf_pages(pdf) -> int:
+    """Pages of a PDF: pdfinfo (poppler-utils) where installed, else its page objects counted."""
+    pdfinfo = shutil.which("pdfinfo")
+    if pdfinfo:
+        done = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True, check=True)
+        return int(re.search(r"^Pages:\s+(\d+)", done.stdout, re.M).group(1))
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf.read_bytes()))
+
+
+def _to_pdf(xlsx, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        if os.environ.get("XL_KENT_REQUIRE_LIBREOFFICE") == "1":
+            pytest.fail("LibreOffice (soffice) is required here")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    profile = tmp_path / "lo-profile"
+    subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path / "pdf"), str(xlsx)], capture_output=True, timeout=300, check=True)
+    return tmp_path / "pdf" / (xlsx.stem + ".pdf")
+
+
+def _print_areas(path) -> dict[str, str]:
+    xml = zipfile.ZipFile(path).read("xl/workbook.xml").decode()
+    return dict(re.findall(r"<definedName name=\"_xlnm.Print_Area\" localSheetId=\"\d+\">'?([^'!<]+)'?!([^<]+)<", xml))
+
+
+def test_a_filled_copy_prints_its_filled_rows_in_libreoffice_too(tmp_path, capsys):
+    """A filled copy has a fixed print area of its filled rows (LibreOffice ignores the template's formula
+    print area): 30 awards print on one page and each workbook on a handful, not 5,000 empty rows."""
+    staff, log = tmp_path / "staff.xlsx", tmp_path / "awards.xlsx"
+    assert cli.main(["sample", "--rows", "120", "-o", str(staff), "--awards", str(log)]) == 0
+    filled_awards, filled_budget = tmp_path / "filled_awards.xlsx", tmp_path / "filled_budget.xlsx"
+    assert cli.main(["fill", "awards", "--log", str(log), "-o", str(filled_awards)]) in (0, 1), \
+        capsys.readouterr().err
+    assert cli.main(["fill", "budget", "--staff", str(staff), "-o", str(filled_budget), "--as-of",
+                     "31/03/2027"]) in (0, 1), capsys.readouterr().err
+    n = openpyxl.load_workbook(log).worksheets[0].max_row - 1
+    assert n == 30
+    areas = _print_areas(filled_awards)
+    assert areas[awards.LOG] == f"$A$1:${xl_col_to_name(awards.LAST_COL)}${common.HEADER_ROW + n}"
+    assert re.fullmatch(rf"\$A\$1:\$[A-Z]+\${common.HEADER_ROW + 120}", _print_areas(filled_budget)["Staff"])
+    for path in (filled_awards, filled_budget):
+        assert "xlwings.conf" not in _print_areas(path)
+        pages = _pdf_pages(_to_pdf(path, tmp_path))
+        assert pages <= 8, f"{path.name}: {pages} pages: the filled copy prints empty rows"
+
+
+def test_the_template_keeps_a_print_area_that_grows_in_excel(fresh):
+    xml = zipfile.ZipFile(fresh["awards"]).read("xl/workbook.xml").decode()
+    assert re.search(r"Print_Area[^>]*>OFFSET\('Award log'!\$A\$1,0,0,4\+COUNTA\(", xml)
+
+
+def test_every_number_format_is_one_sheetjs_and_excel_read(tmp_path, fresh):
+    """The cells' and charts' number formats, £ ones first: Excel's own UK currency format (the £
+    quoted), which SheetJS's strict format parser accepts; a bare £ it refuses."""
+    import json
+
+    import xlsx_checks
+
+    reason = xlsx_checks.sheetjs_unavailable()
+    if reason:
+        xlsx_checks.missing_tool(reason)
+    formats = sorted(set(common._NUMBER_FORMATS.values()) | {common.GBP_CHART_FORMAT})
+    script = tmp_path / "ssf.js"
+    script.write_text(
+        "const XLSX = require(process.argv[2]); const out = {};\n"
+        "for (const f of JSON.parse(process.argv[3])) { try { out[f] = XLSX.SSF.format(f, -1234.5); }"
+        " catch (e) { out[f] = 'ERROR ' + e.message; } }\nconsole.log(JSON.stringify(out));\n")
+    done = subprocess.run(["node", str(script), str(xlsx_checks.sheetjs_package()), json.dumps(formats)],
+                          capture_output=True, text=True, timeout=120, check=True)
+    shown = json.loads(done.stdout)
+    assert not [f for f, v in shown.items() if v.startswith("ERROR")], shown
+    assert shown[common.GBP_FORMAT] == "-£1,234.50"
+    assert shown[common.GBP_CHART_FORMAT] == "-£1,235"
+    # no bare £ in the formats the built templates hold (cells and charts)
+    for name in TEMPLATES:
+        with zipfile.ZipFile(fresh[name]) as z:
+            codes = [c for part in z.namelist() if part.startswith(("xl/styles", "xl/charts/chart"))
+                     for c in re.findall(r'formatCode="([^"]*)"', z.read(part).decode())]
+        assert codes
+        for code in codes:
+            assert "£" not in code.replace("&quot;£&quot;", ""), f"{name}: a bare £ in {code}"

@@ -1145,7 +1145,7 @@ def _chart(wb, ws, settings: dict) -> None:
                      "y2_axis": True, "marker": {"type": "circle"}, "line": {"color": "#C55A11"}})
     chart.combine(line)
     chart.set_title({"name": "Awards in the period by grade band"})
-    chart.set_y_axis({"name": "Total £", "num_format": "£#,##0"})
+    chart.set_y_axis({"name": "Total £", "num_format": common.GBP_CHART_FORMAT})
     line.set_y2_axis({"name": "Awards"})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 620, "height": 340})

@@ -39,9 +39,9 @@ from xl_kent.files.limits import EXCEL_MAX_NUMBER, cut_text
 from xl_kent.files.writing import OutputFileError, _atomic, _check_output
 
 __all__ = [
-    "BOOLEAN_FORMAT", "BUILD_TIMESTAMP", "HowTo", "OutputFileError", "DATA_ROWS", "ERROR_MEANINGS", "FIRST_ROW", "HEADER_ROW",
+    "BOOLEAN_FORMAT", "BUILD_TIMESTAMP", "GBP_FORMAT", "GBP_CHART_FORMAT", "CONF_SPARE_ROWS", "HowTo", "OutputFileError", "DATA_ROWS", "ERROR_MEANINGS", "FIRST_ROW", "HEADER_ROW",
     "Col", "Styles", "add_how_to_sheet", "add_xlwings_conf_sheet", "cached", "cell_value", "col_range", "data_validation",
-    "excel_text", "validation", "write_array_formula", "write_formula", "write_number", "write_text",
+    "excel_text", "filled_rows", "validation", "write_array_formula", "write_formula", "write_number", "write_text",
     "grade_choices", "new_workbook", "protect", "save_atomically", "setup_print", "write_inputs",
     "write_title", "write_headers", "write_calc_column", "yes_no_validation", "date_validation",
     "number_validation", "grade_validation", "quote_sheet", "ref", "rel",
@@ -77,8 +77,16 @@ _PALETTE = {
     "warn": "#FFEB9C", "warn_text": "#9C5700", "good": "#C6EFCE",
 }
 
+GBP_FORMAT = '"£"#,##0.00;[Red]\\-"£"#,##0.00'
+"""Excel's own UK currency format (Format Cells > Currency, £, red negatives): the £ quoted, as
+Excel writes it. A bare £ is not a format character: SheetJS's parser refuses it and other
+readers may show the number unformatted."""
+
+GBP_CHART_FORMAT = '"£"#,##0'
+"""The £ axis of a chart, in whole pounds."""
+
 _NUMBER_FORMATS = {
-    "text": "@", "date": "dd/mm/yyyy", "gbp": "£#,##0.00;[Red]-£#,##0.00", "gbp0": "£#,##0;[Red]-£#,##0",
+    "text": "@", "date": "dd/mm/yyyy", "gbp": GBP_FORMAT, "gbp0": '"£"#,##0;[Red]\\-"£"#,##0',
     "number": "0.00", "int": "0", "days": '0.0 "days"', "hours": '0.00 "hrs"', "weeks": '0.0 "wks"',
     "pct": "0.0%", "flag": "@", "bool": BOOLEAN_FORMAT, "years": "0", "general": "General",
 }
@@ -425,17 +433,50 @@ def setup_print(ws, last_col: int, last_row: int, landscape: bool = True, header
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.print_area(0, 0, last_row, last_col)
     if last_row >= FIRST_ROW - 1 + DATA_ROWS - 1:
-        # A data sheet: print the filled rows only, not 5,000 mostly empty ones. Excel takes a
-        # formula as the print area (column A holds each row's id); XlsxWriter writes this string
-        # as the sheet's _xlnm.Print_Area. LibreOffice ignores such a print area and prints the
-        # whole range (docs/workbooks.md).
-        q = quote_sheet(ws.name)
-        ws.print_area_range = (f"OFFSET({q}!$A$1,0,0,{HEADER_ROW}+COUNTA({col_range(0, sheet=ws.name)}),"
-                               f"{last_col + 1})")
+        # A data sheet: print the filled rows only, not 5,000 mostly empty ones.
+        filled = filled_rows(ws)
+        if filled is None:
+            # The template (its KENT_ columns are formulas): the rows grow as the user types, so the
+            # print area is a formula Excel follows (column A holds each row's id). XlsxWriter writes
+            # this string as the sheet's _xlnm.Print_Area. LibreOffice ignores a formula print area and
+            # prints the whole range there (docs/workbooks.md): Format > Print Ranges > Edit.
+            q = quote_sheet(ws.name)
+            ws.print_area_range = (f"OFFSET({q}!$A$1,0,0,{HEADER_ROW}+COUNTA({col_range(0, sheet=ws.name)}),"
+                                   f"{last_col + 1})")
+        else:
+            # A filled copy (the KENT_ results are values): a fixed area of the title, the headers and
+            # the filled rows, which Excel and LibreOffice both honour.
+            ws.print_area(0, 0, HEADER_ROW - 1 + max(1, filled), last_col)
     if header_rows:
         ws.repeat_rows(*[int(x) - 1 for x in header_rows.split(":")])
     ws.set_header(f"&L&\"Arial,Bold\"{title}&R&D")
     ws.set_footer("&L&F - &A&RPage &P of &N")
+
+
+def filled_rows(ws) -> int | None:
+    """The data rows of a sheet being written, up to the last one holding anything (a value, text, a
+    formula), or None when a KENT_ function is among its formulas (the template, which needs the
+    add-in and grows as the user types). Reads XlsxWriter's table of the cells written so far.
+
+    >>> import io
+    >>> wb = xlsxwriter.Workbook(io.BytesIO()); ws = wb.add_worksheet()
+    >>> _ = ws.write_number(FIRST_ROW + 2, 1, 5.0), ws.write_blank(FIRST_ROW + 40, 1, None, wb.add_format())
+    >>> filled_rows(ws)  # Excel rows 5 to 8
+    4
+    >>> _ = ws.write_dynamic_array_formula(FIRST_ROW - 1, 3, FIRST_ROW + 10, 3, "=KENT_NOTICE(A5:A16,B5:B16,C5:C16)")
+    >>> filled_rows(ws) is None
+    True
+    """
+    last = FIRST_ROW - 2  # no data row yet
+    for row, cells in ws.table.items():
+        for cell in cells.values():
+            kind = type(cell).__name__
+            if kind in ("Formula", "ArrayFormula") and "KENT_" in cell.formula:
+                return None
+            if row > last and row >= FIRST_ROW - 1 and kind != "Blank" and not (
+                    kind in ("Formula", "ArrayFormula") and cell.value in ("", None)):
+                last = row
+    return last - (FIRST_ROW - 2)
 
 
 def grade_choices() -> list[str]:
@@ -536,13 +577,20 @@ def add_how_to_sheet(wb, styles: Styles, how: HowTo) -> None:
     pair("Grey cells", "Calculated: one formula per column covers all 5,000 rows. They are locked; "
                        "the sheets are protected without a password (Review > Unprotect Sheet).")
     section("Set-up: the KENT_ functions")
-    pair("Excel 365 with xlwings Lite", "Install the xlwings Lite add-in, add `xl-kent` to requirements.txt "
-                                         "and `from udfs import *` to main.py (docs/excel-setup.md). "
-                                         "Results spill down each grey column.")
+    pair("Excel 365 with xlwings Lite", "Install the xlwings Lite add-in (Home > Add-ins). IT runs `xl-kent lite "
+                                         "--wheel-url URL`: paste its requirements.txt and main.py into the xlwings "
+                                         "Lite tabs of the same names (docs/excel-setup.md). Results spill down each "
+                                         "grey column; errors are real Excel errors.")
+    pair("Windows Excel, xl-kent add-in",
+         "IT installs Python 3.11 or later, xl-kent and an xl-kent add-in (.xlam) for each Windows user "
+         "(docs/excel-setup.md, A2): this workbook then stays a plain .xlsx and needs no macros of its own.")
     pair("Windows Excel, classic xlwings add-in",
-         "IT installs Python, xl-kent and the add-in once (`pip install .`, `xlwings addin install`). "
-         f"The sheet `xlwings.conf` names the UDF module ({UDF_MODULE}). Save this workbook as "
-         "macro-enabled (.xlsm), then xlwings tab > Import Functions. Errors arrive as text there.")
+         "IT installs Python 3.11 or later, xl-kent and the xlwings add-in for each Windows user "
+         f"(`pip install .`, `xlwings addin install`). The hidden sheet `xlwings.conf` names the UDF module "
+         f"({UDF_MODULE}). Save this workbook as macro-enabled (.xlsm), tick Tools > References > xlwings in "
+         "the VBA editor (Alt+F11), then xlwings tab > Import Functions. A downloaded or e-mailed .xlsm has "
+         "its macros blocked: file Properties > Unblock, or keep it in a Trusted Location. Errors arrive as "
+         "text there.")
     pair("Excel 2019 and older", "The grey columns are classic array formulas over the 5,000 rows: "
                                  "they calculate the same; edit one by selecting the whole column range "
                                  "and pressing Ctrl+Shift+Enter.")
@@ -566,16 +614,48 @@ def add_how_to_sheet(wb, styles: Styles, how: HowTo) -> None:
     ws.activate()
 
 
+#: Rows of the xlwings.conf sheet left unlocked below the key in A1, for IT to add settings.
+CONF_SPARE_ROWS = 8
+
+
 def add_xlwings_conf_sheet(wb, styles: Styles) -> None:
-    """The ``xlwings.conf`` sheet: the classic add-in reads its settings from columns A and B."""
+    """The ``xlwings.conf`` sheet as the classic add-in reads it: the keys run from A1 down to the
+    first blank cell of column A, each with its value in column B (``GetConfigFromSheet`` in
+    xlwings.bas: ``A1`` to ``A1.End(xlDown)``, a key's value ``Offset(0, 1)``). So column A holds
+    keys only, with no gap; the notes are in column D, out of the way. The value cells and the
+    spare rows below the key are unlocked (the sheet is protected like the others).
+
+    The sheet is **hidden**: Excel and LibreOffice print (and export to PDF) only visible sheets,
+    so printing the whole workbook leaves it out, and the add-in reads a hidden sheet as any
+    other. To edit it: right-click a sheet tab > Unhide > xlwings.conf.
+
+    Only ``UDF Modules`` is set: a key with a blank value would override the user's ribbon
+    setting with nothing, so the optional keys are described in the notes, not pre-filled.
+    """
     ws = wb.add_worksheet("xlwings.conf")
     ws.set_column(0, 0, 18)
-    ws.set_column(1, 1, 24)
-    write_text(ws, 0, 0, "UDF Modules", styles.bold)
+    ws.set_column(1, 1, 44)
+    ws.set_column(2, 2, 3)
+    ws.set_column(3, 3, 90)
+    write_text(ws, 0, 0, "UDF Modules", styles.input("text"))
     write_text(ws, 0, 1, UDF_MODULE, styles.input("text"))
-    write_text(ws, 2, 0, "Read by the classic xlwings add-in (Windows). Keys in column A, values in "
-                          "column B; add Interpreter_Win or PYTHONPATH here if IT asks you to.", styles.note)
+    for r in range(1, 1 + CONF_SPARE_ROWS):
+        ws.write_blank(r, 0, None, styles.input("text"))
+        ws.write_blank(r, 1, None, styles.input("text"))
+    notes = (
+        "Read by the classic xlwings add-in (Windows): each setting's name in column A, its value in "
+        "column B, from row 1 down with no blank row (a blank row ends the list).",
+        "Settings here override the xlwings ribbon for this workbook. Add a row only if IT asks you to:",
+        "Interpreter_Win: the full path of pythonw.exe, e.g. %USERPROFILE%\\kent-env\\Scripts\\pythonw.exe",
+        "Conda Path and Conda Env: instead of Interpreter_Win, for Anaconda or Miniconda.",
+        "PYTHONPATH: only when xl-kent is run from a folder without being installed.",
+        "Leave UDF Modules as udfs. This sheet is hidden so that it is not printed "
+        "(right-click a sheet tab > Unhide).",
+    )
+    for r, text in enumerate(notes):
+        write_text(ws, r, 3, text, styles.note)
     protect(ws)
+    ws.hide()
 
 
 def rel(path: os.PathLike | str) -> str:

@@ -1,4 +1,4 @@
-"""The ``xl-kent`` command line: ``recalc``, ``awards``, ``absences``, ``fill``, ``template``, ``sample`` and ``demo``.
+"""The ``xl-kent`` command line: ``recalc``, ``awards``, ``absences``, ``fill``, ``template``, ``sample``, ``lite`` and ``demo``.
 
 * ``xl-kent recalc STAFF.xlsx --as-of 31/03/2027`` computes every per-person figure of a
   staff list (leave, sick pay of a modelled absence, redundancy, pay and on-costs) into
@@ -132,20 +132,24 @@ def _settings_options(p: argparse.ArgumentParser, as_of_required: bool) -> None:
                    help=f"employer pension (LGPS) rate in percent (default: an EXAMPLE {pension * 100:g}%%: give yours)")
     g.add_argument("--levy-rate", type=_percent, metavar="PCT",
                    help=f"apprenticeship levy rate in percent (default: the rate in force, {levy * 100:g}%%)")
+    g.add_argument("--grade-max", metavar='"KR7=30000,KR9=38000"',
+                   help="the top of each grade's salary scale, £ a year, from the Kent Scheme salary scales: "
+                        "for the Loss of Earnings Compensation of redeployed staff (default: none)")
 
 
 def _settings(args, prog: str, err):
     """The settings from the options; None (after a message) when they cannot be used."""
     import datetime as dt
 
-    from xl_kent.lists.figures import SettingsError, default_settings
+    from xl_kent.lists.figures import SettingsError, default_settings, parse_grade_max
 
     as_of = args.as_of if args.as_of is not None else np.datetime64(dt.date.today(), "D")
     try:
+        grade_max = parse_grade_max(args.grade_max) if getattr(args, "grade_max", None) else None
         return default_settings(as_of, absence_start=args.absence_start, absence_days=args.absence_days,
                                 redundancy_date=args.redundancy_date, pay_award_pct=args.pay_award,
                                 employer_ni_rate=args.ni_rate, ni_threshold_gbp=args.ni_threshold,
-                                pension_rate=args.pension_rate, levy_rate=args.levy_rate)
+                                pension_rate=args.pension_rate, levy_rate=args.levy_rate, grade_max=grade_max)
     except SettingsError as e:
         print(f"{prog}: error: {e}", file=err)
         return None
@@ -418,7 +422,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--dir", metavar="DIR", help="keep the files in DIR (default: a temporary folder)")
     p.set_defaults(run=cmd_demo)
+
+    p = sub.add_parser(
+        "lite", formatter_class=fmt, help="write main.py and requirements.txt for an xlwings Lite workbook",
+        description="Write the two files an xlwings Lite workbook needs for the KENT_ functions: main.py "
+                    "(the functions imported from udfs and registered with xlwings Lite's decorators) and "
+                    "requirements.txt (numpy and the xl-kent wheel). xlwings Lite installs packages from the "
+                    "web, so build the wheel (pip wheel . --no-deps -w dist), put it on an https:// address "
+                    "that allows cross-origin downloads, and give that address: --wheel-url is required.",
+        epilog="examples:\n  xl-kent lite --wheel-url https://files.example.org/wheels/xl_kent-0.1.0-py3-none-any.whl\n"
+               "  xl-kent lite -o kent-lite --wheel-url https://.../xl_kent-0.1.0-py3-none-any.whl --force\n\n"
+               "then paste each file into the xlwings Lite tab of the same name (docs/excel-setup.md, Option C).",
+    )
+    p.add_argument("-o", "--output", default="xl-kent-lite", metavar="FOLDER",
+                   help="folder to write main.py and requirements.txt into (default xl-kent-lite)")
+    p.add_argument("--wheel-url", required=True, metavar="URL",
+                   help="https:// address of the xl_kent-VERSION-py3-none-any.whl that IT hosts (required)")
+    p.add_argument("--force", action="store_true", help="replace main.py and requirements.txt if they exist")
+    p.set_defaults(run=cmd_lite)
     return parser
+
+
+def cmd_lite(args, out, err) -> int:
+    from . import lite
+
+    return lite.run(args.output, args.wheel_url, args.force, out, err)
 
 
 def _absences_options(p: argparse.ArgumentParser) -> None:

@@ -54,7 +54,7 @@ FORMATS: dict[str, str | None] = {
     "number": "0.00",
     "days": "0.0#",
     "hours": "0.00",
-    "gbp": "\u00a3#,##0.00",
+    "gbp": '"\u00a3"#,##0.00;[Red]\\-"\u00a3"#,##0.00',  # Excel's own UK format (SheetJS refuses a bare £)
     "date": "dd/mm/yyyy",
     "percent": "0.00%",
 }
