@@ -23,7 +23,8 @@ _DEMO_COLUMNS = (("Employee ID", "id", False), ("Grade", "grade", False), ("Week
                  ("leave_year_entitlement_days", "leave yr days", False), ("leave_value_gbp", "untaken £", True),
                  ("sick_absence_cost_gbp", "sick cost £", True), ("total_cost_gbp", "total cost £", True),
                  ("redundancy_pay_gbp", "red. pay £", True), ("status", "status", False))
-_NAMES = ("staff.xlsx", "awards.xlsx", "staff.recalc.xlsx", "awards.checked.xlsx", "budget.xlsx",
+_NAMES = ("staff.xlsx", "awards.xlsx", "absences.xlsx", "absences.sickpay.xlsx", "staff.recalc.xlsx",
+          "awards.checked.xlsx", "budget.xlsx",
           "award_tracking.xlsx", "budget.recalc.xlsx")
 
 
@@ -67,7 +68,7 @@ def demo(out=None, rows: int = 200, bad: int = 6, folder=None, err=None) -> int:
     from xl_kent.lists import synth
     from xl_kent.lists.figures import TOTALS, default_settings
 
-    from . import awards, fill, recalc
+    from . import absences, awards, fill, recalc
 
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
@@ -84,6 +85,9 @@ def demo(out=None, rows: int = 200, bad: int = 6, folder=None, err=None) -> int:
         synth.write_sample(staff_path, s, "Staff")
         a = synth.award_sample(s.columns[0], max(10, rows // 5), seed=2027, as_of=as_of)
         synth.write_sample(awards_path, a, "Awards")
+        absences_path = where / "absences.xlsx"
+        synth.write_sample(absences_path, synth.absence_sample(s, max(10, rows // 2), seed=2027, as_of=as_of),
+                           "Absences")
         settings = default_settings(as_of)
         print(f"xl-kent {__version__} demo: Kent Scheme rules over a whole staff list\n", file=out)
         print(f"$ xl-kent sample --rows {rows} --bad {bad} -o staff.xlsx --awards awards.xlsx", file=out)
@@ -119,6 +123,11 @@ def demo(out=None, rows: int = 200, bad: int = 6, folder=None, err=None) -> int:
             print("\nAwards outside the scheme:\n", file=out)
             print(_table(["employee", "date", "amount £", "kind", "work", "12-month £", "reason"], flagged),
                   file=out)
+
+        print(f"\n$ xl-kent absences absences.xlsx --as-of {as_of}     (sick pay from the absence record)", file=out)
+        code = absences.run(absences_path, as_of=as_of, out=out, err=out)
+        if code not in (o.EXIT_OK, o.EXIT_PROBLEMS):
+            return code
 
         print(f"\n$ xl-kent fill budget --staff staff.xlsx -o budget.xlsx --as-of {as_of}", file=out)
         code = fill.fill_budget(staff_path, where / "budget.xlsx", settings, out=out, err=out)

@@ -42,7 +42,9 @@ import csv
 import io
 import operator
 import os
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -52,8 +54,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["HEADER_SCAN_ROWS", "InputFileError", "MAX_CSV_BYTES", "MAX_CSV_CELLS", "Scorer", "SheetInfo", "Table",
-           "list_sheets", "read_table"]
+from . import _xlsx_guard as guard
+
+__all__ = ["HEADER_SCAN_ROWS", "InputFileError", "MAX_CSV_BYTES", "MAX_CSV_CELLS", "MAX_CSV_COLUMNS", "Scorer",
+           "SheetInfo", "Table", "list_sheets", "read_table"]
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt")
@@ -63,6 +67,13 @@ HEADER_SCAN_ROWS = 30
 # CSV limits: bytes of the file, and fields (rows x columns) kept.
 MAX_CSV_BYTES = 2 << 30
 MAX_CSV_CELLS = 50_000_000
+# Columns of a CSV file: Excel's limit (a sheet has at most 16,384 columns, XFD).
+MAX_CSV_COLUMNS = 16_384
+# Bytes of one line of a CSV file, checked before the file is parsed: a staff list's line is
+# a few hundred bytes; a runaway line would otherwise be held whole in memory.
+MAX_CSV_LINE_BYTES = 16 << 20
+# Characters of an error message (one line): the command adds its name and stays under 300.
+MAX_MESSAGE_CHARS = 270
 # Rows parsed and turned into columns at a time (bounds the transient row lists).
 CSV_BLOCK_ROWS = 100_000
 # Longest CSV field in characters (Excel's cell limit is 32,767; this only stops runaway quotes).
@@ -89,7 +100,40 @@ whether it holds every required column.
 
 
 class InputFileError(Exception):
-    """A file that cannot be read safely; ``str(err)`` is one line naming the file and the reason."""
+    """A file that cannot be read safely; ``str(err)`` is one line naming the file and the reason.
+
+    The message is made one line (line breaks and control characters become spaces) of at
+    most :data:`MAX_MESSAGE_CHARS` characters (a longer one loses its middle, marked ``...``).
+
+    >>> e = InputFileError("staff.csv: bad\\nline " + "x" * 1000 + " end")
+    >>> len(str(e)), str(e)[:20], str(e)[-6:]
+    (270, 'staff.csv: bad line ', 'xx end')
+    """
+
+    def __init__(self, message: object = ""):
+        super().__init__(_one_line(str(message)))
+
+
+def _one_line(text: str, limit: int | None = None) -> str:
+    """``text`` on one line of at most ``limit`` characters (default :data:`MAX_MESSAGE_CHARS`)."""
+    limit = MAX_MESSAGE_CHARS if limit is None else limit
+    if len(text) > 4 * limit:
+        text = text[: 2 * limit] + " ... " + text[-2 * limit:]
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    if len(text) <= limit:
+        return text
+    head = (limit - 3) * 2 // 3
+    return text[:head] + "..." + text[len(text) - (limit - 3 - head):]
+
+
+def quote_names(names: Sequence[str], limit: int = 6) -> str:
+    """Names for a message, quoted and shortened: at most ``limit``, then how many more.
+
+    >>> quote_names(["a", "b"]), quote_names([f"c{i}" for i in range(10)], 3)
+    ("'a', 'b'", "'c0', 'c1', 'c2' and 7 more")
+    """
+    shown = ", ".join(repr(guard._short(str(n).strip(), 40)) for n in names[:limit])
+    return shown + (f" and {len(names) - limit:,} more" if len(names) > limit else "")
 
 
 @dataclass(frozen=True)
@@ -187,10 +231,11 @@ def read_table(path, *, sheet: str | None = None, scorer: Scorer | None = None) 
         XML with a DTD, absurd sheet size), or has no such sheet or no visible worksheet;
         the message is one line for the user.
     """
-    p, kind, size = _file_kind(path)
-    if kind == "xlsx":
-        return _read_xlsx(p, sheet, scorer)
-    return _read_csv(p, size, scorer)
+    with _reading(path):
+        p, kind, size = _file_kind(path)
+        if kind == "xlsx":
+            return _read_xlsx(p, sheet, scorer)
+        return _read_csv(p, size, scorer)
 
 
 def list_sheets(path) -> list[SheetInfo]:
@@ -213,17 +258,54 @@ def list_sheets(path) -> list[SheetInfo]:
         As :func:`read_table`, for the checks made before a sheet is loaded (the file,
         the zip, the workbook's XML parts; a CSV file's size).
     """
-    p, kind, size = _file_kind(path)
-    if kind == "csv":
-        _check_csv_size(p, size)
-        return [SheetInfo("", True)]
-    from . import _xlsx_guard as guard
+    with _reading(path):
+        p, kind, size = _file_kind(path)
+        if kind == "csv":
+            _check_csv_size(p, size)
+            return [SheetInfo("", True)]
+        with _open_zip(p) as zf:
+            with _guarded(p):
+                book = _workbook_sheets(zf)
+                _check_parts(zf, book)
+        return [SheetInfo(s.name, s.visible) for s in book.sheets]
 
-    with _open_zip(p) as zf:
-        with _guarded(p, guard):
-            parts = _workbook_sheets(zf, guard)
-            _check_parts(zf, guard, skip=None)
-    return [SheetInfo(s.name, s.visible) for s in parts]
+
+@contextmanager
+def _reading(path):
+    """Around reading ``path``: any failure becomes an :class:`InputFileError` of one line
+    (a lack of memory, a library's error or panic: python-calamine's ``PanicException``
+    derives from ``BaseException``). Ctrl-C and exits go on up."""
+    try:
+        yield
+    except InputFileError:
+        raise
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except guard.GuardError as exc:
+        raise InputFileError(f"{path}: {exc}") from None
+    except MemoryError:
+        raise InputFileError(f"{path}: is too big to read in the memory available; "
+                             "close other programs or split the list") from None
+    except RecursionError:
+        raise InputFileError(f"{path}: is nested too deeply to read; the file is damaged or hostile") from None
+    except BaseException as exc:  # noqa: B036 (a library's panic is a BaseException)
+        raise InputFileError(f"{path}: cannot be read ({_failure(exc)})") from None
+
+
+def _failure(exc: BaseException) -> str:
+    """What went wrong, in words, for an unexpected error while reading."""
+    kind = type(exc).__name__
+    if kind == "PanicException":
+        return f"the spreadsheet reader failed on this file: {_reason(exc)}; the file is probably damaged"
+    if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError, struct.error)):
+        return f"the file is damaged: {_reason(exc)}"
+    if isinstance(exc, UnicodeError):
+        return f"its text is not in a known encoding: {_reason(exc)}"
+    if isinstance(exc, (LookupError, NotImplementedError)):
+        return f"it uses a feature that cannot be read: {_reason(exc)}"
+    if isinstance(exc, OSError):
+        return exc.strerror or _reason(exc)
+    return f"{kind}: {_reason(exc)}"
 
 
 def _file_kind(path) -> tuple[Path, str, int]:
@@ -246,8 +328,10 @@ def _file_kind(path) -> tuple[Path, str, int]:
         raise InputFileError(f"{p}: cannot be read ({exc.strerror or exc})") from None
     suffix = p.suffix.lower()
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputFileError(f"{p}: is an old-style .xls workbook or a password-protected one; "
-                             f"save it as .xlsx (without a password) or CSV")
+        if _encrypted(p):
+            raise InputFileError(f"{p}: is password-protected (encrypted); open it in Excel and save a copy "
+                                 "without the password (File > Info > Protect Workbook), then read that")
+        raise InputFileError(f"{p}: is an old-style .xls workbook; save it as .xlsx or CSV")
     if magic.startswith(b"PK"):
         return p, "xlsx", size
     if suffix in XLSX_SUFFIXES:
@@ -258,8 +342,30 @@ def _file_kind(path) -> tuple[Path, str, int]:
                          f"give {SUPPORTED}")
 
 
+def _encrypted(p: Path) -> bool:
+    """Whether a compound (OLE) file holds Excel's encrypted package: the streams
+    ``EncryptionInfo`` and ``EncryptedPackage``, named in UTF-16 in its directory."""
+    wanted = {"EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le")}
+    found: set[bytes] = set()
+    tail = b""
+    with open(p, "rb") as f:
+        while chunk := f.read(16 << 20):
+            data = tail + chunk
+            found.update(w for w in wanted if w in data)
+            if found == wanted:
+                return True
+            tail = data[-64:]
+    return False
+
+
 def _reason(exc: BaseException) -> str:
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    """The first line of an exception's message (shortened), else its class name."""
+    try:
+        text = str(exc)
+    except Exception:  # noqa: BLE001 (a broken __str__)
+        text = ""
+    line = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return guard._short(line, 120)
 
 
 def _valid_index(k, rows: list[list]) -> int | None:
@@ -278,85 +384,149 @@ def _valid_index(k, rows: list[list]) -> int | None:
 # ---------------------------------------------------------------- xlsx
 class _Part(NamedTuple):
     name: str
-    part: str
+    part: str  # the part the relationship names, resolved from xl/ (ASCII lower case)
     visible: bool
+    members: tuple[str, ...]  # the zip members the reader may load for it (each is checked)
+
+
+@dataclass
+class _Workbook:
+    """A workbook's worksheets and the parts the reader parses whole (zip member names)."""
+
+    sheets: list[_Part]
+    strings: str | None = None
+    styles: tuple[str, ...] = ()
+    whole: frozenset[str] = frozenset()  # parsed completely by the checks
 
 
 def _open_zip(p: Path) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(p)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except MemoryError:
+        raise
+    except NotImplementedError as exc:  # a zip feature Python (and Excel) does not use
+        raise InputFileError(f"{p}: uses a zip feature Excel does not write ({_reason(exc)}); "
+                             "the file is damaged or was not saved by Excel") from None
+    except Exception as exc:  # noqa: BLE001 (BadZipFile, struct.error, ...)
         raise InputFileError(f"{p}: is damaged or not a workbook ({_reason(exc)})") from None
 
 
 @contextmanager
-def _guarded(p: Path, guard):
+def _guarded(p: Path):
     """Turn the guard's refusals and zip errors inside the block into :class:`InputFileError`."""
     try:
         yield
     except guard.GuardError as exc:
         raise InputFileError(f"{p}: {exc}") from None
-    except (zipfile.BadZipFile, OSError, EOFError, KeyError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError, struct.error, zlib.error) as exc:
         raise InputFileError(f"{p}: is damaged ({_reason(exc)})") from None
 
 
-def _workbook_sheets(zf: zipfile.ZipFile, guard) -> list[_Part]:
-    """Check the zip directory and the workbook part; the worksheets, in workbook order."""
+_OFFICE_DOCUMENT = "/officedocument"
+
+
+def _workbook_sheets(zf: zipfile.ZipFile) -> _Workbook:
+    """Check the zip directory and the workbook's parts; the worksheets, in workbook order.
+
+    The reader finds parts by name ignoring case, so they are looked up here the same way
+    (two names differing only in case are refused by the directory check)."""
     guard.check_directory(zf)
-    names = set(zf.namelist())
-    if "xl/workbook.xml" not in names:
-        if "mimetype" in names and b"opendocument" in zf.read("mimetype")[:100]:
+    index = guard.part_index(zf)
+    wb = index.get("xl/workbook.xml")
+    if wb is None:
+        mimetype = index.get("mimetype")
+        if mimetype is not None and mimetype.file_size < 1000 and b"opendocument" in guard.read_part(
+                zf, mimetype.filename):
             raise guard.GuardError("is an OpenDocument spreadsheet; save it as .xlsx or CSV")
         raise guard.GuardError("is a zip file but not an Excel workbook (no xl/workbook.xml)")
-    sheets = _sheet_parts(zf, guard)
-    if not sheets:
+    whole = {wb.filename}
+    root = index.get("_rels/.rels")
+    if root is not None:
+        whole.add(root.filename)
+        for rel in guard.scan_small(zf, root, frozenset({"Relationship"})):
+            target = rel.attrs.get("Target", "")
+            if (guard.ascii_lower(rel.attrs.get("Type", "")).endswith(_OFFICE_DOCUMENT)
+                    and guard.ascii_lower(os.path.normpath(target.lstrip("/")).replace(os.sep, "/"))
+                    != "xl/workbook.xml"):
+                raise guard.GuardError(f"has its workbook in {guard._short(target)!r}, not xl/workbook.xml; "
+                                       "open it in Excel and save it again as .xlsx")
+    rels = index.get("xl/_rels/workbook.xml.rels")
+    targets: dict[str | None, str] = {}
+    strings, styles = {"xl/sharedstrings.xml"}, {"xl/styles.xml"}
+    if rels is not None:
+        whole.add(rels.filename)
+        for rel in guard.scan_small(zf, rels, frozenset({"Relationship"})):
+            if not rel.as_written(("Id", "Target")):
+                raise guard.GuardError("has a relationship written with character references; "
+                                       "the file is damaged or was altered")
+            target = rel.attrs.get("Target", "")
+            targets[rel.attrs.get("Id")] = target
+            kind = guard.ascii_lower(rel.attrs.get("Type", ""))
+            if kind.endswith("/sharedstrings"):
+                strings.update(guard.reader_paths(target))
+            elif kind.endswith("/styles"):
+                styles.update(guard.reader_paths(target))
+    found = sorted({index[n].filename for n in strings if n in index})
+    if len(found) > 1:
+        raise guard.GuardError(f"has two shared-string parts ({quote_names(found)}); the file is damaged or was altered")
+    book = _Workbook(_sheet_parts(zf, wb, targets, index), found[0] if found else None,
+                     tuple(sorted({index[n].filename for n in styles if n in index})))
+    if not book.sheets:
         raise guard.GuardError("has no worksheets")
-    return sheets
+    book.whole = frozenset(whole | set(book.styles) | ({book.strings} if book.strings else set()))
+    return book
 
 
-def _sheet_parts(zf: zipfile.ZipFile, guard) -> list[_Part]:
-    """(sheet name, part path, visible) of each worksheet, in workbook order."""
-    wb = guard.parse_xml(guard.read_part(zf, "xl/workbook.xml"), "xl/workbook.xml")
-    rels_name = "xl/_rels/workbook.xml.rels"
-    targets = {}
-    if rels_name in zf.namelist():
-        rels = guard.parse_xml(guard.read_part(zf, rels_name), rels_name)
-        for rel in rels:
-            target = rel.get("Target", "")
-            target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-            targets[rel.get("Id")] = os.path.normpath(target).replace(os.sep, "/")
+def _sheet_parts(zf: zipfile.ZipFile, wb: zipfile.ZipInfo, targets: dict, index: dict) -> list[_Part]:
+    """(sheet name, part, visible, zip members) of each worksheet, in workbook order."""
     out = []
-    for elem in wb.iter():
-        if elem.tag.rsplit("}", 1)[-1] == "sheet":
-            rid = next((v for k, v in elem.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
-            target = targets.get(rid, "")
-            if "worksheets/" in target:
-                hidden = elem.get("state", "visible").lower() in ("hidden", "veryhidden")
-                out.append(_Part(elem.get("name", ""), target, not hidden))
+    seen: set[str] = set()
+    for elem in guard.scan_small(zf, wb, frozenset({"sheet"})):
+        name = elem.attrs.get("name", "")
+        if name.casefold() in seen:
+            raise guard.GuardError(f"has two sheets named {guard._short(name)!r}; the file is damaged")
+        seen.add(name.casefold())
+        ids = [k for k in elem.attrs if k.rpartition(":")[2] == "id"]
+        if len(ids) > 1 or not elem.as_written(ids):
+            raise guard.GuardError(f"sheet {guard._short(name)!r} has an unusual relationship; "
+                                   "the file is damaged or was altered")
+        target = targets.get(elem.attrs[ids[0]], "") if ids else ""
+        if not target:
+            continue
+        paths = guard.reader_paths(target)
+        if "worksheets/" in paths[0]:
+            hidden = elem.attrs.get("state", "visible").lower() in ("hidden", "veryhidden")
+            members = tuple(dict.fromkeys(index[n].filename for n in paths if n in index))
+            out.append(_Part(name, paths[0], not hidden, members))
     return out
 
 
-def _check_parts(zf: zipfile.ZipFile, guard, skip: str | None) -> None:
-    """Refuse a DTD in any XML part the reader may parse (``skip``: the sheet part
-    :func:`_load_sheet` checks anyway) and a bomb in the shared strings."""
+def _check_parts(zf: zipfile.ZipFile, book: _Workbook) -> guard.SharedStrings:
+    """Refuse a DTD in any XML part; parse whole the styles and the shared strings (the
+    reader loads them when the workbook is opened) with the limits. Returns the shared
+    strings' lengths, for the sheet checks."""
     for info in zf.infolist():
-        if info.filename.endswith((".xml", ".rels")) and info.filename != skip:
+        if info.filename.lower().endswith((".xml", ".rels")) and info.filename not in book.whole:
             guard.check_prolog(zf, info)
-            if info.filename == "xl/sharedStrings.xml":  # real size, whatever the directory says
-                for _ in guard.inflate(zf, info):
-                    pass
+    for name in book.styles:
+        guard.check_xml(zf, zf.getinfo(name))
+    if book.strings is None:
+        return guard.NO_STRINGS
+    return guard.scan_shared_strings(zf, zf.getinfo(book.strings))
 
 
-def _candidates(sheets: list[_Part], sheet: str | None, guard) -> list[_Part]:
+def _candidates(sheets: list[_Part], sheet: str | None) -> list[_Part]:
     """The named sheet, else the visible worksheets in workbook order."""
     if sheet is not None:
         found = [s for s in sheets if s.name == sheet] or [s for s in sheets if s.name.lower() == sheet.lower()]
         if not found:
-            raise guard.GuardError(f"has no sheet {sheet!r} (it has {', '.join(repr(s.name) for s in sheets)})")
+            raise guard.GuardError(f"has no sheet {guard._short(sheet)!r} (it has {quote_names([s.name for s in sheets])})")
         return found[:1]
     visible = [s for s in sheets if s.visible]
     if not visible:
-        raise guard.GuardError(f"has no visible worksheet (hidden: {', '.join(repr(s.name) for s in sheets)}); "
+        raise guard.GuardError(f"has no visible worksheet (hidden: {quote_names([s.name for s in sheets])}); "
                                "name the sheet to read")
     return visible
 
@@ -364,9 +534,8 @@ def _candidates(sheets: list[_Part], sheet: str | None, guard) -> list[_Part]:
 class _Book:
     """A checked workbook being read: the open zip (for the guard) and the calamine reader."""
 
-    def __init__(self, p: Path, zf: zipfile.ZipFile, guard):
-        self.p, self.zf, self.guard = p, zf, guard
-        self.names = set(zf.namelist())
+    def __init__(self, p: Path, zf: zipfile.ZipFile, strings: guard.SharedStrings):
+        self.p, self.zf, self.strings = p, zf, strings
         self._reader = None
 
     def reader(self):
@@ -383,16 +552,26 @@ class _Book:
 
     def close(self) -> None:
         if self._reader is not None:
-            self._reader.close()
-            self._reader = None
+            reader, self._reader = self._reader, None
+            try:
+                reader.close()
+            except Exception:  # noqa: BLE001,S110 (closing after a failure: nothing to report)
+                pass
 
 
 def _calamine(p: Path, fn, *args, **kwargs):
-    import python_calamine
-
+    """A call into python-calamine: its errors, and its panics (``PanicException``, a
+    ``BaseException``), become :class:`InputFileError`."""
     try:
         return fn(*args, **kwargs)
-    except (python_calamine.CalamineError, ValueError, OSError) as exc:
+    except (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError):
+        raise
+    except BaseException as exc:  # noqa: B036
+        if type(exc).__name__ == "PanicException":
+            raise InputFileError(f"{p}: cannot be read (the spreadsheet reader failed on it: {_reason(exc)}); "
+                                 "the file is probably damaged") from None
+        if type(exc).__name__ == "PasswordError":
+            raise InputFileError(f"{p}: is password-protected; save a copy without the password") from None
         raise InputFileError(f"{p}: cannot be read ({_reason(exc)})") from None
 
 
@@ -401,22 +580,23 @@ def _load_sheet(book: _Book, part: _Part) -> tuple[object, dict[tuple[int, int],
 
     Returns the calamine sheet and the sheet's error cells ``{(row, column): text}``.
     """
-    with _guarded(book.p, book.guard):
-        if part.part not in book.names:
-            raise book.guard.GuardError(f"is damaged: sheet {part.name!r} has no part {part.part}")
-        errors = book.guard.scan_sheet(book.zf, book.zf.getinfo(part.part))
+    with _guarded(book.p):
+        if not part.members:
+            raise guard.GuardError(f"is damaged: sheet {guard._short(part.name)!r} has no part {part.part}")
+        errors: dict[tuple[int, int], str] = {}
+        for member in part.members:  # (one, unless its name is unusual)
+            errors = guard.scan_sheet(book.zf, book.zf.getinfo(member), book.strings) | errors
     ws = _calamine(book.p, book.reader().get_sheet_by_name, part.name)
     return ws, errors
 
 
 def _read_xlsx(p: Path, sheet: str | None, scorer: Scorer | None) -> Table:
-    from . import _xlsx_guard as guard
-
     with _open_zip(p) as zf:
-        with _guarded(p, guard):
-            candidates = _candidates(_workbook_sheets(zf, guard), sheet, guard)
-            _check_parts(zf, guard, skip=candidates[0].part)
-        book = _Book(p, zf, guard)
+        with _guarded(p):
+            wb = _workbook_sheets(zf)
+            candidates = _candidates(wb.sheets, sheet)
+            strings = _check_parts(zf, wb)
+        book = _Book(p, zf, strings)
         try:
             if scorer is None:
                 chosen, header_at, skipped = candidates[0], None, []
@@ -649,23 +829,56 @@ def _csv_start(head: str, whole: bool, scorer: Scorer | None) -> _Start:
 
 
 def _csv_encoding(p: Path) -> str:
-    """UTF-8 (BOM or not) if the whole file decodes as UTF-8; UTF-16 with a BOM; else cp1252."""
+    """UTF-8 (BOM or not) if the whole file decodes as UTF-8; UTF-16 with a BOM; else cp1252.
+
+    The same pass refuses NUL bytes (not UTF-16) and a line over :data:`MAX_CSV_LINE_BYTES`
+    (any of CR, LF ends a line), before anything holds the file in memory."""
     with open(p, "rb") as f:
         start = f.read(4)
-        if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return "utf-16"
+        utf16 = start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
         f.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            while chunk := f.read(16 << 20):
-                if b"\x00" in chunk:
-                    raise InputFileError(f"{p}: is not a text file (it contains NUL bytes)")
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-            return "utf-8-sig"
-        except UnicodeDecodeError:
-            pass
+        utf8 = not utf16
+        pos = 0
+        line_start = 0  # where the current line began
+        while chunk := f.read(16 << 20):
+            if not utf16 and b"\x00" in chunk:
+                raise InputFileError(f"{p}: is not a text file (it contains NUL bytes)")
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+            line_start = _check_lines(p, chunk, pos, line_start)
+            pos += len(chunk)
+        _check_lines(p, b"\n", pos, line_start)
+        if utf16:
+            return "utf-16"
+        if utf8:
+            try:
+                decoder.decode(b"", final=True)
+                return "utf-8-sig"
+            except UnicodeDecodeError:
+                pass
     return "cp1252"
+
+
+def _check_lines(p: Path, chunk: bytes, pos: int, line_start: int) -> int:
+    """Refuse a line longer than :data:`MAX_CSV_LINE_BYTES` that ``chunk`` (at ``pos`` in the
+    file) ends or continues; return where the line open at the chunk's end began."""
+    first = min((i for i in (chunk.find(b"\n"), chunk.find(b"\r")) if i >= 0), default=-1)
+    end = pos + (first if first >= 0 else len(chunk))
+    if end - line_start > MAX_CSV_LINE_BYTES or (len(chunk) > MAX_CSV_LINE_BYTES and first >= 0
+                                                 and _longest_line(chunk) > MAX_CSV_LINE_BYTES):
+        raise InputFileError(f"{p}: has a line over {MAX_CSV_LINE_BYTES / 2**20:,.0f} MB long; it is not a "
+                             "list of rows (or a quote is missing), so it is not read")
+    if first < 0:
+        return line_start
+    return pos + max(chunk.rfind(b"\n"), chunk.rfind(b"\r")) + 1
+
+
+def _longest_line(chunk: bytes) -> int:
+    return max(map(len, chunk.replace(b"\r", b"\n").split(b"\n")))
 
 
 def _csv_columns(reader, p: Path, skip: int | None = None) -> Table:
@@ -687,6 +900,7 @@ def _csv_columns(reader, p: Path, skip: int | None = None) -> Table:
             header = next(reader)
         except StopIteration:
             raise InputFileError(f"{p}: has no header row (every row is blank)") from None
+    _check_width(p, header)
     blocks: list[list[np.ndarray]] = []
     width = len(header)
     memos: list[dict | None] | None = None
@@ -694,6 +908,9 @@ def _csv_columns(reader, p: Path, skip: int | None = None) -> Table:
     while rows := list(islice(reader, CSV_BLOCK_ROWS)):
         n_rows += len(rows)
         lengths = set(map(len, rows))
+        if max(lengths) > MAX_CSV_COLUMNS:
+            i = next(i for i, r in enumerate(rows) if len(r) == max(lengths))
+            _check_width(p, [], max(lengths), row=skipped + 2 + n_rows - len(rows) + i)
         if max(lengths) > width:  # extra fields: new columns, headed "", padded back
             for cols in blocks:
                 cols.extend(_nones(len(cols[0]) if cols else 0) for _ in range(max(lengths) - width))
@@ -765,6 +982,8 @@ def _csv_unquoted(text: str, delimiter: str, p: Path, skip: int | None) -> Table
     if skip >= len(lines) or not lines[skip].replace(delimiter, ""):
         return None
     width = lines[skip].count(delimiter) + 1
+    if width > MAX_CSV_COLUMNS:
+        _check_width(p, lines[skip].split(delimiter, 3)[:3] + [""] * (width - 3), width)
     if any(line.count(delimiter) != width - 1 for line in islice(lines, skip + 1, None) if line):
         return None
     n_rows = len(lines) - skip - 1
@@ -813,6 +1032,7 @@ def _csv_arrow(p: Path, header: list[str], skip: int, skip_lines: int, delimiter
         return None
     if not any(header):
         return None
+    _check_width(p, header)
     width = len(header)
     names = [f"c{j}" for j in range(width)]
     try:
@@ -851,6 +1071,17 @@ def _csv_arrow(p: Path, header: list[str], skip: int, skip_lines: int, delimiter
     for j in range(width):
         filled_rows |= table.column(j).slice(1).is_valid().to_numpy(zero_copy_only=False)
     return _csv_table(header, width, [[c[1:] for c in columns]], n_rows, skipped=skip, filled_rows=filled_rows)
+
+
+def _check_width(p: Path, header: list[str], width: int | None = None, row: int | None = None) -> None:
+    """Refuse a header (or the record on file row ``row``) of more than :data:`MAX_CSV_COLUMNS` fields."""
+    width = len(header) if width is None else width
+    if width <= MAX_CSV_COLUMNS:
+        return
+    where = f"row {row:,} has" if row else "its header row has"
+    first = f": {quote_names(header, 3)}" if header and not row else ""
+    raise InputFileError(f"{p}: {where} {width:,} columns{first}; a list can have at most {MAX_CSV_COLUMNS:,} "
+                         "(Excel's limit); check the delimiter or split the file")
 
 
 def _nones(n: int) -> np.ndarray:

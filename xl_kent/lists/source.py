@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..files.reading import InputFileError, Table, read_table
+from ..files.reading import InputFileError, Table, quote_names, read_table
 from .fields import ColumnMap, Schema, fits_kind, header_scorer, map_columns, parse_map_options
 from .parse import blank_rows
 
@@ -70,7 +70,7 @@ def read_list(path, schema: Schema, *, sheet: str | None = None, maps=None) -> L
         raise InputFileError(f"{path}: no header row (the file or sheet is empty)")
     if table.n_rows == 0:
         raise InputFileError(f"{path}: no data rows below the header (headers found: "
-                             f"{', '.join(repr(h) for h in table.headers if h)})")
+                             f"{quote_names([h for h in table.headers if h])})")
     kinds = {f.name: f.kind for f in schema.fields}
 
     def fits(name: str, col: int) -> bool:
