@@ -45,6 +45,7 @@ from xl_kent.lists.figures import (
     compute,
     default_settings,
     read_and_compute,
+    restructure_totals,
     totals,
 )
 from xl_kent.lists.figures import cost_centres as list_cost_centres
@@ -54,13 +55,16 @@ D = dt.date
 FIRST = common.FIRST_ROW
 LAST = common.FIRST_ROW + common.DATA_ROWS - 1
 AS_OF = np.datetime64(budget.EXAMPLE_AS_OF, "D")
-SETTINGS = default_settings(AS_OF)
+#: Grade maxima for the test (invented): KR7, KR8, KR9, KR11 and KR12 given, KR5 and KR10 not.
+GRADE_MAX = ((7, 30_000.0), (8, 34_000.0), (9, 38_000.0), (11, 47_000.0), (12, 52_000.0))
+SETTINGS = default_settings(AS_OF, grade_max=GRADE_MAX)
 FIELDS = [f.name for f in STAFF_FIELDS]
 CALC_KEYS = [c.key for c in budget.CALC_COLUMNS]
 PROBLEM_KEYS = [c.key for c in budget.PROBLEM_COLUMNS]
 KENT_COLUMNS = {"leave_year_entitlement_days": {"KENTLEAVEACCRUAL"}, "leave_year_entitlement_hours": {"KENTLEAVEACCRUAL"},
                 "leave_accrued_days": {"KENTLEAVEACCRUAL"}, "leave_accrued_hours": {"KENTLEAVEACCRUAL"},
-                "sick_absence_cost_gbp": {"KENTSICKPAY"}, "redundancy_weeks": {"KENTREDUNDANCYWEEKS"}}
+                "sick_absence_cost_gbp": {"KENTSICKPAY"}, "redundancy_weeks": {"KENTREDUNDANCYWEEKS"},
+                "notice_days": {"KENTNOTICE"}, "notice_pay_gbp": {"KENTNOTICE"}}
 
 
 # ---------------------------------------------------------------- test rows
@@ -175,12 +179,42 @@ EDGE_ROWS = [  # what a paste can bring in: every check, and the rows around eac
     _edge("X93", annual_salary=30_000.0, grade="KR14", leave_taken_days=0.0, prior_sick_days=200.0),
     {"employee_id": "X94"},  # an id and nothing else
     _edge("X95", grade="#N/A", annual_salary="TBC", date_of_birth=D(2015, 6, 1), at_risk="maybe"),  # many at once
+    # the restructure: LGPS membership, the fund's strain quote, redeployment (Loss of Earnings Compensation)
+    _edge("R01", lgps_member="maybe"), _edge("R02", lgps_member="#N/A"),
+    _edge("R03", pension_strain_gbp="quote", at_risk="Yes"), _edge("R04", pension_strain_gbp="#N/A"),
+    _edge("R05", pension_strain_gbp=-100.0, at_risk="Yes", date_of_birth=D(1960, 1, 1)),
+    _edge("R06", at_risk="Yes", date_of_birth=D(1960, 1, 1), pension_strain_gbp=45_000.0),  # counted
+    _edge("R07", at_risk="Yes", date_of_birth=D(1960, 1, 1), lgps_member="No", pension_strain_gbp=10_000.0),
+    _edge("R08", pension_strain_gbp=5_000.0), _edge("R09", at_risk=None, pension_strain_gbp=5_000.0),
+    _edge("R10", at_risk="Yes", date_of_birth=D(1971, 11, 23), service_start=D(2024, 11, 23)),  # 55, 2 years
+    _edge("R11", at_risk="Yes", date_of_birth=D(1971, 11, 24), service_start=D(2024, 11, 23),
+          pension_strain_gbp=1.0),  # 54 tomorrow
+    _edge("R12", at_risk="Yes", date_of_birth=D(1960, 1, 1), service_start=D(2024, 11, 24)),  # 1 year 11 months
+    _edge("R13", at_risk="Yes", date_of_birth=D(1960, 1, 1), lgps_member="n"),
+    _edge("R14", redeployed_grade="#N/A"), _edge("R15", redeployed_grade="KR2"),
+    _edge("R16", at_risk="Yes", redeployed_grade="KR5"),
+    _edge("R17", grade="KR10", annual_salary=45_000.0, redeployed_grade="KR7"),  # the policy's example
+    _edge("R18", grade="KR9", annual_salary=37_000.0, redeployed_grade="kr 7"),
+    _edge("R19", redeployed_grade="KR6"), _edge("R20", redeployed_grade="KR8"),
+    _edge("R21", grade="KR12", annual_salary=50_000.0, redeployed_grade="KR10"),  # no top of KR10
+    _edge("R22", grade="KR10", annual_salary=45_000.0, redeployed_grade="KR5"),  # no top of KR5
+    _edge("R23", grade="KR8", redeployed_grade="Apprentice"), _edge("R24", grade="KR Entry", redeployed_grade="KR3"),
+    _edge("R25", grade="KR9", annual_salary=36_000.0, redeployed_grade=7.0),
+    _edge("R26", contract_type="Casual", annual_salary=None, hours_worked=10.0, redeployed_grade="KR5"),
+    _edge("R27", at_risk="Yes", grade="KR9", service_start=D(2026, 10, 30)),  # under a month: 2 months
+    _edge("R28", at_risk="Yes", grade="KR10", service_start=D(2000, 1, 1)),
+    _edge("R29", at_risk="Yes", date_of_birth="unknown", pension_strain_gbp=1_000.0),
+    _edge("R30", grade="KR12", annual_salary=60_000.0, redeployed_grade="KR11"),  # salary above the top of KR12
+    _edge("R31", contract_type="Relief", annual_salary=None, hours_worked=10.0, at_risk="Yes",
+          pension_strain_gbp=2_000.0),
+    _edge("R32", contract_type="Casual", annual_salary=None, hours_worked=10.0, pension_strain_gbp=2_000.0),
 ]
 
 #: Checks no cell Excel holds can reach: the reader reads every cell of an id or grade column
 #: as text, and Excel holds no date before 1900 (text dates such as "1850-01-01" reach them
 #: through the core, but Excel sees text: docs/budget-template.md).
-UNREACHABLE = {("employee_id", "wrong_type"), ("grade", "wrong_type"), ("date_of_birth", "too_early"),
+UNREACHABLE = {("employee_id", "wrong_type"), ("grade", "wrong_type"), ("redeployed_grade", "wrong_type"),
+               ("date_of_birth", "too_early"),
                ("service_start", "too_early"), ("employment_start", "too_early"), ("employment_end", "too_early")}
 
 
@@ -191,6 +225,9 @@ def _table(rows: list[dict]) -> Table:
 def _helpers(staff, n: int) -> dict[str, list[str]]:
     """Each field's reasons per row, from the layer's problems, in the order of staff_checks."""
     order = {(c.field, c.reason): k for k, c in enumerate(staff_checks(staff.as_of))}
+    for _rows, col, why in staff.problems.entries:  # the restructure's checks, after the field's own
+        if col in ("pension_strain_gbp", "redeployed_grade") and (col, why) not in order:
+            order[(col, why)] = len(order)
     per: dict[tuple[str, int], list[tuple[int, str]]] = {}
     for rows, col, why in staff.problems.entries:
         if (col, why) in order and col:
@@ -206,6 +243,9 @@ def expected(rows: list[dict], s=SETTINGS):
     n = len(rows)
     out = {"status": ["" if v == "row is blank" else v for v in fig.status.tolist()]}
     for name in budget.BUDGET_FIGURES:
+        if name == "unreduced_pension":
+            out[name] = [{True: "Yes", False: "No"}.get(x, "") for x in fig.values[name].tolist()]
+            continue
         v = fig.values[name].astype(float)
         if name in ("redundancy_weeks", "redundancy_pay_gbp"):
             v = np.where(fig.at_risk, v, np.nan)
@@ -239,14 +279,20 @@ def _summary_want(staff, fig, slots: list[str | None]) -> list[dict]:
     out, listed = [], np.zeros(fig.n_rows, dtype=bool)
     for name in slots:
         if name is None:
-            out.append({k: "" for k in ("cost_centre", *TOTAL_KEYS)})
+            out.append({k: "" for k in ("cost_centre", *TOTAL_KEYS, *budget.SUMMARY_RESTRUCTURE)})
             continue
         rows = folded == name.casefold()
         listed |= rows
-        out.append({"cost_centre": name, **totals(fig, rows)})
-    out.append({"cost_centre": budget.NOT_IN_LIST, **totals(fig, ~listed)})
-    out.append({"cost_centre": budget.TOTAL, **totals(fig)})
+        out.append({"cost_centre": name, **summary_totals(fig, rows)})
+    out.append({"cost_centre": budget.NOT_IN_LIST, **summary_totals(fig, ~listed)})
+    out.append({"cost_centre": budget.TOTAL, **summary_totals(fig)})
     return out
+
+
+def summary_totals(fig, rows=None) -> dict:
+    """A Summary row: totals and, each in its own column, the restructure's parts (restructure_totals)."""
+    r = restructure_totals(fig, rows)
+    return {**totals(fig, rows), **{k: r[k] for k in budget.SUMMARY_RESTRUCTURE}}
 
 
 def _summary_mismatches(cell_of, want: list[dict]) -> list:
@@ -322,7 +368,18 @@ def test_the_test_data_reach_every_check_and_every_kind_of_result(test_copy):
             assert (c.field, c.reason) in reasons, (c.field, c.id)
     for name in budget.BUDGET_FIGURES:
         values = want[name][:n]
+        if name == "unreduced_pension":
+            assert {"", "Yes", "No"} <= set(values)
+            continue
         assert any(v == "" for v in values) and any(isinstance(v, float) for v in values), name
+    restructure = {(col, why) for _, col, why in staff.problems.entries if col in ("pension_strain_gbp",
+                                                                                    "redeployed_grade")}
+    for words in ("not marked at risk", "brings no unreduced pension", "the top of KR10 is", "the top of KR5 is",
+                  "KR Entry or Apprentice"):
+        assert any(words in why for _, why in restructure), words
+    assert any(isinstance(v, float) and v > 0 for v in want["lec_annual_gbp"])
+    assert any(v == 0.0 for v in want["lec_annual_gbp"]) and any(v > 0 for v in want["pension_strain_cost_gbp"]
+                                                                 if isinstance(v, float))
     assert any(isinstance(v, float) and v < 0 for v in want["leave_untaken_days"])
     assert any(isinstance(v, float) and v > 0 for v in want["redundancy_pay_gbp"])
     assert any(v == 0.0 for v in want["redundancy_weeks"]) and any(v == 0.0 for v in want["sick_absence_cost_gbp"])
@@ -410,7 +467,7 @@ def test_validation_protection_frozen_panes_and_chart_survive_the_round_trip(tes
     names = {n: d.attr_text for n, d in wb.defined_names.items()}
     for name, ref in budget.ASSUMPTION_CELLS.items():
         assert names[name] == "Assumptions!" + re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", ref), name
-    assert len(wb["Summary"]._charts) == 1
+    assert len(wb["Summary"]._charts) == 2  # pay and on-costs; the restructure's parts
     assert any(n.startswith("xl/charts/chart") for n in zipfile.ZipFile(saved).namelist())
 
 
@@ -434,6 +491,8 @@ def _zoo_rows() -> list[dict]:
         "employment_start": [_Err("#N/A")], "employment_end": [_Err("#N/A")], "prior_sick_days": [_Err("#N/A")],
         "at_risk": [_Err("#N/A"), True, False, 0.0, 1.5, " Yes ", "n", "1.0", "  "],
         "multiplier": [_Err("#N/A")], "leave_taken_days": [_Err("#N/A"), "  "],
+        "lgps_member": [_Err("#N/A"), True, 0.0, " no ", "  "], "pension_strain_gbp": [_Err("#N/A"), "  "],
+        "redeployed_grade": [_Err("#N/A"), True, "  "],
     }.items():
         for v in values:
             rows.append({**_BASE, "employee_id": f"Z{len(rows):02d}", field: v})
@@ -473,9 +532,15 @@ def test_the_checks_read_every_kind_of_cell_as_the_layer_does(calc, tmp_path):
             _write_cell(ws, FIRST - 1 + i, j, row.get(key))
     names = wb.add_worksheet("Names")
     for k, (name, value) in enumerate((("AsOfDate", budget._serial(AS_OF)),
-                                       ("FullTimeWeeklyHours", SETTINGS.full_time_weekly_hours))):
+                                       ("FullTimeWeeklyHours", SETTINGS.full_time_weekly_hours),
+                                       ("RedundancyDate", budget._serial(SETTINGS.redundancy_date)))):
         names.write_number(k, 0, value)
         wb.define_name(name, f"=Names!$A${k + 1}")
+    for k, (grade, top) in enumerate(GRADE_MAX):  # the grade maximum table
+        names.write_number(k, 1, grade)
+        names.write_number(k, 2, top)
+    wb.define_name("GradeMaxGrades", f"=Names!$B$1:$B${len(GRADE_MAX)}")
+    wb.define_name("GradeMaxTops", f"=Names!$C$1:$C${len(GRADE_MAX)}")
     formulas = budget._Formulas(AS_OF).figures()
     for key in ["status"] + PROBLEM_KEYS:  # over the zoo's rows only (the same formulas, shorter ranges)
         col = budget._COL_INDEX[key]
@@ -716,7 +781,8 @@ def test_the_reasons_come_from_staff_checks():
     formulas = budget._Formulas(AS_OF).figures()
     text = "".join(formulas.values())
     for c in staff_checks(AS_OF):
-        if c.field and (c.field, c.id) not in {("employee_id", "wrong_type"), ("grade", "wrong_type")}:
+        if c.field and (c.field, c.id) not in {("employee_id", "wrong_type"), ("grade", "wrong_type"),
+                                               ("redeployed_grade", "wrong_type")}:
             assert '"; ' + c.reason.replace('"', '""') + '"' in formulas[f"problems_{c.field}"], c.reason
     assert "£1,000,000" in text and "366" in text
 

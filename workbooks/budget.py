@@ -42,10 +42,24 @@ from xlsxwriter.utility import xl_col_to_name
 
 from xl_kent import params
 from xl_kent.cells import GOOD
-from xl_kent.dates import MAX_EXCEL_SERIAL, MIN_EXCEL_SERIAL, add_months
+from xl_kent.dates import MAX_EXCEL_SERIAL, MIN_EXCEL_SERIAL, MONTHS_PER_YEAR, add_months
 from xl_kent.errors import EXCEL_ERRORS
 from xl_kent.lists import parse
-from xl_kent.lists.figures import FIGURES, NEEDS, TOTALS, Figures, Settings, default_settings, notes, totals
+from xl_kent.lists.figures import (
+    FIGURES,
+    NAMED_LEC,
+    NEEDS,
+    RESTRUCTURE_TOTALS,
+    TOTALS,
+    Figures,
+    Settings,
+    default_settings,
+    missing_top_words,
+    notes,
+    restructure_totals,
+    strain_words,
+    totals,
+)
 from xl_kent.lists.figures import cost_centres as list_cost_centres
 from xl_kent.lists.staff import CONTRACTS, STAFF_FIELDS, Staff, check_bounds, staff_checks
 
@@ -84,10 +98,20 @@ _INPUT_KIND = {"employee_id": "text", "name": "text", "cost_centre": "text", "gr
                "contract_type": "text", "weekly_hours": "hours", "hours_worked": "hours", "annual_salary": "gbp",
                "date_of_birth": "date", "service_start": "date", "employment_start": "date",
                "employment_end": "date", "prior_sick_days": "days", "at_risk": "flag", "multiplier": "number",
-               "leave_taken_days": "days"}
+               "leave_taken_days": "days", "lgps_member": "flag", "pension_strain_gbp": "gbp",
+               "redeployed_grade": "text"}
 _INPUT_WIDTH = {"employee_id": 12, "name": 22, "cost_centre": 20, "grade": 10, "contract_type": 11,
                 "weekly_hours": 10, "hours_worked": 12, "annual_salary": 13, "prior_sick_days": 12,
-                "at_risk": 10, "multiplier": 11, "leave_taken_days": 12}
+                "at_risk": 10, "multiplier": 11, "leave_taken_days": 12, "lgps_member": 10,
+                "pension_strain_gbp": 13, "redeployed_grade": 11}
+
+
+_PENSION_AGE = float(params.parameter("restructure", "unreduced_pension_min_age_years").value_on(None))
+_PENSION_YEARS = float(params.parameter("restructure", "unreduced_pension_min_service_years").value_on(None))
+_LEC_MONTHS = float(params.parameter("restructure", "lec_instalment_months").value_on(None))
+_LEC_SPAN = int(params.parameter("restructure", "lec_max_grades_above_new").value_on(None))
+#: The grades of the Assumptions sheet's grade maximum table (a layout choice: the user fills the tops).
+GRADE_MAX_GRADES = tuple(range(3, 21))
 
 
 def _input_columns() -> tuple[Col, ...]:
@@ -125,6 +149,15 @@ def _input_columns() -> tuple[Col, ...]:
         "multiplier": f"Discretionary redundancy enhancement from {lo:g} to {hi:g}. Blank = {lo:g}.",
         "leave_taken_days": "Days of this leave year's annual leave already taken (standard-length days for "
                             "part-time). Blank = 0.",
+        "lgps_member": "Yes for a member of the Local Government Pension Scheme (LGPS). Blank = Yes. With age "
+                       f"{_PENSION_AGE:g}+ and {_PENSION_YEARS:g}+ years' service on the redundancy date, a post at "
+                       "risk brings an unreduced pension (L.4.E).",
+        "pension_strain_gbp": "The strain cost the Kent Pension Fund quotes for this person's unreduced pension on "
+                              "redundancy, £. Counted only where 'Unreduced pension on redundancy?' is Yes; typed "
+                              "on another row it is a problem of the row.",
+        "redeployed_grade": "For staff redeployed to a lower grade instead of redundancy: the new post's grade. "
+                            "Loss of Earnings Compensation uses the grade maxima on the Assumptions sheet. Not on "
+                            "a row marked at risk.",
     }
     date_rule = common.date_validation("A date, dd/mm/yyyy.")
     validation = {
@@ -147,6 +180,9 @@ def _input_columns() -> tuple[Col, ...]:
         "at_risk": common.yes_no_validation(),
         "multiplier": common.number_validation(lo, hi, f"A multiplier from {lo:g} to {hi:g}."),
         "leave_taken_days": common.number_validation(0, 366, "Days from 0 to 366."),
+        "lgps_member": common.yes_no_validation(),
+        "pension_strain_gbp": common.number_validation(0, 10_000_000, "The fund's strain cost in £, 0 or more."),
+        "redeployed_grade": common.grade_validation(),
     }
     return tuple(Col(f.name, f.label, _INPUT_KIND[f.name], _INPUT_WIDTH.get(f.name, 12), help_[f.name],
                      validation.get(f.name)) for f in STAFF_FIELDS)
@@ -159,15 +195,17 @@ BUDGET_FIGURES = ("fte", "year_share", "weekly_pay_gbp", "pay_cost_gbp", "employ
                   "levy_gbp", "total_cost_gbp", "leave_year_entitlement_days", "leave_year_entitlement_hours",
                   "leave_accrued_days", "leave_accrued_hours", "leave_untaken_days", "leave_value_gbp",
                   "sick_absence_cost_gbp", "age_years", "service_years", "redundancy_weeks", "redundancy_pay_gbp",
-                  "sick_prior_paid_days")
+                  "sick_prior_paid_days", "notice_days", "notice_pay_gbp", "unreduced_pension",
+                  "pension_strain_cost_gbp", "lec_annual_gbp", "lec_cost_gbp")
 #: The figures a KENT_ function gives (values in a filled copy).
 KENT_FIGURES = ("leave_year_entitlement_days", "leave_year_entitlement_hours", "leave_accrued_days",
-                "leave_accrued_hours", "sick_absence_cost_gbp", "redundancy_weeks")
+                "leave_accrued_hours", "sick_absence_cost_gbp", "redundancy_weeks", "notice_days", "notice_pay_gbp")
 #: Shown for rows marked at risk only.
 _AT_RISK_ONLY = ("redundancy_weeks", "redundancy_pay_gbp")
 
 _FIGURE = {f.name: f for f in FIGURES}
 _CALC_KIND = {"fte": "number", "year_share": "pct", "redundancy_weeks": "weeks", "age_years": "years",
+              "notice_days": "days", "unreduced_pension": "text",
               "service_years": "years"}
 _FORMAT_KIND = {"number": "number", "integer": "years", "days": "days", "hours": "hours", "gbp": "gbp",
                 "general": "general"}
@@ -197,6 +235,14 @@ _HOW = {
     "service_years": "Every row with a continuous service date.",
     "redundancy_weeks": "KENT_REDUNDANCY_WEEKS(age, service, multiplier), salaried rows marked at risk only.",
     "redundancy_pay_gbp": "Rows marked at risk only.",
+    "notice_days": "KENT_NOTICE(grade, service start, RedundancyDate), salaried rows marked at risk only.",
+    "notice_pay_gbp": 'KENT_NOTICE(grade, service start, RedundancyDate, "pay", annual salary): pay in lieu at '
+                      "actual pay, rows marked at risk only.",
+    "unreduced_pension": "Yes or No, salaried rows marked at risk only.",
+    "pension_strain_cost_gbp": "The typed Pension strain cost £ where the row has the unreduced pension.",
+    "lec_annual_gbp": "Rows with a Redeployed to grade: the tops of the grades from the Assumptions' grade "
+                      "maximum table.",
+    "lec_cost_gbp": f"Loss of earnings compensation a year / 12 x {_LEC_MONTHS:g} monthly instalments.",
 }
 
 
@@ -213,6 +259,8 @@ def _needs(name: str) -> tuple[str, ...]:
         "sick_prior_paid_days": ("sick",),
         "age_years": ("age",), "service_years": ("service",), "redundancy_weeks": ("redundancy",),
         "redundancy_pay_gbp": ("redundancy", "salary"),
+        "notice_days": ("notice",), "notice_pay_gbp": ("notice", "salary"), "unreduced_pension": ("pension",),
+        "pension_strain_cost_gbp": ("pension", "strain"), "lec_annual_gbp": ("lec",), "lec_cost_gbp": ("lec",),
     }[name]
 
 
@@ -236,6 +284,10 @@ PROBLEM_COLUMNS: tuple[Col, ...] = tuple(
         f'Hidden helper: the problems of "{f.label}" in this row, each as "; reason" (blank when none).')
     for f in STAFF_FIELDS)
 
+#: The restructure parts the Summary shows beside the redundancy cost (:func:`restructure_totals`).
+SUMMARY_RESTRUCTURE = ("notice_pay_gbp", "untaken_leave_gbp", "pension_strain_gbp", "lec_gbp", "restructure_cost_gbp")
+_SUMMARY_ARRAYS = ("at_risk_headcount", "untaken_leave_gbp", "restructure_cost_gbp")
+
 SUMMARY_COLUMNS: tuple[Col, ...] = (
     Col("cost_centre", "Cost centre", "text", 26, "The cost centres of the Assumptions list, in its order."),
     *(Col(k, label, {"headcount": "int", "at_risk_headcount": "int", "rows_with_problems": "int",
@@ -251,6 +303,15 @@ SUMMARY_COLUMNS: tuple[Col, ...] = (
            "redundancy_cost_gbp": "Sum of the redundancy cost of the OK rows marked at risk.",
            "rows_with_problems": 'Rows with data whose Status is not "OK" (left out of every other column).'}[k])
       for k, label in TOTALS),
+    *(Col(k, label, "gbp0", 13, {
+        "notice_pay_gbp": "Restructure: pay in lieu of notice of the OK rows marked at risk (KENT_NOTICE).",
+        "untaken_leave_gbp": "Restructure: value of untaken leave of the OK rows marked at risk.",
+        "pension_strain_gbp": "Restructure: the pension strain cost typed for the OK rows with an unreduced pension "
+                              "on redundancy.",
+        "lec_gbp": "Restructure: Loss of Earnings Compensation, all instalments, of the OK redeployed rows.",
+        "restructure_cost_gbp": "Restructure: notice pay + redundancy cost + untaken leave + pension strain + "
+                                "Loss of Earnings Compensation."}[k])
+      for k, label in RESTRUCTURE_TOTALS if k in SUMMARY_RESTRUCTURE),
 )
 
 _STAFF_COLS = INPUT_COLUMNS + CALC_COLUMNS + PROBLEM_COLUMNS
@@ -538,10 +599,10 @@ class _Formulas:
         same = f"DATE(YEAR({d})+{years},MONTH({d}),DAY({d}))"
         return f"IF(DAY({same})=DAY({d}),{same},DATE(YEAR({d})+{years},MONTH({d})+1,0))"
 
-    def valid_grade(self) -> str:
+    def valid_grade(self, field: str = "grade") -> str:
         """The grade names a Kent Scheme grade (as xl_kent.leave._grade_code reads it)."""
         names, spans = _grade_table(self.on)
-        g = f'SUBSTITUTE(UPPER({self.r("grade")})," ","")'
+        g = f'SUBSTITUTE(UPPER({self.r(field)})," ","")'
         named = "+".join(f"({g}={_q(n)})" for n in names) or "0"
         r = f'IF(LEFT({g},2)="KR",MID({g},3,999),{g})'
         digits = r
@@ -564,8 +625,12 @@ class _Formulas:
         if check == "duplicate":
             esc = f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({x},"~","~~"),"*","~*"),"?","~?")'
             return f'IFERROR(COUNTIF({x},CONCATENATE("=",{esc})),0)>1'
-        if check == "unknown" and field == "grade":
-            return f"(1-{self.valid_grade()})"
+        if check == "unknown" and field in ("grade", "redeployed_grade"):
+            return f"(1-{self.valid_grade(field)})"
+        if check == "at_risk" and field == "redeployed_grade":
+            return self.at_risk
+        if check == "casual":  # the rows it applies to (casual, relief) are the condition
+            return "1"
         if check == "range" and field == "weekly_hours":
             return f"(({x}<=0)+({x}>FullTimeWeeklyHours))"
         if check in ("negative",):
@@ -633,7 +698,73 @@ class _Formulas:
                 cond = f"({st}=0)*IFERROR({self.value_check(field, c.id)},0)"
             applies = self.applies(c.applies)
             parts.append(f'REPT({_q("; " + c.reason)},{cond}{"*" + applies if applies else ""}{gate})')
+        parts += self.restructure_problems(field)
         return "=" + (parts[0] if len(parts) == 1 else f"CONCATENATE({','.join(parts)})")
+
+    # the restructure's checks that need other columns (xl_kent.lists.figures._restructure)
+    def clean_filled(self, *groups: str, but: str = "") -> str:
+        """As :meth:`clean`, from the inputs only (no Status: the helpers use it)."""
+        fields = {f for g in groups for f in NEEDS[g]} - {but}
+        return "".join(f'*({self.p(f.name)}="")' for f in STAFF_FIELDS if f.name in fields)[1:]
+
+    def pension_flag(self, known_clean: str) -> tuple[str, str]:
+        """(the flag is known, the flag is Yes) as 0/1 arrays: an LGPS member (blank = Yes) at risk, aged
+        55+ with 2+ years' service on the redundancy date, employed on it (L.4.E)."""
+        x = self.r("lgps_member")
+        member = (f'IFERROR((TRIM({x})="")+'
+                  f'{self._words(f"LOWER(TRIM({x}))", _TRUE_WORDS)},0)')
+        dob, j = self.r("date_of_birth"), self.r("service_start")
+        yes = (f'{self.employed_on("RedundancyDate")}*{member}*({self.years(dob, "RedundancyDate")}>={_PENSION_AGE:g})'
+               f'*({self.years(j, "RedundancyDate")}>={_PENSION_YEARS:g})')
+        return f"{known_clean}*{self.not_casual_relief}*{self.at_risk}", yes
+
+    def grade_number(self, field: str) -> str:
+        """The KR number of a valid grade (-1 for a named grade): "KR10", "kr 10" and 10 are 10."""
+        return f'IFERROR(VALUE(SUBSTITUTE(SUBSTITUTE(UPPER({self.r(field)})," ",""),"KR","")),-1)'
+
+    def named_grade(self, field: str) -> str:
+        names, _spans = _grade_table(self.on)
+        g = f'SUBSTITUTE(UPPER({self.r(field)})," ","")'
+        return "(" + ("+".join(f"({g}={_q(n)})" for n in names) or "0") + ")"
+
+    def lec_parts(self) -> dict[str, str]:
+        """The pieces of Loss of Earnings Compensation (chapter I Appendix 1) as array expressions."""
+        old, new = self.grade_number("grade"), self.grade_number("redeployed_grade")
+        named = f'(({self.named_grade("grade")}+{self.named_grade("redeployed_grade")})>0)'
+        down = f"({new}<{old})*(1-{named})"
+        cap = f"({old}-({old}>{new}+{_LEC_SPAN})*({old}-{new}-{_LEC_SPAN}))"
+
+        def has(k: str) -> str:
+            return f'(COUNTIFS(GradeMaxGrades,{k},GradeMaxTops,">0")>0)'
+
+        def top(k: str) -> str:
+            return f"SUMIFS(GradeMaxTops,GradeMaxGrades,{k})"
+
+        h, tc, tn = self.r("annual_salary"), top(cap), top(new)
+        m = f"({h}-({h}>{tc})*({h}-{tc}))"
+        return {"named": named, "down": down, "missing": f"({down}*(((1-{has(new)})+(1-{has(cap)}))>0))",
+                "missing_grade": f"({new}*(1-{has(new)})+{cap}*{has(new)})",
+                "annual": f"{down}*(({m}-{tn})>0)*({m}-{tn})"}
+
+    def restructure_problems(self, field: str) -> list[str]:
+        if field == "pension_strain_gbp":
+            st, x = self.status(field), self.r(field)
+            given = f"({st}=0)*IFERROR({x}>=0,0)*{self.not_casual_relief}"
+            known, yes = self.pension_flag(f'{self.filled}*{self.clean_filled("pension")}')
+            risk_st = self.status("at_risk")
+            not_at_risk, no_pension = strain_words(self.on)
+            return [f'REPT({_q("; " + not_at_risk)},IFERROR({given}*(1-{self.at_risk})*({risk_st}<=1),0))',
+                    f'REPT({_q("; " + no_pension)},IFERROR({given}*{known}*(1-{yes}),0))']
+        if field == "redeployed_grade":
+            st = self.status(field)
+            gate = (f"({st}=0)*{self.valid_grade(field)}*(1-{self.at_risk})*{self.salaried}*"
+                    f'{self.clean_filled("lec", but="redeployed_grade")}')
+            lec = self.lec_parts()
+            before, after = missing_top_words("{}").split("{}")
+            before, after = _q("; " + before), _q(after)
+            return [f'REPT(CONCATENATE({before},{lec["missing_grade"]},{after}),IFERROR({gate}*{lec["missing"]},0))',
+                    f'REPT({_q("; " + NAMED_LEC)},IFERROR({gate}*{lec["named"]},0))']
+        return []
 
     # the figures
     def clean(self, *groups: str) -> str:
@@ -704,12 +835,30 @@ class _Formulas:
                                  f'IF({self.employed_on("RedundancyDate")},'
                                  f'KENT_REDUNDANCY_WEEKS({AGE},{SVC},{MULT}),0),"")'),
             "redundancy_pay_gbp": f'IF(ISNUMBER({RW})*ISNUMBER({WP}),{RW}*{WP},"")',
+            **self.restructure_figures(),
         }
         every = "CONCATENATE(" + ",".join(self.p(fl.name) for fl in STAFF_FIELDS) + ")"
         out = {"status": f'=IF({self.filled},IF({every}="","OK",MID({every},3,32767)),"")'}
         out.update({k: "=" + v for k, v in f.items()})
         out.update({f"problems_{fl.name}": self.problems(fl.name) for fl in STAFF_FIELDS})
         return out
+
+    def restructure_figures(self) -> dict[str, str]:
+        r = self.r
+        D, H, J, X, UP, LA = (r(k) for k in ("grade", "annual_salary", "service_start", "pension_strain_gbp",
+                                             "unreduced_pension", "lec_annual_gbp"))
+        ncr, risk, on = self.not_casual_relief, self.at_risk, self.employed_on("RedundancyDate")
+        known, yes = self.pension_flag(self.clean("pension"))
+        return {
+            "notice_days": f'IF({self.clean("notice")}*{ncr}*{risk},IF({on},KENT_NOTICE({D},{J},RedundancyDate),0),"")',
+            "notice_pay_gbp": (f'IF({self.clean("notice", "salary")}*{ncr}*{risk},'
+                               f'IF({on},KENT_NOTICE({D},{J},RedundancyDate,"pay",{H}),0),"")'),
+            "unreduced_pension": f'IF({known},IF({yes},"Yes","No"),"")',
+            "pension_strain_cost_gbp": f'IF(({UP}="Yes")*{self.clean("strain")}*ISNUMBER({X}),{X},"")',
+            "lec_annual_gbp": (f'IF({self.clean("lec")}*{ncr}*({self.status("redeployed_grade")}=0),'
+                               f'{self.lec_parts()["annual"]},"")'),
+            "lec_cost_gbp": f'IF(ISNUMBER({LA}),{LA}/{MONTHS_PER_YEAR}*{_LEC_MONTHS:g},"")',
+        }
 
     def record_days(self) -> str:
         """Each Staff row's paid sick days from the Absences sheet: SUMIF of the absences' days
@@ -744,10 +893,34 @@ class _Formulas:
             "at_risk_headcount": f'SUMPRODUCT(({status}="OK"){match}*{at_risk})',
             "redundancy_cost_gbp": sumifs("redundancy_pay_gbp"),
             "rows_with_problems": f'COUNTIFS({status},"?*"{crit})-COUNTIFS({ok})',
+            **self.restructure_measures(crit),
         }
+
+    def restructure_measures(self, crit: str) -> dict[str, str]:
+        st = "Staff"
+        status, cc, risk, leave = (self.r(k, st) for k in ("status", "cost_centre", "at_risk", "leave_value_gbp"))
+        ok = f'{status},"OK"{crit}'
+
+        def sumifs(key: str) -> str:
+            col = self.r(key, st)
+            return f'SUMIFS({col},{ok},{col},"<9.99E+307")'
+
+        at_risk = self._words(f'IFERROR(LOWER(TRIM({risk})),"#")', _TRUE_WORDS)
+        match = f"*IFERROR({cc}={crit.rsplit(',', 1)[-1]},0)" if crit else ""
+        parts = {
+            "notice_pay_gbp": sumifs("notice_pay_gbp"),
+            "untaken_leave_gbp": f'SUMPRODUCT(({status}="OK"){match}*{at_risk}*IFERROR({leave}*1,0))',
+            "pension_strain_gbp": sumifs("pension_strain_cost_gbp"),
+            "lec_gbp": sumifs("lec_cost_gbp"),
+        }
+        total = "+".join([parts["notice_pay_gbp"], sumifs("redundancy_pay_gbp"), *list(parts.values())[1:]])
+        return {**parts, "restructure_cost_gbp": total}
 
 
 # ---------------------------------------------------------------- values a filled copy caches
+_RESTRUCTURE_CHECKED = ("pension_strain_gbp", "redeployed_grade")
+
+
 def problem_texts(staff: Staff) -> dict[str, np.ndarray]:
     """Each input field's helper text per row, as the template's hidden "Problems: ..." columns
     give it: ``"; reason; reason"`` in the order of :func:`staff_checks`, ``""`` when none.
@@ -765,6 +938,11 @@ def problem_texts(staff: Staff) -> dict[str, np.ndarray]:
     """
     order = {(c.field, c.reason): k for k, c in enumerate(staff_checks(staff.as_of))}
     out = {f.name: np.full(staff.n_rows, "", dtype=object) for f in STAFF_FIELDS}
+    later = {}  # the restructure's checks of other columns (figures._restructure): after the field's own
+    for _rows, col, why in staff.problems.entries:
+        if col in _RESTRUCTURE_CHECKED and (col, why) not in order:
+            later.setdefault((col, why), len(order) + len(later))
+    order = {**order, **later}
     found = [(order[(col, why)], rows, col, why) for rows, col, why in staff.problems.entries
              if (col, why) in order and col]
     for _k, rows, col, why in sorted(found, key=lambda e: e[0]):
@@ -791,6 +969,9 @@ def _figure_cells(figures: Figures) -> dict[str, list]:
     out: dict[str, list] = {}
     at_risk = figures.at_risk
     for name in BUDGET_FIGURES:
+        if name == "unreduced_pension":  # True/False/None as the template's Yes/No/blank
+            out[name] = [{True: "Yes", False: "No"}.get(x, "") for x in figures.values[name].tolist()]
+            continue
         v = np.asarray(figures.values[name], dtype=np.float64)
         if name in _AT_RISK_ONLY:
             v = np.where(at_risk, v, np.nan)
@@ -857,11 +1038,17 @@ def _summary_cache(staff: Staff, figures: Figures, slots: Sequence[str | None]) 
             continue
         rows = folded == name.casefold()
         listed |= rows
-        out |= {(k, key): v for key, v in totals(figures, rows).items()}
+        out |= {(k, key): v for key, v in summary_totals(figures, rows).items()}
         out[(k, "cost_centre")] = name
-    out |= {(len(slots), key): v for key, v in totals(figures, ~listed).items()}
-    out |= {(len(slots) + 1, key): v for key, v in totals(figures).items()}
+    out |= {(len(slots), key): v for key, v in summary_totals(figures, ~listed).items()}
+    out |= {(len(slots) + 1, key): v for key, v in summary_totals(figures).items()}
     return out
+
+
+def summary_totals(figures: Figures, rows: np.ndarray | None = None) -> dict[str, float]:
+    """What one Summary row shows: :func:`totals` and the restructure parts of :func:`restructure_totals`."""
+    r = restructure_totals(figures, rows)
+    return {**totals(figures, rows), **{k: r[k] for k in SUMMARY_RESTRUCTURE}}
 
 
 def build(target, rows: Sequence[dict] | None = None, settings: Settings | None = None,
@@ -1201,9 +1388,39 @@ def _assumptions_sheet(wb, styles: common.Styles, book: _Book) -> None:
         "input_message": "A cost centre name, once; no * ? ~ and not starting with = < >.",
         "error_message": "Each cost centre once, without * ? ~ and not starting with = < >."})
     wb.define_name("CostCentres", f"=Assumptions!{rng}")
+    last = _grade_max_table(wb, ws, styles, book, last + 3)
     ws.freeze_panes(HEADER_ROW, 0)
     common.setup_print(ws, 2, last, landscape=False, title="Kent budget planning - Assumptions")
     common.protect(ws)
+
+
+GRADE_MAX_NOTE = ("Fill in from the Kent Scheme salary scales (KNet): the top of each grade's scale, £ a year, "
+                  "full time. They are not in the policy text, so the template leaves them blank. Loss of "
+                  "Earnings Compensation (chapter I, Appendix 1) uses the top of the new grade and of the grade "
+                  f"{_LEC_SPAN} above it; a row that needs a blank one says so in its Status, never 0.")
+
+
+def _grade_max_table(wb, ws, styles: common.Styles, book: _Book, title_row: int) -> int:
+    """The grade maximum table (GradeMaxGrades, GradeMaxTops) from 0-based ``title_row``; its last row."""
+    tops = dict(book.settings.grade_max)
+    grades = sorted(set(GRADE_MAX_GRADES) | set(tops))
+    common.write_text(ws, title_row, 0, "Grade maxima for Loss of Earnings Compensation (redeployed staff)",
+                      styles.subtitle)
+    for j, text in enumerate(("Grade (GradeMaxGrades)", "Top of the grade £ a year (GradeMaxTops)", "Note")):
+        common.write_text(ws, title_row + 1, j, text, styles.header)
+    kr = wb.add_format({**styles._base, "num_format": '"KR"0', "border": 1, "border_color": "#A6A6A6"})
+    first = title_row + 2
+    for k, g in enumerate(grades):
+        ws.write_number(first + k, 0, g, kr)
+        common._write_value(ws, first + k, 1, tops.get(g), styles.input("gbp"))
+    common.write_text(ws, first, 2, GRADE_MAX_NOTE, styles.text)
+    last = first + len(grades) - 1
+    common.data_validation(ws, first, 1, last, 1, {
+        **common.number_validation(0.01, 10_000_000, "The top of the grade's salary scale, £ a year."),
+        "input_title": "Top of the grade", "input_message": "£ a year, full time, from the Kent Scheme salary scales."})
+    wb.define_name("GradeMaxGrades", f"=Assumptions!$A${first + 1}:$A${last + 1}")
+    wb.define_name("GradeMaxTops", f"=Assumptions!$B${first + 1}:$B${last + 1}")
+    return last
 
 
 def _write_column(ws, styles: common.Styles, col: int, c: Col, formula: str | None, values: list) -> None:
@@ -1367,11 +1584,23 @@ def _summary_sheet(wb, styles: common.Styles, book: _Book, formulas: _Formulas) 
                           "values": f"=Summary!${letter}${first_chart}:${letter}${not_in_list}",
                           "fill": {"color": colour}, "gap": 60})
     chart.set_title({"name": "Pay cost and on-costs by cost centre", "name_font": {"size": 12}})
-    chart.set_y_axis({"num_format": "£#,##0", "major_gridlines": {"visible": True}})
+    chart.set_y_axis({"num_format": common.GBP_CHART_FORMAT, "major_gridlines": {"visible": True}})
     chart.set_legend({"position": "bottom"})
+    restructure = wb.add_chart({"type": "column", "subtype": "stacked"})
+    for key, colour in (("notice_pay_gbp", "#2E75B6"), ("redundancy_cost_gbp", "#C00000"),
+                        ("untaken_leave_gbp", "#70AD47"), ("pension_strain_gbp", "#7030A0"),
+                        ("lec_gbp", "#FFC000")):
+        letter = xl_col_to_name([c.key for c in SUMMARY_COLUMNS].index(key))
+        restructure.add_series({"name": f"=Summary!${letter}${HEADER_ROW}", "categories": cats,
+                                "values": f"=Summary!${letter}${first_chart}:${letter}${not_in_list}",
+                                "fill": {"color": colour}, "gap": 60})
+    restructure.set_title({"name": "Restructure cost by cost centre", "name_font": {"size": 12}})
+    restructure.set_y_axis({"num_format": common.GBP_CHART_FORMAT, "major_gridlines": {"visible": True}})
+    restructure.set_legend({"position": "bottom"})
     for k, line in enumerate(book.notes):  # e.g. "no leave-taken column: the leave liability assumes ..."
         common.write_text(ws, total + 1 + k, 0, f"Note: {line}", styles.note)
     ws.insert_chart(total + 1 + len(book.notes), 0, chart, {"x_scale": 2.2, "y_scale": 1.3})
+    ws.insert_chart(total + 1 + len(book.notes), 9, restructure, {"x_scale": 2.2, "y_scale": 1.3})
     ws.freeze_panes(HEADER_ROW, 1)
     common.setup_print(ws, len(SUMMARY_COLUMNS) - 1, total + 22, header_rows=f"{HEADER_ROW}:{HEADER_ROW}",
                        title="Kent budget planning - Summary")
@@ -1383,7 +1612,7 @@ def _summary_row(ws, styles, row: int, cells: dict[str, str], book: _Book, k: in
     for j, c in enumerate(SUMMARY_COLUMNS[first:], first):
         fmt = styles.calc(c.kind, bold=bold)
         value = book.summary.get((k, c.key), "")
-        if c.key == "at_risk_headcount":  # IFERROR and TRIM over ranges: an array formula in every Excel
+        if c.key in _SUMMARY_ARRAYS:  # IFERROR and TRIM over ranges: an array formula in every Excel
             common.write_array_formula(ws, row - 1, j, row - 1, j, cells[c.key], fmt, value)
         else:
             common.write_formula(ws, row - 1, j, cells[c.key], fmt, value)

@@ -18,6 +18,7 @@ import numpy as np
 
 from xl_kent.lists.figures import (
     FIGURES,
+    RESTRUCTURE_TOTALS,
     STAFF_SCHEMA,
     TOTALS,
     Figures,
@@ -25,6 +26,7 @@ from xl_kent.lists.figures import (
     compute,
     notes,
     read_staff,
+    restructure_totals,
     totals,
 )
 from xl_kent.money import round_pennies
@@ -61,16 +63,21 @@ def settings_items(settings: Settings) -> list[tuple[str, object]]:
         ("employer NI threshold £ a year", float(s.ni_threshold_gbp)),
         ("employer pension rate", _rate(s, "pension_rate")),
         ("apprenticeship levy rate", _rate(s, "levy_rate")),
+        ("grade maxima £ a year (Loss of Earnings Compensation; --grade-max)",
+         ", ".join(f"KR{g}={top:g}" for g, top in s.grade_max) or "none given"),
     ]
 
 
 def totals_items(fig: Figures, rows: np.ndarray | None = None) -> list[tuple[str, object]]:
     """The totals over the rows OK, in the budget Summary's words and order."""
-    t = totals(fig, rows)
+    t = {**totals(fig, rows), **restructure_totals(fig, rows)}
     out: list[tuple[str, object]] = []
-    for key, label in TOTALS:
+    for key, label in (*TOTALS, *RESTRUCTURE_TOTALS):
+        if key == "redundancy_pay_gbp":  # the same sum as "Redundancy cost £ (posts at risk)"
+            continue
         v = t[key]
-        if key in ("headcount", "at_risk_headcount", "rows_with_problems"):
+        if key in ("headcount", "at_risk_headcount", "rows_with_problems", "unreduced_pension_headcount",
+                   "strain_not_quoted", "redeployed_headcount"):
             out.append((label, int(v)))
         elif label.endswith("£") or "£" in label:
             out.append((label, float(round_pennies(v))))

@@ -25,7 +25,15 @@ here) and the settings:
   apprenticeship levy on the pay cost; the total;
 * redundancy (I.2.G): age and completed years of service on the redundancy date, the
   weeks due if made redundant then (0 when not employed on that date) and their cost at
-  actual weekly pay.
+  actual weekly pay;
+* the rest of a restructure, for posts at risk: the notice KCC gives from the redundancy
+  date and its pay in lieu (:func:`xl_kent.notice.notice`, as ``KENT_NOTICE`` gives it);
+  whether redundancy brings an unreduced pension (L.4.E,
+  :func:`xl_kent.restructure.unreduced_pension_on_redundancy`) and the pension fund's
+  strain cost typed for it; and, for staff redeployed to a lower grade, the Loss of
+  Earnings Compensation (chapter I Appendix 1, :func:`xl_kent.restructure.loss_of_earnings`)
+  from the tops of the grades in ``settings.grade_max``. :func:`restructure_totals` adds
+  them up by part.
 
 A figure is left blank (NaN) on a row with a problem in a column it depends on
 (:data:`NEEDS`), and where it does not apply (pay for casual staff, say): blank means
@@ -51,6 +59,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .. import params
+from ..cells import BLANK, GOOD
 from ..dates import MONTHS_PER_YEAR, complete_months
 from ..errors import OK, reason_text
 from ..leave import (
@@ -65,7 +74,9 @@ from ..leave import (
     leave_year_bounds,
 )
 from ..money import round_pennies
+from ..notice import notice
 from ..redundancy import redundancy_pay_gbp, redundancy_weeks, weekly_pay_gbp
+from ..restructure import loss_of_earnings, unreduced_pension_on_redundancy
 from ..sick_pay import sick_pay, sick_pay_allowance
 from .problems import BLANK_ROW, Problems, ProblemTable, problem_table
 from .staff import STAFF_FIELDS, Staff, read_staff, staff_schema
@@ -88,6 +99,9 @@ __all__ = [
     "TOTAL_KEYS",
     "cost_centres",
     "read_and_compute",
+    "RESTRUCTURE_TOTALS",
+    "restructure_totals",
+    "parse_grade_max",
 ]
 
 
@@ -145,6 +159,21 @@ FIGURES: tuple[Figure, ...] = (
            "weeks' pay due if made redundant on the redundancy date (with the multiplier); 0 when not "
            "employed on it"),
     Figure("redundancy_pay_gbp", "Redundancy cost £", "gbp", "redundancy_weeks x weekly_pay_gbp"),
+    Figure("notice_days", "Notice (days)", "days",
+           "posts at risk: calendar days of the notice KCC gives from the redundancy date (KENT_NOTICE: the longer "
+           "of contractual notice by grade and statutory notice by service); 0 when not employed on it"),
+    Figure("notice_pay_gbp", "Pay in lieu of notice £", "gbp",
+           "posts at risk: notice_days at actual pay, annual_salary / 365 a day (KENT_NOTICE \"pay\")"),
+    Figure("unreduced_pension", "Unreduced pension on redundancy?", "general",
+           "posts at risk: TRUE for an LGPS member aged 55 or over with 2 years' service or more on the "
+           "redundancy date (Kent Scheme L.4.E), who must take an immediate unreduced pension"),
+    Figure("pension_strain_cost_gbp", "Pension strain cost counted £", "gbp",
+           "the typed pension_strain_gbp on a row whose unreduced_pension is TRUE; blank otherwise"),
+    Figure("lec_annual_gbp", "Loss of earnings compensation a year £", "gbp",
+           "redeployed rows: annual_salary (capped at the top of the grade two above the new one) less the top of "
+           "the new grade, not below 0; 0 for the same or a higher grade"),
+    Figure("lec_cost_gbp", "Loss of earnings compensation, all instalments £", "gbp",
+           "lec_annual_gbp / 12 x the 18 monthly instalments"),
 )
 _BY_NAME = {f.name: f for f in FIGURES}
 
@@ -168,6 +197,11 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "salary": ("contract_type", "annual_salary"),
     "redundancy": ("contract_type", "date_of_birth", "service_start", "employment_start", "employment_end",
                    "multiplier", "at_risk"),
+    "notice": ("contract_type", "grade", "service_start", "employment_start", "employment_end", "at_risk"),
+    "pension": ("contract_type", "date_of_birth", "service_start", "employment_start", "employment_end", "at_risk",
+                "lgps_member"),
+    "strain": ("pension_strain_gbp",),
+    "lec": ("contract_type", "grade", "annual_salary", "redeployed_grade"),
 }
 
 _RESULT_HEADERS = tuple(x for f in FIGURES for x in (f.name, f.label)) + ("status", "Status")
@@ -201,6 +235,9 @@ class Settings:
     full_time_weekly_hours: float
     examples: frozenset[str] = frozenset()
     sources: dict[str, str] = field(default_factory=dict, compare=False)
+    #: The tops of the grades' salary scales (KR number, £ a year), given by the user: the
+    #: budget template's Assumptions table, ``recalc --grade-max`` (see :func:`parse_grade_max`).
+    grade_max: tuple[tuple[int, float], ...] = ()
 
     @property
     def leave_year_start(self) -> np.datetime64:
@@ -227,10 +264,12 @@ class Settings:
     def check(self) -> Settings:
         """The settings, or :class:`SettingsError` when a date is before the rules it needs:
         the leave rules for the as-of date, the sick pay and SSP rules for the absence start,
-        the redundancy rules for the redundancy date; or a modelled absence below 1 day."""
+        the redundancy, notice and restructure rules for the redundancy date (so that no
+        restructure figure is left blank for want of a rule); or a modelled absence below 1 day."""
         for day, families, what in ((self.as_of, ("leave",), "the as-of date"),
                                     (self.absence_start, ("sick_pay", "ssp"), "the modelled absence start"),
-                                    (self.redundancy_date, ("redundancy",), "the redundancy date")):
+                                    (self.redundancy_date, ("redundancy", "notice", "restructure"),
+                                     "the redundancy date")):
             first = max(p.first_date for f in families for p in params.family(f).values())
             if day < first:
                 raise SettingsError(f"{what} {_uk(day)} is before the {' and '.join(families)} rules in the "
@@ -301,6 +340,10 @@ def notes(staff: Staff, settings: Settings) -> list[str]:
     if "leave_taken_days" not in staff.present:
         lines.append("no leave-taken column: the leave liability assumes no leave has been taken this leave "
                      "year (it is the leave accrued to the as-of date)")
+    redeployed = staff.values["redeployed_grade_status"] == 0
+    if redeployed.any() and not settings.grade_max:
+        lines.append("no grade maxima given: the Loss of Earnings Compensation of the redeployed rows cannot be "
+                     "worked out (give --grade-max \"KR7=30000,KR9=38000\" from the Kent Scheme salary scales)")
     if "at_risk" not in staff.present:
         lines.append("no at-risk column: no post is at risk, so the restructure's redundancy cost is 0 "
                      "(redundancy figures are still given for everyone employed on the redundancy date)")
@@ -468,6 +511,7 @@ def compute(staff: Staff, settings: Settings, table=None, progress=None, prior_p
     _core_problems(probs, rows, r.error, "redundancy_weeks")
     salary = np.where(np.isnan(weekly), np.nan, v["annual_salary"])
     out["redundancy_pay_gbp"] = redundancy_pay_gbp(out["redundancy_weeks"], salary, s.redundancy_date)
+    _restructure(out, staff, s, clean, salaried, on_date)
     if progress:
         progress(4)
 
@@ -478,6 +522,107 @@ def compute(staff: Staff, settings: Settings, table=None, progress=None, prior_p
     ok = pt.status == "OK"
     at_risk = v["at_risk"] & (v["at_risk_status"] == 0)
     return Figures(out, pt.status, pt, ok, settings, at_risk)
+
+
+def _object_flags(flag: np.ndarray) -> np.ndarray:
+    """1.0/0.0/nan as True/False/None (an object column, as ``in_post_on_as_of``)."""
+    out = np.full(flag.shape, None, dtype=object)
+    out[flag == 1] = True
+    out[flag == 0] = False
+    return out
+
+
+def _restructure(out: dict, staff: Staff, s: Settings, clean, salaried: np.ndarray, on_date: np.ndarray) -> None:
+    """Notice and pay in lieu, the unreduced pension flag and strain cost, Loss of Earnings
+    Compensation (see the module docstring); problems go to ``staff.problems``."""
+    v, probs, n = staff.values, staff.problems, staff.n_rows
+    risk = v["at_risk"] & (v["at_risk_status"] == 0)
+    # Notice from the redundancy date (I.2.E, L.2-3), as KENT_NOTICE gives it.
+    notice_ok = salaried & risk & clean("notice")
+    rows = np.flatnonzero(notice_ok & on_date)
+    r = notice(v["grade"][rows], v["service_start"][rows], s.redundancy_date, v["annual_salary"][rows])
+    out["notice_days"] = np.where(notice_ok & ~on_date, 0.0, np.nan)
+    out["notice_days"][rows] = r.days
+    _core_problems(probs, rows, r.error, "notice_days")
+    pay_ok = notice_ok & clean("salary")
+    out["notice_pay_gbp"] = np.where(pay_ok & ~on_date, 0.0, np.nan)
+    paid = pay_ok[rows]
+    out["notice_pay_gbp"][rows[paid]] = round_pennies(r.pay_gbp[paid])
+    _core_problems(probs, rows[paid], np.where(r.error[paid] == OK, r.pay_error[paid], OK), "notice_pay_gbp")
+
+    # Unreduced pension on redundancy (L.4.E) and the strain cost the fund quotes for it.
+    pension_ok = salaried & risk & clean("pension")
+    flag = unreduced_pension_on_redundancy(out["age_years"], out["service_years"], v["lgps_member"],
+                                           s.redundancy_date)
+    flag = np.where(pension_ok, np.where(on_date, flag, 0.0), np.nan)
+    out["unreduced_pension"] = _object_flags(flag)
+    strain_given = v["pension_strain_gbp_status"] == 0
+    strain_ok = clean("strain")
+    out["pension_strain_cost_gbp"] = np.where((flag == 1) & strain_ok & strain_given, v["pension_strain_gbp"],
+                                              np.nan)
+    not_at_risk, no_pension = strain_words(s.redundancy_date)
+    filled = ~staff.blank_row
+    risk_read = (v["at_risk_status"] == GOOD) | (v["at_risk_status"] == BLANK)
+    probs.add(filled & strain_given & strain_ok & ~risk & risk_read, "pension_strain_gbp", not_at_risk)
+    probs.add(strain_given & strain_ok & (flag == 0), "pension_strain_gbp", no_pension)
+
+    # Loss of Earnings Compensation (chapter I Appendix 1) for the redeployed rows.
+    lec_ok = salaried & (v["redeployed_grade_status"] == 0) & clean("lec")
+    rows = np.flatnonzero(lec_ok)
+    tops = dict(s.grade_max)
+    r = loss_of_earnings(v["grade"][rows], v["redeployed_grade"][rows], v["annual_salary"][rows], tops,
+                         s.redundancy_date)
+    out["lec_annual_gbp"] = np.full(n, np.nan)
+    out["lec_cost_gbp"] = np.full(n, np.nan)
+    out["lec_annual_gbp"][rows] = r.annual_gbp
+    out["lec_cost_gbp"][rows] = r.cost_gbp
+    for g in np.unique(r.missing_grade[r.missing_grade >= 0]).tolist():  # a loop over grades, not rows
+        probs.add(rows[r.missing_grade == g], "redeployed_grade", missing_top_words(g))
+    probs.add(rows[r.named_grade], "redeployed_grade", NAMED_LEC)
+
+
+#: A redeployed row whose grade or new grade is a named grade.
+NAMED_LEC = ("Loss of Earnings Compensation is not worked out for KR Entry or Apprentice (two grades above is not "
+             "defined for them)")
+
+
+def strain_words(on) -> tuple[str, str]:
+    """The reasons for a pension strain cost typed where it does not count: on a row not at risk,
+    and on a row at risk without the unreduced pension (the rule in force on ``on``)."""
+    age = params.parameter("restructure", "unreduced_pension_min_age_years").value_on(on)
+    years = params.parameter("restructure", "unreduced_pension_min_service_years").value_on(on)
+    return ("pension_strain_gbp is given on a row not marked at risk (it counts for an unreduced pension on "
+            "redundancy only)",
+            f"pension_strain_gbp is given but redundancy brings no unreduced pension (that needs age {age:g} or "
+            f"over and {years:g} years' service or more on the redundancy date, and LGPS membership)")
+
+
+def missing_top_words(grade: int) -> str:
+    """The reason for a redeployed row whose grade maximum is missing."""
+    return f"the top of KR{grade} is not in the grade maximum table (Assumptions sheet; recalc --grade-max)"
+
+
+def parse_grade_max(text: str) -> tuple[tuple[int, float], ...]:
+    """``"KR7=30000, KR9=38000"`` as ``((7, 30000.0), (9, 38000.0))``; :class:`SettingsError`
+    for anything else (a grade that is no KR number, a top that is not a number above 0).
+
+    >>> parse_grade_max("KR7=30000; kr 9 = 38000.50")
+    ((7, 30000.0), (9, 38000.5))
+    """
+    out: dict[int, float] = {}
+    for part in (p.strip() for p in text.replace(";", ",").split(",") if p.strip()):
+        grade, eq, top = part.partition("=")
+        g = grade.strip().upper().replace(" ", "")
+        g = g[2:] if g.startswith("KR") else g
+        try:
+            value = float(top.strip().replace("£", "").replace("_", ""))
+        except ValueError:
+            value = float("nan")
+        if not eq or not g.isdigit() or not value > 0:
+            raise SettingsError(f"--grade-max {part!r}: write each grade as KR7=30000 (the top of the grade's "
+                                "salary scale, £ a year)")
+        out[int(g)] = value
+    return tuple(sorted(out.items()))
 
 
 #: The totals of :func:`totals` and their words, in the order of the budget template's Summary.
@@ -529,6 +674,45 @@ def totals(fig: Figures, rows: np.ndarray | None = None) -> dict[str, float]:
         "redundancy_cost_gbp": total("redundancy_pay_gbp", ok & fig.at_risk),
         "rows_with_problems": float((sel & ~fig.ok & ~blank).sum()),
     }
+
+
+#: The parts of a restructure's cost (:func:`restructure_totals`), in the Summary's order.
+RESTRUCTURE_TOTALS: tuple[tuple[str, str], ...] = (
+    ("notice_pay_gbp", "Pay in lieu of notice £"),
+    ("redundancy_pay_gbp", "Redundancy pay £"),
+    ("untaken_leave_gbp", "Untaken leave £"),
+    ("pension_strain_gbp", "Pension strain cost £"),
+    ("lec_gbp", "Loss of earnings compensation £"),
+    ("restructure_cost_gbp", "Restructure cost £"),
+    ("unreduced_pension_headcount", "Unreduced pension on redundancy (headcount)"),
+    ("strain_not_quoted", "Of which no strain cost typed"),
+    ("redeployed_headcount", "Redeployed (headcount)"),
+)
+
+
+def restructure_totals(fig: Figures, rows: np.ndarray | None = None) -> dict[str, float]:
+    """A restructure's cost over the rows OK among ``rows``, each part on its own: pay in lieu
+    of notice, redundancy pay and the value of untaken leave of the posts at risk, the pension
+    strain cost of those with an unreduced pension, the Loss of Earnings Compensation (all
+    instalments) of the redeployed; their sum; and the headcounts (a flagged row without a
+    strain quote is counted, its strain is not guessed)."""
+    sel = np.ones(fig.n_rows, dtype=bool) if rows is None else rows
+    ok = sel & fig.ok
+    v = fig.values
+    risk = ok & fig.at_risk
+    flag = ok & (v["unreduced_pension"] == True)  # noqa: E712 (object array of True/False/None)
+    redeployed = ok & ~np.isnan(v["lec_cost_gbp"])
+    parts = {
+        "notice_pay_gbp": _fsum(v["notice_pay_gbp"][risk]),
+        "redundancy_pay_gbp": _fsum(v["redundancy_pay_gbp"][risk]),
+        "untaken_leave_gbp": _fsum(v["leave_value_gbp"][risk]),
+        "pension_strain_gbp": _fsum(v["pension_strain_cost_gbp"][flag]),
+        "lec_gbp": _fsum(v["lec_cost_gbp"][redeployed]),
+    }
+    return {**parts, "restructure_cost_gbp": sum(parts.values()),
+            "unreduced_pension_headcount": float(flag.sum()),
+            "strain_not_quoted": float((flag & np.isnan(v["pension_strain_cost_gbp"])).sum()),
+            "redeployed_headcount": float(redeployed.sum())}
 
 
 def cost_centres(staff: Staff) -> tuple[list[str], np.ndarray]:

@@ -107,6 +107,18 @@ STAFF_FIELDS: tuple[Field, ...] = (
           ("leave taken", "annual leave taken", "days taken", "leave days taken", "holiday taken",
            "leave taken days"),
           "days of this leave year's annual leave already taken; blank = 0", "Leave taken this leave year (days)"),
+    Field("lgps_member", "bool", False, ("lgps", "in lgps", "lgps member", "lgps membership", "pension scheme member",
+                                         "member of lgps", "pension member"),
+          "Yes for a member of the Local Government Pension Scheme; blank = Yes", "LGPS member?"),
+    Field("pension_strain_gbp", "number", False,
+          ("pension strain cost", "pension strain", "strain cost", "strain cost gbp",
+           "pension fund strain cost"),
+          "the strain cost the pension fund quotes for an unreduced pension on redundancy, £; blank = no quote",
+          "Pension strain cost £"),
+    Field("redeployed_grade", "grade", False,
+          ("redeployed grade", "redeployment grade", "new grade", "grade of new post", "redeployed to"),
+          "the grade of the post someone is redeployed to (Loss of Earnings Compensation); blank = not redeployed",
+          "Redeployed to grade"),
 )
 
 _FIELD = {f.name: f for f in STAFF_FIELDS}
@@ -246,6 +258,18 @@ def staff_checks(on) -> tuple[Check, ...]:
                         f"multiplier is outside {b['min_multiplier']:g} to {b['max_multiplier']:g}"))
     unreadable("leave_taken_days")
     checks.append(Check("leave_taken_days", "negative", "leave_taken_days is negative"))
+    unreadable("lgps_member")
+    unreadable("pension_strain_gbp")
+    checks.append(Check("pension_strain_gbp", "negative", "pension_strain_gbp is negative"))
+    checks.append(Check("pension_strain_gbp", "casual", "pension_strain_gbp is given on a casual or relief row (the "
+                                                       "restructure is costed for salaried staff)", "casual_relief"))
+    unreadable("redeployed_grade")
+    checks.append(Check("redeployed_grade", "unknown", "redeployed_grade " + _GRADE_WORDS[len("grade "):]))
+    checks.append(Check("redeployed_grade", "at_risk", "redeployed_grade is given on a row marked at risk: a post "
+                                                      "is either made redundant or redeployed, not both"))
+    checks.append(Check("redeployed_grade", "casual", "redeployed_grade is given on a casual or relief row (Loss of "
+                                                     "Earnings Compensation is worked out for salaried staff)",
+                        "casual_relief"))
     return tuple(checks)
 
 
@@ -434,6 +458,28 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None, *, columns
     taken = values["leave_taken_days"]
     unreadable("leave_taken_days", values["leave_taken_days_status"])
     problems.add(filled & (taken < 0), "leave_taken_days", checks[("leave_taken_days", "negative")])
+
+    # Restructure: LGPS membership (blank = Yes), the fund's strain quote, the grade redeployed to.
+    member, status = parse.parse_bools(col("lgps_member"))
+    values["lgps_member"] = np.where(status == BLANK, True, member)
+    values["lgps_member_status"] = status
+    unreadable("lgps_member", status)
+    strain, status = parse.parse_numbers(col("pension_strain_gbp"), kinds("pension_strain_gbp"))
+    values["pension_strain_gbp"], values["pension_strain_gbp_status"] = strain, status
+    unreadable("pension_strain_gbp", status)
+    problems.add(filled & (strain < 0), "pension_strain_gbp", checks[("pension_strain_gbp", "negative")])
+    problems.add(filled & (status == GOOD) & (casual | relief), "pension_strain_gbp",
+                 checks[("pension_strain_gbp", "casual")])
+    new_grade, status, _indexed = parse._parse_text_indexed(col("redeployed_grade"), kinds("redeployed_grade"))
+    values["redeployed_grade"], values["redeployed_grade_status"] = new_grade, status
+    unreadable("redeployed_grade", status)
+    new_labels, new_inverse = parse.factorize(new_grade)
+    new_basic, _after = grade_entitlement_days(new_labels + [""], on)
+    redeployed = filled & (status == GOOD)
+    problems.add(redeployed & np.isnan(new_basic[new_inverse]), "redeployed_grade",
+                 checks[("redeployed_grade", "unknown")])
+    problems.add(redeployed & values["at_risk"], "redeployed_grade", checks[("redeployed_grade", "at_risk")])
+    problems.add(redeployed & (casual | relief), "redeployed_grade", checks[("redeployed_grade", "casual")])
 
     if blank_row.any():  # a blank row has no problem (only the duplicate check could see one)
         problems.entries = [(r[~blank_row[r]], c, t) for r, c, t in problems.entries]

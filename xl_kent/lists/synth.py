@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import params
-from ..dates import MONTHS_PER_YEAR, add_months
+from ..dates import MONTHS_PER_YEAR, add_months, complete_months
 from ..leave import grade_entitlement_days
 
 __all__ = ["SAMPLE_AS_OF", "SAMPLE_ROWS", "BAD_KINDS", "GRADES", "Manifest", "Sample", "staff_sample", "award_sample",
@@ -66,13 +66,17 @@ _PART_TIME_HOURS = np.array([15.0, 18.5, 22.2, 22.5, 25.0, 29.6, 30.0, 32.0])
 _DAYS_PER_YEAR = 365.25  # calendar average, for drawing ages and service only
 _COST_CENTRES = 24  # CC101 ... CC124
 _AT_RISK_SHARE = 0.08  # posts at risk in a restructure
+_NOT_LGPS_SHARE = 0.05  # salaried staff outside the LGPS (invented)
+_PENSION_AGE = params.parameter("restructure", "unreduced_pension_min_age_years").value_on(None)
+_PENSION_YEARS = params.parameter("restructure", "unreduced_pension_min_service_years").value_on(None)
 _LEAVE_TAKEN_SHARE = 0.85  # rows with a leave-taken figure; the others leave it blank (none taken)
 
 STAFF_HEADERS = ["Employee ID", "Name", "Cost Centre", "Grade", "Contract", "Weekly Hours", "Hours Worked",
                  "Annual Salary", "Date of Birth", "Continuous Service Date", "Start Date", "End Date",
-                 "Sick Days (12 months)", "At Risk", "Redundancy Multiplier", "Leave Taken (days)"]
+                 "Sick Days (12 months)", "At Risk", "Redundancy Multiplier", "Leave Taken (days)", "LGPS member?",
+                 "Pension strain cost £"]
 STAFF_FORMATS = ["integer", "text", "text", "text", "text", "number", "number", "gbp", "date", "date",
-                 "date", "date", "number", "text", "number", "number"]
+                 "date", "date", "number", "text", "number", "number", "text", "gbp"]
 AWARD_HEADERS = ["Employee ID", "Award Date", "Amount", "Kind", "Work Reference", "Endorsed", "Ineligible"]
 AWARD_FORMATS = ["integer", "date", "gbp", "text", "text", "general", "general"]
 
@@ -171,6 +175,17 @@ def staff_sample(rows: int, bad: int = 0, seed: int = 0, as_of=SAMPLE_AS_OF) -> 
     taken = np.round(full_year * share * rng.uniform(0.2, 1.05, n) * 2) / 2
     taken = np.where(salaried & (rng.random(n) < _LEAVE_TAKEN_SHARE), taken, np.nan)
 
+    # The restructure (drawn after every other column, so that those stay as they were): a few staff
+    # outside the LGPS; for most posts at risk that bring an unreduced pension on the as-of date (aged
+    # 55+ with 2+ years' service, the ages and service invented above) a strain cost the fund might quote.
+    lgps = np.where(salaried & (rng.random(n) < _NOT_LGPS_SHARE), "No", None).astype(object)
+    age_years = complete_months(birth, np.full(n, as_of)) // MONTHS_PER_YEAR
+    service_years = complete_months(service, np.full(n, as_of)) // MONTHS_PER_YEAR
+    flagged = ((at_risk == "Yes") & (lgps == None) & (age_years >= _PENSION_AGE)  # noqa: E711
+               & (service_years >= _PENSION_YEARS) & np.isnat(end))
+    quote = np.round(rng.uniform(5_000, 120_000, n), -2)
+    strain = np.where(flagged & (rng.random(n) < 0.85), quote, np.nan)
+
     manifest = Manifest()
     salary_col: np.ndarray = salary
     if bad:
@@ -180,6 +195,7 @@ def staff_sample(rows: int, bad: int = 0, seed: int = 0, as_of=SAMPLE_AS_OF) -> 
             manifest.kinds.setdefault(kind, []).append(r)
         # Bad rows are salaried full-time staff, so each fault is the only thing wrong.
         contract[chosen] = "Salaried"
+        strain[chosen] = np.nan  # the fault stays the only thing wrong
         hours[chosen], worked[chosen] = 37.0, np.nan
         salary[chosen] = np.round(rng.uniform(lo[chosen], hi[chosen]))
         rows_of = manifest.kinds.get
@@ -202,7 +218,7 @@ def staff_sample(rows: int, bad: int = 0, seed: int = 0, as_of=SAMPLE_AS_OF) -> 
         manifest.ids = {k: sorted(ids[v].tolist()) for k, v in manifest.kinds.items()}
 
     columns = [ids, name, cost_centre, grade, contract, hours, worked, salary_col, birth, service, start, end,
-               sick, at_risk, multiplier, taken]
+               sick, at_risk, multiplier, taken, lgps, strain]
     return Sample(list(STAFF_HEADERS), columns, list(STAFF_FORMATS), manifest)
 
 
