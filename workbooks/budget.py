@@ -114,6 +114,10 @@ _LEC_SPAN = int(params.parameter("restructure", "lec_max_grades_above_new").valu
 GRADE_MAX_GRADES = tuple(range(3, 21))
 
 
+#: Rows one Summary chart takes (a 1.3 x scaled chart is about 19 rows of the default height).
+_CHART_ROWS = 21
+
+
 def _input_columns() -> tuple[Col, ...]:
     b = check_bounds(np.datetime64(EXAMPLE_AS_OF, "D"))
     full = b["full_time_weekly_hours"]
@@ -1600,9 +1604,11 @@ def _summary_sheet(wb, styles: common.Styles, book: _Book, formulas: _Formulas) 
     for k, line in enumerate(book.notes):  # e.g. "no leave-taken column: the leave liability assumes ..."
         common.write_text(ws, total + 1 + k, 0, f"Note: {line}", styles.note)
     ws.insert_chart(total + 1 + len(book.notes), 0, chart, {"x_scale": 2.2, "y_scale": 1.3})
-    ws.insert_chart(total + 1 + len(book.notes), 9, restructure, {"x_scale": 2.2, "y_scale": 1.3})
+    # Below the first chart, not beside it: beside it, it ran past the table's last column and
+    # was cut off in print.
+    ws.insert_chart(total + 1 + len(book.notes) + _CHART_ROWS, 0, restructure, {"x_scale": 2.2, "y_scale": 1.3})
     ws.freeze_panes(HEADER_ROW, 1)
-    common.setup_print(ws, len(SUMMARY_COLUMNS) - 1, total + 22, header_rows=f"{HEADER_ROW}:{HEADER_ROW}",
+    common.setup_print(ws, len(SUMMARY_COLUMNS) - 1, total + 2 + len(book.notes) + 2 * _CHART_ROWS, header_rows=f"{HEADER_ROW}:{HEADER_ROW}",
                        title="Kent budget planning - Summary")
     common.protect(ws)
 
