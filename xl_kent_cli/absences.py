@@ -57,10 +57,7 @@ def absences_table(table, columns=None, source: str | None = None, overrides=Non
     v = r.values
     lines = cm.warnings()
     summary: list[tuple[str, object]] = [
-        ("xl-kent", o.run_line("absences")),
-        ("input file", source or ""),
-        ("sheet", getattr(table, "sheet", None) or ""),
-        ("header row", int(getattr(table, "header_row", 1))),
+        *o.summary_head("absences", source, table),
         ("rows read", n),
         ("rows OK (worked out)", int(ok.sum())),
         ("rows with problems (not worked out, add no paid days)", pt.problem_rows),

@@ -47,10 +47,7 @@ def check_table(table, columns=None, source: str | None = None, overrides=None) 
     amount = log.values["amount"]
     lines = cm.warnings()
     summary: list[tuple[str, object]] = [
-        ("xl-kent", o.run_line("awards")),
-        ("input file", source or ""),
-        ("sheet", getattr(table, "sheet", None) or ""),
-        ("header row", int(getattr(table, "header_row", 1))),
+        *o.summary_head("awards", source, table),
         ("rows read", n),
         ("rows judged", int(j.judged.sum())),
         ("awards within the scheme", int(within.sum())),

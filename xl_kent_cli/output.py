@@ -33,7 +33,7 @@ __all__ = [
     "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "EXIT_OUTPUT", "EXIT_INTERRUPTED", "EXIT_TERMINATED", "UsageError",
     "OutputError", "Terminated", "Outcome", "check_paths", "default_output", "error_line", "excel_safe_outcome",
     "failure",
-    "guarded", "report_reading", "side_files", "write_outcome", "writing_step", "print_summary", "warn",
+    "guarded", "report_reading", "side_files", "summary_head", "write_outcome", "writing_step", "print_summary", "warn",
     "reading", "run_line", "uk_date",
 ]
 
@@ -172,6 +172,16 @@ class Outcome:
     @property
     def exit_code(self) -> int:
         return EXIT_PROBLEMS if self.n_problem_rows or self.n_flagged else EXIT_OK
+
+
+def summary_head(command: str, source, table) -> list[tuple[str, object]]:
+    """The first Summary items of every bulk command: the run line, the file, sheet and header row read."""
+    return [
+        ("xl-kent", run_line(command)),
+        ("input file", source or ""),
+        ("sheet", getattr(table, "sheet", None) or ""),
+        ("header row", int(getattr(table, "header_row", 1))),
+    ]
 
 
 def uk_date(d) -> str:

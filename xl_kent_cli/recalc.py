@@ -140,10 +140,7 @@ def recalc_table(table, settings: Settings, columns=None, source: str | None = N
 
     lines = [*cm.warnings(), *notes(staff, settings), *(use.lines if use is not None else ())]
     summary: list[tuple[str, object]] = [
-        ("xl-kent", o.run_line("recalc")),
-        ("input file", source or ""),
-        ("sheet", getattr(table, "sheet", None) or ""),
-        ("header row", int(getattr(table, "header_row", 1))),
+        *o.summary_head("recalc", source, table),
         *settings_items(settings),
         *(use.items if use is not None else ()),
         ("rows read", n),
