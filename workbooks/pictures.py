@@ -41,7 +41,7 @@ def shots() -> list[tuple[object, str, str, str]]:
     return [
         (budget, "Staff", data_sheet(budget, 0, n_in - 1), "budget-staff-inputs.png"),
         (budget, "Staff", data_sheet(budget, n_in, n_in + n_calc - 1), "budget-staff-results.png"),
-        (budget, "Summary", "A1:L60", "budget-summary.png"),
+        (budget, "Summary", "A1:L49", "budget-summary.png"),
         (awards, "Award log", data_sheet(awards, 0, a_in + a_calc - 1), "awards-log.png"),
         (awards, "Monitoring", "A1:X50", "awards-monitoring.png"),
     ]
