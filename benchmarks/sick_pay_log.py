@@ -26,20 +26,17 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import gc
 import sys
 import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from xl_kent import params
 from xl_kent.sick_pay_log import sick_pay_log
 
-from .run import machine
+from .run import best_of, machine
 
 TARGET_UNIFORM_S = 1.5
 TARGET_SKEWED_S = 3.0
@@ -48,18 +45,6 @@ LOOP_REPEAT = 5
 
 FIRST = np.datetime64("2023-06-01", "D")  # first absences from here (the record reaches back 12 months)
 SPREAD_DAYS = 3 * 365  # ... over three years
-
-
-def best_of(fn: Callable[[], Any], repeat: int = REPEAT, warmup: int = 0) -> float:
-    for _ in range(warmup):
-        fn()
-    best = float("inf")
-    for _ in range(repeat):
-        gc.collect()
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 # ---------------------------------------------------------------------------
