@@ -37,6 +37,10 @@ The policy's worked examples: 20 hours worked, casual and relief at 27 days:
 2.42
 >>> leave_accrual("KR5", "2024-01-01", "2026-05-31", 20, unit="relief").value
 array(3.)
+
+:func:`leave_explained` takes the same arguments and says, per row, how the figure was
+reached (band, uplift, leave year, days counted, arithmetic and rounding), ending with
+the figure itself; a bad row gives its reason in words.
 """
 
 from __future__ import annotations
@@ -52,11 +56,13 @@ from .dates import (
     CALENDAR_FIRST,
     CALENDAR_LAST,
     MONTHS_PER_YEAR,
+    add_months,
     first_of_month_number,
     month_and_day,
     month_start,
 )
 from .errors import OK, describe, reason, set_above, set_error
+from .words import day_text, explained, join, number
 
 __all__ = [
     "Leave",
@@ -67,6 +73,7 @@ __all__ = [
     "leave_year_bounds",
     "UNITS",
     "describe",
+    "leave_explained",
 ]
 
 #: Units accepted by :func:`leave_accrual` and their codes.
@@ -432,3 +439,605 @@ def _relief_rate(entitlement_days: np.ndarray, on: np.ndarray) -> np.ndarray:
             hit = (entry == i) & (entitlement_days == row["entitlement_days"])
             rate = np.where(hit, row["rate"], rate)
     return rate
+
+
+# --- The explanation: one line of plain English per row (RULES.md, "Every figure explained") ---
+
+_ROUND_HALF_WORDS = "to the nearest half day (a quarter rounds up)"
+
+
+def leave_explained(
+    grade,
+    service_start,
+    as_of,
+    weekly_hours=None,
+    employment_start=None,
+    employment_end=None,
+    unit="days",
+) -> np.ndarray:
+    """How :func:`leave_accrual` reached each row's figure, in one line of plain English.
+
+    Same arguments, defaults and broadcasting as :func:`leave_accrual`. A good row
+    says the grade and its band, when the 5-year uplift starts, the leave year and the
+    days employed counted in it, the arithmetic with its rounding rule, and ends with
+    the figure as KENT_LEAVE_ACCRUAL returns it; a bad row gives the core's reason.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of ``str`` in the broadcast shape (0-d for scalar inputs).
+
+    Examples
+    --------
+    The policy's uplift example (G.2.B): fifth anniversary on 15 June, extra leave from 1 July:
+
+    >>> print(leave_explained("KR6", "2020-06-15", "2026-03-31"))
+    KR6: 27 days a year, 29 after 5 years' service; 5 years' service on 15 Jun 2025, so 29 days a year \
+from 1 Jul 2025; leave year 1 Apr 2025 to 31 Mar 2026 (365 days), counted from 1 Apr 2025 (start of the \
+leave year) to 31 Mar 2026 (end of the leave year): 365 days employed; 27 x 365 / 365 = 27 and 2 extra x \
+274 / 365 (days from 1 Jul 2025) = 1.5, each to the nearest half day (a quarter rounds up): 27 + 1.5 = 28.5 days
+
+    Casual and relief workers, 20 hours worked (G.2.I, G.2.J):
+
+    >>> print(leave_explained(None, None, "2026-05-31", 20, unit="casual"))
+    Casual contract: 20 hours worked at 0.121 hours an hour: 2.42 hours (not rounded)
+    >>> print(leave_explained("KR5", "2024-01-01", "2026-05-31", 20, unit="relief"))
+    Permanent relief contract, KR5: 27 days a year, 29 after 5 years' service; 5 years' service on 1 Jan 2029, \
+so 29 days only from 1 Feb 2029; full-time entitlement on 31 May 2026: 27 days; 20 hours worked at 0.1607 hours \
+an hour (the rate for 27 days) = 3.214 hours, by the hours rule (.00-.40 down, .41-.59 to .5, .60 up): 3 hours
+
+    A bad row gives the core's reason:
+
+    >>> leave_explained("KR2", "2024-01-01", "2026-05-31").tolist()
+    'grade is not a Kent Scheme grade (KR Entry, Apprentice, KR3 and above)'
+    """
+    result = leave_accrual(grade, service_start, as_of, weekly_hours, employment_start, employment_end, unit)
+    code, _blank = parse_grades(grade)
+    columns, shape = broadcast_rows(
+        code,
+        dates(service_start),
+        dates(as_of),
+        floats(weekly_hours),
+        dates(employment_start),
+        dates(employment_end),
+        _units(unit),
+    )
+    error = result.error.reshape(-1)
+    # The figure exactly as KENT_LEAVE_ACCRUAL shows it (udfs rounds away float noise only).
+    value = result.value.reshape(-1)
+    figure = np.where(np.isnan(value), value, np.round(value, 10))
+    good = np.flatnonzero(error == OK)
+    sentences = np.full(error.shape, "", dtype=object)
+    if good.size:
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            sentences[good] = _explain_rows(*(c[good] for c in columns), figure[good])
+    return explained(sentences, error).reshape(shape)
+
+
+class _Steps(NamedTuple):
+    """The intermediate figures of :func:`leave_accrual` for good rows (see :func:`_leave_steps`)."""
+
+    basic: np.ndarray
+    after: np.ndarray
+    uplift_years: np.ndarray
+    anniversary: np.ndarray
+    uplift_start: np.ndarray
+    year_start: np.ndarray
+    next_year_start: np.ndarray
+    year_days: np.ndarray
+    window_start: np.ndarray
+    window_end: np.ndarray
+    employment_start: np.ndarray
+    days: np.ndarray
+    up_from: np.ndarray
+    days_up: np.ndarray
+    basic_part: np.ndarray
+    extra_part: np.ndarray
+    full_time_days: np.ndarray
+    unrounded: np.ndarray
+    hours: np.ndarray
+    ft_hours: np.ndarray
+    hours_per_day: np.ndarray
+    casual_rate: np.ndarray
+    half_from: np.ndarray
+    half_to: np.ndarray
+    relief_entitlement: np.ndarray
+    relief_rate: np.ndarray
+
+
+def _leave_steps(code, ss, on, hours, es, ee, unit_code) -> _Steps:
+    """The steps of :func:`_leave_rows` for rows known to be good, kept for the words."""
+    shape = on.shape
+    names = (
+        "full_time_weekly_hours",
+        "hours_per_day",
+        "uplift_after_years",
+        "uplift_start_months_after_anniversary",
+        "casual_accrual_rate",
+        "hours_rounding_half_from",
+        "hours_rounding_half_to",
+        "leave_year_start_month",
+    )
+    looked_up, _in_force = params.lookup(on, *[_p(n) for n in names])
+    (ft_hours, hours_per_day, uplift_years, uplift_lag, casual_rate, half_from, half_to, year_start_month) = (
+        np.broadcast_to(v, shape) for v in looked_up
+    )
+    salaried = unit_code <= HOURS
+    hours = np.where(np.isnan(hours) & salaried, ft_hours, hours)
+    basic, after = _entitlement_by_code(code, on)
+    year_start, next_year_start = leave_year_bounds(on, year_start_month)
+    year_days = (next_year_start - year_start).astype(np.float64)
+    es = np.where(np.isnat(es), ss, es)
+    window_start = np.where(np.isnat(es), year_start, np.maximum(year_start, es))
+    window_end = np.where(np.isnat(ee), on, np.minimum(on, ee))
+    days = np.maximum(0, (window_end - window_start).astype(np.int64) + 1)
+    ss_known = np.where(np.isnat(ss), on, ss)  # casual rows need no service date
+    years = np.nan_to_num(uplift_years).astype(np.int64)
+    anniversary = add_months(ss_known, years * MONTHS_PER_YEAR)
+    uplift_start = month_start(ss_known, years * MONTHS_PER_YEAR + np.nan_to_num(uplift_lag).astype(np.int64))
+    up_from = np.maximum(window_start, uplift_start)
+    days_up = np.maximum(0, (window_end - up_from).astype(np.int64) + 1)
+    extra = after - basic
+    basic_part = basic * days / year_days
+    extra_part = extra * days_up / year_days
+    entitlement = np.where(uplift_start <= on, after, basic)
+    return _Steps(
+        basic,
+        after,
+        uplift_years,
+        anniversary,
+        uplift_start,
+        year_start,
+        next_year_start,
+        year_days,
+        window_start,
+        window_end,
+        es,
+        days,
+        up_from,
+        days_up,
+        basic_part,
+        extra_part,
+        round_half(basic_part) + round_half(extra_part),
+        (basic * days + extra * days_up) / year_days,
+        hours,
+        ft_hours,
+        hours_per_day,
+        casual_rate,
+        half_from,
+        half_to,
+        entitlement,
+        _relief_rate(entitlement, on),
+    )
+
+
+def _explain_rows(code, ss, on, hours, es, ee, unit_code, figure) -> np.ndarray:
+    """The sentences of good 1-D rows; ``figure`` is KENT_LEAVE_ACCRUAL's number.
+
+    Rows are grouped by the shape of their sentence (which steps it has: a band with an
+    uplift or not, a joiner, a leaver, part-time ...; a few dozen at most) and each
+    group's sentences are glued in one :func:`~xl_kent.words.join`, so that a row's
+    parts are formatted and joined once, only those its sentence uses.
+    """
+    s = _leave_steps(code, ss, on, hours, es, ee, unit_code)
+    after_year = s.uplift_start >= s.next_year_start
+    in_year = (s.uplift_start > s.year_start) & ~after_year
+    left = ~np.isnat(ee) & (ee <= on)
+    flags = {
+        "casual": unit_code == CASUAL,
+        "relief": unit_code == RELIEF,
+        "hours_unit": unit_code == HOURS,
+        "uplift_band": s.after > s.basic,
+        "in_year": in_year,
+        "after_year": after_year,
+        "no_days": s.window_end < s.window_start,
+        "ended_before": ~np.isnat(ee) & (ee < s.year_start),
+        "joined": s.window_start > s.year_start,
+        "left": left,
+        "year_end": ~left & (on == s.next_year_start - 1),
+        "with_up": (s.after > s.basic) & (s.days_up > 0),
+        "later": s.up_from > s.window_start,
+        "full_time": s.hours == s.ft_hours,
+        "reached": s.uplift_start <= on,
+    }
+    # A flag that a sentence does not look at is cleared, so that rows differing only in
+    # it share their group (fewer, larger groups).
+    salaried = ~flags["casual"] & ~flags["relief"]
+    band = flags["uplift_band"]
+    flags["hours_unit"] &= salaried
+    flags["uplift_band"] &= ~flags["casual"]
+    flags["in_year"] &= salaried & band
+    flags["after_year"] &= salaried & band
+    flags["no_days"] &= salaried
+    flags["ended_before"] &= flags["no_days"]
+    for name in ("joined", "left", "year_end"):
+        flags[name] &= salaried & ~flags["no_days"]
+    flags["with_up"] &= salaried
+    flags["later"] &= flags["with_up"]
+    flags["full_time"] &= salaried
+    flags["reached"] &= flags["relief"] & band
+    key = np.zeros(on.shape, dtype=np.int64)
+    for bit, f in enumerate(flags.values()):  # a loop over the flags, not rows
+        key |= f.astype(np.int64) << bit
+    makers = _text_makers(s, code, on, ee, figure)
+    out = np.full(on.shape, "", dtype=object)
+    order = np.argsort(key, kind="stable")
+    kinds, starts = np.unique(key[order], return_index=True)
+    for k, rows in zip(kinds.tolist(), np.split(order, starts[1:]), strict=True):  # per sentence shape
+        f = {name: bool(k >> bit & 1) for bit, name in enumerate(flags)}
+        t = _Texts(makers, rows)
+        if f["casual"]:
+            parts = _casual_parts(t)
+        elif f["relief"]:
+            parts = _relief_parts(f, t)
+        else:
+            parts = _salaried_parts(f, t)
+        out[rows] = join(*_merged(parts))
+    return out
+
+
+def _merged(parts: list) -> list:
+    """Neighbouring fixed words glued once, so that each row joins fewer parts."""
+    out: list = []
+    for p in parts:  # a loop over the parts of one sentence shape, not rows
+        if isinstance(p, str) and out and isinstance(out[-1], str):
+            out[-1] += p
+        else:
+            out.append(p)
+    return out
+
+
+class _Texts(dict):
+    """The words of one group of rows, each formatted on first use (``*t["days"]``)."""
+
+    def __init__(self, makers: dict, rows: np.ndarray):
+        super().__init__()
+        self.makers, self.rows = makers, rows
+
+    def __missing__(self, name: str) -> np.ndarray:
+        text = self[name] = self.makers[name](self.rows)
+        return text
+
+
+def _text_makers(s: _Steps, code, on, ee, figure) -> dict:
+    """How each word of a sentence is formatted, for any subset of the rows."""
+    fraction = s.hours / s.ft_hours
+    _days = _day_table(
+        s.anniversary,
+        s.uplift_start,
+        s.year_start,
+        s.next_year_start,
+        s.window_start,
+        s.window_end,
+        s.employment_start,
+        ee,
+        on,
+    )
+    return {
+        "grade": lambda i: _grade_names(code[i]),
+        "basic": lambda i: _num(s.basic[i]),
+        "after": lambda i: _num(s.after[i]),
+        "extra": lambda i: _num(s.after[i] - s.basic[i]),
+        "years": lambda i: _num(s.uplift_years[i]),
+        "anniversary": lambda i: _days(s.anniversary[i]),
+        "uplift_start": lambda i: _days(s.uplift_start[i]),
+        "year_start": lambda i: _days(s.year_start[i]),
+        "year_end": lambda i: _days(s.next_year_start[i] - 1),
+        "year_days": lambda i: _num(s.year_days[i]),
+        "window_start": lambda i: _days(s.window_start[i]),
+        "window_end": lambda i: _days(s.window_end[i]),
+        "employment_start": lambda i: _days(s.employment_start[i]),
+        "employment_end": lambda i: _days(ee[i]),
+        "on": lambda i: _days(on[i]),
+        "days": lambda i: _plural_parts(s.days[i], "day employed", "days employed"),
+        "days_number": lambda i: _num(s.days[i]),
+        "days_up": lambda i: _num(s.days_up[i]),
+        "up_from": lambda i: _days(s.up_from[i]),
+        "basic_part": lambda i: _before_half(s.basic_part[i]),
+        "extra_part": lambda i: _before_half(s.extra_part[i]),
+        "basic_rounded": lambda i: _num(round_half(s.basic_part[i])),
+        "extra_rounded": lambda i: _num(round_half(s.extra_part[i])),
+        "full_time_days": lambda i: _plural_parts(s.full_time_days[i], "day", "days"),
+        "unrounded": lambda i: number(s.unrounded[i]),
+        "part_time_days": lambda i: _before_half(s.unrounded[i] * fraction[i]),
+        "part_time_hours": lambda i: number(_hundredths(s.unrounded[i] * s.hours_per_day[i] * fraction[i])),
+        "hours": lambda i: number(s.hours[i], 6),
+        "ft_hours": lambda i: _num(s.ft_hours[i]),
+        "hours_per_day": lambda i: number(s.hours_per_day[i]),
+        "hours_rule": lambda i: _hours_rule_words(s.half_from[i], s.half_to[i]),
+        "casual_rate": lambda i: number(s.casual_rate[i], 6),
+        "relief_rate": lambda i: number(s.relief_rate[i], 6),
+        "relief_days": lambda i: _num(s.relief_entitlement[i]),
+        "relief_product": lambda i: number(s.relief_rate[i] * s.hours[i], 6),
+        "figure_days": lambda i: _plural_parts(figure[i], "day", "days"),
+        "figure_hours": lambda i: _plural_parts(figure[i], "hour", "hours"),
+    }
+
+
+def _band_parts(f: dict, t: _Texts) -> list:
+    """``KR6: 27 days a year, 29 after 5 years' service`` (the band in force)."""
+    parts = [t["grade"], ": ", t["basic"], " days a year"]
+    if f["uplift_band"]:
+        return [*parts, ", ", t["after"], " after ", t["years"], " years' service"]
+    return [*parts, " (the same after ", t["years"], " years' service)"]
+
+
+def _salaried_parts(f: dict, t: _Texts) -> list:
+    parts = _band_parts(f, t)
+    if f["uplift_band"]:  # when the 5-year uplift starts (G.2.B)
+        parts += [
+            "; ",
+            t["years"],
+            " years' service on ",
+            t["anniversary"],
+            ", so ",
+            t["after"],
+            " days a year ",
+        ]
+        if f["in_year"]:
+            parts += ["from ", t["uplift_start"]]
+        elif f["after_year"]:
+            parts += ["from ", t["uplift_start"], ": not in this leave year"]
+        else:
+            parts += ["already in force"]
+    # The leave year and the days employed counted in it (G.2.A).
+    parts += ["; leave year ", t["year_start"], " to ", t["year_end"], " (", t["year_days"], " days)"]
+    if f["no_days"] and f["ended_before"]:
+        parts += [": employment ended ", t["employment_end"], ", so no days employed"]
+    elif f["no_days"]:
+        parts += [
+            ": employment starts ",
+            t["employment_start"],
+            ", after ",
+            t["window_end"],
+            ", so no days employed",
+        ]
+    else:
+        parts += [
+            ", counted from ",
+            t["window_start"],
+            " (start of employment)" if f["joined"] else " (start of the leave year)",
+            " to ",
+            t["window_end"],
+            " (end of employment)"
+            if f["left"]
+            else " (end of the leave year)"
+            if f["year_end"]
+            else " (the as-of date)",
+            ": ",
+            *t["days"],
+        ]
+    since = [" days from ", t["up_from"]] if f["later"] else []
+    if f["full_time"]:
+        parts += ["; ", t["basic"], " x ", t["days_number"], " / ", t["year_days"], " = ", t["basic_part"]]
+        total = t["full_time_days"] if f["hours_unit"] else t["figure_days"]
+        if f["with_up"]:
+            parts += [
+                " and ",
+                t["extra"],
+                " extra x ",
+                t["days_up"],
+                " / ",
+                t["year_days"],
+                *([" (days from ", t["up_from"], ")"] if f["later"] else []),
+                " = ",
+                t["extra_part"],
+                ", each ",
+                _ROUND_HALF_WORDS,
+                ": ",
+                t["basic_rounded"],
+                " + ",
+                t["extra_rounded"],
+                " = ",
+                *total,
+            ]
+        else:
+            parts += [", ", _ROUND_HALF_WORDS, ": ", *total]
+        if f["hours_unit"]:
+            parts += [" x ", t["hours_per_day"], " hours a day = ", *t["figure_hours"]]
+        return parts
+    if f["with_up"]:
+        parts += [
+            "; (",
+            t["basic"],
+            " x ",
+            t["days_number"],
+            " + ",
+            t["extra"],
+            " x ",
+            t["days_up"],
+            *since,
+            ") / ",
+            t["year_days"],
+        ]
+    else:
+        parts += ["; ", t["basic"], " x ", t["days_number"], " / ", t["year_days"]]
+    parts += [" = ", t["unrounded"], " full-time days x "]
+    week = [t["hours"], " / ", t["ft_hours"], " hours a week = "]
+    if f["hours_unit"]:
+        return [
+            *parts,
+            t["hours_per_day"],
+            " hours a day x ",
+            *week,
+            t["part_time_hours"],
+            " hours, by the hours rule (",
+            t["hours_rule"],
+            "): ",
+            *t["figure_hours"],
+        ]
+    return [*parts, *week, t["part_time_days"], ", ", _ROUND_HALF_WORDS, ": ", *t["figure_days"]]
+
+
+def _casual_parts(t: _Texts) -> list:
+    return [
+        "Casual contract: ",
+        t["hours"],
+        " hours worked at ",
+        t["casual_rate"],
+        " hours an hour: ",
+        *t["figure_hours"],
+        " (not rounded)",
+    ]
+
+
+def _relief_parts(f: dict, t: _Texts) -> list:
+    parts = ["Permanent relief contract, ", *_band_parts(f, t), "; "]
+    if f["uplift_band"]:
+        parts += [
+            t["years"],
+            " years' service on ",
+            t["anniversary"],
+            ", so ",
+            t["after"],
+            " days ",
+            "from " if f["reached"] else "only from ",
+            t["uplift_start"],
+            "; ",
+        ]
+    return [
+        *parts,
+        "full-time entitlement on ",
+        t["on"],
+        ": ",
+        t["relief_days"],
+        " days; ",
+        t["hours"],
+        " hours worked at ",
+        t["relief_rate"],
+        " hours an hour (the rate for ",
+        t["relief_days"],
+        " days) = ",
+        t["relief_product"],
+        " hours, by the hours rule (",
+        t["hours_rule"],
+        "): ",
+        *t["figure_hours"],
+    ]
+
+
+def _plural_parts(x: np.ndarray, one: str, many: str) -> list:
+    """:func:`~xl_kent.words.plural` as two parts of a sentence (the number, its unit): one join less."""
+    x = np.asarray(x, dtype=np.float64)
+    return [
+        number(x, 10) if x.size and (x != np.floor(x)).any() else _num(x),
+        np.where(x == 1, " " + one, " " + many).astype(object),
+    ]
+
+
+def _num(x: np.ndarray) -> np.ndarray:
+    """:func:`~xl_kent.words.number` (2 decimals), by a table for small whole numbers (day counts).
+
+    >>> _num(np.array([365.0, 0.0, 27.0, 1234.0])).tolist()
+    ['365', '0', '27', '1,234']
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if (
+        x.size
+        and np.isfinite(x).all()
+        and (x == np.floor(x)).all()
+        and x.min() >= 0
+        and x.max() < _WHOLE_TABLE
+    ):
+        top = int(x.max())
+        return _whole_table(1 << top.bit_length())[x.astype(np.int64)]
+    return number(x)
+
+
+@cache
+def _whole_table(size: int) -> np.ndarray:
+    return number(np.arange(size))
+
+
+def _day_table(*columns: np.ndarray):
+    """:func:`~xl_kent.words.day_text` for subsets of these dates: one table over their span when short.
+
+    >>> d = np.array(["2025-07-01", "NaT", "2026-03-31"], dtype="datetime64[D]")
+    >>> _day_table(d)(d).tolist()
+    ['1 Jul 2025', '', '31 Mar 2026']
+    """
+    known = [c[~np.isnat(c)] for c in columns]
+    known = [c for c in known if c.size]
+    if not known:
+        return day_text
+    first = min(c.min() for c in known)
+    span = int((max(c.max() for c in known) - first).astype(np.int64)) + 1
+    if span > max(_WHOLE_TABLE, sum(c.size for c in known) // 4):
+        return day_text
+    table = np.append(day_text(first + np.arange(span)), "")
+
+    def texts(d: np.ndarray) -> np.ndarray:
+        d = np.asarray(d, dtype="datetime64[D]")
+        offset = (d - first).astype(np.int64)
+        inside = ~np.isnat(d) & (offset >= 0) & (offset < span)
+        return table[np.where(inside, offset, span)]
+
+    return texts
+
+
+# Whole numbers below this are formatted through a table (day counts, days, hours a week).
+_WHOLE_TABLE = 100_000
+
+
+def _before_half(x: np.ndarray) -> np.ndarray:
+    """A value about to be rounded to the half day, in 2 decimals, or more where 2 would mislead.
+
+    >>> _before_half(np.array([14.7945, 13.2496, 13.25])).tolist()
+    ['14.79', '13.2496', '13.25']
+    """
+    x = np.asarray(x, dtype=np.float64)
+    out = number(x, 2)
+    misleading = round_half(np.round(x, 2)) != round_half(x)
+    if misleading.any():
+        out[misleading] = number(x[misleading], 6)
+    return out
+
+
+def _hundredths(x: np.ndarray) -> np.ndarray:
+    """The value to 2 decimals as the hours rule takes it (half up)."""
+    return np.floor(np.asarray(x, dtype=np.float64) * 100 + 0.5 + _EPS) / 100
+
+
+def _hours_rule_words(half_from, half_to) -> np.ndarray:
+    """``.00-.40 down, .41-.59 to .5, .60 up`` from the parameters in force.
+
+    >>> _hours_rule_words(np.array([0.41]), np.array([0.59])).tolist()
+    ['.00-.40 down, .41-.59 to .5, .60 up']
+    """
+    lo = np.round(np.asarray(half_from, dtype=np.float64) * 100).astype(np.int64)
+    hi = np.round(np.asarray(half_to, dtype=np.float64) * 100).astype(np.int64)
+    out = np.full(np.broadcast_shapes(lo.shape, hi.shape), "", dtype=object)
+    pairs, inverse = np.unique(
+        np.stack(np.broadcast_arrays(lo, hi), -1).reshape(-1, 2), axis=0, return_inverse=True
+    )
+    texts = np.array(
+        [f".00-.{a - 1:02d} down, .{a:02d}-.{b:02d} to .5, .{b + 1:02d} up" for a, b in pairs.tolist()]
+        + [""],
+        dtype=object,
+    )
+    out[...] = texts[inverse.reshape(-1)].reshape(out.shape) if out.size else out
+    return out
+
+
+@cache
+def _grade_display() -> dict[int, str]:
+    """Grade code -> the grade as HR writes it ("KR Entry", "Apprentice"), for the named grades."""
+    names = named_grades()
+    out = {}
+    for e in _p("grade_bands").entries:
+        for band in e.value:
+            for n in band["grades"]:
+                words = [w if w.upper().startswith("KR") else w.capitalize() for w in n.split()]
+                out[-2 - names.index(n.upper().replace(" ", ""))] = " ".join(words)
+    return out
+
+
+def _grade_names(code: np.ndarray) -> np.ndarray:
+    """``KR6``, ``KR Entry``: each grade code as words (once per distinct code)."""
+    code = np.asarray(code, dtype=np.int64)
+    if not code.size:
+        return np.full(code.shape, "", dtype=object)
+    values, inverse = np.unique(code, return_inverse=True)
+    display = _grade_display()
+    texts = np.array([f"KR{c}" if c >= 0 else display.get(c, "") for c in values.tolist()], dtype=object)
+    return texts[inverse.reshape(code.shape)]

@@ -49,10 +49,12 @@ import numpy as np
 from . import params
 from ._arrays import blockwise, broadcast_rows, dates, floats
 from .dates import EXCEL_EPOCH, MAX_EXCEL_SERIAL, MONTHS_PER_YEAR, add_months, complete_months
-from .errors import OK, describe, first_reason, reason, set_above, set_error
+from .errors import OK, describe, first_reason, reason, reason_texts, set_above, set_error
 from .leave import named_grades, parse_grades
+from .money import round_pennies
+from .words import day_text, explained, gbp, join, number, plural, years_months
 
-__all__ = ["Notice", "notice", "contractual_months", "statutory_weeks", "describe"]
+__all__ = ["Notice", "notice", "notice_explained", "contractual_months", "statutory_weeks", "describe"]
 
 E_GRADE_BLANK = reason("#VALUE!", "grade is blank")
 E_GRADE = reason("#N/A", "grade is not a Kent Scheme grade (KR Entry, Apprentice, KR3 and above)")
@@ -231,3 +233,202 @@ def _notice_rows(code, grade_blank, ss, nd, salary):
     pay = np.where(pay_error == OK, days * salary / np.where(good, days_per_year, 1.0), np.nan)
     return (days, np.where(good, end, np.datetime64("NaT", "D")), np.where(good, weeks, np.nan),
             np.where(good, months, np.nan), pay, error, pay_error)
+
+
+def _grade_names(code: np.ndarray) -> np.ndarray:
+    """Grade codes as grades in words: ``"KR6"``, ``"KR Entry"``, ``"Apprentice"``."""
+    names = named_grades()
+    values, inverse = np.unique(code, return_inverse=True)
+    texts = [f"KR{c}" if c >= 0 else
+             " ".join(w if w == "KR" else w.capitalize() for w in _spelt(names[-2 - c]).split())
+             if 0 <= -2 - c < len(names) else "" for c in values.tolist()]
+    return np.array(texts or [""], dtype=object)[inverse.reshape(code.shape)]
+
+
+def _spelt(name: str) -> str:
+    """A normalised named grade ("KRENTRY") as the notice table spells it ("KR ENTRY")."""
+    for e in _p("contractual_months_by_grade").entries:  # a few dated tables and their bands
+        for band in e.value:
+            for n in band["grades"]:
+                if n.upper().replace(" ", "") == name:
+                    return n.upper()
+    return name
+
+
+_SHORT_SPAN = 4096  # spans of values up to this many are looked up in a table (or up to one per row)
+
+
+def _per_distinct(x: np.ndarray, words) -> np.ndarray:
+    """``words(values)`` made once per distinct value of ``x`` and looked up for each row.
+
+    Whole numbers and dates over a short span are looked up in a table of the span
+    (no sort); ``NaT`` gives ``""``.
+    """
+    x = np.asarray(x)
+    dated = x.dtype.kind == "M"
+    missing = np.isnat(x) if dated else np.zeros(x.shape, dtype=bool)
+    whole = x.view(np.int64) if dated else x
+    out = None
+    if x.size and not missing.all() and (dated or (x.dtype.kind == "f" and np.isfinite(x).all()
+                                                   and (x == np.floor(x)).all())):
+        lo, hi = whole[~missing].min(), whole[~missing].max()
+        if hi - lo < max(x.size, _SHORT_SPAN):
+            span = np.arange(lo, hi + 1)
+            span = span.astype(x.dtype) if dated else span.astype(np.float64)
+            texts = np.asarray(words(span), dtype=object)
+            out = texts[np.where(missing, lo, whole).astype(np.int64) - int(lo)]
+    if out is None:
+        some = missing.any() and not missing.all()
+        values, inverse = np.unique(np.where(missing, x[~missing][0], x) if some else x, return_inverse=True)
+        out = np.asarray(words(values), dtype=object)[inverse.reshape(x.shape)]
+    return np.where(missing, "", out).astype(object) if missing.any() else out
+
+
+def _possessive(text: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """``"2 years'"``, ``"1 month's"``: words of a count whose last number is ``last``."""
+    return join(text, np.where(last == 1, "'s", "'"))
+
+
+def _service_words(months: np.ndarray) -> np.ndarray:
+    """Complete months of service as in "4 years 2 months' service", "1 month's service"."""
+    m = np.asarray(months, dtype=np.float64)
+    years = np.floor(m / MONTHS_PER_YEAR)
+    rest = m - years * MONTHS_PER_YEAR
+    return _possessive(years_months(m), np.where((rest > 0) | (years == 0), rest, years))
+
+
+def _band_words(i: int) -> np.ndarray:
+    """Words after the weeks of each band of dated statutory table ``i`` (the band's rule)."""
+    edges, base, per_year = _band_tables()[i]
+    after = []
+    for b in range(len(edges)):  # the few bands of one table
+        start = _service_words(edges[b]).item()
+        upto = _service_words(edges[b + 1]).item() if b + 1 < len(edges) else ""
+        if base[b] == 0 and per_year[b] == 0:
+            after.append(f"no statutory notice (under {upto} service)" if upto else "no statutory notice")
+        elif per_year[b] > 0:
+            plus = f"{plural(base[b], 'week').item()} plus " if base[b] > 0 else ""
+            each = plural(per_year[b], "week").item()
+            after.append(f" ({plus}{each} per complete year from {start} service)")
+        elif upto:
+            after.append(f" ({years_months(edges[b]).item()} to under {upto} service)")
+        else:
+            after.append(f" (the maximum, from {start} service)")
+    return np.array(after, dtype=object)
+
+
+def _statutory_words(key: np.ndarray, width: int) -> np.ndarray:
+    """``": statutory notice 10 weeks (1 week per complete year ...)"`` for each key.
+
+    ``key = (weeks * tables + table) * width + band``: the weeks, the dated statutory
+    table and the band of it that the service falls in.
+    """
+    tables = len(_band_tables())
+    band = (key % width).astype(np.int64)
+    table = ((key // width) % tables).astype(np.int64)
+    weeks = key // width // tables
+    rule = np.full(key.shape, "", dtype=object)
+    for i in range(tables):  # dated tables, not rows
+        words = _band_words(i)
+        rule = np.where(table == i, words[np.minimum(band, len(words) - 1)], rule)
+    return join(": ", np.where(weeks == 0, "", join("statutory notice ", plural(weeks, "week"))), rule)
+
+
+def notice_explained(grade, service_start, notice_date, annual_salary_gbp=None) -> np.ndarray:
+    """How :func:`notice` reached each row's notice, in one line of plain English.
+
+    Same arguments and broadcasting as :func:`notice`. The sentence gives the
+    contractual notice of the grade and the statutory notice of the service, each
+    with its end, which applies, and the figure: days and end date (as
+    ``KENT_NOTICE`` returns them). With a salary it adds the pay in lieu of notice
+    (``KENT_NOTICE`` output "pay"), or why it cannot be worked out; a blank salary
+    leaves the pay out. A bad row gives its reason in words.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``str`` objects, the broadcast shape of the inputs (0-d for scalars).
+
+    Examples
+    --------
+    >>> str(notice_explained("KR6", "2016-03-01", "2026-03-01"))  # doctest: +NORMALIZE_WHITESPACE
+    "KR6: contractual notice 1 month, ending 1 Apr 2026; 10 years' service at 1 Mar 2026: statutory
+    notice 10 weeks (1 week per complete year from 2 years' service), ending 10 May 2026; the statutory
+    notice ends later, so it applies: 70 days, to 10 May 2026"
+    >>> str(notice_explained("KR Entry", "2026-02-20", "2026-03-01", 36500))  # doctest: +NORMALIZE_WHITESPACE
+    "KR Entry: contractual notice 1 month, ending 1 Apr 2026; 0 months' service at 1 Mar 2026: no
+    statutory notice (under 1 month's service), so the contractual notice applies: 31 days, to 1 Apr
+    2026; pay in lieu of notice: 31 days at £100.00 a day (£36,500.00 a year / 365) = £3,100.00"
+    >>> notice_explained(["KR2", "KR6"], "2016-03-01", ["2026-03-01", "2010-01-01"]).tolist()
+    ['grade is not a Kent Scheme grade (KR Entry, Apprentice, KR3 and above)',
+     'service_start is after notice_date']
+    """
+    r = notice(grade, service_start, notice_date, annual_salary_gbp)
+    shape = r.days.shape
+    code, _blank = parse_grades(np.asarray(grade, dtype=object) if isinstance(grade, list) else grade)
+    (code, ss, nd, salary), _ = broadcast_rows(code, dates(service_start), dates(notice_date),
+                                               floats(annual_salary_gbp))
+    error = r.error.reshape(-1)
+    good = error == OK
+    ss = np.where(good, ss, _SAFE_DATE)
+    nd = np.where(good, nd, _SAFE_DATE)
+    months = np.where(good, r.contractual_months.reshape(-1), 0)
+    weeks = np.where(good, r.statutory_weeks.reshape(-1), 0)
+    service = complete_months(ss, nd)
+    contract_end = add_months(nd, months.astype(np.int64))
+    statute_end = nd + (DAYS_PER_WEEK * weeks).astype("timedelta64[D]")
+
+    # Words are made once per distinct value (a staff list repeats its grades, services
+    # and day counts), then looked up; only the glue of the parts is per row.
+    entry = _p("statutory_service_bands").index(nd)
+    band = np.zeros(nd.shape, dtype=np.int64)
+    for i, (edges, _, _) in enumerate(_band_tables()):  # dated tables, not rows
+        here = np.clip(np.searchsorted(edges, service, side="right") - 1, 0, None)
+        band = np.where((entry == i) & good, here, band)
+    none = weeks == 0
+    # the statutory notice in words: one per table, band and weeks
+    width = len(max(_band_tables(), key=len)[0])
+    key = (weeks * len(_band_tables()) + np.maximum(entry, 0)) * width + band
+    statutory = _per_distinct(key.astype(float), lambda k: _statutory_words(k, width))
+    statute_ends = _per_distinct(np.where(none, np.datetime64("NaT", "D"), statute_end),
+                                 lambda d: join(", ending ", day_text(d)))
+    which = np.select(
+        [none, statute_end > contract_end, contract_end > statute_end],
+        [", so the contractual notice applies: ", "; the statutory notice ends later, so it applies: ",
+         "; the contractual notice ends later, so it applies: "],
+        "; both end on the same day: ").astype(object)
+    head = _per_distinct((code * MONTHS_PER_YEAR + months).astype(float), lambda k: join(
+        _grade_names((k // MONTHS_PER_YEAR).astype(np.int64)), ": contractual notice ",
+        plural(k % MONTHS_PER_YEAR, "month"), ", ending "))
+    days = r.days.reshape(-1)
+
+    (days_per_year,), _ = params.lookup(nd, params.parameter("pay", "days_per_year"))
+    pay_error = r.pay_error.reshape(-1)
+    paid = pay_error == OK
+    pay = np.full(nd.shape, "", dtype=object)
+    rows = np.flatnonzero(paid)
+    if rows.size:
+        def rate(a, y):  # "£100.00 a day (£36,500.00 a year / 365) = "
+            return join(gbp(round_pennies(a / y)), " a day (", gbp(round_pennies(a)), " a year / ", number(y),
+                        ") = ")
+
+        a = salary[rows]
+        if np.ndim(days_per_year) == 0:  # one rule for every row: once per distinct salary
+            rates = _per_distinct(a, lambda v: rate(v, days_per_year))
+        else:
+            rates = rate(a, days_per_year[rows])
+        paid_days = _per_distinct(days[rows], lambda x: plural(x, "day"))
+        pay[rows] = join("; pay in lieu of notice: ", paid_days, " at ", rates,
+                         gbp(round_pennies(r.pay_gbp.reshape(-1)[rows])))
+    rows = np.flatnonzero(~paid & good & ~np.isnan(salary))
+    if rows.size:
+        pay[rows] = join("; the pay in lieu cannot be worked out: ", reason_texts(pay_error[rows]))
+
+    sentences = join(
+        head, _per_distinct(contract_end, day_text), "; ",
+        _per_distinct(service.astype(float), lambda m: join(_service_words(m), " service at ")),
+        _per_distinct(nd, day_text), statutory, statute_ends, which,
+        _per_distinct(days, lambda x: join(plural(x, "day"), ", to ")),
+        _per_distinct(r.end_date.reshape(-1), day_text),
+        pay, where=good)
+    return explained(sentences, error).reshape(shape)

@@ -33,8 +33,10 @@ import numpy as np
 from . import params
 from ._arrays import blockwise, broadcast_rows, dates, floats
 from .errors import OK, describe, first_reason, reason, set_above, set_below, set_error
+from .words import explained, join, number, plural
 
-__all__ = ["Redundancy", "redundancy_weeks", "weekly_pay_gbp", "redundancy_pay_gbp", "describe"]
+__all__ = ["Redundancy", "redundancy_weeks", "redundancy_explained", "weekly_pay_gbp", "redundancy_pay_gbp",
+           "describe"]
 
 E_AGE = reason("#VALUE!", "age is blank or not a number")
 E_SERVICE = reason("#VALUE!", "years_of_service is blank or not a number")
@@ -172,3 +174,130 @@ def redundancy_pay_gbp(weeks, annual_salary_gbp, on=None) -> np.ndarray:
     1750.0
     """
     return floats(weeks) * weekly_pay_gbp(annual_salary_gbp, on)
+
+
+def _possessive(years: np.ndarray) -> np.ndarray:
+    """``"2 years'"``, ``"1 year's"``: a count of years as in "2 years' service"."""
+    return join(plural(years, "year", decimals=0), np.where(years == 1, "'s", "'"))
+
+
+def redundancy_explained(age_years, service_years, multiplier=1.0, termination_date=None) -> np.ndarray:
+    """How :func:`redundancy_weeks` reached each row's weeks, in one line of plain English.
+
+    Same arguments and broadcasting as :func:`redundancy_weeks`; the weeks in the
+    sentence are its weeks (as ``KENT_REDUNDANCY_WEEKS`` returns them). A bad row
+    gives its reason in words.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``str`` objects, the broadcast shape of the inputs (0-d for scalars).
+
+    Examples
+    --------
+    >>> str(redundancy_explained(42, 2))  # doctest: +NORMALIZE_WHITESPACE
+    "Age 42 with 2 years' service: 1 year at 1.5 weeks (aged 41 or over all year) + 1 year at 1 week
+    (aged 22 to 40) = 2.5 weeks"
+    >>> redundancy_explained([30, 61], [1, 25], [1, 2]).tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ["Age 30 with 1 year's service: under 2 years' service: no redundancy payment (0 weeks)",
+     "Age 61 with 25 years' service, of which the last 20 years count (the most that can): 20 years
+     at 1.5 weeks (aged 41 or over all year) = 30 weeks, times the multiplier 2 = 60 weeks, capped
+     at 52 weeks"]
+    >>> str(redundancy_explained(30, 40))
+    'years_of_service is longer than age'
+    """
+    r = redundancy_weeks(age_years, service_years, multiplier, termination_date)
+    shape = r.weeks.shape
+    (age, service, mult), _ = broadcast_rows(floats(age_years), floats(service_years), floats(multiplier))
+    error = r.error.reshape(-1)
+    good = error == OK
+    with np.errstate(invalid="ignore"):
+        age = np.floor(np.where(good, age, 0.0))
+        service = np.floor(np.where(good, service, 0.0))
+        mult = np.where(good, mult, 1.0)
+    on = np.where(good, _on(termination_date, shape).reshape(-1), np.datetime64("9999-12-31", "D"))
+    weeks = r.weeks.reshape(-1)
+    # A staff list repeats its ages and services: each distinct row is put in words once
+    # (the rules in force count as part of the row, by their entries' indexes); only the
+    # multiplier's words, where there is one, are per row.
+    # Where the weeks are the figure itself (no multiplier), they are part of the row too.
+    figure = np.where((mult == 1) | (weeks == 0), weeks, -1.0)
+    names = ("age_bands", "min_service_years", "max_service_years", "max_weeks")
+    key = _distinct_key(age, service, np.unique(figure, return_inverse=True)[1].reshape(-1),
+                        *[_p(n).index(on) + 1 for n in names])
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    steps = _redundancy_steps(age[first], service[first], on[first], figure[first])
+    base, raw, none = (x[inverse] for x in steps)
+    (max_weeks,), _ = params.lookup(on, _p("max_weeks"))
+    enhanced = raw * mult
+    over = enhanced > max_weeks
+    tail = np.full(weeks.shape, "", dtype=object)
+    rows = np.flatnonzero(~none & ((mult != 1) | over))
+    if rows.size:
+        m, e, o, w = mult[rows], enhanced[rows], over[rows], weeks[rows]
+        times = np.where(m != 1, join(", times the multiplier ", number(m, 4), " = ",
+                                      plural(np.where(o, e, w), "week", decimals=4)), "")
+        tail[rows] = join(times, np.where(o, join(", capped at ", plural(w, "week", decimals=4)), ""))
+    return explained(join(base, tail), error).reshape(shape)
+
+
+def _distinct_key(*codes: np.ndarray) -> np.ndarray:
+    """One int64 per row, equal exactly where all the non-negative whole ``codes`` are."""
+    key = np.zeros(codes[0].shape, dtype=np.int64)
+    for c in codes:  # a few columns, not rows
+        c = c.astype(np.int64)
+        key = key * (int(c.max(initial=0)) + 1) + c
+    return key
+
+
+def _redundancy_steps(age, service, on, figure):
+    """Words of good rows (1-D; floored age and service) up to the weeks before any multiplier.
+
+    ``figure`` is the row's weeks from :func:`redundancy_weeks` where they close these
+    words (no multiplier, or none due), else ``-1``. Returns the words, the weeks before
+    any multiplier, and whether the row is under the minimum service (words complete).
+    """
+    (min_service, max_service, max_weeks), _ = params.lookup(
+        on, *[_p(n) for n in ("min_service_years", "max_service_years", "max_weeks")])
+    counted = np.minimum(service, max_service)
+    bands = _p("age_bands")
+    entry = bands.index(on)
+    steps = np.full(age.shape, "", dtype=object)
+    raw = np.zeros(age.shape)
+    for i, e in enumerate(bands.entries):  # loop over dated tables and their few bands, not rows
+        rows = np.flatnonzero(entry == i)
+        if rows.size == 0:
+            continue
+        a, c = age[rows], counted[rows]
+        table = sorted(e.value, key=lambda b: b["from_age"])
+        edges = [b["from_age"] for b in table] + [np.inf]
+        text = np.full(rows.shape, "", dtype=object)
+        total = np.zeros(rows.shape)
+        for j in reversed(range(len(table))):  # the latest years first: counting back
+            years = np.clip(a - edges[j], 0.0, c) - np.clip(a - edges[j + 1], 0.0, c)
+            per_year = table[j]["weeks_per_year"]
+            if j == len(table) - 1:
+                label = f"aged {edges[j]:.0f} or over all year"
+            elif edges[j] <= 0:
+                label = f"aged under {edges[j + 1]:.0f}"
+            else:
+                label = f"aged {edges[j]:.0f} to {edges[j + 1] - 1:.0f}"
+            part = join(plural(years, "year", decimals=0), " at ", plural(per_year, "week"), f" ({label})",
+                        where=years > 0)
+            sep = np.where((text != "") & (years > 0), " + ", "")
+            text = join(text, sep, part)
+            total += years * per_year
+        steps[rows] = text
+        raw[rows] = total
+
+    head = join("Age ", number(age, 0), " with ", _possessive(service), " service")
+    capped = np.where(service > max_service,
+                      join(", of which the last ", plural(max_service, "year", decimals=0),
+                           " count (the most that can)"), "")
+    total = np.where((figure >= 0) & (raw <= max_weeks), figure, raw)
+    paid = join(head, capped, ": ", steps, " = ", plural(total, "week", decimals=4))
+    none = join(head, ": under ", _possessive(min_service), " service: no redundancy payment (",
+                plural(np.maximum(figure, 0.0), "week", decimals=4), ")")
+    short = service < min_service
+    return np.where(short, none, paid).astype(object), np.where(short, 0.0, raw), short

@@ -49,12 +49,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import params
+from . import params, words
 from ._arrays import blockwise, bools, broadcast_rows, dates, floats, interval_overlap
-from .dates import complete_months
+from .dates import MONTHS_PER_YEAR, complete_months
 from .errors import OK, describe, first_reason, reason, set_above, set_error
+from .money import round_pennies
 
-__all__ = ["SickPay", "SickAllowance", "sick_pay", "sick_pay_allowance", "service_band_months", "describe"]
+__all__ = ["SickPay", "SickAllowance", "sick_pay", "sick_pay_allowance", "sick_pay_explained", "service_band_months",
+           "describe"]
 
 E_SERVICE_START = reason("#VALUE!", "service_start is blank or not a date")
 E_ABSENCE_START = reason("#VALUE!", "absence_start is blank or not a date")
@@ -418,3 +420,317 @@ def _allowance_rows(ss, ab, prior, temp):
     rem_full, rem_half = _days_left(good, temp, full_m, half_m, temp_full, temp_half, prior,
                                     days_per_year, months_per_year)
     return np.where(good, rem_full, np.nan), np.where(good, rem_half, np.nan), error
+
+
+# ---------------------------------------------------------------- the figure explained
+def sick_pay_explained(
+    service_start,
+    absence_start,
+    absence_days,
+    annual_salary_gbp,
+    prior_paid_days=0.0,
+    temporary_short=False,
+) -> np.ndarray:
+    """One line of plain English per row: how :func:`sick_pay` reached its pay and SSP.
+
+    Same arguments and broadcasting as :func:`sick_pay`. A good row says the service
+    and its band, the paid sick days of the last 12 months taken off, this absence's
+    split into days at full, half and no pay, the daily rate, the pay (to the penny,
+    as KENT_SICKPAY gives it) and the SSP within it, with why SSP is what it is
+    (waiting days, an absence too short, earnings below the lower earnings limit,
+    the 80 % cap, the 28-week limit). A bad row gives its reason in words.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of ``str`` of the broadcast shape (0-d for scalars).
+
+    Examples
+    --------
+    >>> print(sick_pay_explained("2021-03-01", "2025-05-01", 40, 36500, 20))  # doctest: +NORMALIZE_WHITESPACE
+    4 years 2 months' service: 5 months full pay and 5 months half pay (152.08 + 152.08 days);
+    20 paid sick days in the last 12 months come off full pay; this 40-day absence: 40 days at
+    full pay at £100.00 a day, £4,000.00, of which SSP £627.68 (after 3 waiting days)
+    >>> print(sick_pay_explained("2023-06-01", "2025-06-01", 200, 36500, 150))  # doctest: +NORMALIZE_WHITESPACE
+    2 years' service: 4 months full pay and 4 months half pay (121.67 + 121.67 days); 150 paid sick
+    days in the last 12 months use up full pay and 28.33 days of half pay; this 200-day absence:
+    93.33 days at half pay (half of £100.00 a day) and 106.67 days at no pay, £7,991.67, of which
+    SSP £3,325.00 (after 3 waiting days, up to the 28-week limit)
+    >>> sick_pay_explained(["2025-03-01", "2026-01-01"], "2025-06-01", 10, 36500,
+    ...                    temporary_short=True).tolist()[1]
+    'service_start is after absence_start'
+    """
+    r = sick_pay(service_start, absence_start, absence_days, annual_salary_gbp, prior_paid_days, temporary_short)
+    columns, _ = broadcast_rows(
+        dates(service_start), dates(absence_start), floats(absence_days), floats(annual_salary_gbp),
+        floats(prior_paid_days), bools(temporary_short),
+    )
+    error = r.error.reshape(-1)
+    sentence = np.full(error.shape, "", dtype=object)
+    rows = np.flatnonzero(error == OK)
+    if rows.size:
+        ss, ab, n, sal, prior, temp = [c[rows] for c in columns]
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            _, rr = row_checks(ss, ab, n, sal, prior, temp)
+            # The SSP window as sick_pay's rows find it: after the waiting days, up to the limit.
+            piw = n >= rr.min_absence
+            eligible = piw & (sal / rr.days_per_year * rr.days_per_week >= rr.lel)
+            ssp_from = np.where(eligible, rr.waiting, 0.0)
+            ssp_to = np.where(eligible, ssp_from + np.minimum(rr.max_weeks * rr.days_per_week,
+                                                              np.maximum(0.0, n - ssp_from)), 0.0)
+            figures = [a.reshape(-1)[rows] for a in r[:5]]
+            sentence[rows] = words.join(*_explain_parts(ss, ab, n, sal, temp, rr, figures, prior, piw, ssp_from,
+                                                        ssp_to))
+    return words.explained(sentence, error).reshape(r.error.shape)
+
+
+def _explain_parts(ss, ab, n, sal, temp, rr, figures, prior, piw, ssp_from, ssp_to, record=None) -> list:
+    """The parts of the sentence of good rows (1-D), to be joined (see :func:`sick_pay_explained`).
+
+    ``piw``: the absence can earn SSP at all (long enough); ``ssp_from``, ``ssp_to``: its
+    SSP window in days from ``ab``. ``record``, for an absence record: ``(window_from,
+    day_before)``, the rolling year the record's paid days were counted in.
+    """
+    full_days, half_days, nil_days, ssp_gbp, pay_gbp = figures
+    count = n.shape[0]
+    days_per_month = rr.days_per_year / rr.months_per_year
+    daily = sal / rr.days_per_year
+    weekly = daily * rr.days_per_week
+    eligible = piw & (weekly >= rr.lel)
+
+    band = _per_key(count, [complete_months(ss, ab), temp, rr.full_m, rr.half_m, rr.temp_full, rr.temp_half,
+                            days_per_month], _band_words)
+    # The rolling year's paid days, full pay first (left out when none, or SSP only).
+    prior_words = [np.full(count, "", dtype=object) for _ in range(3)]
+    some = np.flatnonzero((prior > 0) & ~temp)
+    if some.size:
+        take = _take_rules(rr, some, count)
+        full, half = take.full_m * days_per_month, take.half_m * days_per_month
+        if record is None:
+            prior_words[0][some] = _per_key(some.size, [prior[some], full, half, _rolling_months(ab[some])],
+                                            _prior_clause)
+        else:  # the record's words: its paid days, the dates of that rolling year, how they come off
+            window_from, day_before = record
+            prior_words[0][some] = _per_key(some.size, [prior[some]], lambda p: words.join(
+                "the absence record gives ", words.plural(p, "paid sick day"), " from "))
+            prior_words[1][some] = _per_key(some.size, [window_from[some], day_before[some]], lambda f, b: words.join(
+                words.day_text(f.view("datetime64[D]")), " to ", words.day_text(b.view("datetime64[D]")), ", which"))
+            prior_words[2][some] = _per_key(some.size, [prior[some], full, half], lambda p, f, h: words.join(
+                _prior_verb(p, f, h, False), "; "))
+    absence = _per_key(count, [n], lambda v: words.join("this ", words.number(v), "-day absence: "))
+
+    # The split: the words before the daily rate and after it, once per distinct split.
+    values, inverse = _distinct(count, [full_days, half_days, nil_days])
+    before, after = _split_words(*values)
+    has_rate = (full_days + half_days) > 0
+    daily_text = words.gbp(round_pennies(np.where(has_rate, daily, np.nan)))
+    split = [before[inverse], daily_text, after[inverse]]
+    why = _ssp_why(ab, n, weekly, rr, piw, eligible, ssp_from, ssp_to)
+    return [band, "; ", *prior_words, absence, *split, ", ", words.gbp(round_pennies(pay_gbp)), ", of which SSP ",
+            words.gbp(round_pennies(ssp_gbp)), why]
+
+
+def _take_rules(rules: RowRules, rows: np.ndarray, count: int) -> RowRules:
+    """The rules of the rows ``rows`` only (scalars stay scalars)."""
+    return RowRules(*[a[rows] if np.ndim(a) and np.shape(a)[0] == count else a for a in rules])
+
+
+def _rolling_months(ab) -> np.ndarray:
+    (months,), _ = params.lookup(ab, _param("rolling_period_months", "sick_pay"))
+    return np.broadcast_to(months, np.shape(ab))
+
+
+def _distinct(count: int, keys) -> tuple[list, np.ndarray]:
+    """The distinct rows of ``keys`` (arrays of ``count`` rows; scalars are passed as they
+    are) and each row's index into them. Whole numbers in a short range (months, days,
+    dates, flags) are numbered without sorting."""
+    arrays = [np.asarray(k) for k in keys]
+    arrays = [a.view(np.int64) if a.dtype.kind == "M" else a for a in arrays]
+    codes = np.zeros(count, dtype=np.int64)
+    size = 1
+    for a in arrays:
+        if a.ndim == 0:
+            continue
+        c, kinds = _numbered(a)
+        if size * kinds > _DENSE:  # keep the combined code small: renumber what is seen so far
+            codes, size = _renumber(codes, size)
+        codes = codes * kinds + c
+        size *= kinds
+    inverse, size = _renumber(codes, size)
+    first = np.zeros(size, dtype=np.intp)
+    first[inverse[::-1]] = np.arange(count - 1, -1, -1)  # the first row of each distinct key
+    return [a if a.ndim == 0 else a[first] for a in arrays], inverse
+
+
+_DENSE = 4_194_304  # codes up to this many are renumbered by a table, not by sorting
+
+
+def _numbered(a: np.ndarray) -> tuple[np.ndarray, int]:
+    """Each row's number among the values of ``a`` (0 up), and how many numbers there may be."""
+    if a.dtype == bool:
+        return a.astype(np.int64), 2
+    if a.size and a.dtype.kind in "iuf":
+        lo, hi = float(a.min()), float(a.max())
+        if np.isfinite(lo) and np.isfinite(hi) and hi - lo < _DENSE:
+            whole = a.astype(np.int64)
+            if (whole == a).all():
+                return whole - int(lo), int(hi - lo) + 1
+    values, c = np.unique(a, return_inverse=True)
+    return c.ravel().astype(np.int64), max(int(values.shape[0]), 1)
+
+
+def _renumber(codes: np.ndarray, size: int) -> tuple[np.ndarray, int]:
+    """``codes`` (below ``size``) numbered 0 up in order, and how many distinct there are."""
+    if size <= _DENSE:
+        seen = np.zeros(size, dtype=bool)
+        seen[codes] = True
+        number = np.cumsum(seen) - 1
+        return number[codes], int(number[-1]) + 1 if size else 0
+    values, inverse = np.unique(codes, return_inverse=True)
+    return inverse.ravel(), int(values.shape[0])
+
+
+def _per_key(count: int, keys, build) -> np.ndarray:
+    """``build`` called once on the distinct rows of ``keys`` (see :func:`_distinct`); its
+    texts given back to every row."""
+    values, inverse = _distinct(count, keys)
+    texts = np.asarray(build(*values), dtype=object)
+    return np.broadcast_to(texts, (int(inverse.max(initial=-1)) + 1,))[inverse] if inverse.size else texts[:0]
+
+
+def _pick(condition, yes: str, no: str = "") -> np.ndarray:
+    """``yes`` where ``condition`` holds, else ``no`` (the same two str objects, shared)."""
+    return np.array([no, yes], dtype=object)[np.asarray(condition, dtype=np.intp)]
+
+
+def _split_words(full_days, half_days, nil_days) -> tuple[np.ndarray, np.ndarray]:
+    """This absence's days at full, half and no pay, as the words before and after the daily
+    rate: ``"40 days at full pay at "`` + rate + ``" a day and 10 days at no pay"``."""
+    on_full, on_half, on_nil = full_days > 0, half_days > 0, nil_days > 0
+    half_only = on_half & ~on_full
+    full = words.join(words.plural(full_days, "day"), " at full pay at ", where=on_full)
+    half = words.join(words.plural(half_days, "day"), " at half pay", _pick(half_only, " (half of "),
+                      where=on_half)
+    nil = words.join(words.plural(nil_days, "day"), " at no pay", where=on_nil)
+    before = words.choose([on_full, on_half], [full, half], nil)
+    sep_ab = np.where(on_full & on_half, _pick(on_nil, ", ", " and "), "").astype(object)
+    sep_bc = _pick((on_full | on_half) & on_nil, " and ")
+    after = words.choose(
+        [on_full, on_half],
+        [words.join(" a day", sep_ab, np.where(on_half, half, ""), sep_bc, np.where(on_nil, nil, "")),
+         words.join(" a day)", sep_bc, np.where(on_nil, nil, ""))],
+        "",
+    )
+    return before, after
+
+
+def _possessive(months) -> np.ndarray:
+    """``"4 years 2 months'"``, ``"1 month's"``, ``"1 year's"``: service in words, possessive."""
+    m = np.asarray(months, dtype=np.float64)
+    y = np.floor(m / MONTHS_PER_YEAR)
+    rest = m - y * MONTHS_PER_YEAR
+    single = (rest == 1) | ((rest == 0) & (y == 1))
+    return words.join(words.years_months(m), np.where(single, "'s", "'"))
+
+
+def _band_words(months, temp, full_m, half_m, temp_full, temp_half, days_per_month) -> np.ndarray:
+    """``"4 years 2 months' service: 5 months full pay and 5 months half pay (152.08 + 152.08 days)"``."""
+    full = np.where(temp, temp_full, full_m)
+    half = np.where(temp, temp_half, half_m)
+    service = words.join(_possessive(months), " service",
+                         np.where(temp, ", temporary contract of 4 months or less", ""), ": ")
+    days = words.join(" (", words.number(full * days_per_month),
+                      np.where(half > 0, words.join(" + ", words.number(half * days_per_month)), ""), " days)")
+    band = words.join(words.plural(full, "month"), " full pay",
+                      np.where(half > 0, words.join(" and ", words.plural(half, "month"), " half pay"), ""), days)
+    nothing = (full == 0) & (half == 0)
+    return words.join(service, np.where(nothing, "no contractual sick pay, SSP only", band))
+
+
+def _prior_verb(prior, full, half, singular) -> np.ndarray:
+    """How the rolling year's paid days come off the allowance, full pay first."""
+    one = (prior == 1) & singular  # "1 paid sick day ... comes off"
+    return words.choose(
+        [prior <= full, prior < full + half],
+        [np.where(one, " comes off full pay", " come off full pay"),
+         words.join(np.where(one, " uses up", " use up"), " full pay and ", words.plural(prior - full, "day"),
+                    " of half pay")],
+        np.where(one, " uses up full and half pay", " use up full and half pay"),
+    )
+
+
+def _prior_clause(prior, full, half, rolling_months) -> np.ndarray:
+    """``"20 paid sick days in the last 12 months come off full pay; "``."""
+    return words.join(words.plural(prior, "paid sick day"), " in the last ",
+                      words.plural(rolling_months, "month", decimals=0), _prior_verb(prior, full, half, True), "; ")
+
+
+def _ssp_why(ab, n, weekly, rr, piw, eligible, ssp_from, ssp_to) -> np.ndarray:
+    """Why SSP is what it is, ``" (...)"``, or ``""`` when nothing needs saying.
+
+    Reasons: an absence too short (with the date its rule changed), weekly earnings below
+    the lower earnings limit, the waiting days (``ssp_from``: those left to serve), the
+    cap at a share of weekly earnings, the limit of weeks. All from the rules in force on
+    the row's first day ``ab``.
+    """
+    count = n.shape[0]
+    # The date the minimum absence rule changed: the next entry after the one in force.
+    p = _param("min_absence_days")
+    later = p.index(ab) + 1
+    until = np.where(later < len(p.entries), p.starts[np.minimum(later, len(p.entries) - 1)], np.datetime64("NaT"))
+    # The cap binds when it is below the weekly rate on the first or last SSP day.
+    rate = _param("weekly_rate_gbp")
+    last_day = ab + np.maximum(np.ceil(ssp_to) - 1, 0).astype("timedelta64[D]")
+    flat = np.maximum(rate.at(np.where(eligible, ab, rate.starts[0]))[0],
+                      rate.at(np.where(eligible, last_day, rate.starts[0]))[0])
+    capped = eligible & (rr.replacement > 0) & (rr.replacement * weekly < flat)
+    limited = eligible & (ssp_to - ssp_from < n - ssp_from)
+    waiting = np.where(eligible, ssp_from, 0.0)
+    why = _per_key(count, [~piw, piw & ~eligible, waiting, limited, rr.min_absence, until, rr.max_weeks],
+                   _why_words)
+    # Reasons with the row's own earnings in them: said row by row (few rows have them).
+    low = np.flatnonzero(piw & ~eligible)
+    if low.size:
+        take = _take_rules(rr, low, count)
+        why[low] = words.join(" (no SSP: weekly earnings ", words.gbp(round_pennies(weekly[low])),
+                              " are below the lower earnings limit of ", words.gbp(take.lel), ")")
+    cap = np.flatnonzero(capped)
+    if cap.size:
+        take = _take_rules(rr, cap, count)
+        share = take.replacement * weekly[cap]
+        cap_words = words.join("capped at ", words.number(take.replacement * 100), "% of weekly earnings of ",
+                               words.gbp(round_pennies(weekly[cap])), ", ", words.gbp(round_pennies(share)),
+                               " a week")
+        parts = _why_parts(False, waiting[cap], limited[cap], take.min_absence, until[cap], take.max_weeks)
+        why[cap] = _listed([*parts[:2], cap_words, parts[2]], " (", ", ", ")")
+    return why
+
+
+def _why_parts(short, waiting, limited, min_absence, until, max_weeks) -> list:
+    """The reasons that need no earnings figure, as words (``""`` where they do not apply)."""
+    short_words = words.join(
+        "no SSP: an absence under ", words.plural(min_absence, "day"),
+        np.where(np.isnat(until), "", words.join(", under the rules before ", words.day_text(until))),
+        where=short,
+    )
+    wait_words = words.join("after ", words.plural(waiting, "waiting day"), where=waiting > 0)
+    limit_words = words.join("up to the ", words.number(max_weeks), "-week limit", where=limited)
+    return [short_words, wait_words, limit_words]
+
+
+def _why_words(short, low, waiting, limited, min_absence, until, max_weeks) -> np.ndarray:
+    """The reasons of :func:`_why_parts` in brackets (``low`` rows are worded by the caller)."""
+    until = np.asarray(until).view("datetime64[D]")
+    return _listed(_why_parts(short, waiting, limited, min_absence, until, max_weeks), " (", ", ", ")")
+
+
+def _listed(parts, opening, sep, closing) -> np.ndarray:
+    """The non-empty parts of each row joined by ``sep`` inside ``opening``/``closing``; ``""`` if none."""
+    parts = [np.asarray(p, dtype=object) for p in parts]
+    seen = np.zeros(np.broadcast_shapes(*[p.shape for p in parts]), dtype=bool)
+    glued = []
+    for p in parts:  # a handful of parts, not rows
+        on = p != ""
+        glued += [np.where(seen & on, sep, ""), p]
+        seen = seen | on
+    return words.join(np.where(seen, opening, ""), *glued, np.where(seen, closing, ""))

@@ -63,14 +63,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import params
+from . import params, words
 from ._arrays import blockwise, bools, dates, floats
 from .awards import _codes, _stable_order
 from .dates import add_months
 from .errors import OK, describe, first_reason, reason, set_error
-from .sick_pay import E_NO_RULES, _days_left, row_checks, ssp_and_pay
+from .sick_pay import E_NO_RULES, _days_left, _explain_parts, _per_key, _pick, row_checks, ssp_and_pay
 
-__all__ = ["AllowanceLeft", "SickPayLog", "allowance_left", "paid_days_before", "sick_pay_log", "OUTPUTS", "describe"]
+__all__ = ["AllowanceLeft", "SickPayLog", "allowance_left", "paid_days_before", "sick_pay_log", "sick_pay_log_explained",
+           "OUTPUTS", "describe"]
 
 #: The figures ``output`` can ask for, in the order of :class:`SickPayLog`'s fields.
 OUTPUTS = ("full_days", "half_days", "nil_days", "ssp", "pay", "prior_paid_days", "ssp_days_left")
@@ -84,6 +85,8 @@ E_OUTPUT = reason(
     "#VALUE!",
     'output is not one of "pay", "full_days", "half_days", "nil_days", "ssp", "prior_paid_days", "ssp_days_left"',
 )
+
+_NO_DAY = np.iinfo(np.int64).min // 2  # "no such day" in the sequential part (far before any date)
 
 
 class SickPayLog(NamedTuple):
@@ -158,6 +161,14 @@ def sick_pay_log(
     >>> float(one.value) == float(sick_pay("2025-11-01", "2026-03-02", 30, 18000).ssp_gbp)
     True
     """
+    return _sick_pay_log(employee_ids, first_days, last_days, service_starts, annual_salaries, temporary_short,
+                         output)[0]
+
+
+def _sick_pay_log(employee_ids, first_days, last_days, service_starts, annual_salaries, temporary_short, output):
+    """:func:`sick_pay_log`, and beside it (1-D, one per row of the record) what its explanation
+    needs: the rows' own values, whether each absence is a PIW, its SSP window and the last day
+    of the employee's previous PIW when it starts within the linking gap of it (else NaT)."""
     ids = np.asarray(employee_ids if employee_ids is not None else np.nan, dtype=None)
     columns = [dates(first_days), dates(last_days), dates(service_starts), floats(annual_salaries),
                bools(temporary_short)]
@@ -174,7 +185,7 @@ def sick_pay_log(
     order = _by_employee_and_first_day(error, emp, first, last)
     figures = _work_through(order, emp, first, last, n, full_allow, half_allow, window_from, piw, ssp_ok,
                             waiting, max_ssp_days, linking_gap)
-    full_days, half_days, prior, ssp_from, ssp_to, ssp_left = figures
+    full_days, half_days, prior, ssp_from, ssp_to, ssp_left, previous_last = figures
     good = error == OK
     ssp_gbp, pay_gbp = blockwise(ssp_and_pay, good, first, n, daily_gbp, cap_daily, days_per_week,
                                  full_days, half_days, ssp_from, ssp_to)
@@ -194,7 +205,12 @@ def sick_pay_log(
     bad = error != OK
     out = [np.where(bad, np.nan, a) for a in out]
     value = out[choice] if isinstance(choice, int) else np.choose(choice, out)
-    return SickPayLog(*[a.reshape(shape) for a in (*out, value, error)])
+    result = SickPayLog(*[a.reshape(shape) for a in (*out, value, error)])
+    previous_last = np.where(previous_last > _NO_DAY, previous_last, np.iinfo(np.int64).min).view("datetime64[D]")
+    extras = {"first": first, "last": last, "service_start": ss, "salary": sal, "temporary_short": temp,
+              "days": n, "piw": piw, "ssp_from": ssp_from, "ssp_to": ssp_to, "previous_piw_last": previous_last,
+              "window_from": window_from.view("datetime64[D]")}
+    return result, extras
 
 
 def _outputs(output) -> np.ndarray:
@@ -285,11 +301,12 @@ def _work_through(order, emp, first, last, n, full_allow, half_allow, window_fro
     """The sequential part, absence by absence of each employee in date order.
 
     Returns, per row of the record (0 where the row takes no part): full and half pay
-    days, prior paid days, the SSP window (days from the first day) and the SSP days
-    left of the linked series.
+    days, prior paid days, the SSP window (days from the first day), the SSP days
+    left of the linked series, and the last day (days since 1970) of the employee's
+    previous PIW when this absence starts within the linking gap of it (else ``_NO_DAY``).
     """
     rows = first.shape[0]
-    outs = [np.zeros(rows) for _ in range(6)]
+    outs = [np.zeros(rows) for _ in range(6)] + [np.full(rows, _NO_DAY)]
     count = order.shape[0]
     if count == 0:
         return tuple(outs)
@@ -335,10 +352,11 @@ def _work_through(order, emp, first, last, n, full_allow, half_allow, window_fro
     paid = np.zeros(count)  # full + half pay days of each absence, once worked out
     paid_before = np.zeros(count)  # the employee's paid days of the absences before it
     full_s, half_s, prior_s, from_s, to_s, left_s = (np.zeros(count) for _ in range(6))
+    previous_s = np.full(count, _NO_DAY)  # last day of the previous PIW within the linking gap
     employees = block_start.shape[0]
     place_of = np.arange(employees)
     paid_so_far = np.zeros(employees)
-    series_last = np.full(employees, np.iinfo(np.int64).min // 2)  # last day of the latest PIW
+    series_last = np.full(employees, _NO_DAY)  # last day of the latest PIW
     series_used = np.zeros(employees)  # SSP days paid in the linked series
     series_waited = np.zeros(employees)  # waiting days served in the linked series
 
@@ -382,11 +400,12 @@ def _work_through(order, emp, first, last, n, full_allow, half_allow, window_fro
         left_s[i] = np.where(piw_i, np.maximum(0.0, max_i - used),
                              np.where(near, np.maximum(0.0, max_i - series_used[:m]), max_i))
         from_s[i], to_s[i] = ssp_from, ssp_to
+        previous_s[i] = np.where(near, series_last[:m], _NO_DAY)
         series_last[:m] = np.where(piw_i, d_last[i], series_last[:m])
         series_used[:m] = np.where(piw_i, used, series_used[:m])
         series_waited[:m] = np.where(piw_i, waited + np.minimum(n_i, wait_left), series_waited[:m])
 
-    for out, s in zip(outs, (full_s, half_s, prior_s, from_s, to_s, left_s), strict=True):
+    for out, s in zip(outs, (full_s, half_s, prior_s, from_s, to_s, left_s, previous_s), strict=True):
         out[rows_k] = s
     return tuple(outs)
 
@@ -496,3 +515,92 @@ def allowance_left(log_employee_ids, log_first_days, log_paid_days, employee_ids
     a = sick_pay_allowance(service_starts, on_day, prior, temporary_short)
     shape = np.broadcast_shapes(prior.shape, a.error.shape)
     return AllowanceLeft(np.broadcast_to(prior, shape).copy(), a.full_pay_days, a.half_pay_days, a.error)
+
+
+def sick_pay_log_explained(
+    employee_ids,
+    first_days,
+    last_days,
+    service_starts,
+    annual_salaries,
+    temporary_short=False,
+) -> np.ndarray:
+    """One line of plain English per absence: how :func:`sick_pay_log` reached its figures.
+
+    The sentence of :func:`xl_kent.sick_pay.sick_pay_explained` for the row with the
+    paid sick days the record gave it (and the dates of that rolling year), then the SSP
+    link: whether the absence links to the employee's previous period of incapacity for
+    work (PIW), ending on which day, so that the waiting days were already served, and
+    the SSP days left of the linked series after it (``ssp_days_left``). An absence that
+    is no PIW says so. Overlapping absences and other bad rows give their reason.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of ``str`` of the broadcast shape of the arguments.
+
+    Examples
+    --------
+    >>> s = sick_pay_log_explained(["E1", "E1"], ["2025-05-01", "2025-06-01"], ["2025-05-10", "2025-06-05"],
+    ...                            "2018-01-01", 36500)
+    >>> print(s[1])  # doctest: +NORMALIZE_WHITESPACE
+    7 years 5 months' service: 6 months full pay and 6 months half pay (182.5 + 182.5 days); the absence
+    record gives 10 paid sick days from 1 Jun 2024 to 31 May 2025, which come off full pay; this 5-day
+    absence: 5 days at full pay at £100.00 a day, £500.00, of which SSP £84.82; linked to the absence
+    ending 10 May 2025 (within 56 days), so the waiting days were already served; 184 of the 196 SSP
+    days of the linked series left
+    >>> sick_pay_log_explained([1, 1], ["2025-05-01", "2025-05-03"], ["2025-05-04", "2025-05-06"],
+    ...                        "2018-01-01", 36500).tolist()[0]
+    'overlaps another absence of the same employee'
+    """
+    result, x = _sick_pay_log(employee_ids, first_days, last_days, service_starts, annual_salaries,
+                              temporary_short, "pay")
+    error = result.error.reshape(-1)
+    sentence = np.full(error.shape, "", dtype=object)
+    rows = np.flatnonzero(error == OK)
+    if rows.size:
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            sentence[rows] = _log_sentences(result, x, rows)
+    return words.explained(sentence, error).reshape(result.error.shape)
+
+
+def _log_sentences(result, x, rows):
+    """The sentences of the good rows ``rows`` (see :func:`sick_pay_log_explained`)."""
+    first, ss, temp, n = x["first"][rows], x["service_start"][rows], x["temporary_short"][rows], x["days"][rows]
+    sal = x["salary"][rows]
+    count = rows.shape[0]
+    _, rr = row_checks(ss, first, n, sal, np.zeros(count), temp)
+    figures = [a.reshape(-1)[rows] for a in result[:5]]
+    prior = result.prior_paid_days.reshape(-1)[rows]
+    piw, ssp_from, ssp_to = x["piw"][rows], x["ssp_from"][rows], x["ssp_to"][rows]
+    record = (x["window_from"][rows], first - np.timedelta64(1, "D"))
+    parts = _explain_parts(ss, first, n, sal, temp, rr, figures, prior, piw, ssp_from, ssp_to, record)
+
+    # The SSP link (J.2.B): to the employee's previous PIW, within the linking gap of it.
+    previous = x["previous_piw_last"][rows]
+    near = ~np.isnat(previous)
+    linked = piw & near
+    (gap,), _ = params.lookup(first, params.parameter("ssp", "linking_gap_days"))
+    left = result.ssp_days_left.reshape(-1)[rows]
+    kind = np.where(linked, 0, np.where(piw, 1, np.where(near, 2, 3)))
+    link = _per_key(count, [kind, left, rr.max_weeks * rr.days_per_week, gap], _link_words)
+    ending = [_pick(near, " "), words.day_text(previous),
+              _per_key(count, [linked, gap], lambda on, g: words.join(" (within ", words.plural(g, "day"), ")",
+                                                                      where=on))]
+    tail = _pick((kind == 0) & (rr.waiting > 0), ", so the waiting days were already served")
+    after = _per_key(count, [kind, left, rr.max_weeks * rr.days_per_week], _left_words)
+    return words.join(*parts, link, *ending, tail, after)
+
+
+def _link_words(kind, left, max_days, gap) -> np.ndarray:
+    """The opening of the link clause, up to the previous PIW's last day."""
+    no_piw = "; not a period of incapacity for work, so it neither links nor breaks a link"
+    within = words.join(no_piw, "; it starts within ", words.plural(gap, "day"), " of the absence ending")
+    return words.choose([kind == 0, kind == 1, kind == 2], ["; linked to the absence ending", "", within], no_piw)
+
+
+def _left_words(kind, left, max_days) -> np.ndarray:
+    """``"; 184 of the 196 SSP days of the linked series left"``."""
+    of_all = words.join("; ", words.number(left), " of the ", words.number(max_days), " SSP days")
+    return words.join(of_all, words.choose([kind == 0, kind == 2], [" of the linked series left", " of that series left"],
+                                           " left"))
