@@ -39,10 +39,12 @@ from .fields import ColumnMap, Field, Schema, fits_kind, map_columns
 from .problems import Problems, add_unreadable
 
 __all__ = [
+    "CARRY_OVER_FIELDS",
     "CONTRACTS",
     "STAFF_FIELDS",
     "Check",
     "Staff",
+    "carry_over_checks",
     "check_bounds",
     "read_staff",
     "staff_checks",
@@ -121,12 +123,31 @@ STAFF_FIELDS: tuple[Field, ...] = (
           "Redeployed to grade"),
 )
 
-_FIELD = {f.name: f for f in STAFF_FIELDS}
+#: The year-end carry-over inputs (G.2.L-N, docs/leave-carry-over.md): read and checked with the
+#: others, after them; not (yet) columns of the budget template's Staff sheet.
+CARRY_OVER_FIELDS: tuple[Field, ...] = (
+    Field("leave_brought_forward_days", "number", False,
+          ("leave brought forward", "brought forward", "brought forward days", "leave bf", "bf leave", "bf days",
+           "leave carried over from last year", "carried over from last year", "leave b f"),
+          "days of leave brought into this leave year (carried over at the last year end); blank = 0",
+          "Leave brought forward (days)"),
+    Field("long_term_sick", "bool", False,
+          ("long term sick", "long term sickness", "long term sickness absence", "lt sick", "long term sick this year"),
+          "Yes when long-term sickness absence stopped leave being taken this leave year (G.2.M); blank = No",
+          "Long-term sick this leave year"),
+    Field("deferral_agreed_days", "number", False,
+          ("deferral agreed", "deferral", "deferred leave", "leave deferred", "deferral days", "days deferred",
+           "agreed deferral", "deferred leave days"),
+          "days of leave the manager agreed to defer into the new leave year (G.2.N); blank = 0",
+          "Deferral agreed (days)"),
+)
+
+_FIELD = {f.name: f for f in (*STAFF_FIELDS, *CARRY_OVER_FIELDS)}
 
 
 def staff_schema(results: tuple[str, ...] = ()) -> Schema:
     """The staff-list schema; ``results`` are the headers our outputs add (not read back)."""
-    return Schema("staff list", STAFF_FIELDS, results)
+    return Schema("staff list", STAFF_FIELDS + CARRY_OVER_FIELDS, results)
 
 
 @dataclass(frozen=True)
@@ -273,6 +294,27 @@ def staff_checks(on) -> tuple[Check, ...]:
     return tuple(checks)
 
 
+def carry_over_checks(on) -> tuple[Check, ...]:
+    """The checks of the carry-over inputs (:data:`CARRY_OVER_FIELDS`), run after
+    :func:`staff_checks`, in this order, with the bound in force on ``on``.
+
+    >>> [c.reason for c in carry_over_checks("2027-03-31") if c.field == "deferral_agreed_days"][-2:]
+    ['deferral_agreed_days is negative', \
+'deferral_agreed_days is above 366 days (more than a leave year holds: a typing error?)']
+    """
+    most = params.parameter("leave", "carry_over_plausible_max_days")
+    top = float(most.value_on(on if np.datetime64(on, "D") >= most.first_date else None))
+    checks: list[Check] = []
+    for name in ("leave_brought_forward_days", "long_term_sick", "deferral_agreed_days"):
+        checks.append(Check(name, "wrong_type", f"{name} is not {_READ_WORDS[_FIELD[name].kind]}"))
+        checks.append(Check(name, "error_value", f"{name} holds an Excel error value"))
+        if _FIELD[name].kind == "number":
+            checks.append(Check(name, "negative", f"{name} is negative"))
+            checks.append(Check(name, "too_many", f"{name} is above {top:g} days (more than a leave year holds: a "
+                                                  "typing error?)"))
+    return tuple(checks)
+
+
 @dataclass
 class Staff:
     """A staff list read and checked: typed columns by field name, and the problems found.
@@ -323,7 +365,7 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None, *, columns
     if columns is None:
         columns = map_columns(table.headers, schema or staff_schema(), overrides, _column_fits(table))
     n = table.n_rows
-    checks = {(c.field, c.id): c.reason for c in staff_checks(as_of)}
+    checks = {(c.field, c.id): c.reason for c in (*staff_checks(as_of), *carry_over_checks(as_of))}
     b = check_bounds(as_of)
     problems = Problems()
     blank_row = columns.blank_rows(table)
@@ -480,6 +522,19 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None, *, columns
                  checks[("redeployed_grade", "unknown")])
     problems.add(redeployed & values["at_risk"], "redeployed_grade", checks[("redeployed_grade", "at_risk")])
     problems.add(redeployed & (casual | relief), "redeployed_grade", checks[("redeployed_grade", "casual")])
+
+    # Year-end carry-over (G.2.L-N): days brought forward and deferred (blank = 0), long-term sickness (blank = No).
+    most = params.parameter("leave", "carry_over_plausible_max_days")
+    top = float(most.value_on(as_of if as_of >= most.first_date else None))
+    for name in ("leave_brought_forward_days", "deferral_agreed_days"):
+        v, status = parse.parse_numbers(col(name), kinds(name))
+        values[name], values[name + "_status"] = np.where(status == BLANK, 0.0, v), status
+        unreadable(name, status)
+        problems.add(filled & (values[name] < 0), name, checks[(name, "negative")])
+        problems.add(filled & (values[name] > top), name, checks[(name, "too_many")])
+    sick, status = parse.parse_bools(col("long_term_sick"))
+    values["long_term_sick"], values["long_term_sick_status"] = sick, status
+    unreadable("long_term_sick", status)
 
     if blank_row.any():  # a blank row has no problem (only the duplicate check could see one)
         problems.entries = [(r[~blank_row[r]], c, t) for r, c, t in problems.entries]
