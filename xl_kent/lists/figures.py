@@ -33,7 +33,13 @@ here) and the settings:
   strain cost typed for it; and, for staff redeployed to a lower grade, the Loss of
   Earnings Compensation (chapter I Appendix 1, :func:`xl_kent.restructure.loss_of_earnings`)
   from the tops of the grades in ``settings.grade_max``. :func:`restructure_totals` adds
-  them up by part.
+  them up by part;
+* year-end carry-over (G.2.L-O, :mod:`xl_kent.carry_over`): untaken leave at the leave
+  year end (the year's entitlement + leave brought forward - leave taken), the carry-over
+  limit and why, the days carried forward and lost, and the liability of the days carried
+  at the rate of ``leave_value_gbp``; for leavers (employment ends by the year end), leave
+  still to take before the last day or taken beyond the entitlement, with their values.
+  :func:`carry_over_totals` adds them up (docs/leave-carry-over.md).
 
 A figure is left blank (NaN) on a row with a problem in a column it depends on
 (:data:`NEEDS`), and where it does not apply (pay for casual staff, say): blank means
@@ -59,6 +65,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .. import params
+from ..carry_over import WHY_NONE, carry_over, why_words
 from ..cells import BLANK, GOOD
 from ..dates import MONTHS_PER_YEAR, complete_months
 from ..errors import OK, reason_text
@@ -78,6 +85,7 @@ from ..notice import notice
 from ..redundancy import redundancy_pay_gbp, redundancy_weeks, weekly_pay_gbp
 from ..restructure import loss_of_earnings, unreduced_pension_on_redundancy
 from ..sick_pay import sick_pay, sick_pay_allowance
+from .how import HOW_HEADERS
 from .problems import BLANK_ROW, Problems, ProblemTable, problem_table
 from .staff import STAFF_FIELDS, Staff, read_staff, staff_schema
 
@@ -101,6 +109,8 @@ __all__ = [
     "read_and_compute",
     "RESTRUCTURE_TOTALS",
     "restructure_totals",
+    "CARRY_OVER_TOTALS",
+    "carry_over_totals",
     "parse_grade_max",
 ]
 
@@ -174,6 +184,30 @@ FIGURES: tuple[Figure, ...] = (
            "the new grade, not below 0; 0 for the same or a higher grade"),
     Figure("lec_cost_gbp", "Loss of earnings compensation, all instalments £", "gbp",
            "lec_annual_gbp / 12 x the 18 monthly instalments"),
+    Figure("leave_year_end_untaken_days", "Untaken leave at the leave year end (days)", "days",
+           "leave_year_entitlement_days + leave_brought_forward_days - leave_taken_days: the leave left at the year "
+           "end if no more is taken after the as-of date; negative when taken ahead"),
+    Figure("carry_over_limit_days", "Carry-over limit (days)", "days",
+           "the most that may be carried into the new leave year (G.2.L-N, pro rata for part-time); 0 for a leaver"),
+    Figure("carry_over_limit_why", "Carry-over limit: why", "text",
+           "which limit applies: the manager's agreement (G.2.L), long-term sickness (G.2.M), a deferral agreed "
+           "(G.2.N), or leaving (G.2.O)"),
+    Figure("leave_carried_days", "Leave carried forward (days)", "days",
+           "untaken leave at the year end up to the carry-over limit, not below 0 (the manager's agreement assumed)"),
+    Figure("leave_lost_days", "Leave lost at the year end (days)", "days",
+           "untaken leave at the year end above the carry-over limit; 0 for a leaver"),
+    Figure("leave_carried_liability_gbp", "Year-end leave liability £", "gbp",
+           "leave_carried_days x 7.4 hours x hourly pay (weekly pay / weekly hours), the rate of leave_value_gbp: "
+           "the accumulated absences accrual at the leave year end"),
+    Figure("leaver_leave_to_take_days", "Leaver: leave still to take (days)", "days",
+           "leavers (employment ends by the leave year end): untaken leave at the last day, to be taken before it "
+           "(G.2.O); blank for others"),
+    Figure("leaver_leave_to_take_gbp", "Leaver: value of leave still to take £", "gbp",
+           "leaver_leave_to_take_days at the rate of leave_value_gbp (paid in lieu only exceptionally)"),
+    Figure("leaver_leave_overtaken_days", "Leaver: leave taken beyond entitlement (days)", "days",
+           "leavers: leave taken beyond the pro rata entitlement to the last day and the leave brought forward"),
+    Figure("leaver_recovery_gbp", "Leaver: recovery from final salary £", "gbp",
+           "leaver_leave_overtaken_days at the rate of leave_value_gbp, recovered from the final salary (G.2.O)"),
 )
 _BY_NAME = {f.name: f for f in FIGURES}
 
@@ -202,12 +236,16 @@ NEEDS: dict[str, tuple[str, ...]] = {
                 "lgps_member"),
     "strain": ("pension_strain_gbp",),
     "lec": ("contract_type", "grade", "annual_salary", "redeployed_grade"),
+    "carry_over": ("leave_brought_forward_days", "long_term_sick", "deferral_agreed_days"),
 }
 
+#: The budget template's hidden helper columns (workbooks.budget.HELPER_COLUMNS): results, not inputs.
+_TEMPLATE_HELPERS = ("Helper: 1",)
 _RESULT_HEADERS = tuple(x for f in FIGURES for x in (f.name, f.label)) + ("status", "Status")
 #: The staff-list schema: the fields, and the result headers of our outputs and templates
 #: (recognised when a result is read back, and not read).
-STAFF_SCHEMA = staff_schema(_RESULT_HEADERS + tuple(f"Problems: {f.label}" for f in STAFF_FIELDS))
+STAFF_SCHEMA = staff_schema(_RESULT_HEADERS + HOW_HEADERS + tuple(f"Problems: {f.label}" for f in STAFF_FIELDS)
+                            + _TEMPLATE_HELPERS)
 
 
 class SettingsError(ValueError):
@@ -464,6 +502,7 @@ def compute(staff: Staff, settings: Settings, table=None, progress=None, prior_p
     with np.errstate(all="ignore"):  # a typing-error row (1e308 days) is a problem row, not a warning
         hourly = weekly / (out["fte"] * s.full_time_weekly_hours)
         out["leave_value_gbp"] = out["leave_untaken_days"] * s.hours_per_day * hourly
+    _carry_over(out, staff, s, clean, salaried, s.hours_per_day * hourly)
     if progress:
         progress(2)
 
@@ -522,6 +561,42 @@ def compute(staff: Staff, settings: Settings, table=None, progress=None, prior_p
     ok = pt.status == "OK"
     at_risk = v["at_risk"] & (v["at_risk_status"] == 0)
     return Figures(out, pt.status, pt, ok, settings, at_risk)
+
+
+def _carry_over(out: dict, staff: Staff, s: Settings, clean, salaried: np.ndarray, day_gbp: np.ndarray) -> None:
+    """The year-end carry-over figures (G.2.L-O, :func:`xl_kent.carry_over.carry_over`) of the
+    salaried rows: untaken leave at the year end, the limit and why, days carried and lost, the
+    liability at ``day_gbp`` (the rate of ``leave_value_gbp``); for leavers, leave still to take
+    or taken beyond the entitlement, and their value."""
+    v, n = staff.values, staff.n_rows
+    rows = np.flatnonzero(salaried & clean("leave", "taken", "carry_over"))
+    end = v["employment_end"][rows]
+    leaving = ~np.isnat(end) & (end <= s.leave_year_end)
+    untaken = (out["leave_year_entitlement_days"][rows] + v["leave_brought_forward_days"][rows]
+               - v["leave_taken_days"][rows])
+    r = carry_over(untaken, v["weekly_hours"][rows], v["long_term_sick"][rows], v["deferral_agreed_days"][rows],
+                   s.leave_year_end, leaving)
+    _core_problems(staff.problems, rows, r.error, "carry_over_limit_days")
+    good = r.error == OK
+    for name in ("leave_year_end_untaken_days", "carry_over_limit_days", "leave_carried_days", "leave_lost_days",
+                 "leaver_leave_to_take_days", "leaver_leave_overtaken_days"):
+        out[name] = np.full(n, np.nan)
+    out["leave_year_end_untaken_days"][rows] = np.where(good, untaken, np.nan)
+    out["carry_over_limit_days"][rows] = r.limit_days
+    out["leave_carried_days"][rows] = r.carried_days
+    out["leave_lost_days"][rows] = r.lost_days
+    why = np.full(n, WHY_NONE, dtype=np.int8)
+    why[rows] = r.why
+    out["carry_over_limit_why"] = why_words(why, s.leave_year_end)
+    out["carry_over_limit_why"][why == WHY_NONE] = None
+    gone = rows[good & leaving]
+    left = untaken[good & leaving]
+    out["leaver_leave_to_take_days"][gone] = np.maximum(left, 0.0)
+    out["leaver_leave_overtaken_days"][gone] = np.maximum(-left, 0.0)
+    with np.errstate(all="ignore"):
+        out["leave_carried_liability_gbp"] = out["leave_carried_days"] * day_gbp
+        out["leaver_leave_to_take_gbp"] = out["leaver_leave_to_take_days"] * day_gbp
+        out["leaver_recovery_gbp"] = out["leaver_leave_overtaken_days"] * day_gbp
 
 
 def _object_flags(flag: np.ndarray) -> np.ndarray:
@@ -713,6 +788,28 @@ def restructure_totals(fig: Figures, rows: np.ndarray | None = None) -> dict[str
             "unreduced_pension_headcount": float(flag.sum()),
             "strain_not_quoted": float((flag & np.isnan(v["pension_strain_cost_gbp"])).sum()),
             "redeployed_headcount": float(redeployed.sum())}
+
+
+#: The year-end carry-over totals (:func:`carry_over_totals`), beside :data:`TOTALS` (not on the
+#: budget template's Summary yet).
+CARRY_OVER_TOTALS: tuple[tuple[str, str], ...] = (
+    ("leave_year_end_untaken_days", "Untaken leave at the leave year end (days)"),
+    ("leave_carried_days", "Leave carried forward (days)"),
+    ("leave_lost_days", "Leave lost at the year end (days)"),
+    ("leave_carried_liability_gbp", "Year-end leave liability £ (accumulated absences)"),
+    ("leaver_leave_to_take_days", "Leavers: leave still to take (days)"),
+    ("leaver_leave_to_take_gbp", "Leavers: value of leave still to take £"),
+    ("leaver_leave_overtaken_days", "Leavers: leave taken beyond entitlement (days)"),
+    ("leaver_recovery_gbp", "Leavers: recovery from final salary £"),
+)
+
+
+def carry_over_totals(fig: Figures, rows: np.ndarray | None = None) -> dict[str, float]:
+    """The year-end carry-over figures summed over the rows OK among ``rows`` (a mask, e.g. one
+    cost centre's rows; default every row), as :func:`totals` sums the others."""
+    sel = np.ones(fig.n_rows, dtype=bool) if rows is None else rows
+    ok = sel & fig.ok
+    return {key: _fsum(fig.values[key][ok]) for key, _ in CARRY_OVER_TOTALS}
 
 
 def cost_centres(staff: Staff) -> tuple[list[str], np.ndarray]:
