@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from xl_kent import cells
-from xl_kent.errors import OK, excel_errors, reason
+from xl_kent.errors import OK, excel_errors, reason, reason_texts
 
 log = logging.getLogger("xl_kent.udfs")
 
@@ -185,16 +185,20 @@ def _convert(args: list[Arg]) -> Rows:
     return Rows(out, error, blank, is_range, n, problems)
 
 
-def respond(rows: Rows, values: np.ndarray, core_error: np.ndarray) -> Any:
+def respond(rows: Rows, values: np.ndarray, core_error: np.ndarray, words: np.ndarray | None = None,
+            explain: np.ndarray | None = None) -> Any:
     """Build the answer: one value, or an ``n x 1`` column for a range call.
 
-    Conversion errors win over the core's; blank rows give ``""``.
+    Conversion errors win over the core's; blank rows give ``""``. With ``words`` (the
+    core's explanation of each row) the rows of ``explain`` show their sentence instead
+    of the figure, and a bad row its reason in words (the conversion's reason first)
+    instead of an error value (RULES.md, "Every figure explained").
     """
     with gc_paused():
-        return _respond(rows, values, core_error)
+        return _respond(rows, values, core_error, words, explain)
 
 
-def _respond(rows: Rows, values: np.ndarray, core_error: np.ndarray) -> Any:
+def _respond(rows: Rows, values: np.ndarray, core_error: np.ndarray, words=None, explain=None) -> Any:
     values = np.asarray(values).reshape(-1)
     core_error = np.asarray(core_error).reshape(-1)
     error = np.where(rows.error != OK, rows.error, core_error)
@@ -202,6 +206,11 @@ def _respond(rows: Rows, values: np.ndarray, core_error: np.ndarray) -> Any:
         with np.errstate(invalid="ignore"):
             shown = np.isfinite(values) & (np.abs(values) <= MAX_EXCEL_NUMBER)
         error = np.where((error == OK) & ~shown, E_RESULT, error)
+    if words is not None:
+        explain = np.broadcast_to(np.asarray(explain, dtype=bool).reshape(-1), values.shape)
+        said = np.where(rows.error != OK, reason_texts(rows.error), np.asarray(words, dtype=object).reshape(-1))
+        values = np.where(explain, said, values.astype(object))
+        error = np.where(explain, OK, error)
     out = values.tolist()
     bad = np.flatnonzero(error != OK)
     if bad.size:

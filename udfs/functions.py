@@ -16,12 +16,13 @@ import numpy as np
 from xl_kent.awards import award_ok
 from xl_kent.awards import explain as explain_rules
 from xl_kent.errors import OK, reason
-from xl_kent.leave import leave_accrual
+from xl_kent.leave import leave_accrual, leave_explained
 from xl_kent.money import round_pennies
-from xl_kent.notice import notice
-from xl_kent.redundancy import redundancy_weeks
-from xl_kent.sick_pay import sick_pay
-from xl_kent.sick_pay_log import sick_pay_log
+from xl_kent.notice import notice, notice_explained
+from xl_kent.redundancy import redundancy_explained, redundancy_weeks
+from xl_kent.sick_pay import sick_pay, sick_pay_explained
+from xl_kent.sick_pay_log import OUTPUTS as sick_pay_log_outputs
+from xl_kent.sick_pay_log import sick_pay_log, sick_pay_log_explained
 
 from ._excel import Arg, CallError, convert, last_resort, respond
 from ._xw import xw
@@ -31,10 +32,10 @@ __all__ = ["KENT_SICKPAY", "KENT_REDUNDANCY_WEEKS", "KENT_LEAVE_ACCRUAL", "KENT_
 
 CATEGORY = "Kent Scheme"
 
-E_OUTPUT = reason("#VALUE!", 'output is not one of "pay", "full_days", "half_days", "nil_days", "ssp"')
+E_OUTPUT = reason("#VALUE!", 'output is not one of "pay", "full_days", "half_days", "nil_days", "ssp", "explain"')
 E_KIND = reason("#VALUE!", 'kind is not "team" or "individual"')
 E_NOTICE_OUTPUT = reason("#VALUE!", 'output is not one of "days", "end_date", "statutory_weeks", '
-                                    '"contractual_months", "pay"')
+                                    '"contractual_months", "pay", "explain"')
 
 ARG_HELP: dict[str, dict[str, str]] = {
     "KENT_SICKPAY": {
@@ -43,13 +44,15 @@ ARG_HELP: dict[str, dict[str, str]] = {
         "absence_days": "Calendar days of this absence (1 or more).",
         "annual_salary": "Actual annual pay in £ (pro rata for part-time).",
         "prior_paid_days": "Optional. Calendar days of paid sick leave in the 12 months before (default 0).",
-        "output": 'Optional. "pay" (default, £), "full_days", "half_days", "nil_days" or "ssp" (£).',
+        "output": 'Optional. "pay" (default, £), "full_days", "half_days", "nil_days", "ssp" (£), or "explain" '
+                  '(how the figures were reached, in words).',
         "temporary_short": "Optional. TRUE for a temporary contract of 4 months or less (SSP only).",
     },
     "KENT_REDUNDANCY_WEEKS": {
         "age": "Age in completed years at the termination date.",
         "years_of_service": "Completed years of continuous service (counts up to 20).",
         "multiplier": "Optional. Discretionary enhancement from 1 (default) to 2; capped at 52 weeks.",
+        "explain": "Optional. TRUE gives how the weeks were reached, in words (or why the row is wrong).",
     },
     "KENT_LEAVE_ACCRUAL": {
         "grade": 'Grade: "KR Entry", "Apprentice", "KR3" to "KR13" and above, or the number (6).',
@@ -59,6 +62,7 @@ ARG_HELP: dict[str, dict[str, str]] = {
         "employment_start": "Optional. Start of employment (default: service_start).",
         "employment_end": "Optional. Last day of employment (blank: still employed).",
         "unit": 'Optional. "days" (default), "hours", or "casual"/"relief" for hours accrued on hours worked.',
+        "explain": "Optional. TRUE gives how the leave was reached, in words (or why the row is wrong).",
     },
     "KENT_AWARD_OK": {
         "employee_ids": "Employee of each award payment (the whole award log's column).",
@@ -78,14 +82,14 @@ ARG_HELP: dict[str, dict[str, str]] = {
         "annual_salaries": "Actual annual pay in £, per row (pro rata for part-time).",
         "temporary_short": "Optional. TRUE for a temporary contract of 4 months or less (SSP only); per row.",
         "output": 'Optional. "pay" (default, £), "full_days", "half_days", "nil_days", "ssp" (£), '
-                  '"prior_paid_days" or "ssp_days_left".',
+                  '"prior_paid_days", "ssp_days_left" or "explain" (how, in words).',
     },
     "KENT_NOTICE": {
         "grade": 'Grade: "KR Entry", "Apprentice", "KR3" to "KR13" and above, or the number (6).',
         "service_start": "Continuous service date: statutory notice counts complete months of service to notice_date.",
         "notice_date": "Day KCC gives notice: the notice runs from it.",
-        "output": 'Optional. "days" (default), "end_date" (a date), "statutory_weeks", "contractual_months" '
-                  'or "pay" (pay in lieu, £).',
+        "output": 'Optional. "days" (default), "end_date" (a date), "statutory_weeks", "contractual_months", '
+                  '"pay" (pay in lieu, £) or "explain" (which notice applies and why, in words).',
         "annual_salary": 'Optional. Actual annual pay in £; needed for output "pay" (days x salary / 365).',
     },
 }
@@ -153,8 +157,15 @@ def KENT_SICKPAY(
              round_pennies(r.ssp_gbp)],
             np.nan,
         )
-        error = np.where(np.isin(which, _SICKPAY_OUTPUTS), r.error, E_OUTPUT)
-        return respond(rows, value, error)
+        explain = which == "explain"
+        error = np.where(np.isin(which, _SICKPAY_OUTPUTS) | explain, r.error, E_OUTPUT)
+        words = None
+        if explain.any():  # the sentences only when asked for (they cost more than the figures)
+            words = sick_pay_explained(
+                v["service_start"], v["absence_start"], v["absence_days"], v["annual_salary"],
+                v["prior_paid_days"], v["temporary_short"],
+            )
+        return respond(rows, value, error, words, explain)
     except CallError as bad:
         return bad.answer
     except Exception:  # last resort: a bug must never crash Excel
@@ -163,7 +174,7 @@ def KENT_SICKPAY(
 
 
 @_documented("KENT_REDUNDANCY_WEEKS")
-def KENT_REDUNDANCY_WEEKS(age, years_of_service, multiplier=1):
+def KENT_REDUNDANCY_WEEKS(age, years_of_service, multiplier=1, explain=False):
     """Weeks' pay due on redundancy (Kent Scheme I.2.G, Appendix 2 ready reckoner), times the enhancement multiplier, at most 52 weeks. Under 2 years' service gives 0. Works on single cells or whole columns.
 
     Examples
@@ -178,14 +189,17 @@ def KENT_REDUNDANCY_WEEKS(age, years_of_service, multiplier=1):
             Arg("age", age, "number"),
             Arg("years_of_service", years_of_service, "number"),
             Arg("multiplier", multiplier, "number", False, 1),
+            Arg("explain", explain, "bool", False, False),  # one setting, or one per row
         ])
         v = rows.values
         r = redundancy_weeks(v["age"], v["years_of_service"], v["multiplier"])
-        return respond(rows, r.weeks, r.error)
+        said = v["explain"]
+        words = redundancy_explained(v["age"], v["years_of_service"], v["multiplier"]) if said.any() else None
+        return respond(rows, r.weeks, r.error, words, said)
     except CallError as bad:
         return bad.answer
     except Exception:  # last resort: a bug must never crash Excel
-        return last_resort("KENT_REDUNDANCY_WEEKS", (age, years_of_service, multiplier))
+        return last_resort("KENT_REDUNDANCY_WEEKS", (age, years_of_service, multiplier, explain))
 
 
 @_documented("KENT_LEAVE_ACCRUAL")
@@ -197,6 +211,7 @@ def KENT_LEAVE_ACCRUAL(
     employment_start=None,
     employment_end=None,
     unit="days",
+    explain=False,
 ):
     """Annual leave accrued in the leave year to a date (Kent Scheme G.1, G.2), in days or hours, pro rata for part-time, joiners and leavers; or the hours a casual or relief worker accrues on hours worked. Works on single cells or whole columns.
 
@@ -219,19 +234,21 @@ def KENT_LEAVE_ACCRUAL(
             Arg("employment_start", employment_start, "date", False),
             Arg("employment_end", employment_end, "date", False),
             Arg("unit", unit, "text", False, "days"),
+            Arg("explain", explain, "bool", False, False),  # one setting, or one per row
         ])
         v = rows.values
-        r = leave_accrual(
-            v["grade"], v["service_start"], v["as_of"], v["weekly_hours"],
-            v["employment_start"], v["employment_end"], v["unit"],
-        )
+        inputs = (v["grade"], v["service_start"], v["as_of"], v["weekly_hours"],
+                  v["employment_start"], v["employment_end"], v["unit"])
+        r = leave_accrual(*inputs)
         value = np.where(np.isnan(r.value), r.value, np.round(r.value, 10))  # float noise only
-        return respond(rows, value, r.error)
+        said = v["explain"]
+        words = leave_explained(*inputs) if said.any() else None
+        return respond(rows, value, r.error, words, said)
     except CallError as bad:
         return bad.answer
     except Exception:  # last resort: a bug must never crash Excel
         return last_resort("KENT_LEAVE_ACCRUAL", (grade, service_start, as_of, weekly_hours,
-                                                  employment_start, employment_end, unit))
+                                                  employment_start, employment_end, unit, explain))
 
 
 def needs_grade(values: dict[str, np.ndarray]) -> np.ndarray:
@@ -303,6 +320,8 @@ def KENT_AWARD_OK(
                                              endorsed, ineligible, explain))
 
 
+_LOG_OUTPUTS = ("pay", *(o for o in sick_pay_log_outputs if o != "pay"))  # the default first, as documented
+E_LOG_OUTPUT = reason("#VALUE!", "output is not one of " + ", ".join(f'"{o}"' for o in (*_LOG_OUTPUTS, "explain")))
 _MONEY_OUTPUTS = ("pay", "ssp")  # in £: rounded to the penny at the edge; the others are days
 # The arguments that are facts of the absence record: a row where one of them cannot be read
 # takes no part in the other rows' figures. ``output`` is only a choice of what to show.
@@ -348,13 +367,24 @@ def KENT_SICKPAY_LOG(
         which = v["output"]
         if which.size and (which == which[0]).all():  # one output for every row (the usual call)
             which = str(which[0])
+        chosen = np.char.lower(np.char.strip(np.asarray(which, dtype=str)))
+        explain = chosen == "explain"
+        unknown = ~np.isin(chosen, _LOG_OUTPUTS) & ~explain
+        if explain.any() or unknown.any():  # the core works out "pay" for those rows (the sentence holds it)
+            which = "pay" if (explain | unknown).all() else np.where(explain | unknown, "pay", which)
         r = sick_pay_log(
             np.where(unreadable, "", v["employee_ids"]), v["first_days"], v["last_days"],
             v["service_starts"], v["annual_salaries"], v["temporary_short"], which,
         )
-        money = np.isin(np.char.lower(np.asarray(which, dtype=str)), _MONEY_OUTPUTS)
+        money = np.isin(chosen, _MONEY_OUTPUTS)
         value = np.where(money, round_pennies(r.value), np.round(r.value, 10))  # days: float noise only
-        return respond(rows, value, r.error)
+        words = None
+        if explain.any():  # the same record, the same rows left out
+            words = sick_pay_log_explained(
+                np.where(unreadable, "", v["employee_ids"]), v["first_days"], v["last_days"],
+                v["service_starts"], v["annual_salaries"], v["temporary_short"],
+            )
+        return respond(rows, value, np.where(unknown, E_LOG_OUTPUT, r.error), words, explain)
     except CallError as bad:
         return bad.answer
     except Exception:  # last resort: a bug must never crash Excel
@@ -417,8 +447,12 @@ def KENT_NOTICE(grade, service_start, notice_date, output="days", annual_salary=
         if dated.any():  # dates as dates; the numbers of the other rows are finite or in error
             value = np.where(dated, as_excel_dates(r.end_date), value.astype(object))
         error = np.where(which == "pay", r.pay_error, r.error)
-        error = np.where(np.isin(which, _NOTICE_OUTPUTS), error, E_NOTICE_OUTPUT)
-        return respond(rows, value, error)
+        explain = which == "explain"
+        error = np.where(np.isin(which, _NOTICE_OUTPUTS) | explain, error, E_NOTICE_OUTPUT)
+        words = None
+        if explain.any():
+            words = notice_explained(v["grade"], v["service_start"], v["notice_date"], v["annual_salary"])
+        return respond(rows, value, error, words, explain)
     except CallError as bad:
         return bad.answer
     except Exception:  # last resort: a bug must never crash Excel

@@ -125,6 +125,7 @@ FUNCTIONS: tuple[Function, ...] = (
         _p("age", "number", "range"),
         _p("years_of_service", "number", "range"),
         _p("multiplier", "number", "value", True),
+        _p("explain", "bool", "value", True),
     )),
     Function("KENT_LEAVE_ACCRUAL", "kentLeaveAccrual", (
         _p("grade", "text", "range"),
@@ -134,6 +135,7 @@ FUNCTIONS: tuple[Function, ...] = (
         _p("employment_start", "date", "value", True),
         _p("employment_end", "date", "value", True),
         _p("unit", "text", "value", True),
+        _p("explain", "bool", "value", True),
     )),
     Function("KENT_AWARD_OK", "kentAwardOk", (
         _p("employee_ids", "text", "range"),

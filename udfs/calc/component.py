@@ -69,13 +69,13 @@ class KentFunctions(unohelper.Base, XKentFunctions):
         return self._call("KENT_SICKPAY", options, (serviceStart, absenceStart, absenceDays, annualSalary,
                                                     priorPaidDays, output, temporaryShort))
 
-    def kentRedundancyWeeks(self, options, age, yearsOfService, multiplier):
-        return self._call("KENT_REDUNDANCY_WEEKS", options, (age, yearsOfService, multiplier))
+    def kentRedundancyWeeks(self, options, age, yearsOfService, multiplier, explain):
+        return self._call("KENT_REDUNDANCY_WEEKS", options, (age, yearsOfService, multiplier, explain))
 
     def kentLeaveAccrual(self, options, grade, serviceStart, asOf, weeklyHours, employmentStart,
-                         employmentEnd, unit):
+                         employmentEnd, unit, explain):
         return self._call("KENT_LEAVE_ACCRUAL", options, (grade, serviceStart, asOf, weeklyHours,
-                                                          employmentStart, employmentEnd, unit))
+                                                          employmentStart, employmentEnd, unit, explain))
 
     def kentAwardOk(self, options, employeeIds, awardDates, amounts, kinds, workRefs, endorsed,
                     ineligible, explain):
