@@ -245,7 +245,8 @@ def test_awards_command(staff_files):
         assert code in (0, 1), err
         result = src.with_name(f"awards.checked.{ext}")
         _, after = assert_rows_kept(src, result)
-        assert after.headers[-4:] == ["award_ok", "reason", "rolling_12_month_total_gbp", "team_award_total_gbp"]
+        assert after.headers[-5:] == ["award_ok", "reason", "rolling_12_month_total_gbp", "team_award_total_gbp",
+                                      "how"]
         assert "awards within the scheme" in out
 
 

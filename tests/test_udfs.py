@@ -472,9 +472,10 @@ def test_contract_signatures_match_rules_md():
     assert sig == {
         "KENT_SICKPAY": ["service_start", "absence_start", "absence_days", "annual_salary",
                          "prior_paid_days", "output", "temporary_short"],
-        "KENT_REDUNDANCY_WEEKS": ["age", "years_of_service", "multiplier"],
+        # RULES.md, "Every figure explained": one more optional last argument, explain
+        "KENT_REDUNDANCY_WEEKS": ["age", "years_of_service", "multiplier", "explain"],
         "KENT_LEAVE_ACCRUAL": ["grade", "service_start", "as_of", "weekly_hours",
-                               "employment_start", "employment_end", "unit"],
+                               "employment_start", "employment_end", "unit", "explain"],
         "KENT_AWARD_OK": ["employee_ids", "award_dates", "amounts", "kinds", "work_refs",
                           "endorsed", "ineligible", "explain"],
         "KENT_SICKPAY_LOG": ["employee_ids", "first_days", "last_days", "service_starts", "annual_salaries",

@@ -24,6 +24,7 @@ from xl_kent.lists.absence_log import (
     employees,
     read_absence_log,
 )
+from xl_kent.lists.how import ABSENCE_HOW, absence_how
 from xl_kent.money import round_pennies
 
 from . import output as o
@@ -32,8 +33,10 @@ from .progress import Progress
 __all__ = ["absences_table", "run"]
 
 
-def absences_table(table, columns=None, source: str | None = None, overrides=None, as_of=None) -> o.Outcome:
-    """Work out every row of an absence record read from a file."""
+def absences_table(table, columns=None, source: str | None = None, overrides=None, as_of=None,
+                   how: bool = True) -> o.Outcome:
+    """Work out every row of an absence record read from a file; ``how`` adds the How column
+    (each absence's figures explained in words, :func:`xl_kent.lists.how.absence_how`)."""
     log = read_absence_log(table, overrides, columns=columns)
     r = compute(log, table)
     n = table.n_rows
@@ -44,6 +47,10 @@ def absences_table(table, columns=None, source: str | None = None, overrides=Non
     if as_of is not None:
         figures |= as_of_allowance(r, as_of)
         results = results[:-1] + list(AS_OF_RESULTS) + results[-1:]  # status stays last
+    if how:
+        figures[ABSENCE_HOW.name] = absence_how(r)
+        at = [name for name, _, _ in results].index(ABSENCE_HOW.after) + 1
+        results = results[:at] + [(ABSENCE_HOW.name, "text", ABSENCE_HOW.meaning)] + results[at:]
     data = [table.columns[c] for c in keep]
     for name, _, _ in results:
         data.append(r.status if name == "status" else figures[name])
@@ -90,7 +97,7 @@ def absences_table(table, columns=None, source: str | None = None, overrides=Non
                      summary, n, pt.problem_rows, lines, first_row=first, ids=ids)
 
 
-def run(input_path, output=None, maps=None, sheet=None, as_of=None, out=None, err=None) -> int:
+def run(input_path, output=None, maps=None, sheet=None, as_of=None, out=None, err=None, how: bool = True) -> int:
     """``xl-kent absences``: read, work out, write atomically, print; returns the exit code."""
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
@@ -100,7 +107,7 @@ def run(input_path, output=None, maps=None, sheet=None, as_of=None, out=None, er
         target = o.check_paths(input_path, output or o.default_output(input_path, "sickpay"))
         loaded = o.reading(input_path, ABSENCE_SCHEMA, sheet, maps, err)
         with Progress("working out", 1, stream=err, unit="steps", rows=loaded.table.n_rows):
-            outcome = absences_table(loaded.table, loaded.columns, str(input_path), as_of=as_of)
+            outcome = absences_table(loaded.table, loaded.columns, str(input_path), as_of=as_of, how=how)
         return loaded, outcome, o.write_outcome(outcome, target, input_path, "Absences", err)
 
     done, result = o.guarded(prog, err, work, doing="working out the absence record")

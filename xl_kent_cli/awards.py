@@ -17,6 +17,7 @@ import numpy as np
 
 from xl_kent.awards import RULES, explain
 from xl_kent.lists.award_log import AWARD_RESULTS, AWARD_SCHEMA, judge, read_award_log
+from xl_kent.lists.how import AWARD_HOW, award_how
 from xl_kent.money import round_pennies
 
 from . import output as o
@@ -25,8 +26,9 @@ from .progress import Progress
 __all__ = ["check_table", "run"]
 
 
-def check_table(table, columns=None, source: str | None = None, overrides=None) -> o.Outcome:
-    """Judge every row of an award log read from a file."""
+def check_table(table, columns=None, source: str | None = None, overrides=None, how: bool = True) -> o.Outcome:
+    """Judge every row of an award log read from a file; ``how`` adds the How column (each
+    verdict explained in words, :func:`xl_kent.lists.how.award_how`)."""
     log = read_award_log(table, overrides, columns=columns)
     j = judge(log, table)
     n = table.n_rows
@@ -38,6 +40,10 @@ def check_table(table, columns=None, source: str | None = None, overrides=None) 
                                                round_pennies(j.team_total_gbp)]
     headers = [table.headers[c] for c in keep] + [name for name, _, _ in AWARD_RESULTS]
     formats = ["general"] * len(keep) + [f for _, f, _ in AWARD_RESULTS]
+    if how:
+        data.append(award_how(j))
+        headers.append(AWARD_HOW.name)
+        formats.append("text")
     pt = j.problems
     first = getattr(table, "first_row", 2)
     ids = log.values["employee_id"]
@@ -74,7 +80,7 @@ def check_table(table, columns=None, source: str | None = None, overrides=None) 
                      first_row=first, ids=ids)
 
 
-def run(input_path, output=None, maps=None, sheet=None, out=None, err=None) -> int:
+def run(input_path, output=None, maps=None, sheet=None, out=None, err=None, how: bool = True) -> int:
     """``xl-kent awards``: read, check, write atomically, print; returns the exit code."""
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
@@ -84,7 +90,7 @@ def run(input_path, output=None, maps=None, sheet=None, out=None, err=None) -> i
         target = o.check_paths(input_path, output or o.default_output(input_path, "checked"))
         loaded = o.reading(input_path, AWARD_SCHEMA, sheet, maps, err)
         with Progress("checking", 1, stream=err, unit="steps", rows=loaded.table.n_rows):
-            outcome = check_table(loaded.table, loaded.columns, str(input_path))
+            outcome = check_table(loaded.table, loaded.columns, str(input_path), how=how)
         return loaded, outcome, o.write_outcome(outcome, target, input_path, "Awards", err)
 
     done, result = o.guarded(prog, err, work, doing="checking the award log")

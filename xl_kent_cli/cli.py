@@ -162,19 +162,19 @@ def cmd_recalc(args, out, err) -> int:
     if settings is None:
         return o.EXIT_USAGE
     return recalc.run(args.input, settings, args.output, args.map, args.sheet, out, err, absences=args.absences,
-                      absences_sheet=args.absences_sheet, absences_maps=args.absences_map)
+                      absences_sheet=args.absences_sheet, absences_maps=args.absences_map, how=args.how)
 
 
 def cmd_absences(args, out, err) -> int:
     from . import absences
 
-    return absences.run(args.input, args.output, args.map, args.sheet, args.as_of, out, err)
+    return absences.run(args.input, args.output, args.map, args.sheet, args.as_of, out, err, how=args.how)
 
 
 def cmd_awards(args, out, err) -> int:
     from . import awards
 
-    return awards.run(args.input, args.output, args.map, args.sheet, out, err)
+    return awards.run(args.input, args.output, args.map, args.sheet, out, err, how=args.how)
 
 
 def cmd_fill(args, out, err) -> int:
@@ -298,6 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
     _settings_options(p, as_of_required=True)
     _absences_options(p)
     _common(p, "STAFF.recalc.xlsx (STAFF.recalc.csv for a CSV)")
+    _how_option(p)
     p.set_defaults(run=cmd_recalc)
 
     p = sub.add_parser(
@@ -315,6 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("input", metavar="LOG", help="award log, .xlsx or .csv (a filled award template too)")
     _common(p, "LOG.checked.xlsx (LOG.checked.csv for a CSV)")
+    _how_option(p)
     p.set_defaults(run=cmd_awards)
 
     p = sub.add_parser(
@@ -341,6 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date, metavar="DATE",
                    help="also give each employee's full and half sick pay left for an absence starting on DATE")
     _common(p, "LOG.sickpay.xlsx (LOG.sickpay.csv for a CSV)")
+    _how_option(p)
     p.set_defaults(run=cmd_absences)
 
     p = sub.add_parser(
@@ -458,6 +461,11 @@ def _absences_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--absences-sheet", metavar="NAME", help="worksheet of the absence record to read")
     g.add_argument("--absences-map", action="append", metavar='"HEADER=field"',
                    help="read a column of the absence record with another header as a field; repeatable")
+
+
+def _how_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-how", dest="how", action="store_false",
+                   help="leave out the How columns (each figure explained in words); faster for very long lists")
 
 
 def _common(p: argparse.ArgumentParser, default_out: str) -> None:

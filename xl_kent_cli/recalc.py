@@ -29,6 +29,7 @@ from xl_kent.lists.figures import (
     restructure_totals,
     totals,
 )
+from xl_kent.lists.how import STAFF_HOW, staff_how, with_how
 from xl_kent.money import round_pennies
 
 from . import output as o
@@ -37,8 +38,11 @@ from .progress import Progress
 __all__ = ["RESULT_COLUMNS", "recalc_table", "run", "settings_items", "totals_items"]
 
 #: Result columns: (header, format for the writer, meaning). Units are in the names.
-RESULT_COLUMNS: tuple[tuple[str, str, str], ...] = tuple((f.name, f.format, f.meaning) for f in FIGURES)
+RESULT_COLUMNS: tuple[tuple[str, str, str], ...] = tuple(
+    x for f in FIGURES for x in ((f.name, f.format, f.meaning),
+                                 *((h.name, "text", h.meaning) for h in STAFF_HOW if h.after == f.name)))
 _MONEY = {f.name for f in FIGURES if f.format == "gbp"}
+_FORMAT = {f.name: f.format for f in FIGURES}
 
 
 def _rate(settings: Settings, key: str) -> str:
@@ -87,14 +91,15 @@ def totals_items(fig: Figures, rows: np.ndarray | None = None) -> list[tuple[str
 
 
 def recalc_table(table, settings: Settings, columns=None, source: str | None = None, progress=None,
-                 overrides=None, record=None, record_source: str | None = None) -> o.Outcome:
+                 overrides=None, record=None, record_source: str | None = None, how: bool = True) -> o.Outcome:
     """Read, check and compute a staff list read from a file; see the module docstring.
 
     ``columns`` is the column mapping made by the reader (else made here from ``overrides``).
     ``record`` (an absence record worked out, :func:`xl_kent.lists.absence_log.compute`) gives
     every employee's paid sick days of the 12 months before the modelled absence start, instead
     of a typed column (:func:`xl_kent.lists.absence_log.staff_figures`, as ``fill budget`` does).
-    Raises :class:`xl_kent.lists.fields.ColumnError` for a missing or ambiguous column.
+    ``how`` adds the How columns (:data:`xl_kent.lists.how.STAFF_HOW`), each beside the figures
+    it explains. Raises :class:`xl_kent.lists.fields.ColumnError` for a missing or ambiguous column.
     """
     use = None
     if record is None:
@@ -115,13 +120,17 @@ def recalc_table(table, settings: Settings, columns=None, source: str | None = N
     cm = staff.columns
     keep = [j for j in range(len(table.headers)) if j not in set(cm.results)]
     names = [f.name for f in FIGURES]
+    said = {}
+    if how:  # the same inputs and figures: the number in each sentence is the one in its column
+        said = staff_how(staff, settings, fig.values, fig.values["sick_prior_paid_days"])
+        names = with_how(names, STAFF_HOW)
     data = [table.columns[j] for j in keep]
     for name in names:
-        a = fig.values[name]
+        a = said[name] if name in said else fig.values[name]
         data.append(round_pennies(a) if name in _MONEY else a)
     data.append(fig.status)
     headers = [table.headers[j] for j in keep] + names + ["status"]
-    formats = ["general"] * len(keep) + [f.format for f in FIGURES] + ["text"]
+    formats = ["general"] * len(keep) + [_FORMAT.get(name, "text") for name in names] + ["text"]
 
     pt = fig.problems
     first = getattr(table, "first_row", 2)
@@ -190,7 +199,7 @@ def read_record(path, sheet=None, maps=None, err=None, staff_path=None):
 
 
 def run(input_path, settings: Settings, output=None, maps=None, sheet=None, out=None, err=None, absences=None,
-        absences_sheet=None, absences_maps=None) -> int:
+        absences_sheet=None, absences_maps=None, how: bool = True) -> int:
     """``xl-kent recalc``: read, compute, write atomically, print; returns the exit code."""
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
@@ -205,7 +214,7 @@ def run(input_path, settings: Settings, output=None, maps=None, sheet=None, out=
                                                            input_path)
         with Progress("computing", 4, stream=err, unit="steps", rows=loaded.table.n_rows) as bar:
             outcome = recalc_table(loaded.table, settings, loaded.columns, str(input_path), bar, record=record,
-                                   record_source=None if absences is None else str(absences))
+                                   record_source=None if absences is None else str(absences), how=how)
         return loaded, outcome, o.write_outcome(outcome, target, input_path, "Staff", err)
 
     done, result = o.guarded(prog, err, work)

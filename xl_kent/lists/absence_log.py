@@ -38,6 +38,7 @@ from ..money import round_pennies
 from ..sick_pay_log import E_OVERLAP, allowance_left, paid_days_before, sick_pay_log
 from . import parse
 from .fields import ColumnMap, Field, Schema, fits_kind, map_columns
+from .how import ABSENCE_HOW
 from .problems import Problems, ProblemTable, add_unreadable, problem_table
 from .staff import _ID_ALIASES, SERIAL_WORDS, STAFF_FIELDS, Check, check_bounds, year_words
 
@@ -97,7 +98,8 @@ AS_OF_RESULTS: tuple[tuple[str, str, str], ...] = (
 _TEMPLATE_RESULTS = ("Full pay days", "Half pay days", "Paid days", "Paid days in the 12 months before the "
                      "modelled absence", "Status")
 ABSENCE_SCHEMA = Schema("absence record", ABSENCE_FIELDS,
-                        tuple(r for r, _, _ in ABSENCE_RESULTS + AS_OF_RESULTS) + _TEMPLATE_RESULTS)
+                        tuple(r for r, _, _ in ABSENCE_RESULTS + AS_OF_RESULTS) + _TEMPLATE_RESULTS
+                        + (ABSENCE_HOW.name, ABSENCE_HOW.label))
 
 _READ_WORDS = {"id": "text", "date": "a date", "number": "a number", "bool": "Yes or No", "text": "text"}
 _DATES = ("first_day", "last_day", "service_start")

@@ -35,6 +35,7 @@ from ..awards import award_ok, explain
 from ..errors import OK, reason_text
 from . import parse
 from .fields import ColumnMap, Field, Schema, fits_kind, map_columns
+from .how import AWARD_HOW
 from .problems import Problems, ProblemTable, add_unreadable, problem_table
 from .staff import SERIAL_WORDS, Check, check_bounds, year_words  # the same bounds and words as a staff list
 
@@ -91,7 +92,8 @@ _TEMPLATE_RESULTS = ("Log row (judged)", "Not eligible (any reason)?", "Within t
                      *(f"Problems: {f.label}" for f in AWARD_FIELDS if f.name in (
                          "employee_id", "award_date", "amount", "kind", "work_ref", "endorsed", "teachers_terms",
                          "capability_procedure", "ineligible")))
-AWARD_SCHEMA = Schema("award log", AWARD_FIELDS, tuple(r for r, _, _ in AWARD_RESULTS) + _TEMPLATE_RESULTS)
+AWARD_SCHEMA = Schema("award log", AWARD_FIELDS, tuple(r for r, _, _ in AWARD_RESULTS) + _TEMPLATE_RESULTS
+                      + (AWARD_HOW.name, AWARD_HOW.label))
 
 _JUDGED_BY = ("employee_id", "award_date", "amount", "kind", "work_ref", "endorsed", "teachers_terms",
               "capability_procedure", "ineligible")
