@@ -49,6 +49,7 @@ from xl_kent.lists.figures import (
     totals,
 )
 from xl_kent.lists.figures import cost_centres as list_cost_centres
+from xl_kent.lists.how import STAFF_HOW, staff_how
 from xl_kent.lists.staff import STAFF_FIELDS, check_bounds, read_staff, staff_checks
 
 D = dt.date
@@ -64,7 +65,10 @@ PROBLEM_KEYS = [c.key for c in budget.PROBLEM_COLUMNS]
 KENT_COLUMNS = {"leave_year_entitlement_days": {"KENTLEAVEACCRUAL"}, "leave_year_entitlement_hours": {"KENTLEAVEACCRUAL"},
                 "leave_accrued_days": {"KENTLEAVEACCRUAL"}, "leave_accrued_hours": {"KENTLEAVEACCRUAL"},
                 "sick_absence_cost_gbp": {"KENTSICKPAY"}, "redundancy_weeks": {"KENTREDUNDANCYWEEKS"},
-                "notice_days": {"KENTNOTICE"}, "notice_pay_gbp": {"KENTNOTICE"}}
+                "notice_days": {"KENTNOTICE"}, "notice_pay_gbp": {"KENTNOTICE"},
+                "sick_full_pay_days_left": {"KENTSICKPAY"}, "sick_half_pay_days_left": {"KENTSICKPAY"},
+                "leave_how": {"KENTLEAVEACCRUAL"}, "sick_pay_how": {"KENTSICKPAY"},
+                "redundancy_how": {"KENTREDUNDANCYWEEKS"}, "notice_how": {"KENTNOTICE"}}
 
 
 # ---------------------------------------------------------------- test rows
@@ -250,6 +254,11 @@ def expected(rows: list[dict], s=SETTINGS):
         if name in ("redundancy_weeks", "redundancy_pay_gbp"):
             v = np.where(fig.at_risk, v, np.nan)
         out[name] = ["" if math.isnan(x) else x for x in v.tolist()]
+    # The How columns: recalc's words (staff_how), where the template's KENT_ explain calls must agree.
+    said = staff_how(staff, s, fig.values, fig.values["sick_prior_paid_days"])
+    for name in budget.HOW_COLUMNS:
+        texts = said[name] if name != "redundancy_how" else np.where(fig.at_risk, said[name], "")
+        out[name] = texts.tolist()
     out |= _helpers(staff, n)
     return staff, fig, out
 
@@ -427,7 +436,7 @@ def test_xl_kent_reads_the_template_back_as_the_test_does(test_copy):
 def test_validation_protection_frozen_panes_and_chart_survive_the_round_trip(test_copy):
     saved = test_copy["saved"]
     wb = openpyxl.load_workbook(saved)
-    assert wb.sheetnames == ["How to use", "Assumptions", "Staff", "Summary", "Absences", "xlwings.conf"]
+    assert wb.sheetnames == ["How to use", "Assumptions", "Staff", "Summary", "Person", "Absences", "xlwings.conf"]
     for ws in wb.worksheets:
         assert ws.protection.sheet, ws.title
     staff = wb["Staff"]
@@ -440,9 +449,10 @@ def test_validation_protection_frozen_panes_and_chart_survive_the_round_trip(tes
     assert [staff.cell(common.HEADER_ROW, j + 1).value for j in range(len(budget._STAFF_COLS))] == \
         [f.label for f in STAFF_FIELDS] + ["Status"] + [next(f.label for f in FIGURES if f.name == n)
                                                         for n in budget.BUDGET_FIGURES] + \
-        [f"Problems: {f.label}" for f in STAFF_FIELDS]
+        [h.label for h in STAFF_HOW] + [f"Problems: {f.label}" for f in STAFF_FIELDS] + \
+        [c.header for c in budget.HELPER_COLUMNS]
     hidden = {j for d in staff.column_dimensions.values() if d.hidden for j in range(d.min, d.max + 1)}
-    assert hidden == {budget._COL_INDEX[c.key] + 1 for c in budget.PROBLEM_COLUMNS}
+    assert hidden == {budget._COL_INDEX[c.key] + 1 for c in budget.PROBLEM_COLUMNS + budget.HELPER_COLUMNS}
     rules = {str(dv.sqref): dv for dv in staff.data_validations.dataValidation}
 
     def rule(key):
@@ -787,11 +797,33 @@ def test_the_reasons_come_from_staff_checks():
     assert "£1,000,000" in text and "366" in text
 
 
+def test_the_person_sheet_shows_one_staff_row_and_its_explanations(test_copy):
+    """The Person sheet, recalculated: the Employee ID it starts with (the first row OK and at
+    risk), found on its Staff row, each line that row's figure as compute gives it, and each
+    How line recalc's words for it (the KENT_ explain calls of the Staff sheet)."""
+    book, rows, want = test_copy["book"], test_copy["rows"], test_copy["want"]
+    i = next(k for k, r in enumerate(rows) if want["status"][k] == "OK" and want["notice_days"][k] != "")
+    assert book.cell("Person", "B4") == rows[i]["employee_id"]
+    assert book.cell("Person", "B5") == FIRST + i
+    labels = {c.key: c.header for c in budget._STAFF_COLS}
+    for k, (key, how) in enumerate(budget.PERSON_LINES):
+        r = budget._PERSON_FIRST + k
+        assert book.cell("Person", f"A{r}") == labels[key]
+        shown = want[key][i] if key in want else rows[i].get(key, "")
+        assert _same(book.cell("Person", f"B{r}"), "" if shown is None else shown), key
+        if how:
+            assert book.cell("Person", f"C{r}") == want[how][i] and want[how][i], how
+    # every explained line of that person says something
+    assert all(book.cell("Person", f"C{budget._PERSON_FIRST + k}") for k, (_, how) in enumerate(budget.PERSON_LINES)
+               if how)
+
+
 def test_the_inputs_are_the_staff_fields_and_the_figures_their_labels():
     assert [c.key for c in budget.INPUT_COLUMNS] == FIELDS
     assert [c.header for c in budget.INPUT_COLUMNS] == [f.label for f in STAFF_FIELDS]
     labels = {f.name: f.label for f in FIGURES}
-    assert [c.header for c in budget.CALC_COLUMNS[1:]] == [labels[n] for n in budget.BUDGET_FIGURES]
+    assert [c.header for c in budget.CALC_COLUMNS[1:]] == [labels[n] for n in budget.BUDGET_FIGURES] + \
+        [h.label for h in STAFF_HOW]
     assert set(budget.KENT_FIGURES) == set(KENT_COLUMNS)
     for c in budget.CALC_COLUMNS + budget.PROBLEM_COLUMNS:
         assert c.header.casefold() in {r.casefold() for r in STAFF_SCHEMA.results}, c.header

@@ -61,6 +61,7 @@ from xl_kent.lists.figures import (
     totals,
 )
 from xl_kent.lists.figures import cost_centres as list_cost_centres
+from xl_kent.lists.how import NOT_EMPLOYED, STAFF_HOW, staff_how
 from xl_kent.lists.staff import CONTRACTS, STAFF_FIELDS, Staff, check_bounds, staff_checks
 
 from . import common
@@ -92,6 +93,9 @@ _TRUE_WORDS = sorted(parse._TRUE)  # the words the core reads as Yes (and 1, TRU
 # The scheme's weekly pay, annual salary / 365 * 7 (B.2.D.3): pay.toml, written into the formula as numbers.
 _DAYS_PER_YEAR = f'{params.parameter("pay", "days_per_year").value_on(None):g}'
 _DAYS_PER_WEEK = f'{params.parameter("pay", "days_per_week").value_on(None):g}'
+# An absence longer than any allowance (12 months of sick pay at most): its full and half pay
+# days are the allowance left (KENT_SICKPAY's split, full pay first).
+_WHOLE_YEAR_DAYS = f'{params.parameter("pay", "days_per_year").value_on(None) + 1:g}'
 
 # ---------------------------------------------------------------- the Staff columns
 _INPUT_KIND = {"employee_id": "text", "name": "text", "cost_centre": "text", "grade": "text",
@@ -199,11 +203,14 @@ BUDGET_FIGURES = ("fte", "year_share", "weekly_pay_gbp", "pay_cost_gbp", "employ
                   "levy_gbp", "total_cost_gbp", "leave_year_entitlement_days", "leave_year_entitlement_hours",
                   "leave_accrued_days", "leave_accrued_hours", "leave_untaken_days", "leave_value_gbp",
                   "sick_absence_cost_gbp", "age_years", "service_years", "redundancy_weeks", "redundancy_pay_gbp",
-                  "sick_prior_paid_days", "notice_days", "notice_pay_gbp", "unreduced_pension",
+                  "sick_prior_paid_days", "sick_full_pay_days_left", "sick_half_pay_days_left", "notice_days", "notice_pay_gbp", "unreduced_pension",
                   "pension_strain_cost_gbp", "lec_annual_gbp", "lec_cost_gbp")
+#: The How columns (each a KENT_ function's explanation of the figures beside it, in words).
+HOW_COLUMNS = tuple(h.name for h in STAFF_HOW)
 #: The figures a KENT_ function gives (values in a filled copy).
 KENT_FIGURES = ("leave_year_entitlement_days", "leave_year_entitlement_hours", "leave_accrued_days",
-                "leave_accrued_hours", "sick_absence_cost_gbp", "redundancy_weeks", "notice_days", "notice_pay_gbp")
+                "leave_accrued_hours", "sick_absence_cost_gbp", "sick_full_pay_days_left", "sick_half_pay_days_left",
+                "redundancy_weeks", "notice_days", "notice_pay_gbp", *HOW_COLUMNS)
 #: Shown for rows marked at risk only.
 _AT_RISK_ONLY = ("redundancy_weeks", "redundancy_pay_gbp")
 
@@ -235,6 +242,11 @@ _HOW = {
     "sick_prior_paid_days": "From the Absences sheet when it holds a record (each absence's paid days inside "
                             "the 12 months before AbsenceStart, summed by Employee ID), else the typed Paid sick "
                             "days column (blank = 0); salaried rows.",
+    "sick_full_pay_days_left": "KENT_SICKPAY(service start, AbsenceStart, a whole year's absence, 1, paid sick days "
+                               'used, "full_days"): the full pay days an absence starting on AbsenceStart can have '
+                               "(the days do not depend on the salary: 1 stands in, from a hidden helper column), "
+                               "rows employed on AbsenceStart.",
+    "sick_half_pay_days_left": 'As Full sick pay left, with "half_days".',
     "age_years": "Every row with a date of birth.",
     "service_years": "Every row with a continuous service date.",
     "redundancy_weeks": "KENT_REDUNDANCY_WEEKS(age, service, multiplier), salaried rows marked at risk only.",
@@ -260,7 +272,7 @@ def _needs(name: str) -> tuple[str, ...]:
         "leave_year_entitlement_hours": ("leave",), "leave_accrued_days": ("leave",),
         "leave_accrued_hours": ("leave", "casual", "relief"), "leave_untaken_days": ("leave", "taken"),
         "leave_value_gbp": ("leave", "taken", "salary", "fte"), "sick_absence_cost_gbp": ("sick", "salary"),
-        "sick_prior_paid_days": ("sick",),
+        "sick_prior_paid_days": ("sick",), "sick_full_pay_days_left": ("sick",), "sick_half_pay_days_left": ("sick",),
         "age_years": ("age",), "service_years": ("service",), "redundancy_weeks": ("redundancy",),
         "redundancy_pay_gbp": ("redundancy", "salary"),
         "notice_days": ("notice",), "notice_pay_gbp": ("notice", "salary"), "unreduced_pension": ("pension",),
@@ -281,6 +293,10 @@ CALC_COLUMNS: tuple[Col, ...] = (
         "column. A figure is left blank when a column it uses has a problem. Blank for a blank row."),
     *(Col(n, _FIGURE[n].label, _CALC_KIND.get(n, _FORMAT_KIND[_FIGURE[n].format]), 12, _calc_help(n))
       for n in BUDGET_FIGURES),
+    *(Col(h.name, h.label, "text", 40,
+          f"{h.meaning[:1].upper()}{h.meaning[1:]}: the same words as xl-kent recalc's {h.name} column. Blank "
+          f"where the figure is blank; the Person sheet shows it for one employee.")
+      for h in STAFF_HOW),
 )
 
 PROBLEM_COLUMNS: tuple[Col, ...] = tuple(
@@ -318,7 +334,15 @@ SUMMARY_COLUMNS: tuple[Col, ...] = (
       for k, label in RESTRUCTURE_TOTALS if k in SUMMARY_RESTRUCTURE),
 )
 
-_STAFF_COLS = INPUT_COLUMNS + CALC_COLUMNS + PROBLEM_COLUMNS
+#: Hidden helper columns of values (not formulas), the same in the template and a filled copy.
+HELPER_COLUMNS: tuple[Col, ...] = (
+    Col("one_gbp", "Helper: 1", "number", 6,
+        "Hidden helper: 1 on every row, the salary KENT_SICKPAY is given for the sick pay days left (the days do "
+        "not depend on the salary; LibreOffice Calc takes a range there, not a number)."),
+)
+_HELPER_VALUES = {"one_gbp": 1.0}
+
+_STAFF_COLS = INPUT_COLUMNS + CALC_COLUMNS + PROBLEM_COLUMNS + HELPER_COLUMNS
 _COL_INDEX = {c.key: j for j, c in enumerate(_STAFF_COLS)}
 FIRST_CALC = len(INPUT_COLUMNS)
 FIRST_PROBLEM = FIRST_CALC + len(CALC_COLUMNS)
@@ -789,7 +813,7 @@ class _Formulas:
         FTE, YS, WP, PC, NI, PEN, LEVY, AD, LU, AGE, SVC, RW = (r(k) for k in (
             "fte", "year_share", "weekly_pay_gbp", "pay_cost_gbp", "employer_ni_gbp", "pension_gbp", "levy_gbp",
             "leave_accrued_days", "leave_untaken_days", "age_years", "service_years", "redundancy_weeks"))
-        PRIOR = r("sick_prior_paid_days")
+        PRIOR, ONE = r("sick_prior_paid_days"), r("one_gbp")
         ncr, cas, rel = self.not_casual_relief, self.casual, self.relief
         s = f"IF(ISNUMBER({K}),{K},{J})"
         s_lo = f"IF({s}>LeaveYearStart,{s},LeaveYearStart)"
@@ -833,6 +857,9 @@ class _Formulas:
                                       f'KENT_SICKPAY({J},AbsenceStart,AbsenceDays,{H},{PRIOR}),0),"")'),
             "sick_prior_paid_days": (f'IF({self.clean("sick")}*{ncr},IF({_NO_RECORD},'
                                      f'IF(ISNUMBER({M}),{M},0),{self.record_days()}),"")'),
+            **{f"sick_{part}_pay_days_left": (f'IF({self.clean("sick")}*{ncr}*{self.employed_on("AbsenceStart")},'
+                                              f'KENT_SICKPAY({J},AbsenceStart,{_WHOLE_YEAR_DAYS},{ONE},{PRIOR},'
+                                              f'"{part}_days"),"")') for part in ("full", "half")},
             "age_years": completed(DOB, "age"),
             "service_years": completed(J, "service"),
             "redundancy_weeks": (f'IF({self.clean("redundancy")}*{ncr}*{self.at_risk},'
@@ -841,11 +868,38 @@ class _Formulas:
             "redundancy_pay_gbp": f'IF(ISNUMBER({RW})*ISNUMBER({WP}),{RW}*{WP},"")',
             **self.restructure_figures(),
         }
+        f.update(self.how())
         every = "CONCATENATE(" + ",".join(self.p(fl.name) for fl in STAFF_FIELDS) + ")"
         out = {"status": f'=IF({self.filled},IF({every}="","OK",MID({every},3,32767)),"")'}
         out.update({k: "=" + v for k, v in f.items()})
         out.update({f"problems_{fl.name}": self.problems(fl.name) for fl in STAFF_FIELDS})
         return out
+
+    def how(self) -> dict[str, str]:
+        """The How columns: each figure's KENT_ call again, explained (xl_kent.lists.how.staff_how)."""
+        r = self.r
+        D, F, G, H, J, K, L, MULT = (r(k) for k in ("grade", "weekly_hours", "hours_worked", "annual_salary",
+                                                     "service_start", "employment_start", "employment_end",
+                                                     "multiplier"))
+        FTE, AD, AH, SC, AGE, SVC, RW, ND, NP, PRIOR = (r(k) for k in (
+            "fte", "leave_accrued_days", "leave_accrued_hours", "sick_absence_cost_gbp", "age_years",
+            "service_years", "redundancy_weeks", "notice_days", "notice_pay_gbp", "sick_prior_paid_days"))
+        sick_on, red_on = self.employed_on("AbsenceStart"), self.employed_on("RedundancyDate")
+        return {
+            "leave_how": (f'IF(ISNUMBER({AD}),KENT_LEAVE_ACCRUAL({D},{J},AsOfDate,{F},{K},{L},"days",TRUE),'
+                          f'IF(ISNUMBER({AH})*{self.casual},'
+                          f'KENT_LEAVE_ACCRUAL({FTE},{FTE},AsOfDate,{G},"","","casual",TRUE),'
+                          f'IF(ISNUMBER({AH})*{self.relief},'
+                          f'KENT_LEAVE_ACCRUAL({D},{J},AsOfDate,{G},"","","relief",TRUE),"")))'),
+            "sick_pay_how": (f'IF(ISNUMBER({SC}),IF({sick_on},'
+                             f'KENT_SICKPAY({J},AbsenceStart,AbsenceDays,{H},{PRIOR},"explain"),'
+                             f'{_q(NOT_EMPLOYED["sick_pay_how"])}),"")'),
+            "redundancy_how": (f'IF(ISNUMBER({RW}),IF({red_on},KENT_REDUNDANCY_WEEKS({AGE},{SVC},{MULT},TRUE),'
+                               f'{_q(NOT_EMPLOYED["redundancy_how"])}),"")'),
+            "notice_how": (f'IF(ISNUMBER({ND}),IF({red_on},'
+                           f'KENT_NOTICE({D},{J},RedundancyDate,"explain",IF(ISNUMBER({NP}),{H},"")),'
+                           f'{_q(NOT_EMPLOYED["notice_how"])}),"")'),
+        }
 
     def restructure_figures(self) -> dict[str, str]:
         r = self.r
@@ -1026,6 +1080,10 @@ def staff_table(rows: Sequence[dict]):
 
 def _cached(staff: Staff, figures: Figures) -> dict[str, list]:
     cached = _figure_cells(figures)
+    said = staff_how(staff, figures.settings, figures.values, figures.values["sick_prior_paid_days"])
+    for name in HOW_COLUMNS:  # as the template shows them: redundancy for rows at risk only
+        texts = said[name] if name != "redundancy_how" else np.where(figures.at_risk, said[name], "")
+        cached[name] = texts.tolist()
     for name, texts in problem_texts(staff).items():
         cached[f"problems_{name}"] = texts.tolist()
     return cached
@@ -1262,6 +1320,7 @@ def _write(target, book: _Book) -> None:
     _assumptions_sheet(wb, styles, book)
     _staff_sheet(wb, styles, book, formulas)
     _summary_sheet(wb, styles, book, formulas)
+    _person_sheet(wb, styles, book)
     _absences_sheet(wb, styles, book)
     common.add_xlwings_conf_sheet(wb, styles)
     wb.close()
@@ -1469,13 +1528,16 @@ def _staff_sheet(wb, styles: common.Styles, book: _Book, formulas: _Formulas) ->
             options = {"ignore_blank": True, "input_title": c.header[:32], "input_message": c.help[:255],
                        "error_title": c.header[:32], **c.validation}
             common.data_validation(ws, r0, j, r0 + DATA_ROWS - 1, j, options)
-    common.write_headers(ws, styles, CALC_COLUMNS + PROBLEM_COLUMNS, FIRST_CALC, inputs=False)
+    common.write_headers(ws, styles, CALC_COLUMNS + PROBLEM_COLUMNS + HELPER_COLUMNS, FIRST_CALC, inputs=False)
     all_formulas = formulas.figures()
     for c in CALC_COLUMNS + PROBLEM_COLUMNS:
         j = _COL_INDEX[c.key]
         formula = None if book.filled and c.key in KENT_FIGURES else all_formulas[c.key]
         _write_column(ws, styles, j, c, formula, book.cached[c.key])
+    for c in HELPER_COLUMNS:
+        _write_column(ws, styles, _COL_INDEX[c.key], c, None, [_HELPER_VALUES[c.key]] * DATA_ROWS)
     ws.set_column(FIRST_PROBLEM, FIRST_PROBLEM + len(PROBLEM_COLUMNS) - 1, 18, None, {"hidden": True})
+    ws.set_column(_COL_INDEX[HELPER_COLUMNS[0].key], _COL_INDEX[HELPER_COLUMNS[-1].key], 6, None, {"hidden": True})
     r1 = FIRST_ROW + DATA_ROWS - 2
     status_col = _COL_INDEX["status"]
     top = common.ref(r0, status_col, absolute=False)
@@ -1634,12 +1696,15 @@ def _how_to() -> common.HowTo:
             ("Assumptions", "The as-of date (the leave year is the one containing it), pay award, on-cost rates, "
                             "the modelled absence and redundancy date, and the cost centre list. Yellow cells are "
                             "inputs."),
-            ("Staff", "One row per employee (5,000 rows): 16 yellow input columns; the grey Status column and "
-                      "20 figures, one formula per column. Hidden helper columns 'Problems: ...' hold each "
-                      "input's problems."),
+            ("Staff", f"One row per employee (5,000 rows): {len(INPUT_COLUMNS)} yellow input columns; the grey "
+                      f"Status column, {len(BUDGET_FIGURES)} figures and {len(HOW_COLUMNS)} How columns (each "
+                      "figure explained in words), one formula per column. Hidden helper columns 'Problems: ...' "
+                      "hold each input's problems."),
             ("Summary", "Headcount, FTE, pay, on-costs, leave liability, sick pay, at-risk staff and redundancy "
                         "cost for each cost centre of the list, 'Not in the list' and the Total, over the rows "
                         "whose Status is OK; rows with problems are counted; a chart."),
+            ("Person", "Type an Employee ID: that Staff row's leave, sick pay allowance left, modelled sick pay, "
+                       "redundancy and notice, each with how it was worked out, to explain to the employee."),
             ("Absences", "Optional: the absence record (one row per absence: Employee ID, first and last day, "
                          "service start, annual salary, temporary 4 months or less?). KENT_SICKPAY_LOG works out "
                          "each absence's full and half pay days; the days paid in the 12 months before the "
@@ -1662,7 +1727,7 @@ def _how_to() -> common.HowTo:
             "No add-in? `xl-kent fill budget --staff STAFF.xlsx -o budget.xlsx` writes this workbook filled "
             "with your list: the KENT_ columns as values, every other formula live.",
         ],
-        functions=["KENT_LEAVE_ACCRUAL", "KENT_SICKPAY", "KENT_SICKPAY_LOG", "KENT_REDUNDANCY_WEEKS"],
+        functions=["KENT_LEAVE_ACCRUAL", "KENT_SICKPAY", "KENT_SICKPAY_LOG", "KENT_REDUNDANCY_WEEKS", "KENT_NOTICE"],
         notes=[
             ("Status", "'OK', or every problem of the row, column by column in the Staff order, each in the "
                        "order the checks run, joined by '; '. Blank for a blank row. The checks (below) are those "
@@ -1697,3 +1762,98 @@ def _how_to() -> common.HowTo:
                                             "LibreOffice press Ctrl+Shift+F9 after opening."),
         ],
     )
+
+
+# ---------------------------------------------------------------- the Person sheet
+PERSON_SHEET = "Person"
+#: The Person sheet's lines: (Staff column key, label) and the How column that explains it (or None).
+PERSON_LINES: tuple[tuple[str, str | None], ...] = (
+    ("name", None), ("cost_centre", None), ("grade", None), ("status", None),
+    ("leave_year_entitlement_days", None), ("leave_accrued_days", "leave_how"), ("leave_accrued_hours", None),
+    ("leave_taken_days", None), ("leave_untaken_days", None), ("leave_value_gbp", None),
+    ("sick_prior_paid_days", None), ("sick_full_pay_days_left", None), ("sick_half_pay_days_left", None),
+    ("sick_absence_cost_gbp", "sick_pay_how"),
+    ("redundancy_weeks", "redundancy_how"), ("redundancy_pay_gbp", None),
+    ("notice_days", "notice_how"), ("notice_pay_gbp", None),
+)
+_PERSON_ID = "PersonEmployeeID"
+_PERSON_ROW = "PersonStaffRow"
+_PERSON_FIRST = 7  # Excel row of the first line
+
+
+def _person_default(book: _Book) -> str | float | None:
+    """The Employee ID the Person sheet starts with: the first row OK and at risk (so that every
+    line shows a figure), else the first OK row, else the first row with an ID."""
+    j = _COL_INDEX["employee_id"]
+    status = book.cached.get("status", [])
+    notice = book.cached.get("notice_days", [])
+    ids = [(i, row[j]) for i, row in enumerate(book.inputs) if row[j] is not None and str(row[j]).strip()]
+    for test in (lambda i: status[i] == "OK" and notice[i] != "", lambda i: status[i] == "OK", lambda i: True):
+        found = [v for i, v in ids if i < len(status) and test(i)] if status else [v for _, v in ids]
+        if found:
+            return found[0]
+    return None
+
+
+def _staff_value(book: _Book, key: str, i: int | None) -> Any:
+    """What the Staff sheet shows in column ``key`` on data row ``i`` (0-based; None: not found)."""
+    if i is None:
+        return ""
+    if key in book.cached:
+        values = book.cached[key]
+        return values[i] if i < len(values) else ""
+    v = book.inputs[i][_COL_INDEX[key]] if i < len(book.inputs) else None
+    v = common.cell_value(v)
+    return "" if v is None else v
+
+
+def _person_sheet(wb, styles: common.Styles, book: _Book) -> None:
+    """One employee's figures, each beside its explanation: INDEX into the Staff sheet by the
+    Employee ID typed (MATCH on the Staff IDs); the How cells are the Staff sheet's How columns,
+    the KENT_ functions' own words. Live in the template and in a filled copy."""
+    ws = wb.add_worksheet(PERSON_SHEET)
+    common.write_title(ws, styles, "One person's figures, explained",
+                       "Type an Employee ID in the yellow cell: that Staff row's figures, each with how it was "
+                       "worked out (the KENT_ functions' own words), to explain to the employee.")
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 1, 16)
+    ws.set_column(2, 2, 110)
+    ids = common.col_range(_COL_INDEX["employee_id"], sheet="Staff")
+    default = _person_default(book)
+    common.write_text(ws, 3, 0, "Employee ID", styles.bold)
+    common._write_value(ws, 3, 1, default, styles.input("text"))
+    wb.define_name(_PERSON_ID, f"={PERSON_SHEET}!$B$4")
+    found = None
+    if default is not None:
+        j = _COL_INDEX["employee_id"]
+        found = next((i for i, row in enumerate(book.inputs) if row[j] == default), None)
+    common.write_text(ws, 4, 0, "Found on Staff row", styles.bold)
+    match = f'IFERROR(MATCH({_PERSON_ID},{ids},0),"")'
+    common.write_formula(ws, 4, 1, f"=IF(ISNUMBER({match}),{match}+{FIRST_ROW - 1},\"Not in the Staff sheet\")",
+                         styles.calc("general"), "Not in the Staff sheet" if found is None else found + FIRST_ROW)
+    wb.define_name(_PERSON_ROW, f"={PERSON_SHEET}!$B$5")
+    r = _PERSON_FIRST - 2
+    for j, head in enumerate(("Figure", "Value", "How it was worked out")):
+        common.write_text(ws, r, j, head, styles.header)
+    cols = {c.key: c for c in _STAFF_COLS}
+    for k, (key, how) in enumerate(PERSON_LINES):
+        row = _PERSON_FIRST - 1 + k
+        c = cols[key]
+        common.write_text(ws, row, 0, c.header, styles.bold)
+        at = f"INDEX({common.col_range(_COL_INDEX[key], sheet='Staff')},{_PERSON_ROW}-{FIRST_ROW - 1})"
+        value = _staff_value(book, key, found)
+        kind = c.kind if key in book.cached else {"date": "date"}.get(c.kind, c.kind)
+        common.write_formula(ws, row, 1, f'=IF(ISNUMBER({_PERSON_ROW}),IF({at}="","",{at}),"")',
+                             styles.calc(kind), value)
+        if how is None:
+            ws.write_blank(row, 2, None, styles.calc("text"))
+            continue
+        said = f"INDEX({common.col_range(_COL_INDEX[how], sheet='Staff')},{_PERSON_ROW}-{FIRST_ROW - 1})"
+        common.write_formula(ws, row, 2, f'=IF(ISNUMBER({_PERSON_ROW}),{said},"")', styles.calc("wrap"),
+                             _staff_value(book, how, found))
+        ws.set_row(row, 54)
+    last = _PERSON_FIRST - 1 + len(PERSON_LINES)
+    common.write_text(ws, last + 1, 0, "The figures are the Staff sheet's for that row (blank where it has a "
+                      "problem: see Status); the Assumptions set the dates.", styles.note)
+    common.setup_print(ws, 2, last + 1, title="Kent budget planning - Person")
+    common.protect(ws)

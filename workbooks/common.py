@@ -89,6 +89,7 @@ _NUMBER_FORMATS = {
     "text": "@", "date": "dd/mm/yyyy", "gbp": GBP_FORMAT, "gbp0": '"£"#,##0;[Red]\\-"£"#,##0',
     "number": "0.00", "int": "0", "days": '0.0 "days"', "hours": '0.00 "hrs"', "weeks": '0.0 "wks"',
     "pct": "0.0%", "flag": "@", "bool": BOOLEAN_FORMAT, "years": "0", "general": "General",
+    "wrap": "General",  # a sentence, wrapped in its cell (the Person sheet's explanations)
 }
 
 
@@ -143,6 +144,8 @@ class Styles:
                 props.update(bg_color=_PALETTE["calc"])
             if kind == "text":
                 props["text_wrap"] = False
+            if kind == "wrap":
+                props["text_wrap"] = True
             self._cache[key] = self.wb.add_format(props)
         return self._cache[key]
 
