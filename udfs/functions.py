@@ -183,6 +183,8 @@ def KENT_REDUNDANCY_WEEKS(age, years_of_service, multiplier=1, explain=False):
     2.5
     >>> KENT_REDUNDANCY_WEEKS([[61], [30], ["#N/A"]], [[20], [40], [5]])
     [[30.0], ['#NUM!'], ['#N/A']]
+    >>> KENT_REDUNDANCY_WEEKS([[42], [30]], [[2], [40]], explain=True)  # how, or why not, in words
+    [["Age 42 with 2 years' service: 1 year at 1.5 weeks (aged 41 or over all year) + 1 year at 1 week (aged 22 to 40) = 2.5 weeks"], ['years_of_service is longer than age']]
     """
     try:
         rows = convert([
@@ -426,6 +428,8 @@ def KENT_NOTICE(grade, service_start, notice_date, output="days", annual_salary=
     datetime.datetime(2026, 6, 1, 0, 0)
     >>> KENT_NOTICE([["KR9"], [None], ["KR2"]], dt.date(2020, 1, 1), dt.date(2026, 1, 31), "pay", 36500)
     [[5900.0], [''], ['#N/A']]
+    >>> KENT_NOTICE("KR2", dt.date(2020, 1, 1), dt.date(2026, 1, 31), "explain")
+    'grade is not a Kent Scheme grade (KR Entry, Apprentice, KR3 and above)'
     """
     try:
         rows = convert([
