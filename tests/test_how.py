@@ -184,3 +184,33 @@ def test_a_million_sentences_are_one_vectorised_call():
     col = KENT_REDUNDANCY_WEEKS([[a] for a in age], [[s] for s in service], 1, True)
     for i in rng.choice(n, 50, replace=False).tolist():
         assert col[i][0] == KENT_REDUNDANCY_WEEKS(age[i], service[i], 1, True)
+
+
+def test_the_documented_example_sentences_are_what_the_functions_say():
+    """docs/functions.md, "Every figure explained": each formula of its table gives its sentence."""
+    import udfs
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "functions.md").read_text(encoding="utf-8")
+    section = doc.split("## Every figure explained", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `=(KENT_\w+)\((.*)\)` \| (.*) \|$", section, flags=re.M)
+    assert len(rows) >= 8
+
+    def date(y, m, d):
+        return dt.datetime(y, m, d)
+
+    for name, args, sentence in rows:
+        parts, depth, cur = [], 0, ""
+        for ch in args + ",":  # the formula's arguments, split at its own commas; an empty one is left out
+            if ch == "," and depth == 0:
+                parts.append(cur.strip() or "None")
+                cur = ""
+                continue
+            depth += (ch == "(") - (ch == ")")
+            cur += ch
+        python_args = ", ".join(parts).replace("DATE(", "date(").replace("TRUE", "True").replace("FALSE", "False")
+        got = eval(f"udfs.{name}({python_args})", {"udfs": udfs, "date": date})  # the doc's own formula
+        assert got == sentence, (name, args)
+    assert {name for name, _, _ in rows} >= {"KENT_SICKPAY", "KENT_NOTICE", "KENT_REDUNDANCY_WEEKS",
+                                             "KENT_LEAVE_ACCRUAL"}
+    log_example = "184 of the 196 SSP days of the linked\nseries left"
+    assert log_example in section  # the absence record's example (checked in the log's own tests)
