@@ -545,3 +545,29 @@ def test_in_libreoffice_a_2d_range_is_one_error_and_a_row_reads_as_its_cells(cal
     assert book.cell("Sheet", "D1") == CellError("#VALUE!")
     assert [book.cell("Sheet", "E1"), book.cell("Sheet", "E2")] == [2.5, 4.5]
     assert book.cell("Sheet", "G1") == CellError("#NUM!")
+
+
+def test_calc_bridge_passes_explain_through_for_every_explained_function():
+    """Calc's calling convention (udfs.calc.bridge): the explain arguments reach the functions,
+    and the words come back as text cells, one per row."""
+    from udfs.calc import bridge
+
+    cells = bridge.RangeCells
+    ages, years = cells(((42.0,), (30.0,)), {}), cells(((2.0,), (40.0,)), {})
+    out = bridge.call("KENT_REDUNDANCY_WEEKS", [ages, years, None, 1.0])
+    assert out[0][0] == KENT_REDUNDANCY_WEEKS(42, 2, 1, True) and out[1][0] == "years_of_service is longer than age"
+    grade, start = cells((("KR6",),), {}), cells(((43997.0,),), {})  # 15 June 2020
+    out = bridge.call("KENT_LEAVE_ACCRUAL", [grade, start, 46112.0, None, None, None, "days", True])  # 31 Mar 2026
+    assert out == ((KENT_LEAVE_ACCRUAL("KR6", D(2020, 6, 15), D(2026, 3, 31), explain=True),),)
+    assert "from 1 Jul 2025" in out[0][0]
+    ids, firsts, lasts = (cells((("E1",), ("E1",)), {}), cells(((45778.0,), (45809.0,)), {}),
+                          cells(((45787.0,), (45813.0,)), {}))  # 1-10 May and 1-5 June 2025
+    service, salary = cells(((43101.0,), (43101.0,)), {}), cells(((36500.0,), (36500.0,)), {})
+    out = bridge.call("KENT_SICKPAY_LOG", [ids, firsts, lasts, service, salary, None, "explain"])
+    assert "linked to the absence ending 10 May 2025" in out[1][0]
+    out = bridge.call("KENT_NOTICE", [grade, start, 46082.0, "explain", 36500.0])
+    assert out[0][0] == KENT_NOTICE("KR6", D(2020, 6, 15), D(2026, 3, 1), "explain", 36500)
+    assert out[0][0].endswith("= £3,500.00")  # 5 weeks' statutory notice is longer than 1 month
+    out = bridge.call("KENT_SICKPAY", [start, 45778.0, 10.0, cells(((36500.0,),), {}), 0.0, "explain", None])
+    assert out[0][0] == KENT_SICKPAY(D(2020, 6, 15), D(2025, 5, 1), 10, 36500, 0, "explain")
+    assert ", £1,000.00, of which SSP" in out[0][0]
