@@ -211,12 +211,7 @@ def _sick_pay_rows(ss, ab, n, sal, prior, temp):
 
     # Statutory sick pay window, in days from the start of the absence.
     daily_gbp = sal / days_per_year
-    weekly_earnings_gbp = daily_gbp * r.days_per_week
-    eligible = good & (n >= r.min_absence) & (weekly_earnings_gbp >= r.lel)
-    ssp_from = np.where(eligible, r.waiting, 0.0)
-    ssp_to = np.where(
-        eligible, ssp_from + np.minimum(r.max_weeks * r.days_per_week, np.maximum(0.0, n - ssp_from)), 0.0
-    )
+    _, ssp_from, ssp_to = ssp_window(good & (n >= r.min_absence), n, daily_gbp * r.days_per_week, r)
     cap_daily = np.where(r.replacement > 0, r.replacement * daily_gbp, np.inf)
     ssp_gbp, pay_gbp = ssp_and_pay(good, ab, n, daily_gbp, cap_daily, r.days_per_week,
                                    full_days, half_days, ssp_from, ssp_to)
@@ -290,6 +285,22 @@ def row_checks(ss, ab, n, sal, prior, temp) -> tuple[np.ndarray, RowRules]:
     set_error(error, ~in_force, E_NO_RULES)
     return error, RowRules(days_per_year, months_per_year, days_per_week, waiting, min_absence, lel,
                            replacement, max_weeks, temp_full, temp_half, full_m, half_m)
+
+
+def ssp_window(piw, n, weekly_earnings_gbp, r: RowRules) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's SSP window in days from its first day: ``(eligible, ssp_from, ssp_to)``.
+
+    ``piw``: the absence can earn SSP at all (a good row, long enough); eligible rows also
+    earn at least the lower earnings limit. The window starts after the waiting days and
+    lasts at most ``max_weeks`` weeks (J.2, SSP); ``(0, 0)`` for the others. One function for
+    :func:`sick_pay` and its explanation, so that both see the same window.
+    """
+    eligible = piw & (weekly_earnings_gbp >= r.lel)
+    ssp_from = np.where(eligible, r.waiting, 0.0)
+    ssp_to = np.where(
+        eligible, ssp_from + np.minimum(r.max_weeks * r.days_per_week, np.maximum(0.0, n - ssp_from)), 0.0
+    )
+    return eligible, ssp_from, ssp_to
 
 
 def ssp_and_pay(good, ab, n, daily_gbp, cap_daily, days_per_week, full_days, half_days, ssp_from, ssp_to):
@@ -472,12 +483,9 @@ def sick_pay_explained(
         ss, ab, n, sal, prior, temp = [c[rows] for c in columns]
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             _, rr = row_checks(ss, ab, n, sal, prior, temp)
-            # The SSP window as sick_pay's rows find it: after the waiting days, up to the limit.
+            # The SSP window as sick_pay's rows find it (the same function).
             piw = n >= rr.min_absence
-            eligible = piw & (sal / rr.days_per_year * rr.days_per_week >= rr.lel)
-            ssp_from = np.where(eligible, rr.waiting, 0.0)
-            ssp_to = np.where(eligible, ssp_from + np.minimum(rr.max_weeks * rr.days_per_week,
-                                                              np.maximum(0.0, n - ssp_from)), 0.0)
+            _, ssp_from, ssp_to = ssp_window(piw, n, sal / rr.days_per_year * rr.days_per_week, rr)
             figures = [a.reshape(-1)[rows] for a in r[:5]]
             sentence[rows] = words.join(*_explain_parts(ss, ab, n, sal, temp, rr, figures, prior, piw, ssp_from,
                                                         ssp_to))
