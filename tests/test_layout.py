@@ -70,6 +70,9 @@ LAYERS = {
     "udfs": {"xl_kent", "udfs"},  # the Excel layer: coercion only
     "workbooks": {"xl_kent", "xl_kent.files", "xl_kent.lists", "udfs", "workbooks"},  # templates
     "xl_kent_cli": {"xl_kent", "xl_kent.files", "xl_kent.lists", "udfs", "workbooks", "xl_kent_cli"},  # commands
+    # Python users' entry point over the commands' work
+    "xl_kent.frame": {"xl_kent", "xl_kent.files", "xl_kent.lists", "udfs", "workbooks", "xl_kent_cli",
+                      "xl_kent.frame"},
 }
 
 
