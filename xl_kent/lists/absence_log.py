@@ -255,7 +255,7 @@ def compute(log: AbsenceLog, table=None) -> AbsenceFigures:
     out = {
         "calendar_days": np.where(~log.blank_row & (v["last_day"] >= v["first_day"]), days, np.nan),
         "full_pay_days": r.full_pay_days, "half_pay_days": r.half_pay_days, "nil_pay_days": r.nil_pay_days,
-        "ssp_gbp": r.ssp_gbp, "pay_gbp": round_pennies(r.pay_gbp), "prior_paid_days": r.prior_paid_days,
+        "ssp_gbp": round_pennies(r.ssp_gbp), "pay_gbp": round_pennies(r.pay_gbp), "prior_paid_days": r.prior_paid_days,
         "ssp_days_left": r.ssp_days_left,
     }
     out = {k: np.where(ok, a, np.nan) if k != "calendar_days" else a for k, a in out.items()}
