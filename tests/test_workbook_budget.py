@@ -6,7 +6,7 @@ same cells (the template's headers, the values as a reader gets them back). A te
 of the template holds ~300 generated staff rows and an edge row for every check
 (every reason of :func:`xl_kent.lists.staff.staff_checks` that a cell Excel holds can
 reach); LibreOffice (with the xl-kent extension) recalculates it once, and every
-calculated Staff cell (all 5,000 rows: Status, the 19 figures and the 16 hidden
+calculated Staff cell (all 5,000 rows: Status, the figures, the How columns and the hidden
 "Problems: ..." helpers), every Summary cell and the calculated Assumptions cells must
 equal ``compute``, ``totals`` and the settings. A small sheet of every kind of cell
 (error values, booleans, spaces, numbers in the Yes/No column) shows that the checks read
@@ -14,7 +14,8 @@ a cell as the layer does. The filled copy (``write_filled``) caches ``compute``'
 recalculates to them, and its live formulas follow new rates. Further: the round trip
 keeps validation, protection, frozen panes and the chart; the build is deterministic and
 spills without ``@``; the examples are all OK; a row's results do not depend on the
-other rows (hypothesis, and once in LibreOffice).
+other rows (hypothesis, and once in LibreOffice); ``xl-kent recalc`` on the same rows gives
+the template's year-end carry-over cells, row by row.
 """
 
 from __future__ import annotations
@@ -36,12 +37,16 @@ from hypothesis import strategies as st
 from lo_calc import same
 
 from workbooks import budget, common
+from xl_kent import params
+from xl_kent.carry_over import why_texts
 from xl_kent.files.reading import Table, read_table
 from xl_kent.lists.fields import header_scorer
 from xl_kent.lists.figures import (
+    CARRY_OVER_TOTALS,
     FIGURES,
     STAFF_SCHEMA,
     TOTAL_KEYS,
+    carry_over_totals,
     compute,
     default_settings,
     read_and_compute,
@@ -115,6 +120,14 @@ def generated_rows(n: int, seed: int = 20261123) -> list[dict]:
         if rng.random() < 0.7:
             r["leave_taken_days"] = float(rng.integers(0, 26))
         rows.append({k: v for k, v in r.items() if v is not None})
+    carry = np.random.default_rng(seed + 1)  # the carry-over inputs: their own draws (the rows above unchanged)
+    for r in rows:
+        if carry.random() < 0.3:
+            r["leave_brought_forward_days"] = float(carry.choice([0.0, 1.5, 2.0, 5.0, 10.0, 12.5]))
+        if carry.random() < 0.12:
+            r["long_term_sick"] = "Yes" if carry.random() < 0.7 else "No"
+        if carry.random() < 0.12:
+            r["deferral_agreed_days"] = float(carry.choice([5.0, 12.0, 25.0, 30.0, 35.0]))
     return rows
 
 
@@ -212,6 +225,39 @@ EDGE_ROWS = [  # what a paste can bring in: every check, and the rows around eac
     _edge("R31", contract_type="Relief", annual_salary=None, hours_worked=10.0, at_risk="Yes",
           pension_strain_gbp=2_000.0),
     _edge("R32", contract_type="Casual", annual_salary=None, hours_worked=10.0, pension_strain_gbp=2_000.0),
+    # the year-end carry-over (G.2.L-O): the checks of its columns, then every limit and the leavers
+    _edge("C01", leave_brought_forward_days="lots"), _edge("C02", leave_brought_forward_days="#N/A"),
+    _edge("C03", leave_brought_forward_days=-1.0), _edge("C04", leave_brought_forward_days=400.0),
+    _edge("C05", leave_brought_forward_days=366.0), _edge("C06", long_term_sick="maybe"),
+    _edge("C07", long_term_sick="#N/A"), _edge("C08", deferral_agreed_days="x"),
+    _edge("C09", deferral_agreed_days="#N/A"), _edge("C10", deferral_agreed_days=-2.0),
+    _edge("C11", deferral_agreed_days=400.0),
+    # docs/leave-carry-over.md: KR6, 3 years, 27 days, £36,500 (a day £140): 14 untaken, 10 carried, 4 lost
+    _edge("C12", service_start=D(2023, 4, 1), annual_salary=36_500.0, leave_brought_forward_days=2.0,
+          leave_taken_days=15.0),
+    _edge("C13", service_start=D(2023, 4, 1), annual_salary=36_500.0, weekly_hours=18.5,
+          leave_brought_forward_days=2.0, leave_taken_days=15.0),  # 13.5 untaken, 5 carried, 8.5 lost
+    _edge("C14", long_term_sick="Yes", leave_brought_forward_days=5.0, leave_taken_days=3.0),  # limit 20
+    _edge("C15", deferral_agreed_days=25.0, leave_taken_days=2.0),  # above 10, below 30: 25
+    _edge("C16", deferral_agreed_days=35.0, leave_taken_days=1.0),  # above 30: capped
+    _edge("C17", deferral_agreed_days=5.0, leave_taken_days=4.0),  # below the usual limit: 10
+    _edge("C18", weekly_hours=18.5, deferral_agreed_days=35.0),  # capped at 15 (pro rata)
+    _edge("C19", weekly_hours=20.0, long_term_sick="y", leave_brought_forward_days=4.0),  # 20 x 20 / 37
+    _edge("C20", service_start=D(2023, 4, 1), annual_salary=36_500.0, employment_end=D(2026, 9, 30),
+          leave_taken_days=20.0),  # a leaver who took more than accrued: 6.5 days recovered
+    _edge("C21", employment_end=D(2027, 1, 31), leave_taken_days=5.0, leave_brought_forward_days=3.0),  # to take
+    _edge("C22", employment_end=D(2027, 3, 31), deferral_agreed_days=20.0),  # leaves on the last day: a leaver
+    _edge("C23", employment_end=D(2027, 4, 1), leave_taken_days=10.0),  # after the year end: not a leaver
+    _edge("C24", long_term_sick="Y", deferral_agreed_days=15.0),  # sickness above the deferral
+    _edge("C25", long_term_sick="Yes", deferral_agreed_days=25.0, leave_taken_days=3.0),  # deferral above it
+    _edge("C26", contract_type="Casual", hours_worked=50.0, annual_salary=None, leave_brought_forward_days=3.0),
+    _edge("C27", service_start=D(2027, 1, 4), deferral_agreed_days=0.0),  # a joiner
+    _edge("C28", annual_salary="TBC", leave_brought_forward_days=2.0),  # days, but no value
+    _edge("C29", long_term_sick=1.0), _edge("C30", long_term_sick="TRUE"), _edge("C31", long_term_sick="No"),
+    _edge("C32", leave_taken_days=40.0, leave_brought_forward_days=1.0),  # negative at the year end
+    _edge("C33", deferral_agreed_days=30.0, leave_taken_days=0.0),  # the scheme's most exactly
+    _edge("C34", service_start=D(2023, 4, 1), leave_taken_days=17.0),  # exactly the limit: 10 carried, 0 lost
+    _edge("C35", leave_brought_forward_days=3.0, prior_sick_days="x"),  # another column's problem: still worked out
 ]
 
 #: Checks no cell Excel holds can reach: the reader reads every cell of an id or grade column
@@ -249,6 +295,9 @@ def expected(rows: list[dict], s=SETTINGS):
     for name in budget.BUDGET_FIGURES:
         if name == "unreduced_pension":
             out[name] = [{True: "Yes", False: "No"}.get(x, "") for x in fig.values[name].tolist()]
+            continue
+        if name == "carry_over_limit_why":  # words (None: blank)
+            out[name] = ["" if x is None else x for x in fig.values[name].tolist()]
             continue
         v = fig.values[name].astype(float)
         if name in ("redundancy_weeks", "redundancy_pay_gbp"):
@@ -288,7 +337,8 @@ def _summary_want(staff, fig, slots: list[str | None]) -> list[dict]:
     out, listed = [], np.zeros(fig.n_rows, dtype=bool)
     for name in slots:
         if name is None:
-            out.append({k: "" for k in ("cost_centre", *TOTAL_KEYS, *budget.SUMMARY_RESTRUCTURE)})
+            out.append({k: "" for k in ("cost_centre", *TOTAL_KEYS, *(k for k, _ in CARRY_OVER_TOTALS),
+                                        *budget.SUMMARY_RESTRUCTURE)})
             continue
         rows = folded == name.casefold()
         listed |= rows
@@ -299,9 +349,10 @@ def _summary_want(staff, fig, slots: list[str | None]) -> list[dict]:
 
 
 def summary_totals(fig, rows=None) -> dict:
-    """A Summary row: totals and, each in its own column, the restructure's parts (restructure_totals)."""
+    """A Summary row: totals, the year-end carry-over totals and, each in its own column, the
+    restructure's parts (restructure_totals)."""
     r = restructure_totals(fig, rows)
-    return {**totals(fig, rows), **{k: r[k] for k in budget.SUMMARY_RESTRUCTURE}}
+    return {**totals(fig, rows), **carry_over_totals(fig, rows), **{k: r[k] for k in budget.SUMMARY_RESTRUCTURE}}
 
 
 def _summary_mismatches(cell_of, want: list[dict]) -> list:
@@ -349,11 +400,41 @@ def test_every_summary_cell_equals_totals(test_copy):
     assert not bad, f"(row, column, LibreOffice, totals): {bad}"
 
 
+def test_recalc_gives_the_templates_carry_over_columns_row_by_row(test_copy):
+    """``xl-kent recalc`` (recalc_table) on the same rows: its status and carry-over columns are
+    the LibreOffice-recalculated template's cells, row by row (recalc's money to the penny)."""
+    from xl_kent_cli.recalc import recalc_table
+
+    rows, book = test_copy["rows"], test_copy["book"]
+    n = len(rows)
+    outcome = recalc_table(_table(rows), SETTINGS)
+    written = dict(zip(outcome.headers, outcome.columns, strict=True))
+    bad, numbers = [], 0
+    for key in ("status", *budget.CARRY_OVER_FIGURES):
+        letter = budget.staff_column_letter(key)
+        got = book.column("Staff", f"{letter}{FIRST}:{letter}{FIRST + n - 1}")
+        for i, (g, w) in enumerate(zip(got, written[key].tolist(), strict=True)):
+            if w is None or (isinstance(w, float) and math.isnan(w)) or w == "row is blank":
+                w = ""
+            if isinstance(w, float) and isinstance(g, float):
+                numbers += 1
+                ok = abs(g - w) <= (0.005 if key.endswith("_gbp") else 1e-6)
+            else:
+                ok = g == w
+            if not ok:
+                bad.append((key, FIRST + i, g, w))
+    assert not bad, f"{len(bad)} cells differ (column, row, LibreOffice, recalc): {bad[:10]}"
+    assert numbers > 2_000
+
+
 def test_the_calculated_assumptions_are_the_settings_leave_year(test_copy):
     book = test_copy["book"]
     for name, day in (("LeaveYearStart", SETTINGS.leave_year_start), ("LeaveYearEnd", SETTINGS.leave_year_end)):
         got = book.cell("Assumptions", budget.ASSUMPTION_CELLS[name])
         assert got == budget._serial(day), name
+    for name, parameter, _label in budget._CARRY_OVER_CONSTANTS:  # the carry-over limits, from leave.toml
+        want = float(params.parameter("leave", parameter).value_on(SETTINGS.leave_year_end))
+        assert book.cell("Assumptions", budget.ASSUMPTION_CELLS[name]) == want, name
 
 
 def test_status_is_the_helpers_joined(test_copy):
@@ -380,6 +461,9 @@ def test_the_test_data_reach_every_check_and_every_kind_of_result(test_copy):
         if name == "unreduced_pension":
             assert {"", "Yes", "No"} <= set(values)
             continue
+        if name == "carry_over_limit_why":  # every limit's words, and blanks
+            assert set(values) == {"", *why_texts(SETTINGS.leave_year_end)}
+            continue
         assert any(v == "" for v in values) and any(isinstance(v, float) for v in values), name
     restructure = {(col, why) for _, col, why in staff.problems.entries if col in ("pension_strain_gbp",
                                                                                     "redeployed_grade")}
@@ -390,6 +474,16 @@ def test_the_test_data_reach_every_check_and_every_kind_of_result(test_copy):
     assert any(v == 0.0 for v in want["lec_annual_gbp"]) and any(v > 0 for v in want["pension_strain_cost_gbp"]
                                                                  if isinstance(v, float))
     assert any(isinstance(v, float) and v < 0 for v in want["leave_untaken_days"])
+    # the carry-over: days lost and carried, limits of every size (part-time, sick, deferred below and
+    # above the scheme's most), leavers with leave to take and leave overtaken, brought forward days
+    for name in ("leave_lost_days", "leave_carried_liability_gbp", "leaver_leave_to_take_days", "leaver_recovery_gbp",
+                 "leaver_leave_overtaken_days"):
+        assert any(isinstance(v, float) and v > 0 for v in want[name]), name
+    limits = {round(v, 6) for v in want["carry_over_limit_days"] if isinstance(v, float)}
+    assert {0.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0, round(400 / 37, 6)} <= limits, sorted(limits)
+    assert any(isinstance(v, float) and v < 0 for v in want["leave_year_end_untaken_days"])
+    assert sum(isinstance(r.get("leave_brought_forward_days"), float) and r["leave_brought_forward_days"] > 0
+               for r in test_copy["rows"]) > 50
     assert any(isinstance(v, float) and v > 0 for v in want["redundancy_pay_gbp"])
     assert any(v == 0.0 for v in want["redundancy_weeks"]) and any(v == 0.0 for v in want["sick_absence_cost_gbp"])
     assert sum(s == "OK" for s in want["status"]) > 250 and sum(s not in ("", "OK") for s in want["status"]) > 70
@@ -503,6 +597,8 @@ def _zoo_rows() -> list[dict]:
         "multiplier": [_Err("#N/A")], "leave_taken_days": [_Err("#N/A"), "  "],
         "lgps_member": [_Err("#N/A"), True, 0.0, " no ", "  "], "pension_strain_gbp": [_Err("#N/A"), "  "],
         "redeployed_grade": [_Err("#N/A"), True, "  "],
+        "leave_brought_forward_days": [_Err("#N/A"), "  "], "deferral_agreed_days": [_Err("#DIV/0!"), "  "],
+        "long_term_sick": [_Err("#N/A"), True, False, 0.0, 2.0, " Yes ", "n", "  "],
     }.items():
         for v in values:
             rows.append({**_BASE, "employee_id": f"Z{len(rows):02d}", field: v})
@@ -649,6 +745,9 @@ def test_a_filled_copy_holds_the_inputs_as_the_layer_read_them(filled):
     n = len(filled["rows"])
     assert fig.status.tolist()[:n] == filled["fig"].status.tolist()
     for name in budget.BUDGET_FIGURES:
+        if name == "carry_over_limit_why":  # words
+            assert fig.values[name][:n].tolist() == filled["fig"].values[name].tolist()
+            continue
         a, b = fig.values[name][:n].astype(float), filled["fig"].values[name].astype(float)
         assert np.allclose(a, b, equal_nan=True), name
     grid = _cached_grid(filled["path"], "Staff")
@@ -854,6 +953,9 @@ def test_example_rows_are_all_ok_and_show_every_feature():
     assert casual and all(isinstance(want["leave_accrued_hours"][i], float) and rows[i].get("hours_worked")
                           for i in casual)
     assert {r["cost_centre"] for r in rows} == set(budget.EXAMPLE_COST_CENTRES)
+    why = set(want["carry_over_limit_why"])  # the year-end carry-over: the usual limit and a leaver's
+    assert len(why - {""}) == 2
+    assert any(isinstance(v, float) and v > 0 for v in want["leave_lost_days"])
     assert _summary_want(staff, fig, _slots(budget.EXAMPLE_COST_CENTRES))[-2]["headcount"] == 0
 
 
@@ -883,6 +985,9 @@ _ROW = st.fixed_dictionaries({
     "at_risk": st.sampled_from(["Yes", "No", None, "maybe", "y", 1.0]),
     "multiplier": st.one_of(st.none(), st.floats(0.5, 3)),
     "leave_taken_days": st.one_of(st.none(), st.floats(-2, 40), st.just("x")),
+    "leave_brought_forward_days": st.one_of(st.none(), st.floats(-2, 400), st.just("x")),
+    "long_term_sick": st.sampled_from([None, "Yes", "No", "maybe", 1.0]),
+    "deferral_agreed_days": st.one_of(st.none(), st.floats(-1, 40)),
 })
 
 

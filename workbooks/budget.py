@@ -16,10 +16,12 @@ template and compares every cell with ``compute`` and ``totals``.
   date, the modelled absence, the redundancy date, the pay award and the on-cost rates),
   the leave year (calculated), two Kent Scheme constants (locked) and the cost centres.
   Each has a defined name used by the formulas.
-* **Staff**: 16 input columns (yellow); Status and 20 figures (grey), each ONE dynamic
-  array formula over the 5,000 pre-sized rows: three KENT_ functions (leave, sick pay,
-  redundancy weeks) and native formulas for the rest; 16 hidden "Problems: ..." columns
-  that hold each input's reasons.
+* **Staff**: the input columns (yellow, the year-end carry-over inputs last); Status, the
+  figures and the How columns (grey), each ONE dynamic array formula over the 5,000
+  pre-sized rows: KENT_ functions (leave, sick pay, redundancy weeks, notice) and native
+  formulas for the rest (the year-end carry-over among them, its limits Kent Scheme
+  constants on the Assumptions); one hidden "Problems: ..." column per input that holds its
+  reasons.
 * **Summary**: per cost centre, "Not in the list" and a Total, over the rows whose Status
   is OK; a stacked column chart.
 * **Absences** (optional): the absence record; KENT_SICKPAY_LOG gives each absence's paid
@@ -41,11 +43,14 @@ import numpy as np
 from xlsxwriter.utility import xl_col_to_name
 
 from xl_kent import params
+from xl_kent.carry_over import WHY_AGREED, WHY_DEFERRED, WHY_DEFERRED_CAPPED, WHY_LEAVER, WHY_SICK, why_texts
 from xl_kent.cells import GOOD
 from xl_kent.dates import MAX_EXCEL_SERIAL, MIN_EXCEL_SERIAL, MONTHS_PER_YEAR, add_months
 from xl_kent.errors import EXCEL_ERRORS
+from xl_kent.leave import leave_year_bounds
 from xl_kent.lists import parse
 from xl_kent.lists.figures import (
+    CARRY_OVER_TOTALS,
     FIGURES,
     NAMED_LEC,
     NEEDS,
@@ -53,6 +58,7 @@ from xl_kent.lists.figures import (
     TOTALS,
     Figures,
     Settings,
+    carry_over_totals,
     default_settings,
     missing_top_words,
     notes,
@@ -103,11 +109,13 @@ _INPUT_KIND = {"employee_id": "text", "name": "text", "cost_centre": "text", "gr
                "date_of_birth": "date", "service_start": "date", "employment_start": "date",
                "employment_end": "date", "prior_sick_days": "days", "at_risk": "flag", "multiplier": "number",
                "leave_taken_days": "days", "lgps_member": "flag", "pension_strain_gbp": "gbp",
-               "redeployed_grade": "text"}
+               "redeployed_grade": "text", "leave_brought_forward_days": "days", "long_term_sick": "flag",
+               "deferral_agreed_days": "days"}
 _INPUT_WIDTH = {"employee_id": 12, "name": 22, "cost_centre": 20, "grade": 10, "contract_type": 11,
                 "weekly_hours": 10, "hours_worked": 12, "annual_salary": 13, "prior_sick_days": 12,
                 "at_risk": 10, "multiplier": 11, "leave_taken_days": 12, "lgps_member": 10,
-                "pension_strain_gbp": 13, "redeployed_grade": 11}
+                "pension_strain_gbp": 13, "redeployed_grade": 11, "leave_brought_forward_days": 12,
+                "long_term_sick": 12, "deferral_agreed_days": 12}
 
 
 _PENSION_AGE = float(params.parameter("restructure", "unreduced_pension_min_age_years").value_on(None))
@@ -127,6 +135,7 @@ def _input_columns() -> tuple[Col, ...]:
     full = b["full_time_weekly_hours"]
     lo, hi = b["min_multiplier"], b["max_multiplier"]
     sick = b["max_paid_sick_days_12_months"]
+    most = b["carry_over_plausible_max_days"]
     first = f"{FIRST_ROW}"
     last = f"{FIRST_ROW + DATA_ROWS - 1}"
     help_ = {
@@ -166,6 +175,14 @@ def _input_columns() -> tuple[Col, ...]:
         "redeployed_grade": "For staff redeployed to a lower grade instead of redundancy: the new post's grade. "
                             "Loss of Earnings Compensation uses the grade maxima on the Assumptions sheet. Not on "
                             "a row marked at risk.",
+        "leave_brought_forward_days": "Days of annual leave brought into this leave year (carried over at the last "
+                                      "year end), standard-length days for part-time. Blank = 0. Counted in the "
+                                      "untaken leave at the leave year end.",
+        "long_term_sick": "Yes when long-term sickness absence stopped this leave year's leave being taken: the "
+                          "carry-over limit is the larger one of G.2.M (pro rata for part-time). Blank = No.",
+        "deferral_agreed_days": "Days of leave the manager agreed to defer into the new leave year (G.2.N). Above "
+                                "the usual limit it raises the carry-over limit, up to the scheme's most (pro rata "
+                                "for part-time). Blank = 0.",
     }
     date_rule = common.date_validation("A date, dd/mm/yyyy.")
     validation = {
@@ -191,6 +208,9 @@ def _input_columns() -> tuple[Col, ...]:
         "lgps_member": common.yes_no_validation(),
         "pension_strain_gbp": common.number_validation(0, 10_000_000, "The fund's strain cost in £, 0 or more."),
         "redeployed_grade": common.grade_validation(),
+        "leave_brought_forward_days": common.number_validation(0, most, f"Days from 0 to {most:g}."),
+        "long_term_sick": common.yes_no_validation(),
+        "deferral_agreed_days": common.number_validation(0, most, f"Days from 0 to {most:g}."),
     }
     return tuple(Col(f.name, f.label, _INPUT_KIND[f.name], _INPUT_WIDTH.get(f.name, 12), help_[f.name],
                      validation.get(f.name)) for f in STAFF_FIELDS)
@@ -198,11 +218,16 @@ def _input_columns() -> tuple[Col, ...]:
 
 INPUT_COLUMNS: tuple[Col, ...] = _input_columns()
 
+#: The year-end carry-over figures (G.2.L-O, docs/leave-carry-over.md), beside the in-year leave figures.
+CARRY_OVER_FIGURES = ("leave_year_end_untaken_days", "carry_over_limit_days", "carry_over_limit_why",
+                      "leave_carried_days", "leave_lost_days", "leave_carried_liability_gbp",
+                      "leaver_leave_to_take_days", "leaver_leave_to_take_gbp", "leaver_leave_overtaken_days",
+                      "leaver_recovery_gbp")
 #: The figures of :data:`xl_kent.lists.figures.FIGURES` the budget shows, in its column order.
 BUDGET_FIGURES = ("fte", "year_share", "weekly_pay_gbp", "pay_cost_gbp", "employer_ni_gbp", "pension_gbp",
                   "levy_gbp", "total_cost_gbp", "leave_year_entitlement_days", "leave_year_entitlement_hours",
                   "leave_accrued_days", "leave_accrued_hours", "leave_untaken_days", "leave_value_gbp",
-                  "sick_absence_cost_gbp", "age_years", "service_years", "redundancy_weeks", "redundancy_pay_gbp",
+                  *CARRY_OVER_FIGURES, "sick_absence_cost_gbp", "age_years", "service_years", "redundancy_weeks", "redundancy_pay_gbp",
                   "sick_prior_paid_days", "sick_full_pay_days_left", "sick_half_pay_days_left", "notice_days", "notice_pay_gbp", "unreduced_pension",
                   "pension_strain_cost_gbp", "lec_annual_gbp", "lec_cost_gbp")
 #: The How columns (each a KENT_ function's explanation of the figures beside it, in words).
@@ -219,7 +244,8 @@ _CALC_KIND = {"fte": "number", "year_share": "pct", "redundancy_weeks": "weeks",
               "notice_days": "days", "unreduced_pension": "text",
               "service_years": "years"}
 _FORMAT_KIND = {"number": "number", "integer": "years", "days": "days", "hours": "hours", "gbp": "gbp",
-                "general": "general"}
+                "general": "general", "text": "text"}
+_CALC_WIDTH = {"carry_over_limit_why": 60}
 _HOW = {
     "fte": "Salaried rows.",
     "year_share": "Salaried rows: from the later of the leave year start and the employment start (or the "
@@ -259,6 +285,21 @@ _HOW = {
     "lec_annual_gbp": "Rows with a Redeployed to grade: the tops of the grades from the Assumptions' grade "
                       "maximum table.",
     "lec_cost_gbp": f"Loss of earnings compensation a year / 12 x {_LEC_MONTHS:g} monthly instalments.",
+    "leave_year_end_untaken_days": "Salaried rows: Leave entitlement this leave year + Leave brought forward - "
+                                   "Leave taken (blank = 0).",
+    "carry_over_limit_days": "The largest limit the row qualifies for, x weekly hours / "
+                             "CarryOverProRataWeeklyHours: CarryOverMaxDays; CarryOverSicknessMaxDays with "
+                             "long-term sickness; the deferral agreed, up to CarryOverDeferredMaxDays; 0 for a "
+                             "leaver (employment ends by LeaveYearEnd). The limits are on the Assumptions.",
+    "carry_over_limit_why": "The words of xl-kent recalc's carry_over_limit_why, with the Kent Scheme section.",
+    "leave_carried_days": "The manager's agreement is assumed.",
+    "leave_lost_days": "Salaried rows.",
+    "leave_carried_liability_gbp": "Leave carried forward x StandardDayHours x weekly pay / (FTE x "
+                                   "FullTimeWeeklyHours), the rate of the value of untaken leave.",
+    "leaver_leave_to_take_days": "Leavers only: the untaken leave at the year end when positive.",
+    "leaver_leave_to_take_gbp": "At the rate of the value of untaken leave.",
+    "leaver_leave_overtaken_days": "Leavers only: minus the untaken leave at the year end when negative.",
+    "leaver_recovery_gbp": "At the rate of the value of untaken leave.",
 }
 
 
@@ -277,6 +318,13 @@ def _needs(name: str) -> tuple[str, ...]:
         "redundancy_pay_gbp": ("redundancy", "salary"),
         "notice_days": ("notice",), "notice_pay_gbp": ("notice", "salary"), "unreduced_pension": ("pension",),
         "pension_strain_cost_gbp": ("pension", "strain"), "lec_annual_gbp": ("lec",), "lec_cost_gbp": ("lec",),
+        **{k: ("leave", "taken", "carry_over") for k in ("leave_year_end_untaken_days", "carry_over_limit_days",
+                                                          "carry_over_limit_why", "leave_carried_days",
+                                                          "leave_lost_days", "leaver_leave_to_take_days",
+                                                          "leaver_leave_overtaken_days")},
+        **{k: ("leave", "taken", "carry_over", "salary", "fte") for k in ("leave_carried_liability_gbp",
+                                                                           "leaver_leave_to_take_gbp",
+                                                                           "leaver_recovery_gbp")},
     }[name]
 
 
@@ -291,8 +339,8 @@ CALC_COLUMNS: tuple[Col, ...] = (
     Col("status", "Status", "general", 34,
         '"OK", or every problem of the row in words (the same words and order as xl-kent recalc), column by '
         "column. A figure is left blank when a column it uses has a problem. Blank for a blank row."),
-    *(Col(n, _FIGURE[n].label, _CALC_KIND.get(n, _FORMAT_KIND[_FIGURE[n].format]), 12, _calc_help(n))
-      for n in BUDGET_FIGURES),
+    *(Col(n, _FIGURE[n].label, _CALC_KIND.get(n, _FORMAT_KIND[_FIGURE[n].format]), _CALC_WIDTH.get(n, 12),
+          _calc_help(n)) for n in BUDGET_FIGURES),
     *(Col(h.name, h.label, "text", 40,
           f"{h.meaning[:1].upper()}{h.meaning[1:]}: the same words as xl-kent recalc's {h.name} column. Blank "
           f"where the figure is blank; the Person sheet shows it for one employee.")
@@ -308,9 +356,24 @@ PROBLEM_COLUMNS: tuple[Col, ...] = tuple(
 SUMMARY_RESTRUCTURE = ("notice_pay_gbp", "untaken_leave_gbp", "pension_strain_gbp", "lec_gbp", "restructure_cost_gbp")
 _SUMMARY_ARRAYS = ("at_risk_headcount", "untaken_leave_gbp", "restructure_cost_gbp")
 
+_CARRY_OVER_SUMMARY_HELP = {
+    "leave_year_end_untaken_days": "Year-end carry-over: sum of the untaken leave at the leave year end over the OK "
+                                   "rows (salaried).",
+    "leave_carried_days": "Year-end carry-over: sum of the leave carried forward over the OK rows.",
+    "leave_lost_days": "Year-end carry-over: sum of the leave lost at the year end (above the carry-over limit) "
+                       "over the OK rows.",
+    "leave_carried_liability_gbp": "Year-end carry-over: the accumulated absences accrual, the value of the leave "
+                                   "carried forward over the OK rows (docs/leave-carry-over.md).",
+    "leaver_leave_to_take_days": "Year-end carry-over: leavers' leave still to take before the last day, OK rows.",
+    "leaver_leave_to_take_gbp": "Year-end carry-over: its value (paid in lieu only exceptionally), OK rows.",
+    "leaver_leave_overtaken_days": "Year-end carry-over: leavers' leave taken beyond the entitlement, OK rows.",
+    "leaver_recovery_gbp": "Year-end carry-over: the amount to recover from leavers' final salaries, OK rows.",
+}
+#: The Summary's columns: the totals of :data:`TOTALS` with the year-end carry-over totals
+#: (:data:`CARRY_OVER_TOTALS`) beside the (in-year) leave liability, then the restructure's parts.
 SUMMARY_COLUMNS: tuple[Col, ...] = (
     Col("cost_centre", "Cost centre", "text", 26, "The cost centres of the Assumptions list, in its order."),
-    *(Col(k, label, {"headcount": "int", "at_risk_headcount": "int", "rows_with_problems": "int",
+    *(c for k, label in TOTALS for c in (Col(k, label, {"headcount": "int", "at_risk_headcount": "int", "rows_with_problems": "int",
                      "fte": "number"}.get(k, "gbp0"), 13,
           {"headcount": 'Rows whose Status is "OK".',
            "fte": "Sum of FTE over the OK rows.",
@@ -321,8 +384,9 @@ SUMMARY_COLUMNS: tuple[Col, ...] = (
            "sick_pay_cost_gbp": "Sum of the sick pay cost of the modelled absence over the OK rows.",
            "at_risk_headcount": "OK rows marked at risk of redundancy.",
            "redundancy_cost_gbp": "Sum of the redundancy cost of the OK rows marked at risk.",
-           "rows_with_problems": 'Rows with data whose Status is not "OK" (left out of every other column).'}[k])
-      for k, label in TOTALS),
+           "rows_with_problems": 'Rows with data whose Status is not "OK" (left out of every other column).'}[k]),
+        *(Col(key, words, "gbp0" if key.endswith("_gbp") else "number", 13, _CARRY_OVER_SUMMARY_HELP[key])
+          for key, words in CARRY_OVER_TOTALS if k == "leave_liability_gbp"))),
     *(Col(k, label, "gbp0", 13, {
         "notice_pay_gbp": "Restructure: pay in lieu of notice of the OK rows marked at risk (KENT_NOTICE).",
         "untaken_leave_gbp": "Restructure: value of untaken leave of the OK rows marked at risk.",
@@ -334,7 +398,7 @@ SUMMARY_COLUMNS: tuple[Col, ...] = (
       for k, label in RESTRUCTURE_TOTALS if k in SUMMARY_RESTRUCTURE),
 )
 
-#: Hidden helper columns of values (not formulas), the same in the template and a filled copy.
+#: Hidden helper columns of values (not formulas): on every row of the template, on the rows of a filled copy.
 HELPER_COLUMNS: tuple[Col, ...] = (
     Col("one_gbp", "Helper: 1", "number", 6,
         "Hidden helper: 1 on every row, the salary KENT_SICKPAY is given for the sick pay days left (the days do "
@@ -431,20 +495,44 @@ _CONSTANTS: tuple[_Setting, ...] = (
     _Setting("StandardDayHours", "hours_per_day", "Standard working day (hours)", "hours"),
     _Setting("FullTimeWeeklyHours", "full_time_weekly_hours", "Full-time week (hours)", "hours"),
 )
+#: The year-end carry-over limits (defined name, leave.toml parameter, label): Kent Scheme constants
+#: below the others, locked, the values in force at the leave year end written at build time.
+_CARRY_OVER_CONSTANTS: tuple[tuple[str, str, str], ...] = (
+    ("CarryOverMaxDays", "carry_over_max_days", "Carry-over limit (days, G.2.L)"),
+    ("CarryOverSicknessMaxDays", "carry_over_sickness_max_days",
+     "Carry-over limit after long-term sickness (days, G.2.M)"),
+    ("CarryOverDeferredMaxDays", "carry_over_deferred_max_days", "Most leave deferred by agreement (days, G.2.N)"),
+    ("CarryOverProRataWeeklyHours", "carry_over_pro_rata_weekly_hours",
+     "Carry-over limits pro rata to (weekly hours)"),
+)
 _SETTINGS_FIRST = FIRST_ROW  # Excel row of AsOfDate
 _CONSTANTS_FIRST = _SETTINGS_FIRST + len(_SETTINGS) + 2
-_CC_HEADER = _CONSTANTS_FIRST + len(_CONSTANTS) + 2
+_CARRY_OVER_FIRST = _CONSTANTS_FIRST + len(_CONSTANTS)  # Excel row of CarryOverMaxDays
+_CC_HEADER = _CARRY_OVER_FIRST + len(_CARRY_OVER_CONSTANTS) + 2
 _CC_FIRST = _CC_HEADER + 1
 
 ASSUMPTION_CELLS: dict[str, str] = {
     **{s.name: f"B{_SETTINGS_FIRST + i}" for i, s in enumerate(_SETTINGS)},
     **{s.name: f"B{_CONSTANTS_FIRST + i}" for i, s in enumerate(_CONSTANTS)},
+    **{name: f"B{_CARRY_OVER_FIRST + i}" for i, (name, _p, _l) in enumerate(_CARRY_OVER_CONSTANTS)},
     "CostCentres": f"B{_CC_FIRST}:B{_CC_FIRST + COST_CENTRE_ROWS - 1}",
 }
 """Where each defined name of the template's Assumptions sheet points (A1 references; a filled
 copy's CostCentres covers its own list)."""
 
 _LEAVE_YEAR_MONTH = int(params.parameter("leave", "leave_year_start_month").value_on(None))
+
+
+def _leave_year_end(on) -> np.datetime64:
+    """The last day of the leave year containing ``on`` (as :attr:`Settings.leave_year_end`)."""
+    return leave_year_bounds(np.array([np.datetime64(on, "D")]))[1][0] - np.timedelta64(1, "D")
+
+
+def _carry_over_constant(name: str, on) -> tuple[float, str]:
+    """A carry-over parameter's value and source in force on ``on`` (the latest before its first date)."""
+    p = params.parameter("leave", name)
+    i = int(p.index(np.array([on], dtype="datetime64[D]"))[0]) if np.datetime64(on, "D") >= p.first_date else -1
+    return float(p.entries[i].value), p.entries[i].source
 _ABSENCE_DAYS = float(params.parameter("modelling", "modelled_absence_days").value_on(None))
 
 
@@ -547,6 +635,7 @@ class _Formulas:
         self.on = on
         self.b = check_bounds(on)
         self.checks = staff_checks(on)
+        self.year_end = _leave_year_end(on)
 
     # ranges
     def r(self, key: str, sheet: str | None = None) -> str:
@@ -558,7 +647,7 @@ class _Formulas:
     # pieces
     @property
     def filled(self) -> str:
-        """The row holds something (not all 16 inputs blank or spaces)."""
+        """The row holds something (not every input blank or spaces)."""
         return "((" + "+".join(f'IFERROR(TRIM({self.r(f.name)})<>"",TRUE)' for f in STAFF_FIELDS) + ")>0)"
 
     def _words(self, x: str, words: Sequence[str]) -> str:
@@ -688,8 +777,10 @@ class _Formulas:
             s, e = self.r("service_start"), self.r("employment_start")
             return (f"IF({self.good_date('employment_start')},{x}<{e},"
                     f"IF({self.good_date('service_start')},{x}<{s},0))")
-        if check == "too_many":
+        if check == "too_many" and field == "prior_sick_days":
             return f"({x}>{b['max_paid_sick_days_12_months']:g})"
+        if check == "too_many":  # the carry-over days (a typing error above a leave year's days)
+            return f"({x}>{b['carry_over_plausible_max_days']:g})"
         if check == "range" and field == "multiplier":
             return f"(({x}<{b['min_multiplier']:g})+({x}>{b['max_multiplier']:g}))"
         raise ValueError(f"the budget template has no formula for the check {field}.{check}: add one")
@@ -867,6 +958,7 @@ class _Formulas:
                                  f'KENT_REDUNDANCY_WEEKS({AGE},{SVC},{MULT}),0),"")'),
             "redundancy_pay_gbp": f'IF(ISNUMBER({RW})*ISNUMBER({WP}),{RW}*{WP},"")',
             **self.restructure_figures(),
+            **self.carry_over_figures(),
         }
         f.update(self.how())
         every = "CONCATENATE(" + ",".join(self.p(fl.name) for fl in STAFF_FIELDS) + ")"
@@ -899,6 +991,52 @@ class _Formulas:
             "notice_how": (f'IF(ISNUMBER({ND}),IF({red_on},'
                            f'KENT_NOTICE({D},{J},RedundancyDate,"explain",IF(ISNUMBER({NP}),{H},"")),'
                            f'{_q(NOT_EMPLOYED["notice_how"])}),"")'),
+        }
+
+    def flag(self, field: str) -> str:
+        """1 where a Yes/No cell reads as Yes (as the core reads it), else 0."""
+        return self._words(f'IFERROR(LOWER(TRIM({self.r(field)})),"#")', _TRUE_WORDS)
+
+    def carry_over_figures(self) -> dict[str, str]:
+        """The year-end carry-over figures (G.2.L-O) as ``compute`` gives them
+        (:func:`xl_kent.lists.figures._carry_over`, :func:`xl_kent.carry_over.carry_over`): the
+        limits are the Assumptions' carry-over constants, the words :func:`why_texts`."""
+        r = self.r
+        E, BF, P, F, L, DEF = (r(k) for k in ("leave_year_entitlement_days", "leave_brought_forward_days",
+                                              "leave_taken_days", "weekly_hours", "employment_end",
+                                              "deferral_agreed_days"))
+        U, LIM, CAR, TT, OT, WP, FTE = (r(k) for k in ("leave_year_end_untaken_days", "carry_over_limit_days",
+                                                       "leave_carried_days", "leaver_leave_to_take_days",
+                                                       "leaver_leave_overtaken_days", "weekly_pay_gbp", "fte"))
+
+        def given(x: str) -> str:  # blank = 0
+            return f"IF(ISNUMBER({x}),{x},0)"
+
+        leaving = f"(ISNUMBER({L})*({L}<=LeaveYearEnd))"
+        share = f"(IF(ISNUMBER({F}),{F},FullTimeWeeklyHours)/CarryOverProRataWeeklyHours)"
+        sick = self.flag("long_term_sick")
+        usual = f"(IF({sick},CarryOverSicknessMaxDays,CarryOverMaxDays)*{share})"
+        most = f"(CarryOverDeferredMaxDays*{share})"
+        deferral = given(DEF)
+        deferred = f"IF({deferral}>{most},{most},{deferral})"
+        words = [_q(w) for w in why_texts(self.year_end)]
+        day_gbp = f"(StandardDayHours*({WP}/({FTE}*FullTimeWeeklyHours)))"
+        valued = f"ISNUMBER({WP})*ISNUMBER({FTE})"
+        return {
+            "leave_year_end_untaken_days": (f'IF({self.clean("taken", "carry_over")}*ISNUMBER({E}),'
+                                            f'{E}+{given(BF)}-{given(P)},"")'),
+            "carry_over_limit_days": (f'IF(ISNUMBER({U}),IF({leaving},0,IF({deferred}>{usual},{deferred},{usual})),'
+                                      '"")'),
+            "carry_over_limit_why": (f'IF(ISNUMBER({U}),IF({leaving},{words[WHY_LEAVER]},IF({deferred}>{usual},'
+                                     f'IF({deferral}>{most},{words[WHY_DEFERRED_CAPPED]},{words[WHY_DEFERRED]}),'
+                                     f'IF({sick},{words[WHY_SICK]},{words[WHY_AGREED]}))),"")'),
+            "leave_carried_days": f'IF(ISNUMBER({LIM}),IF({U}<0,0,IF({U}>{LIM},{LIM},{U})),"")',
+            "leave_lost_days": f'IF(ISNUMBER({LIM}),IF({leaving},0,IF({U}>{LIM},{U}-{LIM},0)),"")',
+            "leave_carried_liability_gbp": f'IF(ISNUMBER({CAR})*{valued},{CAR}*{day_gbp},"")',
+            "leaver_leave_to_take_days": f'IF(ISNUMBER({U})*{leaving},IF({U}>0,{U},0),"")',
+            "leaver_leave_to_take_gbp": f'IF(ISNUMBER({TT})*{valued},{TT}*{day_gbp},"")',
+            "leaver_leave_overtaken_days": f'IF(ISNUMBER({U})*{leaving},IF({U}<0,-{U},0),"")',
+            "leaver_recovery_gbp": f'IF(ISNUMBER({OT})*{valued},{OT}*{day_gbp},"")',
         }
 
     def restructure_figures(self) -> dict[str, str]:
@@ -951,6 +1089,7 @@ class _Formulas:
             "at_risk_headcount": f'SUMPRODUCT(({status}="OK"){match}*{at_risk})',
             "redundancy_cost_gbp": sumifs("redundancy_pay_gbp"),
             "rows_with_problems": f'COUNTIFS({status},"?*"{crit})-COUNTIFS({ok})',
+            **{key: sumifs(key) for key, _ in CARRY_OVER_TOTALS},
             **self.restructure_measures(crit),
         }
 
@@ -1030,6 +1169,9 @@ def _figure_cells(figures: Figures) -> dict[str, list]:
         if name == "unreduced_pension":  # True/False/None as the template's Yes/No/blank
             out[name] = [{True: "Yes", False: "No"}.get(x, "") for x in figures.values[name].tolist()]
             continue
+        if _FIGURE[name].format == "text":  # words, None for blank
+            out[name] = ["" if x is None else x for x in figures.values[name].tolist()]
+            continue
         v = np.asarray(figures.values[name], dtype=np.float64)
         if name in _AT_RISK_ONLY:
             v = np.where(at_risk, v, np.nan)
@@ -1044,7 +1186,7 @@ class _Book:
     """What one workbook holds: rows of inputs, the settings, the cost centre slots, and the
     cached value of every formula cell."""
 
-    inputs: list[list]  # rows of 16 cell values (Python)
+    inputs: list[list]  # rows of input cell values (Python), one per STAFF_FIELDS
     formats: dict[tuple[int, int], str]  # (row, input column) -> kind, where it differs from the column's
     settings: Settings
     centres: list[str | None]  # the Assumptions list (template: 20 slots; None = an empty slot)
@@ -1108,9 +1250,10 @@ def _summary_cache(staff: Staff, figures: Figures, slots: Sequence[str | None]) 
 
 
 def summary_totals(figures: Figures, rows: np.ndarray | None = None) -> dict[str, float]:
-    """What one Summary row shows: :func:`totals` and the restructure parts of :func:`restructure_totals`."""
+    """What one Summary row shows: :func:`totals`, the year-end carry-over totals of
+    :func:`carry_over_totals` and the restructure parts of :func:`restructure_totals`."""
     r = restructure_totals(figures, rows)
-    return {**totals(figures, rows), **{k: r[k] for k in SUMMARY_RESTRUCTURE}}
+    return {**totals(figures, rows), **carry_over_totals(figures, rows), **{k: r[k] for k in SUMMARY_RESTRUCTURE}}
 
 
 def build(target, rows: Sequence[dict] | None = None, settings: Settings | None = None,
@@ -1425,6 +1568,15 @@ def _assumptions_sheet(wb, styles: common.Styles, book: _Book) -> None:
         common.write_number(ws, row, 1, _setting_value(s, setting.key), styles.calc(setting.kind))
         common.write_text(ws, row, 2, notes[setting.name], styles.text)
         wb.define_name(setting.name, f"=Assumptions!$B${row + 1}")
+    year_end = s.leave_year_end
+    for i, (name, parameter, label) in enumerate(_CARRY_OVER_CONSTANTS):
+        row = _CARRY_OVER_FIRST - 1 + i
+        value, source = _carry_over_constant(parameter, year_end)
+        common.write_text(ws, row, 0, f"{label} ({name})", styles.bold)
+        common.write_number(ws, row, 1, value, styles.calc("hours" if name.endswith("Hours") else "days"))
+        common.write_text(ws, row, 2, f"Source: {source}, in force on the leave year end ({_uk(year_end)}). The "
+                          "year-end carry-over columns of the Staff sheet use it. Locked.", styles.text)
+        wb.define_name(name, f"=Assumptions!$B${row + 1}")
     common.write_text(ws, _CC_HEADER - 2, 0, "Cost centres (the Staff drop-down and the Summary rows, in this order)",
                     styles.subtitle)
     for j, text in enumerate(("#", "Cost centre (CostCentres)", "Note")):
@@ -1534,8 +1686,11 @@ def _staff_sheet(wb, styles: common.Styles, book: _Book, formulas: _Formulas) ->
         j = _COL_INDEX[c.key]
         formula = None if book.filled and c.key in KENT_FIGURES else all_formulas[c.key]
         _write_column(ws, styles, j, c, formula, book.cached[c.key])
+    # The helpers feed KENT_ calls: every row of the template; a filled copy (its KENT_ columns values)
+    # holds them on its rows only, so that its print area is its filled rows (common.filled_rows).
+    helper_rows = len(book.inputs) if book.filled else DATA_ROWS
     for c in HELPER_COLUMNS:
-        _write_column(ws, styles, _COL_INDEX[c.key], c, None, [_HELPER_VALUES[c.key]] * DATA_ROWS)
+        _write_column(ws, styles, _COL_INDEX[c.key], c, None, [_HELPER_VALUES[c.key]] * helper_rows)
     ws.set_column(FIRST_PROBLEM, FIRST_PROBLEM + len(PROBLEM_COLUMNS) - 1, 18, None, {"hidden": True})
     ws.set_column(_COL_INDEX[HELPER_COLUMNS[0].key], _COL_INDEX[HELPER_COLUMNS[-1].key], 6, None, {"hidden": True})
     r1 = FIRST_ROW + DATA_ROWS - 2
@@ -1690,8 +1845,8 @@ def _how_to() -> common.HowTo:
     checks = [c for c in staff_checks(np.datetime64(EXAMPLE_AS_OF, "D")) if c.field]
     return common.HowTo(
         title="Kent budget planning",
-        purpose="Plan a year's staff budget: pay after the award, on-costs, leave liability, the cost of a "
-                "modelled sickness absence and of redundancy for posts at risk, by cost centre.",
+        purpose="Plan a year's staff budget: pay after the award, on-costs, leave liability and the year-end "
+                "leave carry-over, the cost of a modelled sickness absence and of redundancy for posts at risk, by cost centre.",
         sheets=[
             ("Assumptions", "The as-of date (the leave year is the one containing it), pay award, on-cost rates, "
                             "the modelled absence and redundancy date, and the cost centre list. Yellow cells are "
@@ -1700,7 +1855,8 @@ def _how_to() -> common.HowTo:
                       f"Status column, {len(BUDGET_FIGURES)} figures and {len(HOW_COLUMNS)} How columns (each "
                       "figure explained in words), one formula per column. Hidden helper columns 'Problems: ...' "
                       "hold each input's problems."),
-            ("Summary", "Headcount, FTE, pay, on-costs, leave liability, sick pay, at-risk staff and redundancy "
+            ("Summary", "Headcount, FTE, pay, on-costs, leave liability, the year-end leave carried, lost and "
+                        "its liability, sick pay, at-risk staff and redundancy "
                         "cost for each cost centre of the list, 'Not in the list' and the Total, over the rows "
                         "whose Status is OK; rows with problems are counted; a chart."),
             ("Person", "Type an Employee ID: that Staff row's leave, sick pay allowance left, modelled sick pay, "
@@ -1719,7 +1875,8 @@ def _how_to() -> common.HowTo:
             "Staff: paste your staff list as values (Home > Paste > Values) into the yellow columns from row 5. "
             "Salaries are actual annual pay before this year's award; blank weekly hours mean full time; a blank "
             "contract type means salaried. Casual and relief staff need the hours worked this leave year.",
-            "Mark posts at risk of redundancy 'Yes' (and any enhancement multiplier); enter leave taken so far.",
+            "Mark posts at risk of redundancy 'Yes' (and any enhancement multiplier); enter leave taken so far, "
+            "leave brought forward, long-term sickness and any deferral agreed (the year-end carry-over).",
             "Read the Status column: 'OK', or the row's problems in words (the same words as `xl-kent recalc`). "
             "A figure whose inputs have a problem is left blank; fix the row and it appears.",
             "Read the Summary: only rows whose Status is OK are totalled; the others are counted in 'Rows with "
@@ -1752,6 +1909,16 @@ def _how_to() -> common.HowTo:
                                            "leave was taken ahead of accrual, and kept negative (the Summary "
                                            "shows the net liability). Value = days x StandardDayHours x weekly "
                                            "pay / (FTE x FullTimeWeeklyHours)."),
+            ("Year-end carry-over (decision)", "Untaken leave at the leave year end = the year's entitlement + "
+                                               "leave brought forward - leave taken (no more leave assumed "
+                                               "taken after the as-of date). The limit is the largest the row "
+                                               "qualifies for, pro rata for part-time (weekly hours / "
+                                               "CarryOverProRataWeeklyHours): CarryOverMaxDays (G.2.L), "
+                                               "CarryOverSicknessMaxDays with long-term sickness (G.2.M), the "
+                                               "deferral agreed up to CarryOverDeferredMaxDays (G.2.N); 0 for a "
+                                               "leaver (G.2.O). The manager's agreement is assumed: the liability "
+                                               "is the most that may be carried, at the rate of the value of "
+                                               "untaken leave, without on-costs (docs/leave-carry-over.md)."),
             ("Sick pay (decision)", "Every salaried employee is modelled with the same absence (Assumptions); "
                                     "one not employed on its first day costs 0."),
             ("Redundancy (decision)", "Age and service are completed years at the redundancy date; weeks and "
@@ -1771,6 +1938,9 @@ PERSON_LINES: tuple[tuple[str, str | None], ...] = (
     ("name", None), ("cost_centre", None), ("grade", None), ("status", None),
     ("leave_year_entitlement_days", None), ("leave_accrued_days", "leave_how"), ("leave_accrued_hours", None),
     ("leave_taken_days", None), ("leave_untaken_days", None), ("leave_value_gbp", None),
+    ("leave_brought_forward_days", None), ("leave_year_end_untaken_days", None),
+    ("carry_over_limit_days", "carry_over_limit_why"), ("leave_carried_days", None), ("leave_lost_days", None),
+    ("leave_carried_liability_gbp", None),
     ("sick_prior_paid_days", None), ("sick_full_pay_days_left", None), ("sick_half_pay_days_left", None),
     ("sick_absence_cost_gbp", "sick_pay_how"),
     ("redundancy_weeks", "redundancy_how"), ("redundancy_pay_gbp", None),

@@ -17,12 +17,14 @@ import sys
 import numpy as np
 
 from xl_kent.lists.figures import (
+    CARRY_OVER_TOTALS,
     FIGURES,
     RESTRUCTURE_TOTALS,
     STAFF_SCHEMA,
     TOTALS,
     Figures,
     Settings,
+    carry_over_totals,
     compute,
     notes,
     read_staff,
@@ -73,10 +75,13 @@ def settings_items(settings: Settings) -> list[tuple[str, object]]:
 
 
 def totals_items(fig: Figures, rows: np.ndarray | None = None) -> list[tuple[str, object]]:
-    """The totals over the rows OK, in the budget Summary's words and order."""
-    t = {**totals(fig, rows), **restructure_totals(fig, rows)}
+    """The totals over the rows OK, in the budget Summary's words and order: the year-end
+    carry-over totals (:data:`CARRY_OVER_TOTALS`) after the leave liability, the restructure's
+    parts last."""
+    t = {**totals(fig, rows), **carry_over_totals(fig, rows), **restructure_totals(fig, rows)}
+    cut = [k for k, _ in TOTALS].index("leave_liability_gbp") + 1
     out: list[tuple[str, object]] = []
-    for key, label in (*TOTALS, *RESTRUCTURE_TOTALS):
+    for key, label in (*TOTALS[:cut], *CARRY_OVER_TOTALS, *TOTALS[cut:], *RESTRUCTURE_TOTALS):
         if key == "redundancy_pay_gbp":  # the same sum as "Redundancy cost £ (posts at risk)"
             continue
         v = t[key]

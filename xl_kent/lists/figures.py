@@ -790,8 +790,8 @@ def restructure_totals(fig: Figures, rows: np.ndarray | None = None) -> dict[str
             "redeployed_headcount": float(redeployed.sum())}
 
 
-#: The year-end carry-over totals (:func:`carry_over_totals`), beside :data:`TOTALS` (not on the
-#: budget template's Summary yet).
+#: The year-end carry-over totals (:func:`carry_over_totals`), beside :data:`TOTALS` (on the budget
+#: template's Summary and recalc's, after the leave liability).
 CARRY_OVER_TOTALS: tuple[tuple[str, str], ...] = (
     ("leave_year_end_untaken_days", "Untaken leave at the leave year end (days)"),
     ("leave_carried_days", "Leave carried forward (days)"),

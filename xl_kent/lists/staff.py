@@ -59,7 +59,7 @@ _ID_ALIASES = ("employee number", "employee no", "employee ref", "employee refer
                "emp id", "emp no", "emp ref", "staff id", "staff number", "staff no", "staff ref", "person id",
                "person number", "payroll number", "payroll no", "payroll id", "payroll ref", "id")
 
-STAFF_FIELDS: tuple[Field, ...] = (
+_BASE_FIELDS: tuple[Field, ...] = (
     Field("employee_id", "id", True, _ID_ALIASES, "unique id of the employee (text or number)", "Employee ID"),
     Field("name", "text", False, ("employee name", "full name", "staff name"), "shown only", "Name"),
     Field("cost_centre", "text", False, ("cost center", "cost code", "cc", "cost centre code", "budget code",
@@ -123,8 +123,8 @@ STAFF_FIELDS: tuple[Field, ...] = (
           "Redeployed to grade"),
 )
 
-#: The year-end carry-over inputs (G.2.L-N, docs/leave-carry-over.md): read and checked with the
-#: others, after them; not (yet) columns of the budget template's Staff sheet.
+#: The year-end carry-over inputs (G.2.L-N, docs/leave-carry-over.md): the last fields of
+#: :data:`STAFF_FIELDS` (the budget template's last input columns), checked after the others.
 CARRY_OVER_FIELDS: tuple[Field, ...] = (
     Field("leave_brought_forward_days", "number", False,
           ("leave brought forward", "brought forward", "brought forward days", "leave bf", "bf leave", "bf days",
@@ -142,12 +142,16 @@ CARRY_OVER_FIELDS: tuple[Field, ...] = (
           "Deferral agreed (days)"),
 )
 
-_FIELD = {f.name: f for f in (*STAFF_FIELDS, *CARRY_OVER_FIELDS)}
+#: Every field of a staff list, in the order of the budget template's Staff sheet (the
+#: carry-over inputs last).
+STAFF_FIELDS: tuple[Field, ...] = (*_BASE_FIELDS, *CARRY_OVER_FIELDS)
+
+_FIELD = {f.name: f for f in STAFF_FIELDS}
 
 
 def staff_schema(results: tuple[str, ...] = ()) -> Schema:
     """The staff-list schema; ``results`` are the headers our outputs add (not read back)."""
-    return Schema("staff list", STAFF_FIELDS + CARRY_OVER_FIELDS, results)
+    return Schema("staff list", STAFF_FIELDS, results)
 
 
 @dataclass(frozen=True)
@@ -186,6 +190,7 @@ def check_bounds(on) -> dict[str, float | np.datetime64]:
     out["full_time_weekly_hours"] = float(value("leave", "full_time_weekly_hours"))
     out["min_multiplier"] = float(value("redundancy", "min_multiplier"))
     out["max_multiplier"] = float(value("redundancy", "max_multiplier"))
+    out["carry_over_plausible_max_days"] = float(value("leave", "carry_over_plausible_max_days"))
     return out
 
 
@@ -291,19 +296,18 @@ def staff_checks(on) -> tuple[Check, ...]:
     checks.append(Check("redeployed_grade", "casual", "redeployed_grade is given on a casual or relief row (Loss of "
                                                      "Earnings Compensation is worked out for salaried staff)",
                         "casual_relief"))
-    return tuple(checks)
+    return (*checks, *carry_over_checks(on))
 
 
 def carry_over_checks(on) -> tuple[Check, ...]:
-    """The checks of the carry-over inputs (:data:`CARRY_OVER_FIELDS`), run after
-    :func:`staff_checks`, in this order, with the bound in force on ``on``.
+    """The checks of the carry-over inputs (:data:`CARRY_OVER_FIELDS`), in this order, with the
+    bound in force on ``on``: the last checks of :func:`staff_checks`.
 
     >>> [c.reason for c in carry_over_checks("2027-03-31") if c.field == "deferral_agreed_days"][-2:]
     ['deferral_agreed_days is negative', \
 'deferral_agreed_days is above 366 days (more than a leave year holds: a typing error?)']
     """
-    most = params.parameter("leave", "carry_over_plausible_max_days")
-    top = float(most.value_on(on if np.datetime64(on, "D") >= most.first_date else None))
+    top = check_bounds(on)["carry_over_plausible_max_days"]
     checks: list[Check] = []
     for name in ("leave_brought_forward_days", "long_term_sick", "deferral_agreed_days"):
         checks.append(Check(name, "wrong_type", f"{name} is not {_READ_WORDS[_FIELD[name].kind]}"))
@@ -365,7 +369,7 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None, *, columns
     if columns is None:
         columns = map_columns(table.headers, schema or staff_schema(), overrides, _column_fits(table))
     n = table.n_rows
-    checks = {(c.field, c.id): c.reason for c in (*staff_checks(as_of), *carry_over_checks(as_of))}
+    checks = {(c.field, c.id): c.reason for c in staff_checks(as_of)}
     b = check_bounds(as_of)
     problems = Problems()
     blank_row = columns.blank_rows(table)
@@ -524,8 +528,7 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None, *, columns
     problems.add(redeployed & (casual | relief), "redeployed_grade", checks[("redeployed_grade", "casual")])
 
     # Year-end carry-over (G.2.L-N): days brought forward and deferred (blank = 0), long-term sickness (blank = No).
-    most = params.parameter("leave", "carry_over_plausible_max_days")
-    top = float(most.value_on(as_of if as_of >= most.first_date else None))
+    top = b["carry_over_plausible_max_days"]
     for name in ("leave_brought_forward_days", "deferral_agreed_days"):
         v, status = parse.parse_numbers(col(name), kinds(name))
         values[name], values[name + "_status"] = np.where(status == BLANK, 0.0, v), status
