@@ -104,6 +104,11 @@ def demo(out=None, rows: int = 200, bad: int = 6, folder=None, err=None) -> int:
                  for r in range(min(8, staff.n_rows))]
         print("\nFirst rows of staff.recalc.xlsx (some of its columns):\n", file=out)
         print(_table([shown for _, shown, _ in _DEMO_COLUMNS], first), file=out)
+        how = staff.columns[staff.headers.index("sick_pay_how")]
+        said = [(_cell(staff.columns[0][r]), how[r]) for r in range(staff.n_rows)  # a sentence, not "Not employed"
+                if isinstance(how[r], str) and " years " in how[r][:12]][:1]
+        for who, text in said:
+            print(f"\nEvery figure is explained in words in the How columns; {who}'s sick pay:\n  {text}", file=out)
         errors = read_table(result, sheet="Errors")
         body = [[_cell(errors.columns[i][r]) for i in range(len(errors.headers))] for r in range(errors.n_rows)]
         print("\nErrors sheet (the bad rows seeded on purpose; every other row computed):\n", file=out)
