@@ -109,7 +109,8 @@ def choose(conditions, choices, default="") -> np.ndarray:
 
 
 def join(*parts, where=None) -> np.ndarray:
-    """Each row's parts glued together; a ``str`` part is the same for every row.
+    """Each row's parts glued together; a ``str`` part is the same for every row, and a
+    ``None`` part (a row a phrase does not apply to) is left out.
 
     ``where`` (optional, boolean) keeps the sentence only on those rows (``""`` elsewhere).
     """
@@ -119,7 +120,11 @@ def join(*parts, where=None) -> np.ndarray:
     if not cols:
         return np.full(shape, "", dtype=object)
     out = np.empty(len(cols[0]), dtype=object)
-    out[:] = ["".join(row) for row in zip(*cols, strict=True)] if len(cols) > 1 else list(cols[0])
+    try:
+        out[:] = ["".join(row) for row in zip(*cols, strict=True)]
+    except TypeError:  # a None (or other non-text) part: left out, in a second, slower pass
+        cols = [np.where(np.equal(c, None), "", c).astype(str).astype(object) for c in cols]
+        out[:] = ["".join(row) for row in zip(*cols, strict=True)]
     out = out.reshape(shape)
     if where is not None:
         out = np.where(np.broadcast_to(np.asarray(where, dtype=bool), shape), out, "").astype(object)

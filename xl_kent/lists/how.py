@@ -162,7 +162,8 @@ def award_how(judgement) -> np.ndarray:
     team_part = words.join("; the team award for this work comes to ", words.gbp(round_pennies(j.team_total_gbp)),
                            where=team)
     within = words.choose([j.ok], [": within the scheme"], "")
-    verdict = words.join(": not within the scheme (", awards.explain(j.rule, None, on), ")", where=~j.ok)
+    rule = np.where(j.judged, j.rule, 0)  # rows not judged (no date, say) have no rule to name
+    verdict = words.join(": not within the scheme (", awards.explain(rule, None, on), ")", where=j.judged & ~j.ok)
     said = words.join(
         amount, kind, " (limit ", words.gbp(limit), " an award)", team_part,
         "; the employee's awards in the ", words.number(months, 0), " months to ", words.day_text(on),
