@@ -327,7 +327,6 @@ def test_awards_reads_a_filled_award_template_and_its_own_output(tmp_path):
 
 def test_recalc_reads_a_template_typed_by_hand(tmp_path):
     from workbooks.build import template_path
-
     from xl_kent.lists.staff import STAFF_FIELDS
 
     wb = openpyxl.load_workbook(template_path("budget"))
