@@ -1202,21 +1202,24 @@ def _settings_or_default(settings: Settings | None) -> Settings:
     return default_settings(np.datetime64(EXAMPLE_AS_OF, "D")) if settings is None else settings
 
 
+def _typed_cell(v):
+    """A value as typed (text, number, date, None) as a reader gets it back from a sheet:
+    dates as datetimes at midnight, integers as floats, "" as blank."""
+    if isinstance(v, dt.datetime):
+        return v
+    if isinstance(v, dt.date):
+        return dt.datetime.combine(v, dt.time())
+    if isinstance(v, int) and not isinstance(v, bool):
+        return float(v)
+    return None if isinstance(v, str) and v == "" else v
+
+
 def staff_table(rows: Sequence[dict]):
     """The rows (dicts keyed by field name) as a :class:`xl_kent.files.reading.Table` whose
     headers are the template's: the cells as a reader gets them back from the Staff sheet."""
     from xl_kent.files.reading import Table
 
-    def cell(v):
-        if isinstance(v, dt.datetime):
-            return v
-        if isinstance(v, dt.date):
-            return dt.datetime.combine(v, dt.time())
-        if isinstance(v, int) and not isinstance(v, bool):
-            return float(v)
-        return None if isinstance(v, str) and v == "" else v
-
-    columns = [np.array([cell(r.get(f.name)) for r in rows], dtype=object) for f in STAFF_FIELDS]
+    columns = [np.array([_typed_cell(r.get(f.name)) for r in rows], dtype=object) for f in STAFF_FIELDS]
     return Table([f.label for f in STAFF_FIELDS], columns, FIRST_ROW, "Staff", "xlsx", HEADER_ROW)
 
 
@@ -1311,16 +1314,7 @@ def absence_table(rows: Sequence[dict]):
     from xl_kent.files.reading import Table
     from xl_kent.lists.absence_log import ABSENCE_FIELDS
 
-    def cell(v):
-        if isinstance(v, dt.datetime):
-            return v
-        if isinstance(v, dt.date):
-            return dt.datetime.combine(v, dt.time())
-        if isinstance(v, int) and not isinstance(v, bool):
-            return float(v)
-        return None if isinstance(v, str) and v == "" else v
-
-    columns = [np.array([cell(r.get(f.name)) for r in rows], dtype=object) for f in ABSENCE_FIELDS]
+    columns = [np.array([_typed_cell(r.get(f.name)) for r in rows], dtype=object) for f in ABSENCE_FIELDS]
     return Table([f.label for f in ABSENCE_FIELDS], columns, FIRST_ROW, ABSENCES_SHEET, "xlsx", HEADER_ROW)
 
 
