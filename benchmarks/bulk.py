@@ -1,195 +1,182 @@
-"""Time ``xl-kent recalc`` end to end on big staff lists, and an openpyxl-only pipeline.
+"""Time ``xl-kent recalc`` end to end on big staff lists, against a pyarrow pipeline.
 
-``python3 -m benchmarks.bulk`` generates (with :mod:`xl_kent.lists.synth`) a 100,000-row
-xlsx staff list and a 1,000,000-row CSV, each with 50 bad rows, then in a fresh
-subprocess each:
+``python3 -m benchmarks.bulk`` generates (with :mod:`xl_kent.lists.synth`, 50 bad rows
+each) a 1,000,000-row CSV staff list and a 100,000-row xlsx one, then runs, each in a
+fresh process and ``--rounds`` times (default 3), one after another in each round:
 
-* ``recalc`` of the xlsx into an xlsx (read / compute / write timed apart);
-* ``recalc`` of the CSV into a CSV;
-* the same 100,000-row xlsx through an openpyxl-only pipeline: ``openpyxl`` read-only
-  load, the same computation, ``openpyxl`` write-only workbook with the same three sheets.
+* **the floor**: a pyarrow pipeline over the same CSV: ``pyarrow.csv.read_csv``, 15
+  float64 columns appended, ``pyarrow.csv.write_csv`` (the least any CSV-to-CSV job
+  that reads every cell and writes 15 more columns can cost on this machine);
+* ``xl-kent recalc staff.csv --no-how`` (the command as a user runs it,
+  ``python -m xl_kent_cli``);
+* ``xl-kent recalc staff.xlsx --no-how``;
+* with ``--how``, the same two with the How columns (the default of the command).
 
-Each child reports its own peak memory (``ru_maxrss``); the parent also reads
-``RUSAGE_CHILDREN``. It prints seconds, rows per second, the openpyxl/xl-kent ratio and
-PASS/MISS against the targets of issue 5: 100k xlsx within 10 s, 1M CSV within 10 s, peak
-memory under 2 GB. Timings on a shared machine vary by +-20%; no test asserts them.
+It prints each process's wall time (interpreter start and imports included, alike for
+both) and its own peak memory (``ru_maxrss`` of that child, from ``os.wait4``), as the
+min and the median of the rounds, and the targets of issue 16: the CSV recalc within
+1.5x the pyarrow pipeline of the same round, the xlsx within 3 s, peak memory at most
+400 bytes per row. ``--memory-rows N`` (default 0: skipped) adds one recalc of an
+``N``-row CSV, for the memory per row at scale (the issue: 3,000,000 rows under 1.5 GB).
 
-Options: ``--xlsx-rows N``, ``--csv-rows N`` (0 skips), ``--no-openpyxl``, ``--keep DIR``.
+Timings on a shared machine vary by +-20%; no test asserts them. Options:
+``--csv-rows``, ``--xlsx-rows`` (0 skips), ``--rounds``, ``--how``, ``--memory-rows``,
+``--keep DIR`` (keep, and reuse, the generated files there).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = "2027-03-31"
 BAD_ROWS = 50
-TARGET_XLSX_S = 10.0
-TARGET_CSV_S = 10.0
-TARGET_RSS_GB = 2.0
+FLOAT_COLUMNS = 15
+TARGET_CSV_RATIO = 1.5
+TARGET_XLSX_S = 3.0
+TARGET_BYTES_PER_ROW = 400
 
 
-def _rss_gb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # kB on Linux
+def pyarrow_pipeline(src: str, out: str) -> None:
+    """The floor: read the CSV with pyarrow, append 15 float64 columns, write it with pyarrow."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    table = pacsv.read_csv(src)
+    n = table.num_rows
+    base = np.arange(n, dtype=np.float64) * 1.37  # figures with many digits, as money and days have
+    for i in range(FLOAT_COLUMNS):
+        table = table.append_column(f"figure_{i}", pa.array(base * (i + 1) / 7))
+    pacsv.write_csv(table, out)
 
 
-def child_recalc(src: str, out: str) -> dict:
-    """One ``xl-kent recalc`` run, in the phases the command goes through."""
-    from xl_kent.lists.figures import STAFF_SCHEMA, default_settings
-    from xl_kent_cli import output, recalc
-
-    t0 = time.perf_counter()
-    loaded = output.reading(src, STAFF_SCHEMA)
-    table = loaded.table
-    t1 = time.perf_counter()
-    outcome = recalc.recalc_table(table, default_settings(AS_OF), loaded.columns, source=src)
-    t2 = time.perf_counter()
-    output.write_outcome(outcome, Path(out), src, "Staff")
-    t3 = time.perf_counter()
-    return dict(rows=table.n_rows, read=t1 - t0, compute=t2 - t1, write=t3 - t2, total=t3 - t0,
-                problems=outcome.n_problem_rows, rss_gb=_rss_gb())
+def _env() -> dict:
+    return dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
 
 
-def child_openpyxl(src: str, out: str) -> dict:
-    """The same job with openpyxl only: read-only load, same compute, write-only save."""
-    import datetime as dt
-
-    import numpy as np
-    import openpyxl
-
-    from xl_kent.files.reading import Table
-    from xl_kent.lists.figures import default_settings
-    from xl_kent_cli import recalc
-
-    t0 = time.perf_counter()
-    wb = openpyxl.load_workbook(src, read_only=True, data_only=True)
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    headers = [("" if h is None else str(h)) for h in next(rows)]
-    data = list(rows)
-    wb.close()
-    columns = [np.array([r[i] if i < len(r) else None for r in data], dtype=object) for i in range(len(headers))]
-    table = Table(headers, columns, 2, ws.title, "xlsx")
-    t1 = time.perf_counter()
-    outcome = recalc.recalc_table(table, default_settings(AS_OF), source=src)
-    t2 = time.perf_counter()
-    book = openpyxl.Workbook(write_only=True)
-
-    def sheet(name, head, cols):
-        ws = book.create_sheet(name)
-        ws.append(head)
-        lists = [c.tolist() for c in cols]
-        for row in zip(*lists, strict=True):
-            ws.append([None if (isinstance(v, float) and v != v) else v for v in row])
-
-    def plain(c):
-        if c.dtype.kind == "M":
-            return np.array([None if np.isnat(d) else d.astype(dt.date) for d in c], dtype=object)
-        return c
-
-    sheet("Staff", outcome.headers, [plain(c) for c in outcome.columns])
-    sheet("Errors", outcome.errors_headers, outcome.errors_columns)
-    sheet("Summary", ["item", "value"], [np.array([k for k, _ in outcome.summary], dtype=object),
-                                         np.array([v for _, v in outcome.summary], dtype=object)])
-    book.save(out)
-    t3 = time.perf_counter()
-    return dict(rows=table.n_rows, read=t1 - t0, compute=t2 - t1, write=t3 - t2, total=t3 - t0,
-                problems=outcome.n_problem_rows, rss_gb=_rss_gb())
-
-
-def _spawn(kind: str, src: Path, out: Path) -> dict:
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+def run_child(argv: list[str]) -> tuple[float, int, int]:
+    """Run one process; its wall seconds, exit code and own peak memory in bytes."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "benchmarks.bulk", "--child", kind, str(src), str(out)],
-                          capture_output=True, text=True, cwd=ROOT, env=env)
+    proc = subprocess.Popen(argv, cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"{kind} child failed:\n{done.stderr}")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    result["wall"] = wall
-    result["children_rss_gb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20
-    return result
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    if proc.stderr:
+        proc.stderr.close()
+    if proc.returncode not in (0, 1):  # 1: written, with the seeded problem rows
+        raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{err}")
+    return wall, proc.returncode, usage.ru_maxrss * 1024  # kB on Linux
 
 
-def _line(label: str, r: dict) -> str:
-    return (f"{label:<34} {r['rows']:>9,} rows  read {r['read']:6.2f} s  compute {r['compute']:5.2f} s  "
-            f"write {r['write']:6.2f} s  total {r['total']:6.2f} s  ({r['rows'] / r['total']:>9,.0f} rows/s)  "
-            f"process {r['wall']:6.2f} s  peak {r['rss_gb']:.2f} GB")
+def recalc_argv(src: Path, out: Path, how: bool) -> list[str]:
+    argv = [sys.executable, "-m", "xl_kent_cli", "recalc", str(src), "--as-of", AS_OF, "-o", str(out)]
+    return argv if how else [*argv, "--no-how"]
+
+
+def _spread(values: list[float], fmt: str = "{:.2f}") -> str:
+    return f"{fmt.format(min(values))} / {fmt.format(float(np.median(values)))}"
+
+
+def _flag(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def _sample(path: Path, rows: int, seed: int) -> None:
+    from xl_kent.lists import synth
+
+    if path.exists():
+        print(f"reusing {path} ({path.stat().st_size / 2**20:.1f} MB)")
+        return
+    t = time.perf_counter()
+    synth.write_sample(path, synth.staff_sample(rows, BAD_ROWS, seed=seed))
+    print(f"generated {path.name}: {rows:,} rows in {time.perf_counter() - t:.1f} s "
+          f"({path.stat().st_size / 2**20:.1f} MB)")
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python3 -m benchmarks.bulk", description=__doc__.split("\n\n")[0])
-    p.add_argument("--xlsx-rows", type=int, default=100_000)
     p.add_argument("--csv-rows", type=int, default=1_000_000)
-    p.add_argument("--no-openpyxl", action="store_true")
-    p.add_argument("--keep", metavar="DIR", help="keep the generated files in DIR")
-    p.add_argument("--child", nargs=3, metavar=("KIND", "SRC", "OUT"), help=argparse.SUPPRESS)
+    p.add_argument("--xlsx-rows", type=int, default=100_000)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--how", action="store_true", help="also time recalc with its How columns")
+    p.add_argument("--memory-rows", type=int, default=0, help="one more recalc of an N-row CSV, for memory")
+    p.add_argument("--keep", metavar="DIR", help="keep (and reuse) the generated files in DIR")
+    p.add_argument("--pyarrow-child", nargs=2, metavar=("SRC", "OUT"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
-    if args.child:
-        kind, src, out = args.child
-        result = child_recalc(src, out) if kind == "recalc" else child_openpyxl(src, out)
-        print(json.dumps(result))
+    if args.pyarrow_child:
+        pyarrow_pipeline(*args.pyarrow_child)
         return 0
-
-    from xl_kent.lists import synth
 
     with tempfile.TemporaryDirectory(prefix="xl-kent-bench-") as tmp:
         d = Path(args.keep) if args.keep else Path(tmp)
         d.mkdir(parents=True, exist_ok=True)
-        print(f"xl-kent bulk benchmark ({os.cpu_count()} CPUs, Python {sys.version.split()[0]}); "
-              f"as of {AS_OF}, {BAD_ROWS} bad rows in each list\n")
-        results = {}
-        if args.xlsx_rows:
-            src = d / "staff.xlsx"
-            t = time.perf_counter()
-            synth.write_sample(src, synth.staff_sample(args.xlsx_rows, BAD_ROWS, seed=1))
-            print(f"generated {src.name}: {args.xlsx_rows:,} rows in {time.perf_counter() - t:.1f} s "
-                  f"({src.stat().st_size / 2**20:.1f} MB)")
-            results["xlsx"] = _spawn("recalc", src, d / "staff.recalc.xlsx")
-            print(_line("xl-kent recalc xlsx -> xlsx", results["xlsx"]))
-            if not args.no_openpyxl:
-                results["openpyxl"] = _spawn("openpyxl", src, d / "staff.openpyxl.xlsx")
-                print(_line("openpyxl-only pipeline xlsx -> xlsx", results["openpyxl"]))
+        print(f"xl-kent bulk benchmark ({os.cpu_count()} CPUs, Python {sys.version.split()[0]}); as of {AS_OF}, "
+              f"{BAD_ROWS} bad rows in each list; {args.rounds} rounds; load average {os.getloadavg()[0]:.2f}")
+        csv = d / f"staff_{args.csv_rows}.csv"
+        xlsx = d / f"staff_{args.xlsx_rows}.xlsx"
         if args.csv_rows:
-            src = d / "staff.csv"
-            t = time.perf_counter()
-            synth.write_sample(src, synth.staff_sample(args.csv_rows, BAD_ROWS, seed=2))
-            print(f"generated {src.name}: {args.csv_rows:,} rows in {time.perf_counter() - t:.1f} s "
-                  f"({src.stat().st_size / 2**20:.1f} MB)")
-            results["csv"] = _spawn("recalc", src, d / "staff.recalc.csv")
-            print(_line("xl-kent recalc csv -> csv", results["csv"]))
+            _sample(csv, args.csv_rows, 2)
+        if args.xlsx_rows:
+            _sample(xlsx, args.xlsx_rows, 1)
+
+        jobs: dict[str, tuple[list[str], int]] = {}
+        if args.csv_rows:
+            jobs["pyarrow pipeline csv -> csv"] = (
+                [sys.executable, "-m", "benchmarks.bulk", "--pyarrow-child", str(csv), str(d / "pyarrow.csv")],
+                args.csv_rows)
+            jobs["recalc csv -> csv --no-how"] = (recalc_argv(csv, d / "recalc.csv", False), args.csv_rows)
+            if args.how:
+                jobs["recalc csv -> csv (How)"] = (recalc_argv(csv, d / "recalc_how.csv", True), args.csv_rows)
+        if args.xlsx_rows:
+            jobs["recalc xlsx -> xlsx --no-how"] = (recalc_argv(xlsx, d / "recalc.xlsx", False), args.xlsx_rows)
+            if args.how:
+                jobs["recalc xlsx -> xlsx (How)"] = (recalc_argv(xlsx, d / "recalc_how.xlsx", True),
+                                                     args.xlsx_rows)
+        wall: dict[str, list[float]] = {k: [] for k in jobs}
+        peak: dict[str, list[int]] = {k: [] for k in jobs}
+        for _ in range(args.rounds):
+            for name, (child, _rows) in jobs.items():
+                w, _code, rss = run_child(child)
+                wall[name].append(w)
+                peak[name].append(rss)
+
+        print(f"\n{'process (fresh each run)':<32}{'rows':>11}{'wall s min / med':>20}{'peak MB':>10}"
+              f"{'bytes/row':>11}{'rows/s':>12}")
+        for name, (_child, rows) in jobs.items():
+            mb = max(peak[name]) / 2**20
+            print(f"{name:<32}{rows:>11,}{_spread(wall[name]):>20}{mb:>10.0f}{max(peak[name]) / rows:>11.0f}"
+                  f"{rows / float(np.median(wall[name])):>12,.0f}")
 
         print()
-        if "xlsx" in results and "openpyxl" in results:
-            print(f"openpyxl-only / xl-kent on the xlsx: {results['openpyxl']['total'] / results['xlsx']['total']:.1f}x "
-                  f"(read {results['openpyxl']['read'] / results['xlsx']['read']:.1f}x, "
-                  f"write {results['openpyxl']['write'] / results['xlsx']['write']:.1f}x)")
-
-        def verdict(ok):
-            return "PASS" if ok else "MISS"
-
-        if "xlsx" in results:
-            r = results["xlsx"]
-            print(f"target {r['rows']:,}-row xlsx within {TARGET_XLSX_S:g} s (issue: 100,000): {r['total']:.2f} s "
-                  f"(process {r['wall']:.2f} s) {verdict(r['wall'] <= TARGET_XLSX_S)}")
-        if "csv" in results:
-            r = results["csv"]
-            print(f"target {r['rows']:,}-row CSV within {TARGET_CSV_S:g} s (issue: 1,000,000): {r['total']:.2f} s "
-                  f"(process {r['wall']:.2f} s) {verdict(r['wall'] <= TARGET_CSV_S)}")
-        ours = [results[k]["rss_gb"] for k in ("xlsx", "csv") if k in results]
-        if ours:
-            peak = max(ours)
-            print(f"target peak memory under {TARGET_RSS_GB:g} GB: {peak:.2f} GB {verdict(peak < TARGET_RSS_GB)}"
-                  f" (RUSAGE_CHILDREN, all children incl. openpyxl: "
-                  f"{max(r['children_rss_gb'] for r in results.values()):.2f} GB)")
+        if args.csv_rows:
+            ratios = [a / b for a, b in zip(wall["recalc csv -> csv --no-how"], wall["pyarrow pipeline csv -> csv"],
+                                            strict=True)]
+            ok = float(np.median(ratios)) <= TARGET_CSV_RATIO
+            print(f"recalc csv / pyarrow pipeline, same round: {_spread(ratios)}x  "
+                  f"<= {TARGET_CSV_RATIO}x: {_flag(ok)}")
+            per_row = max(peak["recalc csv -> csv --no-how"]) / args.csv_rows
+            print(f"recalc csv peak memory per row: {per_row:.0f} bytes  <= {TARGET_BYTES_PER_ROW}: "
+                  f"{_flag(per_row <= TARGET_BYTES_PER_ROW)}")
+        if args.xlsx_rows:
+            w = wall["recalc xlsx -> xlsx --no-how"]
+            print(f"recalc {args.xlsx_rows:,}-row xlsx: {_spread(w)} s  within {TARGET_XLSX_S:g} s: "
+                  f"{_flag(float(np.median(w)) <= TARGET_XLSX_S)}")
+        if args.memory_rows:
+            big = d / f"staff_{args.memory_rows}.csv"
+            _sample(big, args.memory_rows, 3)
+            w, _code, rss = run_child(recalc_argv(big, d / "recalc_big.csv", False))
+            per_row = rss / args.memory_rows
+            print(f"recalc of {args.memory_rows:,} rows --no-how: {w:.1f} s, peak {rss / 2**30:.2f} GB, "
+                  f"{per_row:.0f} bytes/row  <= {TARGET_BYTES_PER_ROW}: {_flag(per_row <= TARGET_BYTES_PER_ROW)}")
     return 0
 
 
