@@ -390,7 +390,7 @@ def as_dates(x) -> np.ndarray:
         return np.array(NAT)
     a = np.asarray(x)
     if a.dtype.kind == "M":
-        return a.astype("datetime64[D]")
+        return a.astype("datetime64[D]", copy=False)  # no copy: the rules never write their inputs
     if a.dtype.kind in "iuf":
         return excel_serial_to_date(a)
     if a.dtype.kind == "b":

@@ -18,6 +18,7 @@ array(['2019-02-28', '2023-06-15'], dtype='datetime64[D]')
 
 from __future__ import annotations
 
+import sys
 from functools import cache
 
 import numpy as np
@@ -93,6 +94,10 @@ def complete_months(start: np.ndarray, end: np.ndarray) -> np.ndarray:
     ``(y2-y1)*12 + (m2-m1) - (1 if d2 < d1 else 0)``; negative when ``end`` is
     before ``start`` (Excel gives #NUM! there: callers check the order).
     """
+    if _fast():
+        shortcut = _complete_months_by_table(start, end)
+        if shortcut is not None:
+            return shortcut
     m1, d1 = month_and_day(start)
     m2, d2 = month_and_day(end)
     return (m2 - m1) - (d2 < d1)
@@ -152,6 +157,57 @@ def _tables():
     return _TABLES
 
 
+def _fast() -> bool:
+    """The shortcut switch of :mod:`xl_kent._arrays` (found late: it imports this module)."""
+    arrays = sys.modules.get(__package__ + "._arrays")
+    if arrays is None:
+        from . import _arrays as arrays
+    return arrays.fast()
+
+
+_TABLE_FIRST_DAY = int(_TABLE_FIRST.astype(np.int64))
+_TABLE_DAYS = int((_TABLE_LAST - _TABLE_FIRST).astype(np.int64)) + 1
+
+
+def _table_slots(d: np.ndarray) -> np.ndarray | None:
+    """Slots of the calendar table for dates all inside it (no NaT); None otherwise."""
+    if d.size == 0:
+        return None
+    days = d.view(np.int64)
+    if int(days.min()) < _TABLE_FIRST_DAY or int(days.max()) >= _TABLE_FIRST_DAY + _TABLE_DAYS:
+        return None
+    return days - _TABLE_FIRST_DAY
+
+
+_WIDE = None
+
+
+def _wide_tables():
+    """The calendar table as int64 (month number, day of month, and both packed as
+    ``month * 32 + day``), for the fast path: no conversion after the gather."""
+    global _WIDE
+    if _WIDE is None:
+        month_no, dom, _, _ = _tables()
+        m, day = month_no.astype(np.int64), dom.astype(np.int64)
+        _WIDE = m, day, m * 32 + day
+    return _WIDE
+
+
+def _complete_months_by_table(start, end) -> np.ndarray | None:
+    """:func:`complete_months` for dates inside the calendar table, or None.
+
+    With ``k = month * 32 + day`` (day 1-31), ``(k2 - k1) >> 5`` is ``m2 - m1`` when
+    ``d2 >= d1`` and one less when ``d2 < d1`` (``d2 - d1`` lies in -30..30).
+    """
+    start = np.asarray(start, dtype="datetime64[D]")
+    end = np.asarray(end, dtype="datetime64[D]")
+    s1, s2 = _table_slots(start), _table_slots(end)
+    if s1 is None or s2 is None:
+        return None
+    packed = _wide_tables()[2]
+    return (np.take(packed, s2) - np.take(packed, s1)) >> 5
+
+
 def month_and_day(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Months since 1970-01 and day of month (1-31) of each date, as int64.
 
@@ -162,6 +218,11 @@ def month_and_day(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ([1, 649], [3, 29])
     """
     d = np.asarray(d, dtype="datetime64[D]")
+    if _fast():
+        slots = _table_slots(d)
+        if slots is not None:  # every date inside the table: two gathers
+            m, day, _ = _wide_tables()
+            return np.take(m, slots), np.take(day, slots)
     month_no, dom, _, _ = _tables()
     days = d.view(np.int64)
     lo = _TABLE_FIRST.astype(np.int64)
@@ -182,6 +243,8 @@ def first_of_month_number(months: np.ndarray) -> np.ndarray:
     months = np.asarray(months, dtype=np.int64)
     _, _, first_month, month_first = _tables()
     idx = months - first_month
+    if _fast() and idx.size and int(idx.min()) >= 0 and int(idx.max()) < month_first.shape[0]:
+        return np.take(month_first, idx).view("datetime64[D]")
     inside = (idx >= 0) & (idx < month_first.shape[0])
     out = month_first[np.where(inside, idx, 0)]
     if not inside.all():
@@ -207,6 +270,10 @@ def _edate_days(days: np.ndarray, months: int) -> np.ndarray:
 def _add_months_by_table(d: np.ndarray, months: int) -> np.ndarray:
     """:func:`add_months` for one month offset over many dates: one gather."""
     table = _add_months_table(months)
+    if _fast():
+        slots = _table_slots(d)
+        if slots is not None:  # every date inside the table: one gather
+            return np.take(table, slots).view("datetime64[D]")
     idx = d.view(np.int64) - _TABLE_FIRST.astype(np.int64)
     inside = (idx >= 0) & (idx < table.shape[0])
     out = table[np.where(inside, idx, 0)].view("datetime64[D]")

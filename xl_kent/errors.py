@@ -31,6 +31,7 @@ True
 
 from __future__ import annotations
 
+import sys
 import threading
 
 import numpy as np
@@ -135,12 +136,32 @@ def first_reason(*checks: tuple[np.ndarray, int]) -> np.ndarray:
     >>> first_reason((np.array([True, False, False]), 4), (np.array([True, True, False]), 7)).tolist()
     [4, 7, 0]
     """
+    if checks and _fast():
+        masks = [np.asarray(m) for m, _ in checks]
+        if all(m.dtype == bool for m in masks):
+            # np.select's choice, written straight into int32, and only for the checks
+            # some row fails (usually none): the last check first, the first one wins.
+            out = np.zeros(np.broadcast_shapes(*[m.shape for m in masks]), dtype=np.int32)
+            for m, (_, code) in zip(reversed(masks), reversed(checks), strict=True):
+                if m.any():
+                    np.copyto(out, code, where=m)
+            return out
     return np.select([m for m, _ in checks], [c for _, c in checks], OK).astype(np.int32)
 
 
 def set_error(error: np.ndarray, mask: np.ndarray, code: int) -> None:
     """Give ``code`` to the rows in ``mask`` that have no error yet (in place)."""
+    if _fast() and not np.any(mask):
+        return
     np.copyto(error, code, where=mask & (error == OK))
+
+
+def _fast() -> bool:
+    """The shortcut switch of :mod:`xl_kent._arrays` (found late: it imports this module)."""
+    arrays = sys.modules.get(__package__ + "._arrays")
+    if arrays is None:
+        from . import _arrays as arrays
+    return arrays.fast()
 
 
 def set_above(error: np.ndarray, value: np.ndarray, bound, excel: str, words: str, quoted=None) -> None:
@@ -166,6 +187,8 @@ def set_below(error: np.ndarray, value: np.ndarray, bound, excel: str, words: st
 
 
 def _set_bound(error: np.ndarray, beyond: np.ndarray, quoted, excel: str, words: str) -> None:
+    if _fast() and not np.any(beyond):
+        return
     hit = beyond & (error == OK)
     if hit.any():
         quoted = np.broadcast_to(np.asarray(quoted, dtype=np.float64), error.shape)

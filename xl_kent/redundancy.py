@@ -26,12 +26,13 @@ array(49.)
 
 from __future__ import annotations
 
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
 
 from . import params
-from ._arrays import blockwise, broadcast_rows, dates, floats
+from ._arrays import blockwise, broadcast_rows, dates, fast, floats
 from .errors import OK, describe, first_reason, reason, set_above, set_below, set_error
 from .words import explained, join, number, plural
 
@@ -103,12 +104,20 @@ def redundancy_weeks(age_years, service_years, multiplier=1.0, termination_date=
         floats(age_years), floats(service_years), floats(multiplier)
     )
     on = np.ascontiguousarray(_on(termination_date, shape).reshape(-1))
-    weeks, error = blockwise(_redundancy_rows, age, service, mult, on)
+    weeks, error = blockwise(partial(_redundancy_rows, shortcut=fast()), age, service, mult, on)
     return Redundancy(weeks.reshape(shape), error.reshape(shape))
 
 
-def _redundancy_rows(age, service, mult, on):
-    """The rules over 1-D rows (see :func:`redundancy_weeks`)."""
+def _redundancy_rows(age, service, mult, on, shortcut=False):
+    """The rules over 1-D rows (see :func:`redundancy_weeks`).
+
+    ``shortcut``: the fast paths are on; a block with no bad row and one set of rules then
+    skips the per-row checks and masks.
+    """
+    if shortcut:
+        clean = _clean_weeks(age, service, mult, on)
+        if clean is not None:
+            return clean
     error = first_reason(
         (np.isnan(age), E_AGE),
         (np.isnan(service), E_SERVICE),
@@ -138,20 +147,93 @@ def _redundancy_rows(age, service, mult, on):
 
     counted = np.minimum(service, max_service)
     weeks = np.zeros(age.shape)
-    for i, e in enumerate(bands.entries):  # loop over dated tables and their few bands
+    for i, e in enumerate(bands.entries):  # loop over dated tables, not rows
         rows = entry == i
-        w = np.zeros(age.shape)
-        below = 0.0
-        for band in sorted(e.value, key=lambda b: b["from_age"]):
-            years_in_or_above = np.clip(age - band["from_age"], 0.0, counted)
-            w += (band["weeks_per_year"] - below) * years_in_or_above
-            below = band["weeks_per_year"]
-        weeks = np.where(rows, w, weeks)
+        weeks = np.where(rows, _band_weeks(e.value, age, counted), weeks)
 
     weeks = np.where(service < min_service, 0.0, weeks)
     weeks = np.minimum(weeks * np.where(error == OK, mult, 1.0), max_weeks)
     weeks = np.where(error == OK, weeks, np.nan)
     return weeks, error
+
+
+def _band_weeks(bands, age, counted) -> np.ndarray:
+    """Weeks for the ``counted`` years back from ``age`` (floored), by one dated table of
+    age bands (I.2.G, Appendix 2): a loop over its few bands, not rows."""
+    w = np.zeros(age.shape)
+    below = 0.0
+    for band in sorted(bands, key=lambda b: b["from_age"]):
+        years_in_or_above = np.clip(age - band["from_age"], 0.0, counted)
+        w += (band["weeks_per_year"] - below) * years_in_or_above
+        below = band["weeks_per_year"]
+    return w
+
+
+def _clean_weeks(age, service, mult, on) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`_redundancy_rows` for a block in which no row fails a check and one set of
+    rules is in force on every date, or None.
+
+    The checks are made on the block's extremes: the smallest age and service not below
+    0 (``nan`` fails every comparison), the floored age within the plausibility bounds
+    (flooring keeps the order), the multiplier within its range, and the floored service
+    at most the floored age less ``max(0, service_start_min_age_years)`` on every row
+    (one difference of whole numbers). The weeks before the multiplier are then read
+    from a table by floored age and service (:func:`_weeks_table`).
+    """
+    if age.shape[0] == 0:
+        return None
+    values, in_force = params.lookup(
+        on, *[_plausible(n) for n in ("min_age_years", "max_age_years", "service_start_min_age_years")],
+        *[_p(n) for n in ("min_service_years", "max_service_years", "max_weeks", "min_multiplier",
+                          "max_multiplier")], scalars=True)
+    entry = _p("age_bands").index_throughout(on)
+    if entry is None or any(np.ndim(v) for v in values) or not in_force.all():
+        return None
+    min_age, max_age, start_age, min_service, max_service, max_weeks, min_mult, max_mult = values
+    if not (float(age.min()) >= 0 and float(service.min()) >= 0 and float(mult.min()) >= min_mult
+            and float(mult.max()) <= max_mult):
+        return None
+    if not (np.floor(float(age.min())) >= min_age and np.floor(float(age.max())) <= max_age):
+        return None
+    if not float(service.max()) <= float(age.max()):
+        return None
+    # Both are finite and not negative now: truncation is the floor.
+    whole_age, whole_service = age.astype(np.intp), service.astype(np.intp)
+    if not int((whole_age - whole_service).min()) >= max(0.0, float(start_age)):
+        return None
+    table = _weeks_table(entry, float(max_age), float(min_service), float(max_service))
+    if table is None:
+        age, service = np.floor(age), np.floor(service)
+        weeks = _band_weeks(_p("age_bands").entries[entry].value, age, np.minimum(service, max_service))
+        np.copyto(weeks, 0.0, where=service < min_service)
+    else:
+        whole_age *= int(max_age) + 1
+        whole_age += whole_service
+        weeks = np.take(table, whole_age)
+    weeks *= mult
+    return np.minimum(weeks, max_weeks), np.zeros(age.shape[0], dtype=np.int32)
+
+
+_WEEKS_TABLES: dict[tuple, tuple] = {}
+
+
+def _weeks_table(entry: int, max_age: float, min_service: float, max_service: float) -> np.ndarray | None:
+    """The weeks before any multiplier for each floored age ``a`` and service ``s`` (``s <=
+    a``) up to ``max_age``, as ``table[a * (max_age + 1) + s]``: the general path's own
+    operations (:func:`_band_weeks`, then 0 under ``min_service``) over every pair. None
+    when the bounds are not whole numbers or the table would be large."""
+    bands = _p("age_bands").entries[entry].value
+    key = (entry, id(bands), max_age, min_service, max_service)
+    cached = _WEEKS_TABLES.get(key)
+    if cached is None or cached[0] is not bands:  # kept with its bands: the id stays theirs
+        table = None
+        if max_age == int(max_age) and 0 <= max_age < 1_000:
+            size = int(max_age) + 1
+            age, service = (g.astype(np.float64).ravel() for g in np.indices((size, size)))
+            table = _band_weeks(bands, age, np.minimum(service, max_service))
+            np.copyto(table, 0.0, where=service < min_service)
+        cached = _WEEKS_TABLES[key] = (bands, table)
+    return cached[1]
 
 
 def weekly_pay_gbp(annual_salary_gbp, on=None) -> np.ndarray:
