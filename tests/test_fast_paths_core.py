@@ -12,12 +12,15 @@ included), NaT, dates outside the calendar tables, and blocks of several thousan
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xl_kent import _arrays, dates, errors, params
+from xl_kent._arrays import general_paths
 from xl_kent.redundancy import redundancy_weeks
 from xl_kent.sick_pay import (
     service_band_months,
@@ -359,3 +362,18 @@ def test_error_codes(seed, rows, share):
         return error
 
     both(marked)
+
+
+@pytest.mark.parametrize("day", ["1850-06-30", "2300-01-01", "2024-02-29"])
+def test_month_and_day_of_one_date_inside_or_outside_the_table(day):
+    """A single (0-d) date gives the months and day of a one-row array, both ways
+    (the general path once raised for a 0-d date outside 1900-2199)."""
+    one = np.datetime64(day, "D")
+    row = np.array([one])
+    for general in (False, True):
+        with general_paths() if general else contextlib.nullcontext():
+            m, d = dates.month_and_day(one)
+            m1, d1 = dates.month_and_day(row)
+            assert (int(m), int(d)) == (int(m1[0]), int(d1[0]))
+            y, mo, dd = (int(x) for x in str(one).split("-"))
+            assert (int(m), int(d)) == ((y - 1970) * 12 + mo - 1, dd)

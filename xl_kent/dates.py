@@ -231,10 +231,9 @@ def month_and_day(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     safe = np.where(inside, idx, 0)
     m = month_no[safe].astype(np.int64)
     day = dom[safe].astype(np.int64)
-    if not inside.all():
-        out = ~inside
-        m[out] = month_index(d[out])
-        day[out] = day_of_month(d[out])
+    if not inside.all():  # dates outside the table (0-d too: np.where keeps the shape)
+        m = np.where(inside, m, month_index(d))
+        day = np.where(inside, day, day_of_month(d))
     return m, day
 
 
