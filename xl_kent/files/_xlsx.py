@@ -26,13 +26,13 @@ import math
 import re
 import struct
 import zipfile
-from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from xml.sax.saxutils import escape as _xml_escape
 
 import numpy as np
 
+from .. import _arrays
 from .limits import EXCEL_MAX_NUMBER, EXCEL_MAX_TEXT_UNITS, cut_text
 
 # Rows joined and compressed at a time (memory per block ~ rows x columns x 40 bytes).
@@ -247,13 +247,18 @@ class _Cells:
         one = self.one
         return [one(r, v) for r, v in zip(rns, items, strict=True)]
 
-    def _strings(self, items: list, rns: Sequence[str]) -> list[str]:
-        # One search over the block's text decides whether any cell needs escaping, the guard
-        # or the length check (a false alarm from a line break inside a cell only costs time).
+    @staticmethod
+    def plain_strings(items: list) -> bool:
+        """Whether these texts (``str`` or ``None``) are written as they are: none needs escaping,
+        the formula guard or the length check. One search over the block's text decides (a false
+        alarm from a line break inside a cell only costs time)."""
         texts = [v for v in items if v]
         joined = "\n".join(texts)
-        if (_NEEDS_ESCAPE.search(joined) or _GUARDED_IN_JOINED.search(joined)
-                or max(map(len, texts), default=0) > _SURELY_SHORT):
+        return not (_NEEDS_ESCAPE.search(joined) or _GUARDED_IN_JOINED.search(joined)
+                    or max(map(len, texts), default=0) > _SURELY_SHORT)
+
+    def _strings(self, items: list, rns: Sequence[str]) -> list[str]:
+        if not self.plain_strings(items):
             string = self.string
             return [string(r, v) if v else "" for r, v in zip(rns, items, strict=True)]
         o, m = self.open, self.text
@@ -398,20 +403,20 @@ def _column_bound(col: np.ndarray, index: int, exact: bool) -> int:
     if not exact:
         return n * (text + max(_MAX_TEXT_BYTES, _BIG_INT_BYTES))
     items = col.tolist()
-    counts = Counter(map(type, items))
+    types = set(map(type, items))  # (how many of a type: counted only for the few that need it)
     total = n * (max(value, text) + _OTHER_BYTES)
-    text_types = [t for t in counts if issubclass(t, str)]
-    only_text = len(text_types) == 1 and set(counts) <= {text_types[0], type(None)}
-    for t, k in counts.items():
+    text_types = [t for t in types if issubclass(t, str)]
+    only_text = len(text_types) == 1 and types <= {text_types[0], type(None)}
+    for t in types:
         if issubclass(t, str):
             texts = filter(None, items) if only_text else (v for v in items if v.__class__ is t)
             total += _CHAR_BYTES * sum(map(len, texts))
         elif issubclass(t, int) and not issubclass(t, bool):
             ints = [v for v in items if v.__class__ is t]
             if max(ints) >= 1 << 63 or min(ints) < -(1 << 63):
-                total += k * _BIG_INT_BYTES
+                total += len(ints) * _BIG_INT_BYTES
         elif not issubclass(t, _FIXED_WIDTH_TYPES):  # written as str(value)
-            total += k * _MAX_TEXT_BYTES
+            total += sum(1 for v in items if v.__class__ is t) * _MAX_TEXT_BYTES
     return total
 
 
@@ -495,6 +500,10 @@ def write_sheet_part(zf: zipfile.ZipFile, index: int, headers: Sequence[str], co
     builders = [_Cells(letters[i], styles[i]) for i in range(n_cols)]
     zip64 = _needs_zip64(part_size_bound(headers, columns))
     name = f"xl/worksheets/sheet{index + 1}.xml"
+    # the shortcut: each block's cells built with Arrow's kernels (the same bytes, see _arrow_xlsx)
+    arrow = _arrow_builder() if _arrays.fast() else None
+    if arrow is not None and n_cols > arrow.MAX_COLUMNS:
+        arrow = None
     # zlib releases the GIL: compress block k in a helper thread while block k+1 is built.
     with zf.open(name, "w", force_zip64=zip64) as out, \
             ThreadPoolExecutor(max_workers=1) as pool:
@@ -504,10 +513,12 @@ def write_sheet_part(zf: zipfile.ZipFile, index: int, headers: Sequence[str], co
         for start in range(0, n_rows, BLOCK_ROWS):
             stop = min(start + BLOCK_ROWS, n_rows)
             rns = [str(r) for r in range(start + 2, stop + 2)]
-            cells = [b.column(col[start:stop], rns) for b, col in zip(builders, columns, strict=True)]
-            opens = [f'<row r="{r}">' for r in rns]
-            closes = ["</row>"] * len(rns)
-            data = "".join([x for row in zip(opens, *cells, closes, strict=True) for x in row]).encode()
+            data = arrow.block_xml(builders, columns, start, stop, rns) if arrow is not None else None
+            if data is None:
+                cells = [b.column(col[start:stop], rns) for b, col in zip(builders, columns, strict=True)]
+                opens = [f'<row r="{r}">' for r in rns]
+                closes = ["</row>"] * len(rns)
+                data = "".join([x for row in zip(opens, *cells, closes, strict=True) for x in row]).encode()
             if pending is not None:
                 pending.result()
             pending = pool.submit(out.write, data)
@@ -524,6 +535,16 @@ def write_sheet_part(zf: zipfile.ZipFile, index: int, headers: Sequence[str], co
     if zip64:
         _drop_zip64_extra(zf, zf.getinfo(name))
     return f"$A$1:${letters[n_cols - 1]}${n_rows + 1}" if autofilter and n_cols else None
+
+
+def _arrow_builder():
+    """The Arrow block builder (:mod:`._arrow_xlsx`), or None without pyarrow (xlwings Lite) or
+    with a pyarrow whose float text is not as it expects (:func:`._arrow_xlsx.agrees`)."""
+    try:
+        from . import _arrow_xlsx
+    except ImportError:
+        return None
+    return _arrow_xlsx if _arrow_xlsx.agrees() else None
 
 
 def write_workbook(fileobj, names: Sequence[str], sheets: Sequence[tuple], *,
