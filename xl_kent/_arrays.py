@@ -11,7 +11,6 @@ import numpy as np
 
 from . import cells as _cells
 
-
 #: The rules take shortcuts where the data allow one (every row in one parameter period,
 #: no bad row, a grade given as a number ...), each giving the general path's result to
 #: the last bit. ``False`` turns every shortcut off; tests compare both ways
@@ -163,44 +162,271 @@ def blockwise(kernel, *rows: np.ndarray, block: int = BLOCK_ROWS):
     return tuple(np.concatenate([p[i] for p in parts]) for i in range(len(parts[0])))
 
 
-def factorize_text(a: np.ndarray, fold: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
+def factorize_text(
+    a: np.ndarray, fold: bool = False, ordered: bool = True
+) -> tuple[np.ndarray, np.ndarray] | None:
     """Distinct labels of a text array and each row's index into them.
 
     Like ``np.unique(a, return_inverse=True)``, but short ASCII/Latin-1 text (up to 8
     characters, such as "KR6" or "E000123") is packed exactly into one 64-bit integer
-    per row first, so the sort is of integers, not strings (about 6x faster).
+    per row first (in the text's sort order), and those integers are factorised by
+    hashing, not by sorting the rows (:func:`_factorize_uint64`); the labels and codes
+    are the same as ``np.unique``'s, to the last row.
 
     With ``fold=True`` the labels are matched ignoring ASCII case (rows with "KR6"
-    and "kr6" get one code; the label shown is one of them); this is done only on
-    the fast path, and ``None`` is returned when the text does not allow it (longer,
+    and "kr6" get one code; the label shown is the lower-case text); this is done only
+    on the fast path, and ``None`` is returned when the text does not allow it (longer,
     non-ASCII, or with spaces to trim), so that the caller folds another way.
+
+    With ``ordered=False`` the labels may come in any order (the codes still match
+    equal text, one code per label): for callers that only group rows, this saves
+    sorting the distinct labels.
 
     >>> labels, codes = factorize_text(np.array(["KR6", "kr6", "KR6", "E1"]))
     >>> labels.tolist(), codes.tolist()
     (['E1', 'KR6', 'kr6'], [1, 2, 1, 0])
-    >>> factorize_text(np.array(["KR6", "kr6", "E1"]), fold=True)[1].tolist()
-    [1, 1, 0]
+    >>> labels, codes = factorize_text(np.array(["KR6", "kr6", "E1"]), fold=True)
+    >>> labels.tolist(), codes.tolist()
+    (['e1', 'kr6'], [1, 1, 0])
+    >>> factorize_text(np.array(["E 1", "e1"]), fold=True) is None
+    True
     """
     a = np.asarray(a)
     if a.dtype.kind != "U":
         a = a.astype(str)
     width = a.dtype.itemsize // 4
-    if a.size and 0 < width <= 8:
-        chars = np.ascontiguousarray(a.reshape(-1)).view(np.uint32).reshape(-1, width)
-        top = int(chars.max())
-        if fold:
-            whitespace = (chars == 32) | ((chars >= 9) & (chars <= 13))
-            if top >= 128 or whitespace.any():
-                return None
-            upper = (chars >= 65) & (chars <= 90)
-            chars = np.where(upper, chars + 32, chars)  # ASCII lower case
-        if top < 256:
-            packed = np.zeros(chars.shape[0], dtype=np.uint64)
-            for i in range(width):  # loop over character positions, not rows
-                packed |= chars[:, i].astype(np.uint64) << np.uint64(8 * (width - 1 - i))
-            _, first, inverse = np.unique(packed, return_index=True, return_inverse=True)
-            return a.reshape(-1)[first], inverse.reshape(a.shape)
+    if fast() and a.size and 0 < width <= 8:
+        flat = np.ascontiguousarray(a.reshape(-1))
+        chars = flat.view(np.uint32).reshape(-1, width)
+        if int(chars.max()) < 256:
+            packed = _pack_chars(chars)
+            if fold:
+                if (packed & _HIGH_BITS).any():  # a character above 127: not ASCII
+                    return None
+                packed = _ascii_lower(packed)
+            keys, codes = _factorize_uint64(packed, ordered)
+            key_bytes = keys.view(np.uint8).reshape(-1, 8)
+            if fold and ((key_bytes == 32) | ((key_bytes >= 9) & (key_bytes <= 13))).any():
+                return None  # spaces to trim: the caller's general fold
+            return _unpack_chars(key_bytes, width), codes.reshape(a.shape)
     if fold:
         return None
     labels, inverse = np.unique(a, return_inverse=True)
     return labels, inverse.reshape(a.shape)
+
+
+_HIGH_BITS = np.uint64(0x8080808080808080)
+_FIBONACCI = np.uint64(0x9E3779B97F4A7C15)  # 2^64 / golden ratio: Knuth's multiplicative hash
+_SMALL_SAMPLE = 1024  # rows sampled to guess the labels of a column with few distinct values
+_SMALL_LABELS = 256  # at most this many sampled labels: a perfect-hash table, else a full hash
+_HASH_ROWS = 65_536  # from this many rows, pyarrow's hash table (where installed) beats a sort
+
+
+def _pack_chars(chars: np.ndarray) -> np.ndarray:
+    """Rows of up to 8 characters below 256 (``(n, width)`` code points) as one ``uint64`` each.
+
+    The first character is the most significant byte and a shorter text is padded with
+    zeros, so the integers sort as the text does.
+
+    >>> chars = np.array(["KR6", "KR10", "E1"]).view(np.uint32).reshape(3, -1)
+    >>> [hex(int(p)) for p in _pack_chars(chars)]
+    ['0x4b523600', '0x4b523130', '0x45310000']
+    """
+    n, width = chars.shape
+    out = np.zeros((n, 8), dtype=np.uint8)
+    if np.little_endian:
+        out[:, :width] = chars[:, ::-1]  # the lowest byte last: the last character
+    else:
+        out[:, 8 - width :] = chars
+    return out.view(np.uint64).reshape(n)
+
+
+def _unpack_chars(key_bytes: np.ndarray, width: int) -> np.ndarray:
+    """The text of packed keys (their bytes, ``(n, 8)``), as ``<U{width}``: :func:`_pack_chars` undone."""
+    chars = key_bytes[:, :width][:, ::-1] if np.little_endian else key_bytes[:, 8 - width :]
+    return np.ascontiguousarray(chars, dtype=np.uint32).view(f"<U{width}").reshape(-1)
+
+
+def _ascii_lower(packed: np.ndarray) -> np.ndarray:
+    """ASCII upper-case letters of packed text (every byte below 128) made lower case.
+
+    Eight bytes at a time: a byte is "A"-"Z" when adding 0x3F sets its top bit and
+    adding 0x25 does not (no carry crosses a byte below 128); bit 0x20 then lowers it.
+
+    >>> chars = np.array(["KR6", "Ab@[z"]).view(np.uint32).reshape(2, -1)
+    >>> _unpack_chars(_ascii_lower(_pack_chars(chars)).view(np.uint8).reshape(-1, 8), 5).tolist()
+    ['kr6', 'ab@[z']
+    """
+    from_a = packed + np.uint64(0x3F3F3F3F3F3F3F3F)
+    past_z = packed + np.uint64(0x2525252525252525)
+    upper = from_a & ~past_z & _HIGH_BITS
+    return packed | (upper >> np.uint64(2))
+
+
+def _factorize_uint64(keys: np.ndarray, ordered: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(keys, return_inverse=True)`` without sorting the rows.
+
+    A column with few distinct values (grades, units) is matched against the labels
+    of a sample of its rows through a small perfect-hash table, and every row is then
+    checked against its label, so that a value the sample missed falls through. Keys
+    whose bytes span a compact box (ids such as "E000123": few values per character
+    position) are numbered within the box and factorised by a table over it
+    (:func:`_dense_codes`). Other columns go through pyarrow's hash table where it is
+    installed (not in xlwings Lite), then the distinct labels are sorted and the codes
+    renumbered (unless ``ordered`` is False), or else through ``np.unique``. Same
+    result every way.
+
+    >>> keys, codes = _factorize_uint64(np.array([7, 3, 7, 9], dtype=np.uint64))
+    >>> keys.tolist(), codes.tolist()
+    ([3, 7, 9], [1, 0, 1, 2])
+    """
+    n = keys.shape[0]
+    sample = np.unique(keys[:: max(1, n // _SMALL_SAMPLE)])
+    if sample.shape[0] <= _SMALL_LABELS:
+        codes = _perfect_hash_codes(keys, sample)
+        if codes is not None:
+            return sample, codes
+    dense = _dense_codes(keys)
+    if dense is not None:
+        return dense
+    if n >= _HASH_ROWS:
+        try:
+            import pyarrow as pa
+            import pyarrow.compute as pc
+        except ImportError:  # xlwings Lite: numpy only
+            pass
+        else:
+            encoded = pc.dictionary_encode(pa.array(keys, type=pa.uint64()))
+            labels = encoded.dictionary.to_numpy(zero_copy_only=False)
+            codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp)
+            if not ordered:
+                return labels, codes
+            order = np.argsort(labels)
+            rank = np.empty(order.shape[0], dtype=np.intp)
+            rank[order] = np.arange(order.shape[0])
+            return labels[order], rank[codes]
+    labels, codes = np.unique(keys, return_inverse=True)
+    return labels, codes.astype(np.intp, copy=False)
+
+
+def _perfect_hash_codes(keys: np.ndarray, labels: np.ndarray) -> np.ndarray | None:
+    """Each key's index in the sorted, distinct ``labels``, or ``None`` when a key is not one of them.
+
+    A multiplicative hash of the labels into a power-of-two table without collision (a
+    few table sizes tried); each row then takes its table entry and is compared with
+    that label, so the result never depends on the hash.
+    """
+    d = labels.shape[0]
+    for bits in range(max(4, d.bit_length() + 2), 17):  # a loop over table sizes, not rows
+        shift = np.uint64(64 - bits)
+        slot = (labels * _FIBONACCI) >> shift
+        if np.unique(slot).shape[0] == d:
+            break
+    else:
+        return None
+    table = np.zeros(1 << bits, dtype=np.intp)
+    table[slot.astype(np.intp)] = np.arange(d)
+    codes = table[((keys * _FIBONACCI) >> shift).astype(np.intp)]
+    if not (labels[codes] == keys).all():
+        return None
+    return codes
+
+
+def _dense_codes(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """``np.unique(keys, return_inverse=True)`` by a table, when the keys' bytes span a compact box.
+
+    Each byte of a key is taken relative to its position's smallest value and the bytes
+    are read as one mixed-radix number (radix = that position's range), which keeps the
+    keys' order; when the box holds at most ``4 n + 1024`` numbers, a table over it
+    marks those present, and its running count numbers them. ``None`` when the box is
+    larger (the caller hashes).
+
+    >>> keys, codes = _dense_codes(np.array([0x4530, 0x4531, 0x4630, 0x4531], dtype=np.uint64))
+    >>> [hex(int(k)) for k in keys], codes.tolist()
+    (['0x4530', '0x4531', '0x4630'], [0, 1, 2, 1])
+    """
+    n = keys.shape[0]
+    by_byte = keys.view(np.uint8).reshape(n, 8)
+    if not np.little_endian:
+        by_byte = by_byte[:, ::-1]  # column k: the byte of weight 256**k
+    whole = n // 64 * 64  # the minimum and maximum of each byte position, 512 bytes a row
+    lo = by_byte[whole:].min(axis=0, initial=255)
+    hi = by_byte[whole:].max(axis=0, initial=0)
+    if whole:
+        block = by_byte[:whole].reshape(-1, 512)
+        lo = np.minimum(lo, block.min(axis=0).reshape(64, 8).min(axis=0))
+        hi = np.maximum(hi, block.max(axis=0).reshape(64, 8).max(axis=0))
+    radix = [int(h) - int(low) + 1 for low, h in zip(lo.tolist(), hi.tolist(), strict=True)]
+    size = 1
+    for r in radix:
+        size *= r
+    if size > 4 * n + 1024:
+        return None
+    number = np.zeros(n, dtype=np.int32 if size < 2**31 else np.int64)
+    stride = 1
+    for k in range(8):  # a loop over byte positions, not rows
+        if radix[k] > 1:
+            digit = by_byte[:, k].astype(number.dtype)
+            if lo[k]:
+                digit -= int(lo[k])
+            if stride > 1:
+                digit *= stride
+            number += digit
+            stride *= radix[k]
+    present = np.zeros(size, dtype=bool)
+    present[number] = True
+    found = np.flatnonzero(present)
+    rank = np.zeros(size, dtype=np.intp)
+    rank[found] = np.arange(found.shape[0])
+    label_bytes = np.empty((found.shape[0], 8), dtype=np.uint8)
+    columns = label_bytes if np.little_endian else label_bytes[:, ::-1]  # column k: weight 256**k
+    columns[:] = lo  # each position's smallest byte, then the digits added
+    left = found
+    for k in range(8):  # the keys back from their numbers, byte by byte
+        if radix[k] > 1:
+            left, byte = np.divmod(left, radix[k])
+            columns[:, k] += byte.astype(np.uint8)
+    return label_bytes.view(np.uint64).reshape(-1), np.take(rank, number)
+
+
+def packed_text(a: np.ndarray) -> np.ndarray | None:
+    """Short ASCII text as ``uint64`` keys matched ignoring case ("" is 0), without numbering them.
+
+    The keys of :func:`factorize_text` with ``fold=True`` before the factorisation: equal
+    keys are equal text ignoring ASCII case, for callers that group only some rows
+    (:func:`factorize_keys` on those). ``None`` where that function would give ``None``
+    (not text, longer than 8 characters, non-ASCII, or with spaces to trim).
+
+    >>> packed_text(np.array(["E1", "e1", "", "F2"])).tolist() == [0x6531, 0x6531, 0, 0x6632]
+    True
+    >>> packed_text(np.array(["E 1"])) is None
+    True
+    """
+    a = np.asarray(a)
+    width = a.dtype.itemsize // 4
+    if a.dtype.kind != "U" or not a.size or not 0 < width <= 8:
+        return None
+    chars = np.ascontiguousarray(a.reshape(-1)).view(np.uint32).reshape(-1, width)
+    if int(chars.max()) >= 128:
+        return None
+    packed = _pack_chars(chars)
+    if (_bytes_between(packed, 9, 13) | _bytes_between(packed, 32, 32)).any():
+        return None
+    return _ascii_lower(packed).reshape(a.shape)
+
+
+def _bytes_between(packed: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """Top bit of each byte of ``packed`` (every byte below 128) set where the byte is in ``[lo, hi]``."""
+    from_lo = packed + np.uint64(0x0101010101010101 * (0x80 - lo))
+    past_hi = packed + np.uint64(0x0101010101010101 * (0x7F - hi))
+    return from_lo & ~past_hi & _HIGH_BITS
+
+
+def factorize_keys(keys: np.ndarray, ordered: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(keys, return_inverse=True)`` of ``uint64`` keys by hashing (:func:`_factorize_uint64`).
+
+    >>> factorize_keys(np.array([5, 2, 5], dtype=np.uint64))[1].tolist()
+    [1, 0, 1]
+    """
+    keys = np.ascontiguousarray(keys, dtype=np.uint64).reshape(-1)
+    return _factorize_uint64(keys, ordered)

@@ -41,7 +41,18 @@ from typing import NamedTuple
 import numpy as np
 
 from . import params
-from ._arrays import blockwise, bools, broadcast_rows, dates, factorize_text, floats, thread_pool
+from ._arrays import (
+    blockwise,
+    bools,
+    broadcast_rows,
+    dates,
+    factorize_keys,
+    factorize_text,
+    fast,
+    floats,
+    packed_text,
+    thread_pool,
+)
 from .dates import add_months
 from .errors import OK, describe, reason, reason_texts, set_above, set_error
 
@@ -83,11 +94,14 @@ def _p(name: str) -> params.Parameter:
     return params.parameter("awards", name)
 
 
-def _codes(x, n: int) -> np.ndarray:
+def _codes(x, n: int, ordered: bool = True) -> np.ndarray:
     """Integer codes for ids (-1 = blank); text ids are trimmed and case-folded.
 
     Whole-number ids in a compact range are used as they are (no sort needed);
-    anything else is factorised with ``np.unique``.
+    anything else is factorised (:func:`~xl_kent._arrays.factorize_text` for text).
+    The codes follow the ids' sort order, which fixes the order in which the rolling
+    totals add up; with ``ordered=False`` (work references, only grouped) text codes
+    may come in any order, one per id.
     """
     if x is None:
         return np.full(n, -1, dtype=np.int64)
@@ -110,10 +124,13 @@ def _codes(x, n: int) -> np.ndarray:
         from .cells import to_text
 
         a = to_text(a).values  # numbers 123.0 -> "123", None -> ""
-    folded_fast = factorize_text(a, fold=True)
+    folded_fast = factorize_text(a, fold=True, ordered=ordered)
     if folded_fast is not None:  # short ASCII ids without spaces: folded while packed
         labels, inv = folded_fast
-        codes = np.where(labels == "", -1, np.arange(labels.shape[0]))
+        blank = labels == ""
+        if not blank.any():  # no blank id: the codes are the labels' indices (fast path only)
+            return inv.astype(np.int64, copy=False)
+        codes = np.where(blank, -1, np.arange(labels.shape[0]))
         return codes[inv].astype(np.int64)
     # Trim and case-fold each distinct label once, not each row.
     labels, inv = factorize_text(a)
@@ -121,6 +138,23 @@ def _codes(x, n: int) -> np.ndarray:
     names, code_of_label = np.unique(folded, return_inverse=True)
     codes = np.where(names == "", -1, np.arange(names.shape[0]))[code_of_label]
     return codes[inv].astype(np.int64)
+
+
+def _ref_keys(x, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Work references as integers equal for the same work (trimmed, case-folded) and a mask of the
+    non-blank ones: short ASCII text packed (:func:`~xl_kent._arrays.packed_text`), else :func:`_codes`."""
+    if x is not None:
+        a = np.broadcast_to(np.asarray(x), (n,))
+        if a.dtype.kind == "O":
+            from .cells import to_text
+
+            a = to_text(a).values
+        if a.dtype.kind == "U":
+            keys = packed_text(a)
+            if keys is not None:
+                return keys, keys != 0  # 0: the blank reference
+    codes = _codes(x, n, ordered=False)
+    return codes, codes >= 0
 
 
 def _stable_order(key: np.ndarray) -> np.ndarray:
@@ -173,8 +207,15 @@ def award_ok(
         floats(amount_gbp), dates(award_date), bools(team), bools(endorsed), bools(ineligible)
     )
     n = amount.shape[0]
+    shortcuts = fast()
     emp = _codes(employee_id, n)
-    ref = _codes(work_ref, n)
+    # Work references are only grouped: on the fast path they stay keys (text packed, not
+    # numbered), and only the rows each rule groups are numbered.
+    if shortcuts:
+        ref_key, has_ref = _ref_keys(work_ref, n)
+    else:
+        ref = _codes(work_ref, n)
+        ref_key, has_ref = ref, ref >= 0
 
     # Row by row (in cache-sized blocks): errors, limits in force, window dates.
     error, amount, max_award, max_total, day, window_from = blockwise(
@@ -183,20 +224,25 @@ def award_ok(
     good = error == OK
 
     # Rule 2: a team award is all team rows for the same work reference.
-    team_ref = good & is_team & (ref >= 0)
-    ref_totals = np.bincount(ref[team_ref], weights=amount[team_ref], minlength=ref.max(initial=0) + 1)
-    team_total = np.where(team_ref, ref_totals[np.maximum(ref, 0)], amount)
+    team_ref = good & is_team & has_ref
+    if shortcuts:  # the same sums (bincount adds each group's rows in row order)
+        _, group = factorize_keys(ref_key[team_ref], ordered=False)
+        team_total = amount.copy()
+        team_total[team_ref] = np.bincount(group, weights=amount[team_ref])[group]
+    else:
+        ref_totals = np.bincount(ref[team_ref], weights=amount[team_ref], minlength=ref.max(initial=0) + 1)
+        team_total = np.where(team_ref, ref_totals[np.maximum(ref, 0)], amount)
     over_award = np.where(is_team, team_total, amount) > max_award
 
     # Rules 3 and 4 each sort the log once; they run side by side where threads can.
     pool = thread_pool() if n >= 100_000 else None
     if pool is not None:
-        twice_job = pool.submit(_same_work_twice, good, emp, ref, is_team)
+        twice_job = pool.submit(_same_work_twice, good, emp, ref_key, has_ref, is_team)
         rolling = _rolling_totals(good, emp, day, window_from, amount)
         twice = twice_job.result()
     else:
         rolling = _rolling_totals(good, emp, day, window_from, amount)
-        twice = _same_work_twice(good, emp, ref, is_team)
+        twice = _same_work_twice(good, emp, ref_key, has_ref, is_team)
     over_total = rolling > max_total + 1e-9
 
     not_endorsed = is_team & ~is_endorsed
@@ -238,12 +284,17 @@ def _rolling_totals(good, emp, day, window_from, amount) -> np.ndarray:
     return rolling
 
 
-def _same_work_twice(good, emp, ref, is_team) -> np.ndarray:
-    """Rule 4: rows whose employee has a team and an individual row for one work."""
+def _same_work_twice(good, emp, ref, has_ref, is_team) -> np.ndarray:
+    """Rule 4: rows whose employee has a team and an individual row for one work.
+
+    ``ref``: the work references as codes or keys (any integers equal for the same
+    work, where ``has_ref``); only the few rows that may pair up are numbered.
+    """
     twice = np.zeros(emp.shape[0], dtype=bool)
-    rows = _possible_pairs(np.flatnonzero(good & (ref >= 0)), emp, ref, is_team)
+    rows = _possible_pairs(np.flatnonzero(good & has_ref), emp, ref, is_team)
     if rows.size:
-        pair = emp[rows] * (int(ref.max()) + 1) + ref[rows]
+        _, work = np.unique(ref[rows], return_inverse=True)
+        pair = emp[rows] * (int(work.max()) + 1) + work
         by_pair = _stable_order(pair)
         sorted_pair = pair[by_pair]
         team_sorted = is_team[rows][by_pair]

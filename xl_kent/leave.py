@@ -45,13 +45,13 @@ the figure itself; a bad row gives its reason in words.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, partial
 from typing import NamedTuple
 
 import numpy as np
 
 from . import params
-from ._arrays import blockwise, broadcast_rows, dates, factorize_text, floats
+from ._arrays import blockwise, broadcast_rows, dates, factorize_text, fast, floats
 from .dates import (
     CALENDAR_FIRST,
     CALENDAR_LAST,
@@ -332,17 +332,53 @@ def leave_accrual(
     Leave
         ``value`` (days, or hours for "hours", "casual", "relief") and ``error``.
     """
-    code, grade_blank = parse_grades(grade)
+    return _leave_accrual_parsed(parse_grades(grade), service_start, as_of, weekly_hours, employment_start,
+                                 employment_end, unit)
+
+
+def _leave_accrual_parsed(parsed, service_start, as_of, weekly_hours, employment_start, employment_end,
+                          unit) -> Leave:
+    """:func:`leave_accrual` with the grades given as :func:`parse_grades` gives them (a caller that
+    parses each distinct grade once)."""
+    code, grade_blank = parsed
     columns, shape = broadcast_rows(
         code, grade_blank, dates(service_start), dates(as_of), floats(weekly_hours),
         dates(employment_start), dates(employment_end), _units(unit),
     )
-    value, error = blockwise(_leave_rows, *columns)
+    value, error = blockwise(partial(_leave_rows, shortcuts=fast()), *columns)
     return Leave(value.reshape(shape), error.reshape(shape))
 
 
-def _leave_rows(code, grade_blank, ss, on, hours, es, ee, unit_code):
-    """The rules over 1-D rows (see :func:`leave_accrual`)."""
+def _salaried_leave(
+    grade, service_start, as_of, weekly_hours=None, employment_start=None, employment_end=None, parsed=None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Salaried leave in days and in hours from one pass: ``(days, hours, error)``.
+
+    The same figures and error codes as :func:`leave_accrual` with ``unit="days"`` and
+    with ``unit="hours"`` (their errors are the same), for callers that want both (the
+    staff lists' figures). ``parsed``, when given, is :func:`parse_grades` of ``grade``
+    (a caller with each distinct grade parsed once; ``grade`` is then not read).
+
+    >>> days, hours, error = _salaried_leave(["KR6", "KR2"], "2022-04-01", "2026-03-31", 18.5)
+    >>> days.tolist(), hours.tolist(), (error != 0).tolist()
+    ([13.5, nan], [99.9, nan], [False, True])
+    """
+    code, grade_blank = parse_grades(grade) if parsed is None else parsed
+    columns, shape = broadcast_rows(
+        code, grade_blank, dates(service_start), dates(as_of), floats(weekly_hours),
+        dates(employment_start), dates(employment_end), np.array(DAYS),
+    )
+    days, hours, error = blockwise(partial(_leave_rows, both_units=True, shortcuts=fast()), *columns)
+    return days.reshape(shape), hours.reshape(shape), error.reshape(shape)
+
+
+def _leave_rows(code, grade_blank, ss, on, hours, es, ee, unit_code, both_units=False, shortcuts=False):
+    """The rules over 1-D rows (see :func:`leave_accrual`); ``both_units``: salaried rows'
+    days and hours, each as its unit would give it (see :func:`_salaried_leave`).
+
+    ``shortcuts`` (:func:`~xl_kent._arrays.fast`): no masking of bad rows when there is
+    none, and one unit's arithmetic when every row asks for the same unit; the same
+    figures to the last bit."""
     rows = on.shape[0]
     error = np.zeros(rows, dtype=np.int32)
     salaried = unit_code <= HOURS
@@ -362,7 +398,7 @@ def _leave_rows(code, grade_blank, ss, on, hours, es, ee, unit_code):
         "hours_rounding_half_from", "hours_rounding_half_to", "leave_year_start_month")])
     hours = np.where(np.isnan(hours) & salaried, ft_hours, hours)
     basic, after = _entitlement_by_code(code, on)
-    set_error(error, (unit_code >= 0) & _year_before_rules(on), E_EARLY_YEAR)
+    set_error(error, (unit_code >= 0) & _year_before_rules(on, shortcuts), E_EARLY_YEAR)
     set_error(error, ~in_force & (unit_code >= 0), E_NO_RULES)
     set_error(error, needs_grade & np.isnan(basic), E_GRADE)
     set_error(error, salaried & ~((hours > 0) & (hours <= ft_hours)), E_HOURS_RANGE)
@@ -375,7 +411,8 @@ def _leave_rows(code, grade_blank, ss, on, hours, es, ee, unit_code):
     set_error(error, ee < es, E_EMPLOYMENT_ORDER)
 
     good = error == OK
-    on_safe = np.where(good, on, np.datetime64("2000-01-01"))
+    all_good = shortcuts and bool(good.all())  # then every np.where(good, x, placeholder) is x
+    on_safe = on if all_good else np.where(good, on, np.datetime64("2000-01-01"))
     year_start, next_year_start = leave_year_bounds(on_safe, year_start_month)
     year_days = (next_year_start - year_start).astype(np.float64)
 
@@ -390,14 +427,37 @@ def _leave_rows(code, grade_blank, ss, on, hours, es, ee, unit_code):
     days_up = np.maximum(
         0, (window_end - np.maximum(window_start, uplift_start)).astype(np.int64) + 1
     )
-    basic = np.where(good, basic, 0.0)
-    extra = np.where(good, after, 0.0) - basic
+    if not all_good:
+        basic = np.where(good, basic, 0.0)
+    extra = (after if all_good else np.where(good, after, 0.0)) - basic
     unrounded = (basic * days + extra * days_up) / year_days
     full_time_days = round_half(basic * days / year_days) + round_half(extra * days_up / year_days)
 
     # Only the units some row asks for are computed (a branch per unit, not per row).
     full_time = hours == ft_hours
-    fraction = hours / np.where(good, ft_hours, 1.0)
+    fraction = hours / (ft_hours if all_good else np.where(good, ft_hours, 1.0))
+    if both_units:  # every row "days" (the errors of "hours" are the same)
+        days_value = np.where(full_time, full_time_days, round_half(unrounded * fraction))
+        hours_value = np.where(
+            full_time,
+            full_time_days * hours_per_day,
+            hours_rule(unrounded * hours_per_day * fraction, half_from, half_to),
+        )
+        if all_good:
+            return days_value, hours_value, error
+        ok = error == OK
+        return np.where(ok, days_value, np.nan), np.where(ok, hours_value, np.nan), error
+    if shortcuts and rows and unit_code.strides[0] == 0 and unit_code[0] in (DAYS, HOURS):
+        # One unit for every row (given once, broadcast): that unit's arithmetic only.
+        if unit_code[0] == DAYS:
+            value = np.where(full_time, full_time_days, round_half(unrounded * fraction))
+        else:
+            value = np.where(
+                full_time,
+                full_time_days * hours_per_day,
+                hours_rule(unrounded * hours_per_day * fraction, half_from, half_to),
+            )
+        return (value if all_good else np.where(good, value, np.nan)), error
     value = np.full(rows, np.nan)
     wanted = {u: unit_code == u for u in (DAYS, HOURS, CASUAL, RELIEF)}
     if wanted[DAYS].any():
@@ -422,12 +482,25 @@ def _leave_rows(code, grade_blank, ss, on, hours, es, ee, unit_code):
     return value, error
 
 
-def _year_before_rules(on: np.ndarray) -> np.ndarray:
-    """Rows whose leave year (of ``as_of``) starts before the first dated leave rules."""
+def _year_before_rules(on: np.ndarray, shortcut: bool = False) -> np.ndarray:
+    """Rows whose leave year (of ``as_of``) starts before the first dated leave rules.
+
+    With ``shortcut``: one comparison with the first leave year start on or after the
+    first rules (a leave year's start never decreases with ``as_of``, and is never after it).
+    """
     first = _p("grade_bands").first_date
     start_month = _p("leave_year_start_month").entries[0].value  # the first rules' leave year
+    if shortcut:
+        return on < _first_full_year_start(first, int(start_month))  # NaT compares False
     year_start, _ = leave_year_bounds(np.where(np.isnat(on), first, on), start_month)
     return ~np.isnat(on) & (year_start < first)
+
+
+@cache
+def _first_full_year_start(first: np.datetime64, start_month: int) -> np.datetime64:
+    """The first leave year start on or after ``first``: ``as_of`` before it has its year start before ``first``."""
+    start, end = leave_year_bounds(np.array([first], dtype="datetime64[D]"), start_month)
+    return start[0] if start[0] == first else end[0]
 
 
 def _relief_rate(entitlement_days: np.ndarray, on: np.ndarray) -> np.ndarray:

@@ -65,6 +65,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .. import params
+from .._arrays import fast
 from ..carry_over import WHY_NONE, carry_over, why_words
 from ..cells import BLANK, GOOD
 from ..dates import MONTHS_PER_YEAR, complete_months
@@ -77,8 +78,11 @@ from ..leave import (
     E_SERVICE_START,
     E_WORKED_BLANK,
     E_WORKED_RANGE,
+    _leave_accrual_parsed,
+    _salaried_leave,
     leave_accrual,
     leave_year_bounds,
+    parse_grades,
 )
 from ..money import round_pennies
 from ..notice import notice
@@ -421,6 +425,49 @@ def _core_problems(problems: Problems, rows: np.ndarray, error: np.ndarray, colu
         problems.add(rows[error == code], _CORE_FIELD.get(code, column), reason_text(code))
 
 
+#: The salaried leave figures: the whole leave year's in days and hours, then to the as-of date.
+_LEAVE_FIGURES = ("leave_year_entitlement_days", "leave_year_entitlement_hours", "leave_accrued_days",
+                  "leave_accrued_hours")
+
+
+def _salaried_leave_figures(out: dict, problems: Problems, values: dict[str, np.ndarray], rows: np.ndarray,
+                            on: tuple) -> None:
+    """:data:`_LEAVE_FIGURES` of the salaried ``rows``: two calls (the leave year's last day, the
+    as-of date ``on``), each giving days and hours, instead of four calls per distinct grade;
+    the same figures, and the same problems in the same order (grade by grade, figure by figure)."""
+    v = values
+    parsed = _parsed_grades(v, rows)
+    errors = []
+    for day in on:  # the leave year's last day, then the as-of date
+        days, hours, error = _salaried_leave(None, v["service_start"][rows], day, v["weekly_hours"][rows],
+                                             v["employment_start"][rows], v["employment_end"][rows], parsed)
+        out[_LEAVE_FIGURES[len(errors)]][rows] = days
+        out[_LEAVE_FIGURES[len(errors) + 1]][rows] = hours
+        errors += [error, error]
+    _problems_by_grade(problems, v, rows, errors, _LEAVE_FIGURES)
+
+
+def _parsed_grades(values: dict[str, np.ndarray], rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`~xl_kent.leave.parse_grades` of each row's grade, the text :func:`_by_grade` gives
+    it, parsed once per distinct grade."""
+    code, blank = parse_grades(np.array([str(g) for g in values["grade_labels"].tolist()]))
+    index = values["grade_index"][rows]
+    return code[index], blank[index]
+
+
+def _problems_by_grade(problems: Problems, values: dict[str, np.ndarray], rows: np.ndarray, errors: list,
+                       names: tuple) -> None:
+    """Core errors of one call over ``rows`` (``errors[i]`` for figure ``names[i]``), added grade by grade
+    and figure by figure, as calls per distinct grade add them; nothing to do when no row is bad."""
+    if not any((e != OK).any() for e in errors):
+        return
+    at = np.zeros(int(rows.max(initial=-1)) + 1, dtype=np.intp)
+    at[rows] = np.arange(rows.shape[0])
+    for _grade, part in _by_grade(values, rows):  # a loop over grades, not rows
+        for name, error in zip(names, errors, strict=True):
+            _core_problems(problems, part, error[at[part]], name)
+
+
 def _by_grade(values: dict[str, np.ndarray], rows: np.ndarray):
     """``(grade text, rows)`` for each distinct grade among ``rows`` (a loop over grades, not rows)."""
     inverse = values["grade_index"][rows]
@@ -480,21 +527,30 @@ def compute(staff: Staff, settings: Settings, table=None, progress=None, prior_p
     if progress:
         progress(1)
 
-    # Leave (G.1, G.2): the whole leave year (as_of = its last day) and to the as-of date,
-    # one call per distinct grade.
-    for grade, rows in _by_grade(v, np.flatnonzero(salaried & clean("leave"))):
-        hours = v["weekly_hours"][rows]
-        for name, on, unit in (("leave_year_entitlement_days", lye, "days"),
-                               ("leave_year_entitlement_hours", lye, "hours"),
-                               ("leave_accrued_days", s.as_of, "days"), ("leave_accrued_hours", s.as_of, "hours")):
-            r = leave_accrual(grade, service[rows], on, hours, start[rows], end[rows], unit)
-            out[name][rows] = r.value
-            _core_problems(probs, rows, r.error, name)
-    for grade, rows in _by_grade(v, np.flatnonzero((casual & clean("casual")) | (relief & clean("relief")))):
-        r = leave_accrual(grade, service[rows], s.as_of, v["hours_worked"][rows], None, None,
-                          contract[rows].astype(str))
-        out["leave_accrued_hours"][rows] = r.value
-        _core_problems(probs, rows, r.error, "leave_accrued_hours")
+    # Leave (G.1, G.2): the whole leave year (as_of = its last day) and to the as-of date.
+    leave_rows = np.flatnonzero(salaried & clean("leave"))
+    if fast():
+        _salaried_leave_figures(out, probs, v, leave_rows, (lye, s.as_of))
+    else:  # one call per distinct grade and figure
+        for grade, rows in _by_grade(v, leave_rows):
+            hours = v["weekly_hours"][rows]
+            for name, on, unit in zip(_LEAVE_FIGURES, (lye, lye, s.as_of, s.as_of), ("days", "hours") * 2,
+                                      strict=True):
+                r = leave_accrual(grade, service[rows], on, hours, start[rows], end[rows], unit)
+                out[name][rows] = r.value
+                _core_problems(probs, rows, r.error, name)
+    hourly_rows = np.flatnonzero((casual & clean("casual")) | (relief & clean("relief")))
+    if fast():  # one call; the problems as the calls per grade add them
+        r = _leave_accrual_parsed(_parsed_grades(v, hourly_rows), service[hourly_rows], s.as_of,
+                                  v["hours_worked"][hourly_rows], None, None, contract[hourly_rows].astype(str))
+        out["leave_accrued_hours"][hourly_rows] = r.value
+        _problems_by_grade(probs, v, hourly_rows, [r.error], ("leave_accrued_hours",))
+    else:
+        for grade, rows in _by_grade(v, hourly_rows):
+            r = leave_accrual(grade, service[rows], s.as_of, v["hours_worked"][rows], None, None,
+                              contract[rows].astype(str))
+            out["leave_accrued_hours"][rows] = r.value
+            _core_problems(probs, rows, r.error, "leave_accrued_hours")
     taken_ok = clean("taken")
     out["leave_untaken_days"] = np.where(taken_ok, out["leave_accrued_days"] - v["leave_taken_days"], np.nan)
     weekly = np.where(salaried & clean("salary"), weekly_pay_gbp(v["annual_salary"], s.as_of), np.nan)
