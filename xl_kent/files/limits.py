@@ -38,6 +38,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .._arrays import fast
+
 __all__ = ["EXCEL_MAX_NUMBER", "EXCEL_MAX_NUMBER_TEXT", "EXCEL_MAX_TEXT_UNITS", "HEADER_ROW", "NUM_ERROR", "Issue",
            "cut_text", "escape_csv_controls", "excel_safe", "number_beyond", "utf16_units"]
 
@@ -210,7 +212,34 @@ def _of(items: list, classes: set) -> list:
     return [v for v in items if v.__class__ in classes]
 
 
+def _coded_safe(col: np.ndarray, csv: bool) -> bool:
+    """Whether a column the CSV reader coded (:func:`xl_kent.files.reading.coded`) surely needs
+    no change, read off its Arrow form: its distinct cells checked (repeated texts), or its
+    UTF-8 bytes (no text over :data:`_SURELY_SHORT` bytes, no control character for a CSV; a
+    valid UTF-8 text has no lone surrogate). False: check the cells one by one."""
+    from .reading import coded
+
+    c = coded(col) if fast() else None
+    if c is None:
+        return False
+    if c.labels is not None:
+        return not _object_column(c.labels, csv)[1]
+    _validity, offsets, data = c.text.buffers()
+    if data is None:
+        return True
+    offsets = np.frombuffer(offsets, dtype=np.int32)[c.text.offset:c.text.offset + len(c.text) + 1]
+    if len(offsets) > 1 and int(np.diff(offsets).max()) > _SURELY_SHORT:  # (bytes >= characters)
+        return False
+    return not (csv and _CSV_CONTROL_BYTES[np.frombuffer(data, dtype=np.uint8)[offsets[0]:offsets[-1]]].any())
+
+
+_CSV_CONTROL_BYTES = np.zeros(256, dtype=bool)
+_CSV_CONTROL_BYTES[[i for i in range(32) if _CSV_CONTROL.match(chr(i))]] = True
+
+
 def _object_column(col: np.ndarray, csv: bool) -> tuple[np.ndarray, list[tuple[int, str]]]:
+    if _coded_safe(col, csv):
+        return col, []
     items = col.tolist()
     types = set(map(type, items))
     safe = {t for t in types if issubclass(t, _ALWAYS_SAFE) or issubclass(t, np.integer)}  # numpy ints fit
@@ -223,6 +252,8 @@ def _object_column(col: np.ndarray, csv: bool) -> tuple[np.ndarray, list[tuple[i
     suspect: set = set()
     if text_types:
         texts = list(filter(None, items)) if types <= text_types | {type(None)} else _of(items, text_types)
+        if fast():  # each distinct text checked once (a reason repeated on many rows)
+            texts = list(dict.fromkeys(texts))
         if (max(map(len, texts), default=0) > _SURELY_SHORT
                 or (csv and _CSV_CONTROL.search("\n".join(texts)))):
             suspect |= text_types

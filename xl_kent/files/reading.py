@@ -1023,6 +1023,11 @@ def _csv_arrow(p: Path, header: list[str], skip: int, skip_lines: int, delimiter
     Python reader) where the two might differ or pyarrow cannot say: no pyarrow, rows of
     other lengths than the header (ragged rows, blank lines), a field longer than the
     limit, a first row that is not ``header``, anything pyarrow refuses.
+
+    Each column keeps its Arrow form beside it (:func:`coded`): a column with many repeated
+    texts as its distinct cells and each row's index into them (the object column is built
+    from those, so each distinct text is one Python object), any other column as its Arrow
+    text.
     """
     try:
         import pyarrow as pa
@@ -1051,26 +1056,152 @@ def _csv_arrow(p: Path, header: list[str], skip: int, skip_lines: int, delimiter
     n_rows = table.num_rows - 1
     if n_rows * width > MAX_CSV_CELLS:
         raise InputFileError(f"{p}: has more than {MAX_CSV_CELLS:,} fields (rows x columns)")
-    columns = []
-    for j in range(width):
-        col = table.column(j).combine_chunks()
-        if len(col) and (pc.max(pc.utf8_length(col)).as_py() or 0) > CSV_MAX_FIELD_CHARS:
-            return None
-        sample = col.slice(1, CSV_BLOCK_ROWS)
-        if pc.count_distinct(sample).as_py() >= _DEDUPE_BELOW_UNIQUE_SHARE * len(sample):  # ids, names
-            columns.append(col.to_numpy(zero_copy_only=False))
-            continue
-        coded = col.dictionary_encode()  # repeated values: each distinct text becomes one str object
-        texts = np.empty(len(coded.dictionary) + 1, dtype=object)
-        texts[:-1] = coded.dictionary.to_numpy(zero_copy_only=False)
-        texts[-1] = None
-        columns.append(texts[coded.indices.fill_null(-1).to_numpy()])
-    if [c[0] or "" for c in columns] != header:
+    if [table.column(j)[0].as_py() or "" for j in range(width)] != header:
         return None
-    filled_rows = np.zeros(n_rows, dtype=bool)
+    texts = table.columns
+    del table  # (each column's chunks are freed once it is combined)
     for j in range(width):
-        filled_rows |= table.column(j).slice(1).is_valid().to_numpy(zero_copy_only=False)
-    return _csv_table(header, width, [[c[1:] for c in columns]], n_rows, skipped=skip, filled_rows=filled_rows)
+        col = texts[j].combine_chunks()
+        texts[j] = None
+        offsets = _arrow_offsets(col)
+        if len(col) and int(np.diff(offsets).max()) > CSV_MAX_FIELD_CHARS and \
+                (pc.max(pc.utf8_length(col)).as_py() or 0) > CSV_MAX_FIELD_CHARS:  # (bytes >= characters)
+            return None
+        texts[j] = col.slice(1)
+    # Trailing blank rows are not data (as _csv_table does): cut before the columns are made.
+    filled_rows = np.zeros(n_rows, dtype=bool)
+    for s in texts:
+        filled_rows |= _valid_rows(s)
+    last = int(np.flatnonzero(filled_rows)[-1]) + 1 if filled_rows.any() else 0
+    if last < n_rows:
+        texts, filled_rows, n_rows = [s.slice(0, last) for s in texts], filled_rows[:last], last
+    columns, twins = [], []
+    for j in range(width):
+        s, texts[j] = texts[j], None  # (the Arrow text is freed as soon as its column is made)
+        sample = s.slice(0, CSV_BLOCK_ROWS)
+        if pc.count_distinct(sample).as_py() >= _DEDUPE_BELOW_UNIQUE_SHARE * len(sample):
+            columns.append(s.to_numpy(zero_copy_only=False))  # ids: a text object per row
+            twins.append(Coded(None, None, s))
+            continue
+        # Repeated values: each distinct text (and the blank, None) becomes one object, in order of first
+        # appearance as parse._distinct gives them.
+        enc = s.dictionary_encode(null_encoding="encode")
+        labels = enc.dictionary.to_numpy(zero_copy_only=False)
+        codes = enc.indices.to_numpy().astype(_code_type(len(labels)))  # the smallest integers that hold them
+        columns.append(labels[codes])
+        twins.append(Coded(labels, codes, None))
+        del s, sample, enc
+    out = _csv_table(header, width, [columns], n_rows, skipped=skip, filled_rows=filled_rows)
+    for c, twin in zip(out.columns, twins, strict=False):  # (trailing empty unheaded columns are dropped)
+        if len(c) == n_rows:
+            _register(c, twin)
+    pa.default_memory_pool().release_unused()  # the parsed file's memory back to the system
+    return out
+
+
+def _code_type(n_labels: int) -> type:
+    """The smallest unsigned integer type that indexes ``n_labels`` labels.
+
+    >>> _code_type(3), _code_type(300), _code_type(70_000)
+    (<class 'numpy.uint8'>, <class 'numpy.uint16'>, <class 'numpy.uint32'>)
+    """
+    return np.uint8 if n_labels <= 1 << 8 else np.uint16 if n_labels <= 1 << 16 else np.uint32
+
+
+def _valid_rows(s) -> np.ndarray:
+    """Which cells of a pyarrow array are not null, read off its validity bitmap (bool)."""
+    n = len(s)
+    if not s.null_count:
+        return np.ones(n, dtype=bool)
+    bits = np.frombuffer(s.buffers()[0], dtype=np.uint8)
+    return np.unpackbits(bits, bitorder="little")[s.offset:s.offset + n].astype(bool)
+
+
+def _arrow_offsets(s) -> np.ndarray:
+    """The ``n + 1`` offsets of an Arrow string array into its UTF-8 bytes."""
+    return np.frombuffer(s.buffers()[1], dtype=np.int32)[s.offset:s.offset + len(s) + 1]
+
+
+class Coded(NamedTuple):
+    """A column of text cells read by pyarrow, in the form it came in (:func:`coded`).
+
+    Either ``labels`` (the distinct cells, ``None`` for blank, in order of first appearance)
+    and ``codes`` (each row's index into them), or ``text`` (a pyarrow string array, null
+    for blank): the same cells as the object column.
+    """
+
+    labels: np.ndarray | None
+    codes: np.ndarray | None
+    text: object | None
+
+
+# id(column) -> (weak reference to the column, its Coded form, what it held: the objects' addresses).
+_CODED: dict[int, tuple] = {}
+
+
+def _addresses(col: np.ndarray) -> np.ndarray | None:
+    """The addresses of the objects an object array holds, read off its buffer (no reference
+    is taken), or None for an array that is not one contiguous run of pointers."""
+    import ctypes
+
+    if col.dtype != object or col.ndim != 1 or not col.flags.c_contiguous or col.itemsize != 8:
+        return None
+    if not len(col):
+        return np.zeros(0, dtype=np.uint64)
+    raw = (ctypes.c_uint64 * len(col)).from_address(col.__array_interface__["data"][0])
+    return np.frombuffer(raw, dtype=np.uint64)
+
+
+def _register(col: np.ndarray, twin: Coded) -> None:
+    """Keep ``twin`` as the coded form of ``col`` while ``col`` lives, with what ``col`` holds:
+    :func:`coded` gives it only while ``col`` holds those very objects (a cell changed in place
+    drops it)."""
+    import weakref
+
+    if _addresses(col) is None:
+        return
+    if twin.labels is not None:  # the objects are the labels' (they stay alive in the twin)
+        held = (np.fromiter(map(id, twin.labels), dtype=np.uint64, count=len(twin.labels)), None)
+    else:  # a copy keeps the objects alive, so no other object can take one's address
+        held = (None, col.copy())
+    key = id(col)
+
+    def gone(ref, key=key):
+        entry = _CODED.get(key)
+        if entry is not None and entry[0] is ref:
+            del _CODED[key]
+
+    _CODED[key] = (weakref.ref(col, gone), twin, held)
+
+
+def blank_column(n: int) -> np.ndarray:
+    """``n`` blank cells (``None``), coded as one distinct cell (a column a file does not have).
+
+    >>> c = blank_column(3)
+    >>> c.tolist(), coded(c).labels.tolist(), coded(c).codes.tolist()
+    ([None, None, None], [None], [0, 0, 0])
+    """
+    col = _nones(n)
+    _register(col, Coded(_nones(1), np.zeros(n, dtype=np.uint8), None))
+    return col
+
+
+def coded(col) -> Coded | None:
+    """The coded form of a column the CSV reader made (that very array, not a copy or a
+    slice, holding the objects it was made with: a cell changed since is noticed), or None.
+
+    >>> coded(np.array(["a"], dtype=object)) is None
+    True
+    """
+    entry = _CODED.get(id(col))
+    if entry is None or entry[0]() is not col:
+        return None
+    twin, (label_ids, copy) = entry[1], entry[2]
+    now = _addresses(col)
+    then = label_ids[twin.codes] if label_ids is not None else _addresses(copy)
+    if now is None or not np.array_equal(now, then):
+        return None
+    return twin
 
 
 def _check_width(p: Path, header: list[str], width: int | None = None, row: int | None = None) -> None:

@@ -34,6 +34,7 @@ import contextlib
 import contextvars
 import datetime as dt
 import functools
+import itertools
 import math
 import os
 import re
@@ -57,8 +58,8 @@ __all__ = ["FORMULA_STARTS", "OutputFileError", "Sheet", "all_or_nothing", "chec
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Text exempt from the CSV guard: a plain decimal number, optionally signed ("-12.5", "+3", "1e-05").
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-# Rows converted and written at a time in CSV (bounds the memory of the text built).
-CSV_BLOCK_ROWS = 100_000
+# Rows converted and written at a time in CSV (bounds the memory of the text built: about 10 MB a block).
+CSV_BLOCK_ROWS = 1 << 15
 # CSV blocks built at once (in threads; the last one is written while the next ones are built).
 CSV_THREADS = 2
 # Automatic column widths: characters, measured on the header and the first rows.
@@ -518,6 +519,16 @@ def write_csv(path, sheet: Sheet, *, input_path=None, progress: Callable[[int], 
         block_bytes = _python_block
     else:
         block_bytes = _arrow_block
+    coded = [None] * len(sheet.columns) if block_bytes is _python_block else \
+        [_coded_fields(col) for col in sheet.columns]
+
+    def build(start: int) -> bytes:
+        stop = start + CSV_BLOCK_ROWS
+        cols = [col[start:stop] for col in sheet.columns]
+        if block_bytes is _python_block:
+            return _python_block(cols)
+        return _arrow_block(cols, [None if c is None else c(start, stop) for c in coded])
+
     with _atomic(out) as raw:
         raw.write(codecs.BOM_UTF8 + (",".join(_quote_all([guard_csv_text(h) for h in sheet.headers])) + "\r\n").encode())
         n = sheet.n_rows
@@ -526,15 +537,12 @@ def write_csv(path, sheet: Sheet, *, input_path=None, progress: Callable[[int], 
             pending: deque = deque()
             try:
                 for start in starts[:CSV_THREADS]:
-                    pending.append(pool.submit(block_bytes,
-                                               [col[start:start + CSV_BLOCK_ROWS] for col in sheet.columns]))
+                    pending.append(pool.submit(build, start))
                 for k, start in enumerate(starts):
                     stop = min(start + CSV_BLOCK_ROWS, n)
                     block = pending.popleft().result()
                     if k + CSV_THREADS < len(starts):
-                        ahead = starts[k + CSV_THREADS]
-                        pending.append(pool.submit(block_bytes,
-                                                   [col[ahead:ahead + CSV_BLOCK_ROWS] for col in sheet.columns]))
+                        pending.append(pool.submit(build, starts[k + CSV_THREADS]))
                     _write_block(raw, block, out, start, stop, progress)
             except BaseException:  # an error or Ctrl-C: the blocks not started are dropped, not built
                 for future in pending:
@@ -559,28 +567,84 @@ def _python_block(columns: list[np.ndarray]) -> bytes:
     return ("\r\n".join(map(",".join, zip(*texts, strict=True))) + "\r\n").encode()
 
 
-def _arrow_block(columns: list[np.ndarray]) -> bytes:
+def _arrow_block(columns: list[np.ndarray], ready: Sequence | None = None) -> bytes:
     """:func:`_python_block` with the columns formatted and the lines joined by pyarrow, in C.
 
     Text columns are guarded and quoted with Arrow's string kernels (texts that start like
     a formula and are not plain ASCII go through :func:`guard_csv_text`), float columns are
     cast by Arrow where its text is Python's ``repr`` (checked once, :func:`_arrow_repr_ok`),
-    and anything else is formatted by :func:`csv_column`. The bytes are the same.
+    and anything else is formatted by :func:`csv_column`. The bytes are the same. ``ready``
+    holds, per column, its fields already made (:func:`_coded_fields`) or None.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if not columns or not len(columns[0]):
         return _python_block(columns)
+    ready = ready or [None] * len(columns)
     try:
-        texts = [_arrow_texts(col, pa, pc) for col in columns]
+        texts = [_arrow_texts(col, pa, pc) if r is None else r() for col, r in zip(columns, ready, strict=True)]
     except (pa.ArrowException, UnicodeError):  # text UTF-8 cannot carry (lone surrogates): as before
         return _python_block(columns)
     lines = pc.binary_join_element_wise(*texts, ",")
+    del texts
     lines = pc.binary_join_element_wise(lines, pa.scalar("\r\n"), "")
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)
     first, last = int(offsets[lines.offset]), int(offsets[lines.offset + len(lines)])
-    return lines.buffers()[2].to_pybytes()[first:last]
+    data = lines.buffers()[2]
+    if first == 0 and last == data.size:
+        return data.to_pybytes()
+    return memoryview(data)[first:last].tobytes()
+
+
+def _repeated_texts(col: np.ndarray):
+    """A column of text and blanks with few distinct values (a reason, a status) as its
+    distinct cells and each row's index into them (a :class:`xl_kent.files.reading.Coded`), or None."""
+    from .reading import Coded
+
+    items = col.tolist()
+    probe = items[:_PROBE_CELLS]
+    if not set(map(type, probe)) <= {str, type(None)} or len(set(probe)) > len(probe) // 4:
+        return None
+    index: dict = {}  # each distinct cell -> the row it first appears on
+    first = np.fromiter(map(index.setdefault, items, itertools.count()), dtype=np.int64, count=len(items))
+    if not set(map(type, index)) <= {str, type(None)}:  # (True == 1 == 1.0: only text is keyed safely)
+        return None
+    labels = np.empty(len(index), dtype=object)
+    labels[:] = list(index)
+    return Coded(labels, np.searchsorted(np.fromiter(index.values(), dtype=np.int64, count=len(index)), first), None)
+
+
+#: Cells looked at to decide whether a column has few distinct values.
+_PROBE_CELLS = 2000
+
+
+def _coded_fields(col: np.ndarray):
+    """For a column the CSV reader coded (:func:`xl_kent.files.reading.coded`; shortcuts on),
+    or a text column with few distinct values (:func:`_repeated_texts`):
+    ``fields(start, stop)``, giving a function that makes the CSV fields of those rows as
+    :func:`_arrow_texts` does, from the reader's Arrow form (repeated texts: each distinct one
+    guarded and quoted once). Else None."""
+    from .._arrays import fast
+    from .reading import coded
+
+    if not fast() or col.dtype.kind != "O":
+        return None
+    c = coded(col) or _repeated_texts(col)
+    if c is None:
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if c.labels is not None:
+        try:
+            labels = _arrow_texts(c.labels, pa, pc)
+        except (pa.ArrowException, UnicodeError):
+            return None
+        codes = c.codes
+        return lambda start, stop: lambda: labels.take(pa.array(codes[start:stop]))
+    text = c.text
+    return lambda start, stop: lambda: _arrow_guard_quote(text.slice(start, stop - start), pa, pc).fill_null("")
 
 
 def _arrow_texts(col: np.ndarray, pa, pc):
@@ -664,29 +728,38 @@ _QUOTE_BYTES = _byte_table(',"\r\n')
 
 
 def _arrow_floats(values: np.ndarray, pa, pc):
-    """:func:`_float_texts` as an Arrow string array: Arrow's cast where it prints as ``repr``."""
+    """:func:`_float_texts` as an Arrow string array: Arrow's cast where it prints as ``repr``.
+
+    The cells are sorted into kinds (whole numbers, cast as int64; others Arrow casts as
+    ``repr``; the rest, from Python; blanks and ``#NUM!``), each kind made in one go from
+    its own values, and the rows put back in order by one gather.
+    """
+    n = len(values)
     with np.errstate(invalid="ignore"):
         size = np.abs(values)
-        integral = (values == np.round(values)) & (size < 1e15)
+        integral = (values == np.round(values)) & (size < 1e15)  # (NaN and infinities are not)
         cast_ok = (size >= _ARROW_REPR_LOW) & (size < _ARROW_REPR_HIGH) & ~integral
-    n_integral = int(np.count_nonzero(integral))
-    if n_integral >= len(values) - n_integral:  # mostly whole numbers: cast as int64, the rest as floats
-        texts = pc.cast(pa.array(np.where(integral, values, 0).astype(np.int64)), pa.string())
-        if cast_ok.any():
-            texts = pc.replace_with_mask(texts, pa.array(cast_ok), pc.cast(pa.array(values[cast_ok]), pa.string()))
-    else:
-        texts = pc.cast(pa.array(values), pa.string())
-        if n_integral:
-            ints = pc.cast(pa.array(values[integral].astype(np.int64)), pa.string())
-            texts = pc.replace_with_mask(texts, pa.array(integral), ints)
     finite = np.isfinite(values)
     rest = finite & ~integral & ~cast_ok
-    if rest.any():
-        texts = pc.replace_with_mask(texts, pa.array(rest), pa.array(_float_texts(values[rest]), type=pa.string()))
-    if not finite.all():  # NaN blank, infinities Excel's #NUM!
-        bad = values[~finite]
-        texts = pc.replace_with_mask(texts, pa.array(~finite), pa.array(np.where(np.isnan(bad), "", "#NUM!")))
-    return texts
+    kinds = ((integral, lambda v: pc.cast(pa.array(v.astype(np.int64)), pa.string())),
+             (cast_ok, lambda v: pc.cast(pa.array(v), pa.string())),
+             (rest, lambda v: pa.array(_float_texts(v), type=pa.string())))
+    parts = []
+    at = np.empty(n, dtype=np.int32)  # each row's place in the parts joined
+    base = 0
+    for mask, make in kinds:
+        k = int(np.count_nonzero(mask))
+        if k == n:  # one kind: the rows are in order already
+            return make(values)
+        if k:
+            at[mask] = np.arange(base, base + k, dtype=np.int32)
+            parts.append(make(values[mask]))
+            base += k
+    if base < n:  # NaN blank, infinities Excel's #NUM!
+        parts.append(pa.array(["", "#NUM!"], type=pa.string()))
+        at[np.isnan(values)] = base
+        at[np.isinf(values)] = base + 1
+    return pa.concat_arrays(parts).take(pa.array(at))
 
 
 # Sizes between which Arrow's float to text cast gives Python's repr (shortest round trip,

@@ -247,7 +247,11 @@ class ColumnMap:
     def cells(self, table, name: str) -> np.ndarray:
         """The cells of field ``name`` in ``table`` (all blank when the file has no such column)."""
         j = self.fields.get(name)
-        return table.columns[j] if j is not None else np.full(table.n_rows, None, dtype=object)
+        if j is not None:
+            return table.columns[j]
+        from ..files.reading import blank_column
+
+        return blank_column(table.n_rows)
 
     def blank_rows(self, table) -> np.ndarray:
         """Rows whose cells are all blank, an earlier run's result columns left out (they do not make a row)."""

@@ -27,6 +27,7 @@ from itertools import repeat
 
 import numpy as np
 
+from .._arrays import fast
 from ..cells import BLANK, ERROR, GOOD, OUT_OF_RANGE, WRONG_TYPE, to_dates, to_text
 from ..errors import EXCEL_ERRORS
 
@@ -39,6 +40,23 @@ _TYPE_CODE = {float: _NUM, int: _NUM, np.float64: _NUM, np.int64: _NUM, np.float
               dt.date: _DATE, dt.datetime: _DATE}
 _ERROR_VALUES = frozenset(EXCEL_ERRORS)
 _MONEY = re.compile(r"^[+-]?£?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d*)?$|^[+-]?£?\s*\.\d+$")
+
+
+def _coded(col):
+    """The CSV reader's coded form of ``col`` (:func:`xl_kent.files.reading.coded`) when the
+    shortcuts are on, else None. Parsing each distinct cell once and indexing the results by
+    the codes gives what parsing every cell gives: each cell's result depends on that cell only."""
+    if not fast():
+        return None
+    from ..files.reading import coded
+
+    return coded(col)
+
+
+def _labelled(col):
+    """:func:`_coded` when it has distinct labels and codes (a column of repeated texts)."""
+    c = _coded(col)
+    return c if c is not None and c.labels is not None else None
 
 
 def _type_codes(col: np.ndarray) -> np.ndarray:
@@ -93,6 +111,10 @@ def parse_numbers(col, kind: np.ndarray | None = None) -> tuple[np.ndarray, np.n
     (``"£32,000.50"``). Other text (``"TBC"``), booleans and dates are
     ``WRONG_TYPE``; ``"#N/A"``-style error values ``ERROR``; blanks ``BLANK``.
     """
+    c = _labelled(col)
+    if c is not None:  # a CSV column of repeated texts: each distinct one parsed once
+        values, status = parse_numbers(c.labels)
+        return values[c.codes], status[c.codes]
     col = np.asarray(col, dtype=object)
     n = col.shape[0]
     values = np.full(n, np.nan)
@@ -177,6 +199,10 @@ def parse_dates(col, kind: np.ndarray | None = None) -> tuple[np.ndarray, np.nda
     in day/month order (``04/13/2024``) is ``WRONG_TYPE``: US month/day is never
     guessed, nor two-digit years. Each distinct text is parsed once.
     """
+    c = _labelled(col)
+    if c is not None:  # a CSV column of repeated texts: the distinct ones parsed (in one go if ISO)
+        values, status = parse_dates(c.labels)
+        return values[c.codes], status[c.codes]
     col = np.asarray(col, dtype=object)
     n = col.shape[0]
     days = np.full(n, _NO_DAY, dtype=np.int64)
@@ -241,7 +267,10 @@ def parse_text(col) -> tuple[np.ndarray, np.ndarray]:
 
 def _parse_text_indexed(col, kind: np.ndarray | None = None):
     """:func:`parse_text`, and ``(distinct texts, inverse)`` or the trimmed texts as a list
-    when they came for free (else None)."""
+    (or, for a CSV column, as a pyarrow string array) when they came for free (else None)."""
+    fastest = _parse_text_coded(col)
+    if fastest is not None:
+        return fastest
     col = np.asarray(col, dtype=object)
     n = col.shape[0]
     kind = _type_codes(col) if kind is None else kind
@@ -269,6 +298,55 @@ def _parse_text_indexed(col, kind: np.ndarray | None = None):
 
 #: Cells looked at to decide whether a text column has few distinct values.
 _PROBE_CELLS = 2000
+
+
+def _parse_text_coded(col):
+    """:func:`_parse_text_indexed` of a column the CSV reader coded, taking the same route as
+    the general code (so the same result): the distinct texts trimmed once, or (ids) the
+    texts unchanged when the UTF-8 bytes show that none has a space at either end or starts
+    with ``#`` (no error value). None: take the general code."""
+    c = _coded(col)
+    if c is None:
+        return None
+    if c.labels is not None:
+        n = len(c.codes)
+        if n and np.unique(c.codes[:_PROBE_CELLS]).size <= _PROBE_CELLS // 4 and len(c.labels) <= n // 4:
+            labels = to_text(c.labels)
+            inverse = c.codes.astype(np.int64)
+            return labels.values[inverse], labels.status[inverse], (labels.values, inverse)
+        return None
+    s = c.text
+    n = len(s)
+    if not n or s.null_count or len(set(s.slice(0, _PROBE_CELLS).to_pylist())) <= _PROBE_CELLS // 4:
+        return None
+    offsets, data = _utf8_layout(s)
+    if not (offsets[1:] > offsets[:-1]).all():
+        return None
+    if _KEEP_FIRST_BYTE[data[offsets[:-1]]].all() and _KEEP_LAST_BYTE[data[offsets[1:] - 1]].all():
+        return np.array(col, dtype=object), np.full(n, GOOD, dtype=np.int8), s
+    return None
+
+
+def _utf8_layout(s) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets (``n + 1``) and the UTF-8 bytes of a pyarrow string array."""
+    _validity, offsets, data = s.buffers()
+    offsets = np.frombuffer(offsets, dtype=np.int32)[s.offset:s.offset + len(s) + 1]
+    data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(1, dtype=np.uint8)
+    return offsets, data
+
+
+def _byte_mask(bad: str) -> np.ndarray:
+    """True for the bytes that are ASCII and not in ``bad`` (a byte of a non-ASCII character is False)."""
+    keep = np.zeros(256, dtype=bool)
+    keep[:128] = True
+    keep[[ord(ch) for ch in bad]] = False
+    return keep
+
+
+# Characters str.strip() takes off (ASCII ones; any non-ASCII byte sends the column the general way).
+_STRIPPED = "".join(chr(i) for i in range(128) if chr(i).isspace())
+_KEEP_FIRST_BYTE = _byte_mask(_STRIPPED + "#")  # every error value starts with "#"
+_KEEP_LAST_BYTE = _byte_mask(_STRIPPED)
 
 
 def factorize(text: np.ndarray, fold: bool = False) -> tuple[list[str], np.ndarray]:
@@ -312,11 +390,15 @@ def parse_bools(col) -> tuple[np.ndarray, np.ndarray]:
     >>> parse_bools(np.array([True, "yes", "N", 1, None, "maybe"], dtype=object))[1].tolist()
     [0, 0, 0, 0, 1, 3]
     """
+    c = _labelled(col)
+    if c is not None:  # a CSV column of repeated texts: each distinct one read once
+        values, status = parse_bools(c.labels)
+        return values[c.codes], status[c.codes]
     text, status = parse_text(col)
-    low = {s: s.casefold() for s in dict.fromkeys(text.tolist())}
-    values = np.fromiter((low[s] in _TRUE for s in text.tolist()), dtype=bool, count=text.shape[0])
-    known = np.fromiter((low[s] in _TRUE or low[s] in _FALSE for s in text.tolist()), dtype=bool,
-                        count=text.shape[0])
+    distinct, inverse = _distinct(text.tolist())  # each distinct trimmed text looked up once
+    low = [s.casefold() for s in distinct]
+    values = np.array([s in _TRUE for s in low], dtype=bool)[inverse]
+    known = np.array([s in _TRUE or s in _FALSE for s in low], dtype=bool)[inverse]
     status = np.where((status == GOOD) & ~known, WRONG_TYPE, status).astype(np.int8)
     return values & (status == GOOD), status
 
@@ -339,12 +421,33 @@ def blank_rows(columns: Sequence[np.ndarray], n: int) -> np.ndarray:
 
 
 
-def repeated(texts: list[str]) -> np.ndarray | None:
+def repeated(texts: list[str], fold: bool = False) -> np.ndarray | None:
     """Mask of the texts that occur more than once, or None when each occurs once.
 
-    >>> repeated(["a", "b", "a"]).tolist(), repeated(["a", "b"])
-    ([True, False, True], None)
+    ``texts`` may be a pyarrow string array without nulls; ``fold=True`` matches them
+    ignoring case (``str.casefold``).
+
+    >>> repeated(["a", "b", "a"]).tolist(), repeated(["a", "b"]), repeated(["a", "A"], fold=True).tolist()
+    ([True, False, True], None, [True, True])
     """
+    if not isinstance(texts, list):  # a pyarrow array (a CSV column)
+        import pyarrow.compute as pc
+
+        numbers = _canonical_integers(texts)
+        if numbers is not None:  # payroll numbers: equal texts are equal integers, found by sorting
+            ordered = np.sort(numbers)
+            twice = ordered[1:][ordered[1:] == ordered[:-1]]
+            return np.isin(numbers, twice) if twice.size else None
+        if fold and not pc.all(pc.string_is_ascii(texts)).as_py():
+            texts = texts.to_pylist()
+        else:
+            coded = (pc.ascii_lower(texts) if fold else texts).dictionary_encode()  # ASCII: casefold is lower
+            if len(coded.dictionary) == len(texts):
+                return None
+            codes = coded.indices.to_numpy()
+            return np.bincount(codes)[codes] > 1
+    if fold:
+        texts = list(map(str.casefold, texts))
     try:  # pyarrow hashes the texts in C (equal texts are equal UTF-8)
         import pyarrow as pa
 
@@ -359,6 +462,30 @@ def repeated(texts: list[str]) -> np.ndarray | None:
     codes = coded.indices.to_numpy()
     return np.bincount(codes)[codes] > 1
 
+
+
+def _canonical_integers(s) -> np.ndarray | None:
+    """The texts of a pyarrow string array without nulls as int64 when every one is a whole
+    number written the one way (digits only, at most 18, no leading zero): then two texts are
+    equal exactly when their numbers are. Else None."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(s) or s.null_count:
+        return None
+    offsets, data = _utf8_layout(s)
+    size = offsets[1:] - offsets[:-1]
+    if size.min() < 1 or size.max() > 18:
+        return None
+    if not _DIGIT_BYTES[data[offsets[0]:offsets[-1]]].all():
+        return None
+    if ((data[offsets[:-1]] == ord("0")) & (size > 1)).any():  # "007" is not "7"
+        return None
+    return pc.cast(s, pa.int64()).to_numpy()
+
+
+_DIGIT_BYTES = np.zeros(256, dtype=bool)
+_DIGIT_BYTES[ord("0"):ord("9") + 1] = True
 
 
 date_from_text = _date_from_text

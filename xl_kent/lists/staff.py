@@ -381,7 +381,10 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None, *, columns
     csv = getattr(table, "kind", "") == "csv"
 
     def kinds(name):  # a CSV cell is text or None (the reader's contract): one test per cell
-        return np.where(np.equal(col(name), None), parse._NONE, parse._STR).astype(np.int8) if csv else None
+        cells = col(name)
+        if not csv or parse._labelled(cells) is not None:  # (repeated texts are parsed per distinct cell)
+            return None
+        return np.where(np.equal(cells, None), parse._NONE, parse._STR).astype(np.int8)
 
     def unreadable(name: str, status: np.ndarray, blank_is_problem=False) -> None:
         add_unreadable(problems, filled, name, status, checks, blank_is_problem)
@@ -407,8 +410,8 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None, *, columns
     values["employee_id_status"] = status
     unreadable("employee_id", status, True)
     if n:
-        folded = list(map(str.casefold, fixed if isinstance(fixed, list) else ids.tolist()))
-        dup = parse.repeated(folded)
+        trimmed = fixed if fixed is not None and not isinstance(fixed, tuple) else ids.tolist()
+        dup = parse.repeated(trimmed, fold=True)
         if dup is not None:  # some id (or blank) repeats
             problems.add(filled & dup & (status == GOOD), "employee_id", checks[("employee_id", "duplicate")])
 
