@@ -993,14 +993,48 @@ class _Formulas:
                            f'{_q(NOT_EMPLOYED["notice_how"])}),"")'),
         }
 
-    def flag(self, field: str) -> str:
-        """1 where a Yes/No cell reads as Yes (as the core reads it), else 0."""
-        return self._words(f'IFERROR(LOWER(TRIM({self.r(field)})),"#")', _TRUE_WORDS)
+    @staticmethod
+    def _larger(a: str, b: str) -> str:
+        """The larger of ``a`` and ``b`` by arithmetic over 0/1 masks, not ``IF`` (LibreOffice
+        computes an ``IF`` whose branches are arrays slowly). Exact for finite values: one term
+        is the value times 1, the other a finite value times 0 (``b + (a > b) * (a - b)`` would
+        round)."""
+        return f"({a}*({a}>={b})+{b}*({a}<{b}))"
+
+    @staticmethod
+    def _smaller(a: str, b: str) -> str:
+        """The smaller of ``a`` and ``b``, as :meth:`_larger`."""
+        return f"({a}*({a}<={b})+{b}*({a}>{b}))"
 
     def carry_over_figures(self) -> dict[str, str]:
-        """The year-end carry-over figures (G.2.L-O) as ``compute`` gives them
+        r"""The year-end carry-over figures (G.2.L-O) as ``compute`` gives them
         (:func:`xl_kent.lists.figures._carry_over`, :func:`xl_kent.carry_over.carry_over`): the
-        limits are the Assumptions' carry-over constants, the words :func:`why_texts`."""
+        limits are the Assumptions' carry-over constants, the words :func:`why_texts`.
+
+        Inside the outer ``IF`` that leaves a cell blank, everything is arithmetic over 0/1
+        masks (min and max by :meth:`_larger` and :meth:`_smaller`, a clip at 0 as
+        ``(x>0)*x+0``, the ``+0`` turning -0 into 0; the words by ``CHOOSE`` over an index built
+        the same way): LibreOffice computes nested ``IF`` functions with array branches, and an
+        ``IFERROR`` inside an array ``IF``, slowly. The only ``IF`` functions left inside read a blank
+        (or spaces) input as 0 or the full-time week: their branches are a cell range and a
+        constant. The inputs need no error guard there: a row whose inputs hold an error value
+        has a problem, so its untaken leave is blank and the outer ``IF`` leaves the cell blank.
+
+        Examples
+        --------
+        A leaver's leave still to take: untaken leave (AL) clipped at 0.
+
+        >>> import re
+        >>> f = _Formulas(np.datetime64("2026-12-01")).carry_over_figures()
+        >>> f["leaver_leave_to_take_days"].split(",")[1]
+        '($AL$5:$AL$5004>0)*$AL$5:$AL$5004+0'
+
+        Besides the outer one, no ``IF`` but those reading a blank input:
+
+        >>> leaf = r"IF\(ISNUMBER\((\$\w+\$\d+:\$\w+\$\d+)\),\1,(0|FullTimeWeeklyHours)\)"
+        >>> [k for k, v in f.items() if "IF" in re.sub(leaf, "", v)[3:]], len(f)
+        ([], 10)
+        """
         r = self.r
         E, BF, P, F, L, DEF = (r(k) for k in ("leave_year_entitlement_days", "leave_brought_forward_days",
                                               "leave_taken_days", "weekly_hours", "employment_end",
@@ -1009,33 +1043,40 @@ class _Formulas:
                                                        "leave_carried_days", "leaver_leave_to_take_days",
                                                        "leaver_leave_overtaken_days", "weekly_pay_gbp", "fte"))
 
-        def given(x: str) -> str:  # blank = 0
+        def given(x: str) -> str:  # blank (or spaces) = 0
             return f"IF(ISNUMBER({x}),{x},0)"
 
-        leaving = f"(ISNUMBER({L})*({L}<=LeaveYearEnd))"
-        share = f"(IF(ISNUMBER({F}),{F},FullTimeWeeklyHours)/CarryOverProRataWeeklyHours)"
-        sick = self.flag("long_term_sick")
-        usual = f"(IF({sick},CarryOverSicknessMaxDays,CarryOverMaxDays)*{share})"
-        most = f"(CarryOverDeferredMaxDays*{share})"
+        leaving = f"(ISNUMBER({L})*({L}<=LeaveYearEnd))"  # G.2.O: leaves before the leave year ends
+        staying = f"(1-{leaving})"
+        share = f"(IF(ISNUMBER({F}),{F},FullTimeWeeklyHours)/CarryOverProRataWeeklyHours)"  # pro rata (G.2.L)
+        # No IFERROR: on a row with an error value in the cell the outer IF gives "" (see above).
+        sick = self._words(f"LOWER(TRIM({r('long_term_sick')}))", _TRUE_WORDS)  # G.2.M
+        usual = f"((CarryOverSicknessMaxDays*{sick}+CarryOverMaxDays*(1-{sick}))*{share})"
+        most = f"(CarryOverDeferredMaxDays*{share})"  # G.2.N
         deferral = given(DEF)
-        deferred = f"IF({deferral}>{most},{most},{deferral})"
-        words = [_q(w) for w in why_texts(self.year_end)]
+        deferred = self._smaller(deferral, most)
+        above = f"({deferred}>{usual})"  # the deferral sets the limit
+        # The limit's WHY_ code (as carry_over: leaver, else deferral above the usual limit, capped
+        # or not, else long-term sickness, else agreed), 1 + it picks the words.
+        code = (f"({leaving}*{WHY_LEAVER}+{staying}*({above}*({WHY_DEFERRED}*({deferral}<={most})"
+                f"+{WHY_DEFERRED_CAPPED}*({deferral}>{most}))+(1-{above})*({WHY_SICK}*{sick}"
+                f"+{WHY_AGREED}*(1-{sick}))))")
+        words = ",".join(_q(w) for w in why_texts(self.year_end))  # indexed by the WHY_ codes 0-4
         day_gbp = f"(StandardDayHours*({WP}/({FTE}*FullTimeWeeklyHours)))"
         valued = f"ISNUMBER({WP})*ISNUMBER({FTE})"
         return {
             "leave_year_end_untaken_days": (f'IF({self.clean("taken", "carry_over")}*ISNUMBER({E}),'
                                             f'{E}+{given(BF)}-{given(P)},"")'),
-            "carry_over_limit_days": (f'IF(ISNUMBER({U}),IF({leaving},0,IF({deferred}>{usual},{deferred},{usual})),'
-                                      '"")'),
-            "carry_over_limit_why": (f'IF(ISNUMBER({U}),IF({leaving},{words[WHY_LEAVER]},IF({deferred}>{usual},'
-                                     f'IF({deferral}>{most},{words[WHY_DEFERRED_CAPPED]},{words[WHY_DEFERRED]}),'
-                                     f'IF({sick},{words[WHY_SICK]},{words[WHY_AGREED]}))),"")'),
-            "leave_carried_days": f'IF(ISNUMBER({LIM}),IF({U}<0,0,IF({U}>{LIM},{LIM},{U})),"")',
-            "leave_lost_days": f'IF(ISNUMBER({LIM}),IF({leaving},0,IF({U}>{LIM},{U}-{LIM},0)),"")',
+            # G.2.O: a leaver's limit is 0; else the larger of the usual limit and the deferral (capped).
+            "carry_over_limit_days": f'IF(ISNUMBER({U}),{staying}*{self._larger(deferred, usual)},"")',
+            "carry_over_limit_why": f'IF(ISNUMBER({U}),CHOOSE(1+{code},{words}),"")',
+            # The untaken days between 0 and the limit; those above it are lost (none for a leaver).
+            "leave_carried_days": f'IF(ISNUMBER({LIM}),({U}>{LIM})*{LIM}+({U}>0)*({U}<={LIM})*{U}+0,"")',
+            "leave_lost_days": f'IF(ISNUMBER({LIM}),{staying}*({U}>{LIM})*({U}-{LIM})+0,"")',
             "leave_carried_liability_gbp": f'IF(ISNUMBER({CAR})*{valued},{CAR}*{day_gbp},"")',
-            "leaver_leave_to_take_days": f'IF(ISNUMBER({U})*{leaving},IF({U}>0,{U},0),"")',
+            "leaver_leave_to_take_days": f'IF(ISNUMBER({U})*{leaving},({U}>0)*{U}+0,"")',
             "leaver_leave_to_take_gbp": f'IF(ISNUMBER({TT})*{valued},{TT}*{day_gbp},"")',
-            "leaver_leave_overtaken_days": f'IF(ISNUMBER({U})*{leaving},IF({U}<0,-{U},0),"")',
+            "leaver_leave_overtaken_days": f'IF(ISNUMBER({U})*{leaving},({U}<0)*-{U}+0,"")',
             "leaver_recovery_gbp": f'IF(ISNUMBER({OT})*{valued},{OT}*{day_gbp},"")',
         }
 
