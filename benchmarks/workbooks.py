@@ -54,7 +54,9 @@ def _rows_of(table: Table, rows: range) -> Table:
 
 
 def _same(got, want) -> bool:
-    if isinstance(want, float) and math.isnan(want):
+    """A cell LibreOffice calculated against compute's value (as tests/test_workbook_budget.py
+    compares them: nan and None are a blank cell)."""
+    if want is None or (isinstance(want, float) and math.isnan(want)):
         return got in ("", None)
     if isinstance(want, bool):
         return got in (want, float(want))
@@ -137,7 +139,10 @@ def main(argv=None) -> int:
                 values = want.values[c.key]
                 if c.key.startswith("redundancy"):
                     values = np.where(want.at_risk, values, np.nan)
-                bad += sum(not _same(g, w) for g, w in zip(got, values.tolist(), strict=True))
+                values = values.tolist()
+                if c.key == "unreduced_pension":  # the template writes the flag as Yes / No
+                    values = [{True: "Yes", False: "No"}.get(x, "") for x in values]
+                bad += sum(not _same(g, w) for g, w in zip(got, values, strict=True))
             print(f"  Staff: {len(budget.CALC_COLUMNS)} columns x {len(rows):,} rows checked, {bad} differ from "
                   "the computation")
             path = tmp / f"formulas_{awards.FILE_NAME}"
