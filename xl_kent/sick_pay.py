@@ -358,6 +358,18 @@ def _plausible() -> list[params.Parameter]:
     return [_param(_BOUNDS[k][0], "plausibility") for k in ("absence_days", "annual_salary", "prior_paid_days")]
 
 
+def _clean_bands(ss, ab) -> tuple[np.ndarray, np.ndarray] | None:
+    """The service band months (full, half) of a block with no bad row, or None when a
+    row's service is negative or has no band in force (the general path judges it)."""
+    months = complete_months(ss, ab)
+    if int(months.min()) < 0:
+        return None
+    full_m, half_m = service_band_months(months, ab)
+    if np.isnan(full_m).any():
+        return None
+    return full_m, half_m
+
+
 def _clean_rules(ss, ab, n, sal, prior) -> RowRules | None:
     """The rules of a block in which no row fails a check of :func:`row_checks`, or None.
 
@@ -381,14 +393,11 @@ def _clean_rules(ss, ab, n, sal, prior) -> RowRules | None:
         return None
     (days_per_year, months_per_year, days_per_week, waiting, min_absence, lel, replacement, max_weeks,
      temp_full, temp_half) = values[3:]
-    months = complete_months(ss, ab)
-    if int(months.min()) < 0:
-        return None
-    full_m, half_m = service_band_months(months, ab)
-    if np.isnan(full_m).any():
+    bands = _clean_bands(ss, ab)
+    if bands is None:
         return None
     return RowRules(days_per_year, months_per_year, days_per_week, waiting, min_absence, lel,
-                    replacement, max_weeks, temp_full, temp_half, full_m, half_m)
+                    replacement, max_weeks, temp_full, temp_half, *bands)
 
 
 _FAR_PAST_DAY = -(2**40)  # day numbers at or below this: NaT (the smallest int64)
@@ -701,13 +710,10 @@ def _clean_allowance(ss, ab, prior) -> tuple | None:
     values, in_force = params.lookup(ab, _plausible()[2], *_pay()[:2], *_temp(), scalars=True)
     if np.ndim(values[0]) or not float(prior.max()) <= values[0] or not in_force.all():
         return None
-    months = complete_months(ss, ab)
-    if int(months.min()) < 0:
+    bands = _clean_bands(ss, ab)
+    if bands is None:
         return None
-    full_m, half_m = service_band_months(months, ab)
-    if np.isnan(full_m).any():
-        return None
-    return (*values[1:], full_m, half_m)
+    return (*values[1:], *bands)
 
 
 # ---------------------------------------------------------------- the figure explained

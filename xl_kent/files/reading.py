@@ -1117,6 +1117,20 @@ def _valid_rows(s) -> np.ndarray:
     return np.unpackbits(bits, bitorder="little")[s.offset:s.offset + n].astype(bool)
 
 
+def utf8_layout(s) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets (``n + 1``) and the UTF-8 bytes of a pyarrow string array (read in place).
+
+    >>> import pyarrow as pa
+    >>> offsets, data = utf8_layout(pa.array(["ab", "", "é"]))
+    >>> offsets.tolist(), bytes(data).decode()
+    ([0, 2, 2, 4], 'abé')
+    """
+    _validity, offsets, data = s.buffers()
+    offsets = np.frombuffer(offsets, dtype=np.int32)[s.offset:s.offset + len(s) + 1]
+    data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    return offsets, data
+
+
 def _arrow_offsets(s) -> np.ndarray:
     """The ``n + 1`` offsets of an Arrow string array into its UTF-8 bytes."""
     return np.frombuffer(s.buffers()[1], dtype=np.int32)[s.offset:s.offset + len(s) + 1]

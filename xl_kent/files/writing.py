@@ -50,6 +50,7 @@ from pathlib import Path
 import numpy as np
 
 from . import _xlsx
+from .reading import utf8_layout
 
 __all__ = ["FORMULA_STARTS", "OutputFileError", "Sheet", "all_or_nothing", "check_outputs", "guard_csv_text",
            "remove_leftovers", "write_csv", "write_xlsx"]
@@ -683,7 +684,7 @@ def _arrow_guard_quote(s, pa, pc):
     """
     if not isinstance(s, pa.StringArray):
         s = pa.array(s, type=pa.string()) if not isinstance(s, pa.ChunkedArray) else s.combine_chunks()
-    offsets, data = _utf8_layout(s)
+    offsets, data = utf8_layout(s)
     n = len(s)
     first = np.zeros(n, dtype=np.uint8)
     filled = (offsets[1:] > offsets[:-1]) & s.is_valid().to_numpy(zero_copy_only=False)
@@ -699,7 +700,7 @@ def _arrow_guard_quote(s, pa, pc):
         if pc.any(other).as_py():  # non-ASCII: Python's \\d takes any Unicode digit
             fixed = [guard_csv_text(t) for t in s.filter(other).to_pylist()]
             s = pc.replace_with_mask(s, other, pa.array(fixed, type=pa.string()))
-        offsets, data = _utf8_layout(s)
+        offsets, data = utf8_layout(s)
     at = np.flatnonzero(_QUOTE_BYTES[data[offsets[0]:offsets[-1]]]) + offsets[0]
     if at.size:
         quote = np.zeros(n, dtype=bool)
@@ -707,14 +708,6 @@ def _arrow_guard_quote(s, pa, pc):
         quoted = pc.binary_join_element_wise(pa.scalar('"'), pc.replace_substring(s, '"', '""'), pa.scalar('"'), "")
         s = pc.if_else(pa.array(quote), quoted, s)
     return s
-
-
-def _utf8_layout(s) -> tuple[np.ndarray, np.ndarray]:
-    """The offsets (``n + 1``) and the UTF-8 bytes of an Arrow string array."""
-    _validity, offsets, data = s.buffers()
-    offsets = np.frombuffer(offsets, dtype=np.int32)[s.offset:s.offset + len(s) + 1]
-    data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
-    return offsets, data
 
 
 def _byte_table(chars: str) -> np.ndarray:

@@ -319,20 +319,14 @@ def _parse_text_coded(col):
     n = len(s)
     if not n or s.null_count or len(set(s.slice(0, _PROBE_CELLS).to_pylist())) <= _PROBE_CELLS // 4:
         return None
-    offsets, data = _utf8_layout(s)
+    from ..files.reading import utf8_layout  # (as coded: the files layer only where it read the column)
+
+    offsets, data = utf8_layout(s)
     if not (offsets[1:] > offsets[:-1]).all():
         return None
     if _KEEP_FIRST_BYTE[data[offsets[:-1]]].all() and _KEEP_LAST_BYTE[data[offsets[1:] - 1]].all():
         return np.array(col, dtype=object), np.full(n, GOOD, dtype=np.int8), s
     return None
-
-
-def _utf8_layout(s) -> tuple[np.ndarray, np.ndarray]:
-    """The offsets (``n + 1``) and the UTF-8 bytes of a pyarrow string array."""
-    _validity, offsets, data = s.buffers()
-    offsets = np.frombuffer(offsets, dtype=np.int32)[s.offset:s.offset + len(s) + 1]
-    data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(1, dtype=np.uint8)
-    return offsets, data
 
 
 def _byte_mask(bad: str) -> np.ndarray:
@@ -473,7 +467,9 @@ def _canonical_integers(s) -> np.ndarray | None:
 
     if not len(s) or s.null_count:
         return None
-    offsets, data = _utf8_layout(s)
+    from ..files.reading import utf8_layout  # (as coded: the files layer only where it read the column)
+
+    offsets, data = utf8_layout(s)
     size = offsets[1:] - offsets[:-1]
     if size.min() < 1 or size.max() > 18:
         return None
