@@ -8,7 +8,6 @@ figures of a full-size log are checked to take well under a second.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from types import SimpleNamespace
 
 import numpy as np
@@ -130,7 +129,9 @@ def test_empty_period_and_blank_shares():
     assert [g.label for g, _ in m.tables["band"]] == ["Low", "Mid", "Low*", mon.UNLISTED_GRADE, mon.ALL_LABEL]
 
 
-def test_a_full_log_takes_well_under_a_second():
+def test_a_full_log_is_monitored_whole():
+    """5,000 awards (a full template): every award is counted once in the directorate table.
+    (Speed is measured by benchmarks.workbooks, not asserted here.)"""
     rng = np.random.default_rng(5)
     n = 5000
     rows = [dict(employee_id=f"E{int(k)}", award_date=D(2026, 1, 1) + dt.timedelta(days=int(d)),
@@ -140,8 +141,6 @@ def test_a_full_log_takes_well_under_a_second():
                                      rng.choice(["Yes", "No", None], n), strict=True)]
     t, log, j = _log(rows)
     s = {**SETTINGS, "directorates": tuple(f"D{k}" for k in range(15))}
-    start = time.perf_counter()
     m = mon.monitoring(log, j, s)
-    assert time.perf_counter() - start < 0.5
     groups = sum(v["count"] for g, v in m.tables["directorate"] if g.kind == "list")
     assert groups + m.row("directorate", mon.NOT_IN_LIST)["count"] == m.summary["count"] > 4000
