@@ -215,6 +215,9 @@ def _clean_weeks(age, service, mult, on) -> tuple[np.ndarray, np.ndarray] | None
 
 
 _WEEKS_TABLES: dict[tuple, tuple] = {}
+#: The weeks table by age and service is built for plausible ages below this bound only (a table
+#: of ages x ages float64: 8 MB at 1,024); a size limit of the shortcut, not a policy number.
+_TABLE_MAX_AGES = 1 << 10
 
 
 def _weeks_table(entry: int, max_age: float, min_service: float, max_service: float) -> np.ndarray | None:
@@ -227,7 +230,7 @@ def _weeks_table(entry: int, max_age: float, min_service: float, max_service: fl
     cached = _WEEKS_TABLES.get(key)
     if cached is None or cached[0] is not bands:  # kept with its bands: the id stays theirs
         table = None
-        if max_age == int(max_age) and 0 <= max_age < 1_000:
+        if max_age == int(max_age) and 0 <= max_age < _TABLE_MAX_AGES:
             size = int(max_age) + 1
             age, service = (g.astype(np.float64).ravel() for g in np.indices((size, size)))
             table = _band_weeks(bands, age, np.minimum(service, max_service))
