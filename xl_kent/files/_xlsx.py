@@ -26,8 +26,10 @@ import math
 import re
 import struct
 import zipfile
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from xml.sax.saxutils import escape as _xml_escape
 
 import numpy as np
@@ -420,6 +422,14 @@ def _column_bound(col: np.ndarray, index: int, exact: bool) -> int:
     return total
 
 
+def _fixed_bytes(headers: Sequence[str], n_rows: int) -> int:
+    """Bytes of a worksheet part at most but for its data cells: its head and tail, the header
+    row, and each row's markup."""
+    return (_SHEET_MARKUP_BYTES + len(headers) * _COL_ELEMENT_BYTES + n_rows * _ROW_MARKUP_BYTES
+            + sum(_markup_bytes(j, 1)[1] + _CHAR_BYTES * min(len(h), EXCEL_MAX_TEXT_CHARS)
+                  for j, h in enumerate(headers)))
+
+
 def part_size_bound(headers: Sequence[str], columns: Sequence[np.ndarray]) -> int:
     """An upper bound of the bytes of a worksheet part's XML, from its data.
 
@@ -432,9 +442,7 @@ def part_size_bound(headers: Sequence[str], columns: Sequence[np.ndarray]) -> in
     True
     """
     n_rows = len(columns[0]) if columns else 0
-    fixed = (_SHEET_MARKUP_BYTES + len(headers) * _COL_ELEMENT_BYTES + n_rows * _ROW_MARKUP_BYTES
-             + sum(_markup_bytes(j, 1)[1] + _CHAR_BYTES * min(len(h), EXCEL_MAX_TEXT_CHARS)
-                   for j, h in enumerate(headers)))
+    fixed = _fixed_bytes(headers, n_rows)
     bounds = [_column_bound(c, j, exact=False) for j, c in enumerate(columns)]
     # scan the object columns, the largest bound first, until the total is under the limit
     for j in sorted((j for j, c in enumerate(columns) if c.dtype.kind == "O"), key=lambda j: -bounds[j]):
@@ -442,6 +450,41 @@ def part_size_bound(headers: Sequence[str], columns: Sequence[np.ndarray]) -> in
             break
         bounds[j] = _column_bound(columns[j], j, exact=True)
     return fixed + sum(bounds)
+
+
+def _cell_bound(kind: str, index: int, n_rows: int) -> int:
+    """Bytes one cell of a column of this dtype kind takes at most, whatever its value (text and
+    objects: the longest text Excel holds, all of it escaped), as :func:`_column_bound` counts."""
+    value, text = _markup_bytes(index, n_rows)
+    if kind == "f":
+        return value + _NUMBER_BYTES
+    if kind in "iubM":
+        return max(value, text) + _OTHER_BYTES
+    return text + max(_MAX_TEXT_BYTES, _BIG_INT_BYTES)
+
+
+def blocks_size_bound(headers: Sequence[str], n_rows: int, kinds: Sequence[str]) -> int:
+    """:func:`part_size_bound` of a sheet of ``n_rows`` rows of which only the first block is made:
+    each column's cells counted at the most a cell of its kind (``kinds``: the first block's dtype
+    kinds) can take. An upper bound as long as the later blocks keep those kinds
+    (:func:`_check_kinds`); never below :func:`part_size_bound` of the whole columns (which can
+    also scan the texts' lengths), so the whole columns' Zip64 decision is never missed.
+
+    >>> blocks_size_bound(["x"], 1_000, ["f"]) == part_size_bound(["x"], [np.zeros(1_000)])
+    True
+    """
+    fixed = _fixed_bytes(headers, n_rows)
+    return fixed + sum(n_rows * _cell_bound(k, j, n_rows) for j, k in enumerate(kinds))
+
+
+def _check_kinds(headers: Sequence[str], first: Sequence[np.dtype], cols: Sequence[np.ndarray],
+                 start: int, stop: int, n_rows: int) -> None:
+    """Refuse a block whose column can take more bytes a cell than the first block's kind of it
+    (``first``: its dtypes; the size of the sheet's zip member was decided from them)."""
+    for j, (a, b) in enumerate(zip(first, cols, strict=True)):
+        if a.kind != b.dtype.kind and _cell_bound(b.dtype.kind, j, n_rows) > _cell_bound(a.kind, j, n_rows):
+            raise SheetError(f"column {headers[j]!r}: {b.dtype} values in the block of rows {start:,} to {stop:,} "
+                             f"but {a} in the first block; a column keeps its kind of values from block to block")
 
 
 def _needs_zip64(bound: int) -> bool:
@@ -473,15 +516,62 @@ def _drop_zip64_extra(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     fp.seek(end)
 
 
-def write_sheet_part(zf: zipfile.ZipFile, index: int, headers: Sequence[str], columns: Sequence[np.ndarray],
-                     styles: Sequence[int], widths: Sequence[float], *, autofilter: bool, first: bool,
-                     progress: Callable[[int], None] | None, rows_before: int) -> str | None:
-    """Stream one worksheet into ``zf``; return its autofilter range (or None)."""
-    n_rows = len(columns[0]) if columns else 0
-    n_cols = len(headers)
+class SheetError(ValueError):
+    """A malformed sheet or block (a programming error, not the data's fault)."""
+
+
+@dataclass
+class Blocks:
+    """A sheet's rows made a block at a time (from :class:`xl_kent.files.writing.RowBlocks`):
+    ``ready``, the blocks made already (at least the first), and ``rest``, an iterator that makes
+    the next one (in the thread that iterates it) each time it is asked; each block is
+    ``(start, stop, columns)``, consecutive, the columns ``stop - start`` long."""
+
+    n_rows: int
+    ready: deque
+    rest: Iterator[tuple[int, int, list[np.ndarray]]]
+
+    def __iter__(self) -> Iterator[tuple[int, int, list[np.ndarray]]]:
+        while self.ready:  # (each dropped as it is handed over: only the blocks in use are held)
+            yield self.ready.popleft()
+        yield from self.rest
+
+
+def check_fits(n_rows: int, n_cols: int) -> None:
+    """Raise ValueError for a sheet bigger than Excel's grid (a header row and ``n_rows`` rows)."""
     if n_rows + 1 > EXCEL_MAX_ROWS or n_cols > EXCEL_MAX_COLS:
         raise ValueError(f"{n_rows + 1:,} rows x {n_cols:,} columns do not fit Excel's "
                          f"{EXCEL_MAX_ROWS:,} x {EXCEL_MAX_COLS:,}")
+
+
+def _rows_xml(arrow, builders: Sequence, columns: Sequence[np.ndarray], start: int, stop: int, row0: int) -> bytes:
+    """The XML of rows ``start`` to ``stop`` of ``columns``, the first of them being data row ``row0 + start``."""
+    rns = [str(r) for r in range(row0 + start + 2, row0 + stop + 2)]
+    data = arrow.block_xml(builders, columns, start, stop, rns) if arrow is not None else None
+    if data is None:
+        cells = [b.column(col[start:stop], rns) for b, col in zip(builders, columns, strict=True)]
+        opens = [f'<row r="{r}">' for r in rns]
+        closes = ["</row>"] * len(rns)
+        data = "".join([x for row in zip(opens, *cells, closes, strict=True) for x in row]).encode()
+    return data
+
+
+def write_sheet_part(zf: zipfile.ZipFile, index: int, headers: Sequence[str],
+                     columns: Sequence[np.ndarray] | Blocks, styles: Sequence[int], widths: Sequence[float], *,
+                     autofilter: bool, first: bool, progress: Callable[[int], None] | None,
+                     rows_before: int) -> str | None:
+    """Stream one worksheet into ``zf``; return its autofilter range (or None).
+
+    ``columns`` are whole columns, or :class:`Blocks`: then each block is made in this thread
+    while a helper thread builds the XML of the one before (and another compresses it), and
+    the bytes are those of the same rows given whole (the XML is cut into the same
+    :data:`BLOCK_ROWS` pieces before compression), but for the Zip64 decision
+    (:func:`blocks_size_bound`).
+    """
+    blocks = columns if isinstance(columns, Blocks) else None
+    n_rows = blocks.n_rows if blocks is not None else len(columns[0]) if columns else 0
+    n_cols = len(headers)
+    check_fits(n_rows, n_cols)
     letters = [column_letter(i) for i in range(max(n_cols, 1))]
     last = f"{letters[n_cols - 1]}{n_rows + 1}" if n_cols else "A1"
     ref = f"A1:{last}"
@@ -498,7 +588,11 @@ def write_sheet_part(zf: zipfile.ZipFile, index: int, headers: Sequence[str], co
     header_row = "".join(
         _Cells(letters[i], STYLE_HEADER, quoted_style=STYLE_HEADER).string("1", h) for i, h in enumerate(headers))
     builders = [_Cells(letters[i], styles[i]) for i in range(n_cols)]
-    zip64 = _needs_zip64(part_size_bound(headers, columns))
+    if blocks is not None:
+        first_dtypes = [c.dtype for c in blocks.ready[0][2]]
+        zip64 = _needs_zip64(blocks_size_bound(headers, n_rows, [d.kind for d in first_dtypes]))
+    else:
+        zip64 = _needs_zip64(part_size_bound(headers, columns))
     name = f"xl/worksheets/sheet{index + 1}.xml"
     # the shortcut: each block's cells built with Arrow's kernels (the same bytes, see _arrow_xlsx)
     arrow = _arrow_builder() if _arrays.fast() else None
@@ -509,23 +603,20 @@ def write_sheet_part(zf: zipfile.ZipFile, index: int, headers: Sequence[str], co
             ThreadPoolExecutor(max_workers=1) as pool:
         out.write(head.encode())
         out.write(f'<row r="1">{header_row}</row>'.encode())
-        pending = None
-        for start in range(0, n_rows, BLOCK_ROWS):
-            stop = min(start + BLOCK_ROWS, n_rows)
-            rns = [str(r) for r in range(start + 2, stop + 2)]
-            data = arrow.block_xml(builders, columns, start, stop, rns) if arrow is not None else None
-            if data is None:
-                cells = [b.column(col[start:stop], rns) for b, col in zip(builders, columns, strict=True)]
-                opens = [f'<row r="{r}">' for r in rns]
-                closes = ["</row>"] * len(rns)
-                data = "".join([x for row in zip(opens, *cells, closes, strict=True) for x in row]).encode()
+        if blocks is not None:
+            _write_blocks(out, pool, blocks, headers, first_dtypes, builders, arrow, progress, rows_before)
+        else:
+            pending = None
+            for start in range(0, n_rows, BLOCK_ROWS):
+                stop = min(start + BLOCK_ROWS, n_rows)
+                data = _rows_xml(arrow, builders, columns, start, stop, 0)
+                if pending is not None:
+                    pending.result()
+                pending = pool.submit(out.write, data)
+                if progress is not None:
+                    progress(rows_before + stop)
             if pending is not None:
                 pending.result()
-            pending = pool.submit(out.write, data)
-            if progress is not None:
-                progress(rows_before + stop)
-        if pending is not None:
-            pending.result()
         tail = "</sheetData>"
         if autofilter and n_cols:
             tail += f'<autoFilter ref="{ref}"/>'
@@ -535,6 +626,67 @@ def write_sheet_part(zf: zipfile.ZipFile, index: int, headers: Sequence[str], co
     if zip64:
         _drop_zip64_extra(zf, zf.getinfo(name))
     return f"$A$1:${letters[n_cols - 1]}${n_rows + 1}" if autofilter and n_cols else None
+
+
+def _write_blocks(out, compressor: ThreadPoolExecutor, blocks: Blocks, headers: Sequence[str],
+                  first_dtypes: Sequence[np.dtype], builders: Sequence, arrow,
+                  progress: Callable[[int], None] | None, rows_before: int) -> None:
+    """The rows of a :class:`Blocks` sheet: each block made here (the calling thread) while a
+    builder thread turns the block before into XML and ``compressor`` compresses the piece
+    before that. At most one block is formatted while the next is made.
+
+    The XML is built a :data:`BLOCK_ROWS` piece at a time, cut at the same rows as whole
+    columns are, a piece over two blocks from their rows joined: the cells of a piece are
+    written from the piece's values together (an object column of numbers only is written as
+    floats: ``7`` as ``7.0``), and the compressed bytes depend on how the text is fed to zlib.
+    """
+    n_rows = blocks.n_rows
+    held: list[list[np.ndarray]] = []  # the rows since the last cut, one list of columns a block (builder thread)
+    state = {"cut": min(BLOCK_ROWS, n_rows), "from": 0, "writing": None}
+
+    def build(start: int, stop: int, cols: list[np.ndarray]) -> None:
+        at = start
+        while at < stop:
+            upto = min(stop, state["cut"])
+            if upto < state["cut"]:  # the piece goes on in the next block: keep these rows (a copy: few)
+                held.append([c[at - start:upto - start].copy() for c in cols])
+                return
+            if held:
+                piece = [np.concatenate([*(h[j] for h in held), c[at - start:upto - start]])
+                         for j, c in enumerate(cols)]
+                held.clear()
+                data = _rows_xml(arrow, builders, piece, 0, upto - state["from"], state["from"])
+                del piece
+            else:
+                data = _rows_xml(arrow, builders, cols, at - start, upto - start, start)
+            if state["writing"] is not None:
+                state["writing"].result()
+            state["writing"] = compressor.submit(out.write, data)
+            state["from"], state["cut"] = upto, min(upto + BLOCK_ROWS, n_rows)
+            at = upto
+
+    with ThreadPoolExecutor(max_workers=1) as builder:
+        pending = None
+        try:
+            for start, stop, cols in blocks:  # made here, in order
+                if start:
+                    _check_kinds(headers, first_dtypes, cols, start, stop, n_rows)
+                if pending is not None:
+                    pending.result()
+                    if progress is not None:
+                        progress(rows_before + start)
+                pending = builder.submit(build, start, stop, cols)
+                del cols
+            if pending is not None:
+                pending.result()
+            if state["writing"] is not None:
+                state["writing"].result()
+        except BaseException:  # an error or Ctrl-C: the block queued is dropped, not built
+            if pending is not None:
+                pending.cancel()
+            raise
+    if progress is not None and n_rows:
+        progress(rows_before + n_rows)
 
 
 def _arrow_builder():
@@ -552,17 +704,21 @@ def write_workbook(fileobj, names: Sequence[str], sheets: Sequence[tuple], *,
     """Write a workbook to an open binary file.
 
     ``sheets`` holds ``(headers, columns, styles, widths, autofilter)`` per sheet, where
-    ``styles`` are style indices from :data:`_STYLE` (see :func:`style_of`).
+    ``styles`` are style indices from :data:`_STYLE` (see :func:`style_of`) and ``columns``
+    whole columns or :class:`Blocks`; or, in place of a tuple, a function that returns it,
+    called once every sheet before it is written.
     """
     with zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as zf:
         zf.writestr("[Content_Types].xml", _content_types(len(sheets)))
         zf.writestr("_rels/.rels", _ROOT_RELS)
         filters = []
         rows_done = 0
-        for i, (headers, columns, styles, widths, autofilter) in enumerate(sheets):
+        for i, spec in enumerate(sheets):
+            headers, columns, styles, widths, autofilter = spec() if callable(spec) else spec
             filters.append(write_sheet_part(zf, i, headers, columns, styles, widths, autofilter=autofilter,
                                             first=i == 0, progress=progress, rows_before=rows_done))
-            rows_done += len(columns[0]) if columns else 0
+            rows_done += columns.n_rows if isinstance(columns, Blocks) else len(columns[0]) if columns else 0
+            del spec, columns
         zf.writestr("xl/workbook.xml", _workbook_xml(names, filters))
         zf.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets)))
         zf.writestr("xl/styles.xml", _styles_xml())

@@ -1,7 +1,9 @@
 """Write result workbooks and CSV files atomically, with text that can never run as a formula.
 
 Two writers: :func:`write_xlsx` (several sheets, formatted) and :func:`write_csv` (one
-sheet). Both write to a temporary file beside the output (``.OUT.PID.RANDOM.tmp``) and move
+sheet). A sheet's columns may be given a block of rows at a time (:class:`RowBlocks`, for a
+list too big to hold whole), and a workbook's later sheets once the sheets before them are
+written (:class:`Later`). Both write to a temporary file beside the output (``.OUT.PID.RANDOM.tmp``) and move
 it into place with :func:`os.replace` only once it is complete, so the output is either the
 old file or the whole new one, never half a file; they refuse to write over the input file
 or a folder. Several files that make one output (a CSV result and its side files) are
@@ -52,8 +54,8 @@ import numpy as np
 from . import _xlsx
 from .reading import utf8_layout
 
-__all__ = ["FORMULA_STARTS", "OutputFileError", "Sheet", "all_or_nothing", "check_outputs", "guard_csv_text",
-           "remove_leftovers", "write_csv", "write_xlsx"]
+__all__ = ["FORMULA_STARTS", "Later", "OutputFileError", "RowBlocks", "Sheet", "all_or_nothing", "check_outputs",
+           "guard_csv_text", "remove_leftovers", "write_csv", "write_xlsx"]
 
 # Leading characters that make Excel (or another spreadsheet) read text as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -76,13 +78,61 @@ class OutputFileError(Exception):
     """An output file that cannot be written; ``str(err)`` is one line for the user."""
 
 
+# A malformed sheet or block (a programming error): a ValueError never turned into an OutputFileError.
+_SheetError = _xlsx.SheetError
+
+
+@dataclass
+class RowBlocks:
+    """A sheet's columns made a block of rows at a time (for a list too big to hold whole).
+
+    ``make(start, stop)`` returns one 1-D array per header, each ``stop - start`` long: the
+    rows ``start`` to ``stop`` (0-based, ``stop`` excluded). The writers call it for the
+    consecutive ranges ``[0, b)``, ``[b, 2b)``, ... (``b = block_rows``, the last one shorter),
+    each exactly once, in order, in the calling thread, and make a block only when they need
+    it: the next one while the previous one is formatted and written, and (xlsx) the first
+    ones before anything, until :data:`WIDTH_SAMPLE_ROWS` rows are there for the automatic
+    widths. So ``make`` may keep state (totals, the problems found): when the write ends
+    without an error, it has seen every row once. A sheet of no rows calls ``make(0, 0)``
+    once (its arrays' dtypes give the automatic widths). An error (or Ctrl-C) in ``make``
+    ends the write: no output file, the old one untouched.
+
+    A column keeps its kind of values from block to block (float, whole numbers / booleans /
+    dates, or text / objects): the xlsx writer decides the size of the sheet's zip member
+    from the first block; a block that breaks it is a ValueError. The bytes written are those
+    of the same sheet given whole columns (the blocks joined), with one exception: an xlsx
+    sheet whose text could pass 2 GiB (rows x Excel's 32,767 characters a text cell) is
+    written as a Zip64 member, turned back into a plain one if it turns out smaller, which
+    leaves 20 bytes of padding in its local header (see :func:`_xlsx.part_size_bound`).
+
+    >>> rows = RowBlocks(5, lambda a, b: [np.arange(a, b) * 1.5], block_rows=2)
+    >>> Sheet("S", ["x"], rows).n_rows
+    5
+    """
+
+    n_rows: int
+    make: Callable[[int, int], list[np.ndarray]]
+    block_rows: int = 65_536
+
+
+@dataclass
+class Later:
+    """A sheet known only once the sheets before it are written (:func:`write_xlsx`): ``make()``
+    returns the :class:`Sheet` (named ``name``), called once, after every earlier sheet is written
+    (so after the last block of a :class:`RowBlocks` sheet before it is made)."""
+
+    name: str
+    make: Callable[[], Sheet]
+
+
 @dataclass
 class Sheet:
     """One sheet of results: a header row and equally long columns.
 
     ``columns`` may be object arrays of cells as read (``None``, ``str``, numbers,
     ``bool``, ``datetime``), float arrays (NaN = blank), ``datetime64`` arrays (NaT =
-    blank), bool, int, or text arrays. ``formats`` names a number format per column
+    blank), bool, int, or text arrays; or a :class:`RowBlocks` that makes such columns a
+    block of rows at a time. ``formats`` names a number format per column
     (``"general"``, ``"text"``, ``"integer"``, ``"number"``, ``"days"``, ``"hours"``,
     ``"gbp"``, ``"date"``, ``"percent"``; ``None`` = general) and ``widths`` a width
     per column in characters (``None`` = automatic). CSV ignores both.
@@ -94,31 +144,63 @@ class Sheet:
 
     name: str
     headers: list[str]
-    columns: list[np.ndarray]
+    columns: list[np.ndarray] | RowBlocks
     formats: list[str | None] | None = None
     widths: list[float] | None = None
 
     @property
     def n_rows(self) -> int:
+        if isinstance(self.columns, RowBlocks):
+            return self.columns.n_rows
         return len(self.columns[0]) if self.columns else 0
 
     def check(self) -> None:
-        """Raise ValueError if the headers, columns, formats and widths do not line up."""
+        """Raise ValueError if the headers, columns, formats and widths do not line up (the blocks
+        of a :class:`RowBlocks` are checked as they are made)."""
         n = len(self.headers)
-        if len(self.columns) != n:
-            raise ValueError(f"sheet {self.name!r}: {n} headers but {len(self.columns)} columns")
-        lengths = {len(c) for c in self.columns}
-        if len(lengths) > 1:
-            raise ValueError(f"sheet {self.name!r}: columns of different lengths {sorted(lengths)}")
-        if any(np.ndim(c) != 1 for c in self.columns):
-            raise ValueError(f"sheet {self.name!r}: every column must be a 1-D array")
+        if isinstance(self.columns, RowBlocks):
+            rows = self.columns
+            if not isinstance(rows.n_rows, (int, np.integer)) or rows.n_rows < 0:
+                raise _SheetError(f"sheet {self.name!r}: n_rows must be a whole number from 0, not {rows.n_rows!r}")
+            if not isinstance(rows.block_rows, (int, np.integer)) or rows.block_rows < 1:
+                raise _SheetError(f"sheet {self.name!r}: block_rows must be a whole number from 1, "
+                                  f"not {rows.block_rows!r}")
+            if not callable(rows.make):
+                raise _SheetError(f"sheet {self.name!r}: RowBlocks.make is not callable")
+        else:
+            self._check_columns(self.columns, None)
         for what in ("formats", "widths"):
             given = getattr(self, what)
             if given is not None and len(given) != n:
-                raise ValueError(f"sheet {self.name!r}: {n} headers but {len(given)} {what}")
+                raise _SheetError(f"sheet {self.name!r}: {n} headers but {len(given)} {what}")
         if self.formats is not None:
             for f in self.formats:
                 _xlsx.style_of(f)
+
+    def _check_columns(self, columns, rows: tuple[int, int] | None) -> None:
+        n = len(self.headers)
+        where = "" if rows is None else f" in the block of rows {rows[0]:,} to {rows[1]:,}"
+        if not isinstance(columns, (list, tuple)) or len(columns) != n:
+            got = len(columns) if isinstance(columns, (list, tuple)) else type(columns).__name__
+            raise _SheetError(f"sheet {self.name!r}: {n} headers but {got} columns{where}")
+        if any(np.ndim(c) != 1 or (rows is not None and not isinstance(c, np.ndarray)) for c in columns):
+            raise _SheetError(f"sheet {self.name!r}: every column must be a 1-D array{where}")
+        lengths = {len(c) for c in columns}
+        if rows is not None and lengths and lengths != {rows[1] - rows[0]}:
+            raise _SheetError(f"sheet {self.name!r}: columns of lengths {sorted(lengths)}{where} "
+                              f"(each must be {rows[1] - rows[0]:,} long)")
+        if len(lengths) > 1:
+            raise _SheetError(f"sheet {self.name!r}: columns of different lengths {sorted(lengths)}{where}")
+
+    def _made_blocks(self) -> Iterator[tuple[int, int, list[np.ndarray]]]:
+        """A :class:`RowBlocks` sheet's blocks as ``(start, stop, columns)``, consecutive, each made
+        (and checked) when the next one is asked for; a sheet of no rows gives one empty block."""
+        n, make, b = self.n_rows, self.columns.make, int(self.columns.block_rows)
+        for start in range(0, max(n, 1), b):
+            stop = min(start + b, n)
+            cols = make(start, stop)
+            self._check_columns(cols, (start, stop))
+            yield start, stop, list(cols)
 
 
 def guard_csv_text(text: str) -> str:
@@ -424,7 +506,7 @@ def _copy_mode(out: Path, tmp: str) -> None:
 
 
 # ---------------------------------------------------------------- xlsx
-def write_xlsx(path, sheets: list[Sheet], *, input_path=None,
+def write_xlsx(path, sheets: list[Sheet | Later], *, input_path=None,
                progress: Callable[[int], None] | None = None) -> None:
     """Write sheets to an xlsx workbook atomically.
 
@@ -435,37 +517,85 @@ def write_xlsx(path, sheets: list[Sheet], *, input_path=None,
     ----------
     path : str or os.PathLike
         The workbook to write (replaced whole if it exists).
-    sheets : list of Sheet
-        The sheets in order; names must be valid, distinct Excel sheet names.
+    sheets : list of Sheet or Later
+        The sheets in order; names must be valid, distinct Excel sheet names. A sheet's
+        columns may be :class:`RowBlocks` (made a block at a time as the sheet is written);
+        a :class:`Later` is made (``make()``) once every sheet before it is written.
     input_path : str or os.PathLike, optional
         The file read; writing over it is refused.
     progress : callable, optional
-        Called with the number of rows written so far (all sheets), every few thousand rows.
+        Called with the number of rows written so far (all sheets), every few thousand rows
+        (every block of a :class:`RowBlocks` sheet).
 
     Raises
     ------
     OutputFileError
-        The output cannot be written, or is the input or a folder (one line for the user).
+        The output cannot be written, or is the input or a folder, or a sheet does not fit
+        Excel's grid (one line for the user).
     ValueError
-        Malformed sheets (a programming error): mismatched columns, bad sheet names.
+        Malformed sheets (a programming error): mismatched columns or blocks, bad sheet names.
     """
     if not sheets:
         raise ValueError("a workbook needs at least one sheet")
     names = [s.name for s in sheets]
     _check_sheet_names(names)
     for s in sheets:
-        s.check()
+        if isinstance(s, Later):
+            if not callable(s.make):
+                raise _SheetError(f"sheet {s.name!r}: Later.make is not callable")
+        else:
+            s.check()
     out = _check_output(path, input_path)
-    specs = []
-    for i, s in enumerate(sheets):
-        formats = s.formats or [None] * len(s.headers)
-        widths = s.widths if s.widths is not None else auto_widths(s)
-        specs.append((s.headers, s.columns, [_xlsx.style_of(f) for f in formats], widths, i == 0))
+    try:  # refused before anything is made or written
+        for s in sheets:
+            if not isinstance(s, Later):
+                _xlsx.check_fits(s.n_rows, len(s.headers))
+    except ValueError as exc:
+        raise OutputFileError(f"cannot write {out}: {exc}") from exc
+    specs = [functools.partial(_later_spec, s, i == 0) if isinstance(s, Later) else
+             functools.partial(_xlsx_spec, s, i == 0) if isinstance(s.columns, RowBlocks) else _xlsx_spec(s, i == 0)
+             for i, s in enumerate(sheets)]
     with _atomic(out) as f:
         try:
             _xlsx.write_workbook(f, names, specs, progress=progress)
+        except _SheetError:
+            raise
         except ValueError as exc:  # data Excel cannot hold (too many rows, too long text)
             raise OutputFileError(f"cannot write {out}: {exc}") from exc
+
+
+def _xlsx_spec(s: Sheet, first: bool) -> tuple:
+    """What :func:`_xlsx.write_workbook` takes for a sheet; a :class:`RowBlocks` sheet's first
+    blocks are made here (the widths and the zip member's size come from them)."""
+    styles = [_xlsx.style_of(f) for f in (s.formats or [None] * len(s.headers))]
+    if not isinstance(s.columns, RowBlocks):
+        return s.headers, s.columns, styles, s.widths if s.widths is not None else auto_widths(s), first
+    blocks = s._made_blocks()
+    ready: deque = deque()
+    for block in blocks:  # (a loop left by break leaves the generator where it is)
+        ready.append(block)
+        if block[1] >= min(WIDTH_SAMPLE_ROWS, s.n_rows):
+            break
+    if s.widths is not None:
+        widths = s.widths
+    else:  # the widest of each block's: the width of their first rows together
+        sample = [Sheet(s.name, s.headers, [c[:max(WIDTH_SAMPLE_ROWS - start, 0)] for c in cols])
+                  for start, _, cols in ready]
+        widths = [max(w) for w in zip(*map(auto_widths, sample), strict=True)] if s.headers else []
+    return s.headers, _xlsx.Blocks(s.n_rows, ready, blocks), styles, widths, first
+
+
+def _later_spec(later: Later, first: bool) -> tuple:
+    s = later.make()
+    if not isinstance(s, Sheet) or s.name != later.name:
+        got = repr(s.name) if isinstance(s, Sheet) else type(s).__name__
+        raise _SheetError(f"sheet {later.name!r}: Later.make() must return a Sheet named so, not {got}")
+    try:
+        s.check()
+    except ValueError as exc:  # (an unknown format too: a programming error, not the data's)
+        raise exc if isinstance(exc, _SheetError) else _SheetError(str(exc)) from exc
+    _xlsx.check_fits(s.n_rows, len(s.headers))
+    return _xlsx_spec(s, first)
 
 
 def _check_sheet_names(names: Sequence[str]) -> None:
@@ -484,6 +614,8 @@ def auto_widths(sheet: Sheet) -> list[float]:
     >>> auto_widths(Sheet("S", ["id", "a much longer header"], [np.array(["E000001"]), np.array([1.5])]))
     [9.0, 22.0]
     """
+    if isinstance(sheet.columns, RowBlocks):
+        raise _SheetError(f"sheet {sheet.name!r}: the widths of RowBlocks come from their first blocks (write_xlsx)")
     widths = []
     for header, col in zip(sheet.headers, sheet.columns, strict=True):
         sample = col[:WIDTH_SAMPLE_ROWS]
@@ -520,35 +652,60 @@ def write_csv(path, sheet: Sheet, *, input_path=None, progress: Callable[[int], 
         block_bytes = _python_block
     else:
         block_bytes = _arrow_block
-    coded = [None] * len(sheet.columns) if block_bytes is _python_block else \
-        [_coded_fields(col) for col in sheet.columns]
 
-    def build(start: int) -> bytes:
-        stop = start + CSV_BLOCK_ROWS
-        cols = [col[start:stop] for col in sheet.columns]
+    def build(cols: list[np.ndarray], coded: list, start: int, stop: int) -> bytes:
+        """The bytes of rows ``start`` to ``stop`` of ``cols`` (``coded``: their :func:`_coded_fields`)."""
+        cols = [col[start:stop] for col in cols]
         if block_bytes is _python_block:
             return _python_block(cols)
         return _arrow_block(cols, [None if c is None else c(start, stop) for c in coded])
 
+    def coding(cols: list[np.ndarray]) -> list:
+        return [None] * len(cols) if block_bytes is _python_block else [_coded_fields(col) for col in cols]
+
     with _atomic(out) as raw:
         raw.write(codecs.BOM_UTF8 + (",".join(_quote_all([guard_csv_text(h) for h in sheet.headers])) + "\r\n").encode())
-        n = sheet.n_rows
-        starts = range(0, n, CSV_BLOCK_ROWS)
-        with ThreadPoolExecutor(CSV_THREADS) as pool:  # pyarrow's kernels let another block be built meanwhile
-            pending: deque = deque()
+        with ThreadPoolExecutor(CSV_THREADS) as pool, ThreadPoolExecutor(1) as writer:
+            pending: deque = deque()  # (pyarrow's kernels let another block be built meanwhile)
             try:
+                if isinstance(sheet.columns, RowBlocks):
+                    # The next block is made (here, in the calling thread) while the pool formats this
+                    # one and the writer thread writes the one before, in order: making, formatting
+                    # and writing the file overlap, with at most CSV_THREADS pieces unwritten.
+                    for first, last, cols in sheet._made_blocks():
+                        coded = coding(cols)
+                        for a in range(0, last - first, CSV_BLOCK_ROWS):
+                            built = pool.submit(build, cols, coded, a, a + CSV_BLOCK_ROWS)
+                            pending.append((0, 0, built))
+                            pending.append((0, 0, writer.submit(_write_built, raw, built, out, first + a,
+                                                                min(first + a + CSV_BLOCK_ROWS, last), progress)))
+                        del cols, coded
+                        while len(pending) > 2 * CSV_THREADS:
+                            pending.popleft()[2].result()
+                    while pending:
+                        pending.popleft()[2].result()
+                    return
+                n = sheet.n_rows
+                cols, coded = sheet.columns, coding(sheet.columns)
+                starts = range(0, n, CSV_BLOCK_ROWS)
                 for start in starts[:CSV_THREADS]:
-                    pending.append(pool.submit(build, start))
+                    pending.append((0, 0, pool.submit(build, cols, coded, start, start + CSV_BLOCK_ROWS)))
                 for k, start in enumerate(starts):
                     stop = min(start + CSV_BLOCK_ROWS, n)
-                    block = pending.popleft().result()
+                    block = pending.popleft()[2].result()
                     if k + CSV_THREADS < len(starts):
-                        pending.append(pool.submit(build, starts[k + CSV_THREADS]))
+                        at = starts[k + CSV_THREADS]
+                        pending.append((0, 0, pool.submit(build, cols, coded, at, at + CSV_BLOCK_ROWS)))
                     _write_block(raw, block, out, start, stop, progress)
             except BaseException:  # an error or Ctrl-C: the blocks not started are dropped, not built
-                for future in pending:
+                for *_, future in pending:
                     future.cancel()
                 raise
+
+
+def _write_built(raw, built, out: Path, start: int, stop: int, progress) -> None:
+    """Write a block once it is built (``built``: its future), on the writer thread."""
+    _write_block(raw, built.result(), out, start, stop, progress)
 
 
 def _write_block(raw, block: bytes, out: Path, start: int, stop: int, progress) -> None:
@@ -587,9 +744,9 @@ def _arrow_block(columns: list[np.ndarray], ready: Sequence | None = None) -> by
         texts = [_arrow_texts(col, pa, pc) if r is None else r() for col, r in zip(columns, ready, strict=True)]
     except (pa.ArrowException, UnicodeError):  # text UTF-8 cannot carry (lone surrogates): as before
         return _python_block(columns)
+    texts[-1] = pc.binary_join_element_wise(texts[-1], pa.scalar("\r\n"), "")  # (the line end: one short column)
     lines = pc.binary_join_element_wise(*texts, ",")
     del texts
-    lines = pc.binary_join_element_wise(lines, pa.scalar("\r\n"), "")
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)
     first, last = int(offsets[lines.offset]), int(offsets[lines.offset + len(lines)])
     data = lines.buffers()[2]
@@ -631,21 +788,41 @@ def _coded_fields(col: np.ndarray):
 
     if not fast() or col.dtype.kind != "O":
         return None
-    c = coded(col) or _repeated_texts(col)
+    c, at = _coded_view(col, coded)
+    c = c or _repeated_texts(col)
     if c is None:
         return None
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    n = len(col)
     if c.labels is not None:
         try:
             labels = _arrow_texts(c.labels, pa, pc)
         except (pa.ArrowException, UnicodeError):
             return None
-        codes = c.codes
+        codes = c.codes[at:at + n]
         return lambda start, stop: lambda: labels.take(pa.array(codes[start:stop]))
-    text = c.text
+    text = c.text.slice(at, n)
     return lambda start, stop: lambda: _arrow_guard_quote(text.slice(start, stop - start), pa, pc).fill_null("")
+
+
+def _coded_view(col: np.ndarray, coded) -> tuple:
+    """``(the Coded form, the first row)`` of a column the CSV reader coded, or of a plain slice
+    of one (a block of a :class:`RowBlocks` sheet cut from the column read); ``(None, 0)`` else.
+    ``coded`` checks that the column read still holds the objects it was read with."""
+    c = coded(col)
+    if c is not None:
+        return c, 0
+    base = col.base
+    if not (isinstance(base, np.ndarray) and base.dtype == object and base.ndim == 1 and len(col)
+            and col.strides == base.strides == (base.itemsize,)):
+        return None, 0
+    at, rem = divmod(col.__array_interface__["data"][0] - base.__array_interface__["data"][0], base.itemsize)
+    if rem or at < 0 or at + len(col) > len(base):
+        return None, 0
+    c = coded(base)
+    return (c, at) if c is not None else (None, 0)
 
 
 def _arrow_texts(col: np.ndarray, pa, pc):
