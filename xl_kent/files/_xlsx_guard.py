@@ -17,7 +17,8 @@ before these checks pass. The limits are module constants, documented in ``docs/
 
 A sheet (or shared-string table) written as Excel writes it is accounted in bulk, with
 numpy over the positions of ``<`` and ``>`` while expat checks the XML without a call per
-element (see "the sheet, in bulk" below); any other part is parsed element by element.
+element (see "the sheet, in bulk" below), the two side by side on two threads; any other
+part is parsed element by element.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import posixpath
 import re
 import struct
+import time
 import zipfile
 import zlib
 from array import array
@@ -33,6 +35,9 @@ from typing import NamedTuple
 from xml.parsers import expat
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from .._arrays import fast
 
 # ---- limits (documented in docs/files.md, with the reason for each) ----
 # Members in the zip (a workbook has a few dozen).
@@ -788,25 +793,36 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, strings: SharedStrin
 # processing instructions (after the XML declaration) has no "<" but at the start of a tag
 # (text and attribute values cannot hold one), and when no attribute value holds a ">",
 # every tag ends at the first ">" after its "<". Then the tags are found exactly by the
-# positions of "<" and ">" (numpy), and the attributes of cell tags by regular expressions
-# that follow the attribute grammar. This reads a real sheet in about a third of the time
+# positions of "<" and ">" (numpy), the cells' references from the bytes after each cell's
+# "<" (numpy), and the other attributes of cell tags by regular expressions that follow the
+# attribute grammar. This reads a real sheet in about a third of the time
 # the event scan takes; anything outside this simple form (a comment, a cell without a
 # reference, a prefixed cell tag, a typed cell whose value is not its first child, many
 # tags of other names) leaves the part to the event scan.
 _ATTRS = rb"""(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))"""
-_CELL_R = re.compile(rb'<c r="([^"]*)"')  # (checked to be every cell: the reference first, as Excel writes)
 _CELL_S = re.compile(rb' t="s"><v>([0-9]{0,18})</v>')  # (checked to be every t="s")
 _CELL_E = re.compile(rb'<c r="([^"]*)"[^>]* t="e"><v>([^<]{0,64})</v>')
 _DIMENSION = re.compile(rb"<dimension" + _ATTRS + rb'*?\s+ref\s*=\s*"([^"]*)"')
 _PREFIXED = re.compile(rb":(?:c|row|v|t|is|f|r|sheetData|dimension)[\s/>]")  # (a text may match: no harm)
-_ALNUM = bytes(range(48, 58)) + bytes(range(65, 91)) + bytes(range(97, 123))
-_ALPHA = bytes(range(65, 91)) + bytes(range(97, 123))
+_PARSE_BYTES = 64 << 10  # bytes expat parses at a time in the bulk scan (see _slices)
+_TRIM_AFTER_BYTES = 16 << 20  # a part this big, scanned on two threads, gives its memory back after
+_REF_HEAD = np.frombuffer(b' r="', dtype=np.uint8)
+_REF_BYTES = 11  # a reference's bytes after '<c r="' looked at: at most 3 letters and 7 digits, then '"'
+_REF_POS = np.arange(_REF_BYTES)
+_PAD = bytes(2 + 4 + _REF_BYTES)  # zeros after a region: a cell tag at its end still has a reference window
+_OTHER_BYTE, _LETTER, _DIGIT, _QUOTE = range(4)
+_REF_CLASS = np.zeros(256, dtype=np.uint8)
+_REF_CLASS[list(range(65, 91)) + list(range(97, 123))] = _LETTER
+_REF_CLASS[48:58] = _DIGIT
+_REF_CLASS[34] = _QUOTE
 _CUT = (b"</c>", b"</row>", b"<row")
 _FAST_OTHER_TAGS = 100_000  # tags of other names than the cells' (bounds the names expat keeps)
 _DELIMS = np.zeros(256, dtype=bool)
 _DELIMS[[0, 9, 10, 13, 32, 47, 62]] = True
 _SPACE = np.zeros(256, dtype=bool)
 _SPACE[[9, 10, 13, 32]] = True
+_SPACE_OR_APOSTROPHE = _SPACE.copy()
+_SPACE_OR_APOSTROPHE[39] = True
 _BANG = np.zeros(256, dtype=bool)
 _BANG[[33, 63]] = True  # "<!", "<?"
 _CORE1 = np.zeros(256, dtype=bool)
@@ -831,7 +847,7 @@ class _Bulk:
         if b"\0" in data or _PREFIXED.search(data):
             return False
         size = len(data)
-        a = np.frombuffer(data + b"\0\0\0\0", dtype=np.uint8)  # (padded: names are looked at 4 bytes on)
+        a = np.frombuffer(data + _PAD, dtype=np.uint8)  # (padded: names and references are looked at on)
         lt = np.flatnonzero(a == 60)
         if not len(lt):
             self.chars += size
@@ -859,24 +875,26 @@ class _Bulk:
         start = lt + 1 + closing
         first, second = a[start], a[start + 1]
         delim1 = _DELIMS[second]
-        core = (delim1 & _CORE1[first]) | ((first == 105) & (second == 115) & _DELIMS[a[start + 2]]) \
-            | ((first == 114) & (second == 111) & (a[start + 2] == 119) & _DELIMS[a[start + 3]])
-        self.others += int(len(lt) - np.count_nonzero(core))
+        rest = np.flatnonzero(~(delim1 & _CORE1[first]))  # not c, v, t, f, r: is, row or another name
+        at, first_r, second_r = start[rest], first[rest], second[rest]
+        core = ((first_r == 105) & (second_r == 115) & _DELIMS[a[at + 2]]) \
+            | ((first_r == 114) & (second_r == 111) & (a[at + 2] == 119) & _DELIMS[a[at + 3]])
+        self.others += int(len(rest) - np.count_nonzero(core))
         if self.others > _FAST_OTHER_TAGS:
             return False
-        n_cells = int(np.count_nonzero((first == 99) & delim1 & ~closing))
+        cells = lt[(first == 99) & delim1 & ~closing]  # the "<" of each cell's start tag
+        n_cells = len(cells)
         if n_cells:
             # every attribute written name="value" (no space around "=", no single quotes) and
             # none after a tab or line break: then each cell's type is written ' t="..."'
             eq = np.flatnonzero(a[:size] == 61)
-            if len(eq) and (_SPACE[a[eq - 1]].any() or _SPACE[a[eq + 1]].any() or (a[eq + 1] == 39).any()
-                            or (_SPACE[a[eq - 2]] & (a[eq - 2] != 32) & (a[eq - 1] == 116)).any()):
+            before, after = a[eq - 1], a[eq + 1]
+            named_t = eq[before == 116]
+            if len(eq) and (_SPACE[before].any() or _SPACE_OR_APOSTROPHE[after].any()
+                            or (_SPACE[a[named_t - 2]] & (a[named_t - 2] != 32)).any()):
                 return False
-            refs = _CELL_R.findall(data)
-            if len(refs) != n_cells:
-                return False  # a cell without a reference first
             self.cells += n_cells
-            if not (self._extent(refs) and self._typed(data)):
+            if not (self._extent(a, cells) and self._typed(data, a, named_t)):
                 return False
         self._dimension(data)
         if self.shared > MAX_TEXT_CHARS:
@@ -885,34 +903,35 @@ class _Bulk:
                              "the file is too big to read safely")
         return self.chars + self.shared <= MAX_TEXT_CHARS  # (else the event scan counts exactly)
 
-    def _extent(self, refs: list[bytes]) -> bool:
-        """The farthest cell of these references. A reference of letters and digits is taken
-        as its letters and its digits (the reader refuses one that is not letters then
-        digits); one with other characters, or too long, is left to the event scan."""
-        joined = b"\0".join(refs)
-        if len(joined.translate(None, _ALNUM)) != len(refs) - 1:
-            return False
-        digits = joined.translate(None, _ALPHA)
-        d = np.frombuffer(digits + b"\0", dtype=np.uint8)
-        sep = np.flatnonzero(d == 0)
-        runs = np.diff(sep, prepend=-1) - 1
-        if runs.min() < 1 or runs.max() > 7 or (d[sep - runs] == 48).any():
-            return False  # no row, a row too long, a row with a leading zero (the event scan reads it)
-        longest = int(runs.max())
-        # the greatest row: among the longest numbers (no leading zeros), the greatest
-        ends = sep[runs == longest]
-        block = d[ends[:, None] - longest + np.arange(longest)].astype(np.int64) - 48
-        top_row = int((block * 10 ** np.arange(longest - 1, -1, -1, dtype=np.int64)).sum(axis=1).max())
-        letters = joined.translate(None, b"0123456789")
-        lsep = np.flatnonzero(np.frombuffer(letters + b"\0", dtype=np.uint8) == 0)
-        lruns = np.diff(lsep, prepend=-1) - 1
-        if lruns.max() > 3:
-            return False
-        if lruns.max() <= 1:  # columns A to Z: the greatest letter
-            top_col = int((np.frombuffer(letters, dtype=np.uint8) & 0xDF).max()) - 64 if lruns.max() else 0
-        else:
-            top_col = max(column_index(x.decode("ascii")) for x in set(letters.split(b"\0")))
-        if top_row > EXCEL_ROWS or top_col > EXCEL_COLUMNS or top_col < 0:
+    def _extent(self, a: np.ndarray, cells: np.ndarray) -> bool:
+        """The farthest cell of the cells whose start tags begin at ``cells`` in ``a``, read
+        off the bytes in bulk. Each tag must begin ``<c r="``, and its reference be 1 to 3
+        letters then 1 to 7 digits without a leading zero, then ``"`` (as Excel writes them);
+        anything else is left to the event scan (False)."""
+        win = sliding_window_view(a, 4 + _REF_BYTES)[cells + 2]  # ' r="' and the reference's bytes
+        if not (win[:, :4] == _REF_HEAD).all():
+            return False  # a cell without a reference first
+        win = win[:, 4:]
+        kind = _REF_CLASS[win]
+        size = (kind == _QUOTE).argmax(axis=1)  # the reference's length (0: no quote)
+        n_letters = (kind != _LETTER).argmax(axis=1)
+        n_digits = size - n_letters
+        if (n_letters.min() < 1 or n_letters.max() > 3 or n_digits.min() < 1 or n_digits.max() > 7
+                or not (np.count_nonzero((kind == _DIGIT) & (_REF_POS < size[:, None]), axis=1) == n_digits).all()):
+            return False  # not letters then digits then the quote (a length of 0 has n_digits < 1)
+        rows = np.arange(len(cells))
+        if (win[rows, n_letters] == 48).any():
+            return False  # a row with a leading zero (the event scan reads it)
+        # the greatest row: the greatest of the longest numbers (no leading zeros), compared as text
+        longest = int(n_digits.max())
+        most = np.flatnonzero(n_digits == longest)
+        at = most[_greatest(win[most[:, None], size[most, None] - longest + np.arange(longest)])]
+        top_row = int(win[at, n_letters[at]:size[at]].tobytes())
+        longest = int(n_letters.max())
+        most = np.flatnonzero(n_letters == longest)
+        at = most[_greatest(win[most, :longest] & 0xDF)]  # (letters in upper case)
+        top_col = column_index(win[at, :longest].tobytes().decode("ascii"))
+        if top_row > EXCEL_ROWS or top_col > EXCEL_COLUMNS:
             return False  # (the event scan says which cell)
         self.max_row, self.max_col = max(self.max_row, top_row), max(self.max_col, top_col)
         _check_area(self.max_row, self.max_col, "has cells as far as")
@@ -920,11 +939,15 @@ class _Bulk:
             raise GuardError(f"the sheet has over {MAX_CELLS:,} cells (limit)")
         return True
 
-    def _typed(self, data: bytes) -> bool:
+    def _typed(self, data: bytes, a: np.ndarray, named_t: np.ndarray) -> bool:
         """Shared-string cells at their string's length; error cells' texts. Each cell's
-        type is written `` t="..."`` (checked), so the cells of a type are counted exactly."""
-        n = data.count(b' t="s"')  # (a text holding it too: the counts differ, the event scan reads it)
-        if n:
+        type is written `` t="..."`` (checked), so the cells of a type are counted exactly.
+        ``a`` is ``data`` as bytes (padded) and ``named_t`` the positions of its ``=`` after
+        a ``t``: each `` t="s"`` or `` t="e"`` in ``data``, wherever it is, has one of them."""
+        typed = named_t[(a[named_t - 2] == 32) & (a[named_t + 1] == 34) & (a[named_t + 3] == 34)]
+        kind = a[typed + 2]
+        n = int(np.count_nonzero(kind == 115))  # data.count(b' t="s"'), a text holding it too
+        if n:  # (then the counts differ: the event scan reads it)
             numbers = _CELL_S.findall(data)
             if len(numbers) != n:
                 return False  # a shared-string cell whose value is not written <v>N</v> right after its tag
@@ -933,7 +956,7 @@ class _Bulk:
                 idx = np.array(numbers, dtype="S18").astype(np.int64)
                 lengths = self.strings.lengths
                 self.shared += int(lengths[idx[idx < len(lengths)]].sum())
-        n = data.count(b' t="e"')
+        n = int(np.count_nonzero(kind == 101))  # data.count(b' t="e"')
         if n:
             found = _CELL_E.findall(data)
             if len(found) != n:
@@ -953,6 +976,58 @@ class _Bulk:
                         last_row = max(last_row, int(m.group(2)))
                         last_col = max(last_col, column_index(m.group(1)))
                 _check_area(last_row, last_col, "declares")
+
+
+def _worker():
+    """A thread pool of one worker for the bulk scan, or None where threads are off
+    (``XL_KENT_THREADS=1``) or cannot start (as in Pyodide)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .. import _arrays
+
+    if _arrays.THREADS < 2:
+        return None
+    try:
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsx-guard")
+        pool.submit(int).result()
+    except (RuntimeError, OSError):
+        return None
+    return pool
+
+
+def _give_back_memory() -> None:
+    """Return the memory the worker thread freed to the system: the C library (glibc) keeps
+    a thread's freed blocks in that thread's own arena (~30 MB after a 67 MB sheet), which
+    would add to the process's peak later. Nothing where the library has no ``malloc_trim``."""
+    try:
+        import ctypes
+
+        trim = ctypes.CDLL(None).malloc_trim
+    except Exception:  # noqa: BLE001 (not glibc: nothing to do)
+        return
+    trim(0)
+
+
+def _slices(region: bytes) -> Iterator[memoryview]:
+    """A region in pieces of :data:`_PARSE_BYTES` for expat, which keeps the interpreter lock
+    for a whole ``Parse`` call: after each piece the lock is let go (``time.sleep(0)``), so
+    the worker, whose numpy calls each need it for a moment, does not wait for the
+    interpreter's switch interval (5 ms) every time (a third faster here)."""
+    view = memoryview(region)
+    for start in range(0, len(view), _PARSE_BYTES):
+        yield view[start:start + _PARSE_BYTES]
+        time.sleep(0)
+
+
+def _greatest(rows: np.ndarray) -> int:
+    """The index of the greatest of the rows of a 2-D ``uint8`` array, compared as text (the first on a tie)."""
+    at = np.arange(len(rows))
+    for k in range(rows.shape[1]):
+        column = rows[at, k]
+        at = at[column == column.max()]
+        if len(at) == 1:
+            break
+    return int(at[0])
 
 
 def _bulk_scan(zf: zipfile.ZipFile, info: zipfile.ZipInfo, strings: SharedStrings) -> SheetScan | None:
@@ -1005,14 +1080,49 @@ def _bulk_feed(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cuts: tuple[bytes, ..
                 tail = data
                 continue
             tail = data[cut:]
-            yield accounted(data[:cut])
+            yield data[:cut]
         if tail:
-            yield accounted(tail)
+            yield tail
 
+    def pipelined() -> Iterator[bytes]:
+        """The regions, each accounted in a worker thread while expat parses the one before
+        (numpy and zlib let go of the interpreter lock, expat does not: two cores share the
+        work). One region is accounted at a time, in order, and every error is raised where
+        the one-by-one order raises it: a region's inflating or accounting only after the
+        regions before it are parsed."""
+        raw = regions()
+        pool = _worker() if fast() else None
+        if pool is None:  # the general path (or no threads): one region after another
+            for region in raw:
+                yield accounted(region)
+            return
+        with pool:
+            ahead = None  # the accounting of the region after the one being parsed
+            while True:
+                try:
+                    region = next(raw)  # (inflated while the worker accounts the one before)
+                except StopIteration:
+                    break
+                except Exception as exc:  # a damaged part, a bomb, a runaway token: after the regions before
+                    if ahead is not None:
+                        yield from _slices(ahead.result())
+                    raise exc from None
+                done = ahead.result() if ahead is not None else None
+                ahead = pool.submit(accounted, region)
+                if done is not None:
+                    yield from _slices(done)  # (parsed while the worker accounts the next)
+            if ahead is not None:
+                yield from _slices(ahead.result())
+
+    feed = pipelined()
     try:
-        _run(p, regions(), name)
+        _run(p, feed, name)
     except _Restart:
         return False
+    finally:
+        feed.close()  # (waits for the worker: nothing runs on after a refusal)
+        if info.file_size >= _TRIM_AFTER_BYTES and fast():
+            _give_back_memory()
     return True
 
 
