@@ -132,6 +132,14 @@ def report(prog: str, err, message: object, e: BaseException | None = None) -> N
         print(error_line(prog, message), file=err)
 
 
+class _Computing(Exception):
+    """An exception raised while a block of rows was worked out for the writer (see :func:`writing_step`)."""
+
+    def __init__(self, error: BaseException):
+        super().__init__(error)
+        self.error = error
+
+
 @contextlib.contextmanager
 def writing_step(output):
     """Around a step that writes ``output``: an unexpected exception is an :class:`OutputError` (exit 3),
@@ -142,6 +150,8 @@ def writing_step(output):
         yield
     except (OutputError, UsageError):
         raise
+    except _Computing as e:  # the figures of a block, worked out as it is written: not a writing error
+        raise e.error from None
     except OutputFileError as e:
         raise OutputError(str(e)) from e
     except OSError as e:
@@ -168,6 +178,9 @@ class Outcome:
     n_flagged: int = 0  # rows that are fine as data but need attention (awards outside the scheme)
     first_row: int = 2  # the input file's row number of the first data row (for the Errors sheet)
     ids: np.ndarray | None = None  # each row's employee id (for the Errors sheet)
+    # A list made a block of rows at a time (``columns`` a RowBlocks, ``ids`` giving the last block's
+    # ids): fills in the Errors columns, the Summary and the counts once the last block is made.
+    finish: object = None
 
     @property
     def exit_code(self) -> int:
@@ -238,37 +251,155 @@ def _output_set(output: Path) -> list[Path]:
 def write_outcome(outcome: Outcome, output: Path, input_path, main_sheet: str, stream=None) -> list[Path]:
     """Write the outcome atomically: a workbook with Errors and Summary sheets, or three CSVs.
 
-    Values Excel cannot hold are made safe first (:func:`excel_safe_outcome`); ``outcome`` is
-    updated in place to what was written, so its summary and exit code count those rows.
+    Values Excel cannot hold are made safe first (:func:`excel_safe_outcome`, a block of rows at
+    a time as the writer takes them); ``outcome`` is updated in place to what was written, so its
+    summary and exit code count those rows. An outcome made a block of rows at a time
+    (:func:`xl_kent_cli.recalc.recalc_stream`) is worked out as it is written: its Errors and
+    Summary follow the main sheet.
 
     The three CSVs are one output: every path is checked first, they are written to temporary
     files and moved into place together (:func:`xl_kent.files.writing.all_or_nothing`), so the
     files on disk are the whole old set or the whole new set. Every failure is an
     :class:`OutputError` (exit 3).
     """
-    from xl_kent.files.writing import Sheet, all_or_nothing, check_outputs, write_csv, write_xlsx
+    from xl_kent.files.writing import (
+        Later,
+        RowBlocks,
+        Sheet,
+        all_or_nothing,
+        check_outputs,
+        write_csv,
+        write_xlsx,
+    )
 
     stream = sys.stderr if stream is None else stream
+    csv = output.suffix.lower() == ".csv"
     with writing_step(output):
-        safe = excel_safe_outcome(outcome, csv=output.suffix.lower() == ".csv")
-        outcome.__dict__.update(safe.__dict__)  # what is written is what the summary and exit code tell
-        errors = Sheet("Errors", outcome.errors_headers, outcome.errors_columns,
-                       ["integer", "text", "text", "text", "text"])
-        items = np.array([k for k, _ in outcome.summary], dtype=object)
-        vals = np.array([v for _, v in outcome.summary] or [], dtype=object)
-        summary = Sheet("Summary", ["item", "value"], [items, vals], ["text", "general"], [60.0, 40.0])
-        main = Sheet(main_sheet, outcome.headers, outcome.columns, outcome.formats)
         written = check_outputs(_output_set(output), input_path)
+        safe = _SafeBlocks(outcome, csv)
+        main = Sheet(main_sheet, safe.headers, RowBlocks(outcome.n_rows, safe.make, safe.block_rows),
+                     outcome.formats)
+
+        def errors() -> Sheet:
+            safe.finish()  # (after the main sheet's last block: the Errors lines are all known)
+            return Sheet("Errors", outcome.errors_headers, outcome.errors_columns,
+                         ["integer", "text", "text", "text", "text"])
+
+        def summary() -> Sheet:
+            items = np.array([k for k, _ in outcome.summary], dtype=object)
+            vals = np.array([v for _, v in outcome.summary] or [], dtype=object)
+            return Sheet("Summary", ["item", "value"], [items, vals], ["text", "general"], [60.0, 40.0])
+
         with Progress(f"writing {output.name}", outcome.n_rows, stream=stream) as bar:
-            if output.suffix.lower() == ".csv":
+            if csv:
                 err_path, sum_path = written[1:]
                 with all_or_nothing():
                     write_csv(output, main, input_path=input_path, progress=bar)
-                    write_csv(err_path, errors, input_path=input_path)
-                    write_csv(sum_path, summary, input_path=input_path)
+                    write_csv(err_path, errors(), input_path=input_path)
+                    write_csv(sum_path, summary(), input_path=input_path)
             else:
-                write_xlsx(output, [main, errors, summary], input_path=input_path, progress=bar)
+                write_xlsx(output, [main, Later("Errors", errors), Later("Summary", summary)],
+                           input_path=input_path, progress=bar)
     return written
+
+
+class _SafeBlocks:
+    """An outcome's main sheet made safe for Excel a block of rows at a time
+    (:func:`xl_kent.files.limits.excel_safe`): each change is a line for the Errors sheet, the
+    reason in the row's status, and the row counted among the rows with problems; :meth:`finish`
+    (once every block is made) adds them to the outcome, with its Errors and Summary made safe."""
+
+    def __init__(self, outcome: Outcome, csv: bool):
+        from xl_kent.files.limits import HEADER_ROW, excel_safe
+        from xl_kent.files.writing import RowBlocks
+
+        self.outcome, self.csv = outcome, csv
+        self.excel_safe, self.header_row = excel_safe, HEADER_ROW
+        cols = outcome.columns
+        if isinstance(cols, RowBlocks):
+            self.source, self.block_rows = cols.make, cols.block_rows
+        else:
+            self.source, self.block_rows = (lambda start, stop: [c[start:stop] for c in cols]), _SAFE_BLOCK_ROWS
+        self.headers, _, self.header_issues = excel_safe(outcome.headers, [np.zeros(0)] * len(outcome.headers),
+                                                         csv=csv)
+        self.status = outcome.headers.index("status") if "status" in outcome.headers else None
+        self.issues: list = list(self.header_issues)
+        self.issue_rows: list[np.ndarray] = []
+        self.issue_ids: list[np.ndarray] = []
+        self.new_problem_rows = 0
+        self.finished = False
+
+    def make(self, start: int, stop: int) -> list[np.ndarray]:
+        """Rows ``start`` to ``stop`` of the main sheet, made safe."""
+        try:
+            columns = self.source(start, stop)
+        except (KeyboardInterrupt, SystemExit, GeneratorExit):
+            raise
+        except BaseException as e:  # (a failure to work out the figures, not to write them)
+            raise _Computing(e) from e
+        _, columns, issues = self.excel_safe(self.outcome.headers, columns, csv=self.csv)
+        issues = [i for i in issues if i.row != self.header_row]  # (the header's are counted once)
+        if not issues:
+            return columns
+        rows = np.array([i.row for i in issues], dtype=np.int64)
+        ids = self.outcome.ids() if callable(self.outcome.ids) else \
+            (self.outcome.ids[start:stop] if self.outcome.ids is not None else None)
+        ids = np.full(stop - start, "", dtype=object) if ids is None else np.asarray(ids, dtype=object)
+        self.issues += issues
+        self.issue_rows.append(rows + start)
+        self.issue_ids.append(ids[rows])
+        if self.status is None:
+            self.new_problem_rows += int(np.unique(rows).size)
+            return columns
+        k = self.status
+        status = np.array(columns[k], dtype=object)
+        data_rows = np.unique(rows)
+        self.new_problem_rows += int(np.isin(status[data_rows], ("OK", "", None)).sum())
+        for r, i in zip(rows.tolist(), issues, strict=True):  # only the few changed cells, not every row
+            status[r] = i.reason if status[r] in ("OK", "", None) else f"{status[r]}; {i.reason}"
+        return [*columns[:k], status, *columns[k + 1:]]
+
+    def finish(self) -> None:
+        """Add the changes to the outcome: its Errors lines, counts and Summary (made safe too)."""
+        if self.finished:
+            return
+        self.finished = True
+        o = self.outcome
+        if callable(o.finish):
+            o.finish()
+        _, errors_columns, _ = self.excel_safe(o.errors_headers, o.errors_columns, csv=self.csv)
+        summary = o.summary
+        if self.csv:
+            items = np.array([k for k, _ in summary], dtype=object)
+            vals = np.array([v for _, v in summary] or [], dtype=object)
+            _, (items, vals), _ = self.excel_safe(["item", "value"], [items, vals], csv=True)
+            summary = list(zip(items.tolist(), vals.tolist(), strict=True))
+        o.errors_columns, o.summary = errors_columns, summary
+        if not self.issues:
+            return
+        issues = self.issues
+        n_header = len(self.header_issues)
+        rows = np.concatenate([np.full(n_header, self.header_row, dtype=np.int64), *self.issue_rows])
+        on_row = rows != self.header_row
+        ids = np.concatenate([np.full(n_header, "", dtype=object), *self.issue_ids])
+        extra = [
+            np.where(on_row, rows + o.first_row, o.first_row - 1),
+            np.where(on_row, ids, ""),
+            np.array([i.header for i in issues], dtype=object),
+            np.full(len(issues), "", dtype=object),
+            np.array([i.reason for i in issues], dtype=object),
+        ]
+        o.errors_columns = [np.concatenate([np.asarray(a, dtype=object), b]) for a, b in
+                            zip(o.errors_columns, extra, strict=True)]
+        n_problem_rows = o.n_problem_rows + self.new_problem_rows
+        o.summary = [(k, n_problem_rows if k == "rows with problems" else
+                      v + len(issues) if k == "problems listed on the Errors sheet" else v) for k, v in o.summary]
+        o.summary.append(("cells changed to fit Excel (see the Errors sheet)", len(issues)))
+        o.n_problem_rows = n_problem_rows
+
+
+#: Rows of an outcome held whole made safe at a time (as the writer takes them).
+_SAFE_BLOCK_ROWS = 1 << 16
 
 
 def excel_safe_outcome(outcome: Outcome, csv: bool = False) -> Outcome:
@@ -276,57 +407,19 @@ def excel_safe_outcome(outcome: Outcome, csv: bool = False) -> Outcome:
     a number beyond Excel's range is ``#NUM!``, a text over 32,767 characters is cut, control
     characters are escaped in a CSV) and each change a problem of its row: a line on the Errors
     sheet, the reason in the status column, and the row counted among the rows with problems.
-    Nothing is changed silently and no run fails for such a value.
+    Nothing is changed silently and no run fails for such a value. (What :func:`write_outcome`
+    writes, a block of rows at a time.)
     """
     import dataclasses
 
-    from xl_kent.files.limits import HEADER_ROW, excel_safe
-
-    headers, columns, issues = excel_safe(outcome.headers, outcome.columns, csv=csv)
-    _, errors_columns, _ = excel_safe(outcome.errors_headers, outcome.errors_columns, csv=csv)
-    summary = outcome.summary
-    if csv:
-        items = np.array([k for k, _ in summary], dtype=object)
-        vals = np.array([v for _, v in summary] or [], dtype=object)
-        _, (items, vals), _ = excel_safe(["item", "value"], [items, vals], csv=True)
-        summary = list(zip(items.tolist(), vals.tolist(), strict=True))
-    changed = dataclasses.replace(outcome, headers=headers, columns=columns, errors_columns=errors_columns,
-                                  summary=summary)
-    if not issues:
-        return changed
+    changed = dataclasses.replace(outcome)
+    safe = _SafeBlocks(changed, csv)
     n = outcome.n_rows
-    rows = np.array([i.row for i in issues], dtype=np.int64)
-    ids = outcome.ids if outcome.ids is not None else np.full(n, "", dtype=object)
-    on_row = rows != HEADER_ROW
-    safe_rows = np.where(on_row, rows, 0)
-    extra = [
-        np.where(on_row, rows + outcome.first_row, outcome.first_row - 1),
-        np.where(on_row, np.asarray(ids, dtype=object)[safe_rows] if n else "", ""),
-        np.array([i.header for i in issues], dtype=object),
-        np.full(len(issues), "", dtype=object),
-        np.array([i.reason for i in issues], dtype=object),
-    ]
-    errors_columns = [np.concatenate([np.asarray(a, dtype=object), b]) for a, b in
-                      zip(changed.errors_columns, extra, strict=True)]
-    n_new = 0
-    if "status" in headers:
-        k = headers.index("status")
-        status = np.array(columns[k], dtype=object)
-        data_rows = np.unique(rows[on_row])
-        was_ok = np.isin(status[data_rows], ("OK", "", None))
-        n_new = int(was_ok.sum())
-        for r, words in zip(rows[on_row].tolist(), [i.reason for i in issues if i.row != HEADER_ROW],
-                            strict=True):  # only the few changed cells, not every row
-            status[r] = words if status[r] in ("OK", "", None) else f"{status[r]}; {words}"
-        columns = [*columns[:k], status, *columns[k + 1:]]
-    else:
-        n_new = int(np.unique(rows[on_row]).size)
-    n_problem_rows = outcome.n_problem_rows + n_new
-    summary = [(k, n_problem_rows if k == "rows with problems" else
-                v + len(issues) if k == "problems listed on the Errors sheet" else v) for k, v in changed.summary]
-    summary.append(("cells changed to fit Excel (see the Errors sheet)", len(issues)))
-    return dataclasses.replace(changed, columns=columns, errors_columns=errors_columns, summary=summary,
-                               n_problem_rows=n_problem_rows)
+    blocks = [safe.make(start, min(start + safe.block_rows, n)) for start in range(0, n, safe.block_rows)]
+    columns = [np.concatenate([b[k] for b in blocks]) if len(blocks) > 1 else blocks[0][k]
+               for k in range(len(outcome.headers))] if blocks else list(outcome.columns)
+    safe.finish()
+    return dataclasses.replace(changed, headers=safe.headers, columns=columns)
 
 
 def reading(path, schema, sheet=None, maps=None, stream=None):

@@ -21,23 +21,30 @@ from xl_kent.lists.figures import (
     FIGURES,
     RESTRUCTURE_TOTALS,
     STAFF_SCHEMA,
+    SUM_CHUNK_ROWS,
     TOTALS,
     Figures,
     Settings,
+    add_parts,
     carry_over_totals,
+    chunk_sums,
     compute,
-    notes,
+    finish,
+    notes_for,
     read_staff,
     restructure_totals,
+    total_parts,
     totals,
+    totals_of,
 )
 from xl_kent.lists.how import STAFF_HOW, staff_how, with_how
+from xl_kent.lists.problems import by_count
+from xl_kent.lists.staff import repeated_ids
 from xl_kent.money import round_pennies
 
 from . import output as o
-from .progress import Progress
 
-__all__ = ["RESULT_COLUMNS", "recalc_table", "run", "settings_items", "totals_items"]
+__all__ = ["BLOCK_ROWS", "RESULT_COLUMNS", "recalc_stream", "recalc_table", "run", "settings_items", "totals_items"]
 
 #: Result columns: (header, format for the writer, meaning). Units are in the names.
 RESULT_COLUMNS: tuple[tuple[str, str, str], ...] = tuple(
@@ -74,11 +81,15 @@ def settings_items(settings: Settings) -> list[tuple[str, object]]:
     ]
 
 
-def totals_items(fig: Figures, rows: np.ndarray | None = None) -> list[tuple[str, object]]:
+def totals_items(fig: Figures | dict, rows: np.ndarray | None = None) -> list[tuple[str, object]]:
     """The totals over the rows OK, in the budget Summary's words and order: the year-end
     carry-over totals (:data:`CARRY_OVER_TOTALS`) after the leave liability, the restructure's
-    parts last."""
-    t = {**totals(fig, rows), **carry_over_totals(fig, rows), **restructure_totals(fig, rows)}
+    parts last. ``fig`` is the figures, or the parts of their totals (:func:`total_parts`)."""
+    if isinstance(fig, dict):
+        t, carried, restructure = totals_of(fig)
+        t = {**t, **carried, **restructure}
+    else:
+        t = {**totals(fig, rows), **carry_over_totals(fig, rows), **restructure_totals(fig, rows)}
     cut = [k for k, _ in TOTALS].index("leave_liability_gbp") + 1
     out: list[tuple[str, object]] = []
     for key, label in (*TOTALS[:cut], *CARRY_OVER_TOTALS, *TOTALS[cut:], *RESTRUCTURE_TOTALS):
@@ -95,8 +106,191 @@ def totals_items(fig: Figures, rows: np.ndarray | None = None) -> list[tuple[str
     return out
 
 
+#: Rows worked out at a time: a multiple of the totals' chunk (:data:`SUM_CHUNK_ROWS`), so every
+#: total is the same to the last bit as the list's worked out whole.
+BLOCK_ROWS = SUM_CHUNK_ROWS
+
+
+class _Recalc:
+    """``recalc`` of one list, a block of rows at a time: :meth:`make` gives the output columns
+    of rows ``start`` to ``stop`` (called in order, each block once), :meth:`finish` the Errors
+    lines and the Summary of them all. Each block is read, checked and computed by the one
+    computation (:func:`read_staff`, :func:`compute`) on its own rows; the only check that
+    looks across rows, the repeated employee id, is made on the whole list first
+    (:func:`repeated_ids`). With an absence record the list is one block (its use counts the
+    employees of the record not in the list)."""
+
+    def __init__(self, table, settings: Settings, columns=None, overrides=None, record=None,
+                 record_source: str | None = None, how: bool = True, block_rows: int = BLOCK_ROWS):
+        from xl_kent.lists.fields import map_columns
+        from xl_kent.lists.staff import _column_fits
+
+        if columns is None:
+            columns = map_columns(table.headers, STAFF_SCHEMA, overrides, _column_fits(table))
+        self.table, self.settings, self.columns, self.how = table, settings, columns, how
+        self.record, self.record_source = record, record_source or "the absence record"
+        n = table.n_rows
+        self.n_rows = n
+        self.block_rows = max(n, 1) if record is not None else block_rows
+        self.repeated = repeated_ids(table, columns) if record is None and n > self.block_rows else None
+        self.keep = [j for j in range(len(table.headers)) if j not in set(columns.results)]
+        names = [f.name for f in FIGURES]
+        self.names = with_how(names, STAFF_HOW) if how else names
+        self.headers = [table.headers[j] for j in self.keep] + self.names + ["status"]
+        self.formats = ["general"] * len(self.keep) + [_FORMAT.get(name, "text") for name in self.names] + ["text"]
+        self.errors: list[list[np.ndarray]] = []
+        self.reasons: dict[str, int] = {}
+        self.parts: dict = {}
+        self.counts: dict[str, float] = {}
+        self.any_redeployed = False
+        self.use = None
+        self.present: set[str] = set()
+        self.ids: np.ndarray | None = None  # the employee ids of the block made last
+        self.done = 0
+
+    def make(self, start: int, stop: int) -> list[np.ndarray]:
+        """The output columns of rows ``start`` to ``stop``: the input columns kept, the figures
+        (money rounded to pennies), the How columns and the status."""
+        if start != self.done:
+            raise ValueError(f"blocks are made in order: rows {start}-{stop} asked for after {self.done}")
+        s = self.settings
+        block = self.table.rows(start, stop) if (start, stop) != (0, self.n_rows) else self.table
+        if self.record is None:
+            repeated = None if self.repeated is None else self.repeated[start:stop]
+            staff = read_staff(block, s.as_of, columns=self.columns, schema=STAFF_SCHEMA, repeated=repeated)
+            fig = compute(staff, s, block)
+        else:
+            from xl_kent.lists.absence_log import staff_figures
+
+            staff, fig, self.use = staff_figures(block, s, self.columns, self.record, self.record_source)
+        self.present = staff.present
+        data = [block.columns[j] for j in self.keep]
+        said = staff_how(staff, s, fig.values, fig.values["sick_prior_paid_days"]) if self.how else {}
+        for name in self.names:
+            a = said[name] if name in said else fig.values[name]
+            data.append(round_pennies(a) if name in _MONEY else a)
+        data.append(fig.status)
+        self._add(block, staff, fig)
+        self.done = stop
+        return data
+
+    def _add(self, block, staff, fig) -> None:
+        """Count the block's rows into the Errors lines and the Summary."""
+        pt = fig.problems
+        ids = staff.values["employee_id"]
+        self.ids = ids
+        self.errors.append([pt.rows + block.first_row, ids[pt.rows], pt.columns, pt.values, pt.reasons])
+        for reason, count in pt.counts:
+            self.reasons[reason] = self.reasons.get(reason, 0) + count
+        add_parts(self.parts, total_parts(fig))
+        ok = fig.ok
+        v = staff.values
+        s = self.settings
+        in_post = fig.values["in_post_on_as_of"] == True  # noqa: E712 (object array of True/False/None)
+        contract = staff.contract
+        counts = {
+            "rows OK": ok,
+            "rows with problems": None,
+            "blank": staff.blank_row,
+            "in post": ok & in_post,
+            "salaried": ok & (contract == "salaried"),
+            "casual": ok & (contract == "casual"),
+            "relief": ok & (contract == "relief"),
+            "part-time": ok & (contract == "salaried") & (v["weekly_hours"] < s.full_time_weekly_hours),
+            "leavers": ok & (v["employment_end"] <= s.as_of),
+            "joiners": ok & (v["employment_start"] >= s.leave_year_start) & (v["employment_start"] <= s.as_of),
+            "redundancy entitled": ok & (fig.values["redundancy_weeks"] > 0),
+        }
+        for key, mask in counts.items():
+            n = pt.problem_rows if mask is None else int(np.count_nonzero(mask))
+            self.counts[key] = self.counts.get(key, 0) + n
+        self.counts["problems listed"] = self.counts.get("problems listed", 0) + int(pt.rows.shape[0])
+        add_parts(self.parts, {
+            "leave_year_entitlement_days*": chunk_sums(fig.values["leave_year_entitlement_days"], ok),
+            "leave_accrued_days*": chunk_sums(fig.values["leave_accrued_days"], ok),
+            "leave_taken_days*": chunk_sums(v["leave_taken_days"], ok),
+            "redundancy_weeks*": chunk_sums(fig.values["redundancy_weeks"], ok),
+            "redundancy_pay_gbp*": chunk_sums(fig.values["redundancy_pay_gbp"], ok),
+        })
+        self.any_redeployed |= bool((v["redeployed_grade_status"] == 0).any())
+
+    def finish(self, source: str | None = None) -> dict:
+        """The Errors columns, the Summary, the problem rows and the notes, once every block is made."""
+        if self.done != self.n_rows or (self.n_rows == 0 and not self.errors):
+            if self.n_rows == 0:
+                self.make(0, 0)
+            else:
+                raise ValueError(f"rows {self.done}-{self.n_rows} were not made")
+        table, s, cm, use = self.table, self.settings, self.columns, self.use
+        errors_columns = [np.concatenate([np.asarray(e[k], dtype=object if k else np.int64) for e in self.errors])
+                          for k in range(5)]
+        c = self.counts
+        done = finish(self.parts)
+
+        def total(key: str) -> float:
+            v = done[key + "*"]
+            return float(round_pennies(v)) if key.endswith("_gbp") else float(v)
+
+        by_reason = sorted(self.reasons.items(), key=by_count)  # (as problem_table orders them)
+        lines = [*cm.warnings(), *notes_for(self.present, self.any_redeployed, s),
+                 *(use.lines if use is not None else ())]
+        ok_rows = int(c["rows OK"])
+        summary: list[tuple[str, object]] = [
+            *o.summary_head("recalc", source, table),
+            *settings_items(s),
+            *(use.items if use is not None else ()),
+            ("rows read", self.n_rows),
+            ("rows OK", ok_rows),
+            ("rows with problems", int(c["rows with problems"])),
+            ("blank rows inside the list (kept, not computed)", int(c["blank"])),
+            ("problems listed on the Errors sheet", int(c["problems listed"])),
+        ]
+        summary += [(f"rows with: {reason}", count) for reason, count in by_reason]
+        summary += [("totals below are over the rows OK only", ok_rows), *totals_items(self.parts)]
+        summary += [
+            ("in post on the as-of date", int(c["in post"])),
+            ("salaried / casual / relief", " / ".join(str(int(c[k])) for k in ("salaried", "casual", "relief"))),
+            ("part-time (weekly_hours below full time)", int(c["part-time"])),
+            ("leavers (employment_end on or before the as-of date)", int(c["leavers"])),
+            ("joiners in the leave year", int(c["joiners"])),
+            ("leave year entitlement, total days", total("leave_year_entitlement_days")),
+            ("leave accrued to the as-of date, total days", total("leave_accrued_days")),
+            ("leave taken, total days", total("leave_taken_days")),
+            ("employed on the redundancy date with a redundancy entitlement (weeks above 0)",
+             int(c["redundancy entitled"])),
+            ("redundancy, total weeks (everyone employed on the redundancy date)", total("redundancy_weeks")),
+            ("redundancy, total cost £ (everyone employed on the redundancy date)", total("redundancy_pay_gbp")),
+        ]
+        summary += [("note", line) for line in lines]
+        summary += [(f"column: {h!r}" if h else "column: (no header)", how) for h, how in cm.describe()]
+        return {"errors_columns": errors_columns, "summary": summary, "n_problem_rows": int(c["rows with problems"]),
+                "notes": lines}
+
+
+def recalc_stream(table, settings: Settings, columns=None, source: str | None = None, overrides=None, record=None,
+                  record_source: str | None = None, how: bool = True, block_rows: int = BLOCK_ROWS) -> o.Outcome:
+    """:func:`recalc_table` with the main sheet's columns made a block of rows at a time as the
+    writer asks for them (:class:`xl_kent.files.writing.RowBlocks`): the Errors sheet, the
+    Summary and the counts are filled in when the last block is made (``outcome.finish()``;
+    :func:`xl_kent_cli.output.write_outcome` calls it). A list of a million rows is never
+    held whole, as cells or as figures."""
+    from xl_kent.files.writing import RowBlocks
+
+    run = _Recalc(table, settings, columns, overrides, record, record_source, how, block_rows)
+    outcome = o.Outcome(run.headers, RowBlocks(run.n_rows, run.make, run.block_rows), run.formats,
+                        ["row", "employee_id", "column", "value", "reason"], [], [], run.n_rows, 0, [],
+                        first_row=getattr(table, "first_row", 2), ids=lambda: run.ids)
+
+    def finished() -> None:
+        outcome.__dict__.update(run.finish(source))
+
+    outcome.finish = finished
+    return outcome
+
+
 def recalc_table(table, settings: Settings, columns=None, source: str | None = None, progress=None,
-                 overrides=None, record=None, record_source: str | None = None, how: bool = True) -> o.Outcome:
+                 overrides=None, record=None, record_source: str | None = None, how: bool = True,
+                 block_rows: int = BLOCK_ROWS) -> o.Outcome:
     """Read, check and compute a staff list read from a file; see the module docstring.
 
     ``columns`` is the column mapping made by the reader (else made here from ``overrides``).
@@ -105,87 +299,26 @@ def recalc_table(table, settings: Settings, columns=None, source: str | None = N
     of a typed column (:func:`xl_kent.lists.absence_log.staff_figures`, as ``fill budget`` does).
     ``how`` adds the How columns (:data:`xl_kent.lists.how.STAFF_HOW`), each beside the figures
     it explains. Raises :class:`xl_kent.lists.fields.ColumnError` for a missing or ambiguous column.
-    """
-    use = None
-    if record is None:
-        staff = read_staff(table, settings.as_of, overrides, columns=columns, schema=STAFF_SCHEMA)
-        if progress:
-            progress(1)
-        fig = compute(staff, settings, table)
-    else:
-        from xl_kent.lists.absence_log import staff_figures
-        from xl_kent.lists.fields import map_columns
 
-        if columns is None:
-            columns = map_columns(table.headers, STAFF_SCHEMA, overrides)
-        staff, fig, use = staff_figures(table, settings, columns, record, record_source or "the absence record")
+    The list is worked out ``block_rows`` rows at a time (:class:`_Recalc`), the columns of
+    the blocks joined: the same outcome as :func:`recalc_stream` writes.
+    """
+    run = _Recalc(table, settings, columns, overrides, record, record_source, how, block_rows)
+    n = run.n_rows
+    blocks, ids = [], []
+    for start in range(0, n, run.block_rows):
+        blocks.append(run.make(start, min(start + run.block_rows, n)))
+        ids.append(run.ids)
     if progress:
         progress(3)
-    n = table.n_rows
-    cm = staff.columns
-    keep = [j for j in range(len(table.headers)) if j not in set(cm.results)]
-    names = [f.name for f in FIGURES]
-    said = {}
-    if how:  # the same inputs and figures: the number in each sentence is the one in its column
-        said = staff_how(staff, settings, fig.values, fig.values["sick_prior_paid_days"])
-        names = with_how(names, STAFF_HOW)
-    data = [table.columns[j] for j in keep]
-    for name in names:
-        a = said[name] if name in said else fig.values[name]
-        data.append(round_pennies(a) if name in _MONEY else a)
-    data.append(fig.status)
-    headers = [table.headers[j] for j in keep] + names + ["status"]
-    formats = ["general"] * len(keep) + [_FORMAT.get(name, "text") for name in names] + ["text"]
-
-    pt = fig.problems
-    first = getattr(table, "first_row", 2)
-    ids = staff.values["employee_id"]
-    errors_columns = [pt.rows + first, ids[pt.rows], pt.columns, pt.values, pt.reasons]
-
-    ok = fig.ok
-    v = staff.values
-    s = settings
-    in_post = fig.values["in_post_on_as_of"] == True  # noqa: E712 (object array of True/False/None)
-    contract = staff.contract
-
-    def total(name, where=ok):
-        a = fig.values[name][where]
-        return float(round_pennies(np.nansum(a))) if name in _MONEY else float(np.nansum(a))
-
-    lines = [*cm.warnings(), *notes(staff, settings), *(use.lines if use is not None else ())]
-    summary: list[tuple[str, object]] = [
-        *o.summary_head("recalc", source, table),
-        *settings_items(settings),
-        *(use.items if use is not None else ()),
-        ("rows read", n),
-        ("rows OK", int(ok.sum())),
-        ("rows with problems", pt.problem_rows),
-        ("blank rows inside the list (kept, not computed)", int(staff.blank_row.sum())),
-        ("problems listed on the Errors sheet", int(pt.rows.shape[0])),
-    ]
-    summary += [(f"rows with: {reason}", count) for reason, count in pt.counts]
-    summary += [("totals below are over the rows OK only", int(ok.sum())), *totals_items(fig)]
-    summary += [
-        ("in post on the as-of date", int((ok & in_post).sum())),
-        ("salaried / casual / relief", " / ".join(str(int((ok & (contract == c)).sum()))
-                                                  for c in ("salaried", "casual", "relief"))),
-        ("part-time (weekly_hours below full time)",
-         int((ok & (contract == "salaried") & (v["weekly_hours"] < s.full_time_weekly_hours)).sum())),
-        ("leavers (employment_end on or before the as-of date)", int((ok & (v["employment_end"] <= s.as_of)).sum())),
-        ("joiners in the leave year", int((ok & (v["employment_start"] >= s.leave_year_start)
-                                           & (v["employment_start"] <= s.as_of)).sum())),
-        ("leave year entitlement, total days", total("leave_year_entitlement_days")),
-        ("leave accrued to the as-of date, total days", total("leave_accrued_days")),
-        ("leave taken, total days", float(np.nansum(np.where(ok, v["leave_taken_days"], np.nan)))),
-        ("employed on the redundancy date with a redundancy entitlement (weeks above 0)",
-         int((ok & (fig.values["redundancy_weeks"] > 0)).sum())),
-        ("redundancy, total weeks (everyone employed on the redundancy date)", total("redundancy_weeks")),
-        ("redundancy, total cost £ (everyone employed on the redundancy date)", total("redundancy_pay_gbp")),
-    ]
-    summary += [("note", line) for line in lines]
-    summary += [(f"column: {h!r}" if h else "column: (no header)", how) for h, how in cm.describe()]
-    return o.Outcome(headers, data, formats, ["row", "employee_id", "column", "value", "reason"], errors_columns,
-                     summary, n, pt.problem_rows, lines, first_row=first, ids=ids)
+    data = [np.concatenate([b[k] for b in blocks]) if len(blocks) > 1 else blocks[0][k]
+            for k in range(len(run.headers))] if blocks else [np.zeros(0, dtype=object) for _ in run.headers]
+    del blocks
+    done = run.finish(source)
+    ids = np.concatenate(ids) if len(ids) > 1 else ids[0] if ids else run.ids
+    return o.Outcome(run.headers, data, run.formats, ["row", "employee_id", "column", "value", "reason"],
+                     done["errors_columns"], done["summary"], n, done["n_problem_rows"], done["notes"],
+                     first_row=getattr(table, "first_row", 2), ids=ids)
 
 
 def read_record(path, sheet=None, maps=None, err=None, staff_path=None):
@@ -217,9 +350,9 @@ def run(input_path, settings: Settings, output=None, maps=None, sheet=None, out=
         loaded = o.reading(input_path, STAFF_SCHEMA, sheet, maps, err)
         record = None if absences is None else read_record(absences, absences_sheet, absences_maps, err,
                                                            input_path)
-        with Progress("computing", 4, stream=err, unit="steps", rows=loaded.table.n_rows) as bar:
-            outcome = recalc_table(loaded.table, settings, loaded.columns, str(input_path), bar, record=record,
-                                   record_source=None if absences is None else str(absences), how=how)
+        # The figures are worked out a block of rows at a time as they are written (one progress bar).
+        outcome = recalc_stream(loaded.table, settings, loaded.columns, str(input_path), record=record,
+                                record_source=None if absences is None else str(absences), how=how)
         return loaded, outcome, o.write_outcome(outcome, target, input_path, "Staff", err)
 
     done, result = o.guarded(prog, err, work)

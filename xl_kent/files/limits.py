@@ -223,7 +223,7 @@ def _coded_safe(col: np.ndarray, csv: bool) -> bool:
     if c is None:
         return False
     if c.labels is not None:
-        return not _object_column(c.labels, csv)[1]
+        return _labels_safe(c.labels, csv)
     _validity, offsets, data = c.text.buffers()
     if data is None:
         return True
@@ -231,6 +231,24 @@ def _coded_safe(col: np.ndarray, csv: bool) -> bool:
     if len(offsets) > 1 and int(np.diff(offsets).max()) > _SURELY_SHORT:  # (bytes >= characters)
         return False
     return not (csv and _CSV_CONTROL_BYTES[np.frombuffer(data, dtype=np.uint8)[offsets[0]:offsets[-1]]].any())
+
+
+# (id of a reader's labels, csv) -> (weak reference to them, whether they need no change).
+_LABELS_SAFE: dict[tuple[int, bool], tuple] = {}
+
+
+def _labels_safe(labels: np.ndarray, csv: bool) -> bool:
+    """Whether no distinct cell of a coded column needs a change: worked out once for the labels
+    every block of rows of a big CSV shares (the reader's, never changed in place)."""
+    import weakref
+
+    key = (id(labels), csv)
+    entry = _LABELS_SAFE.get(key)
+    if entry is not None and entry[0]() is labels:
+        return entry[1]
+    safe = not _object_column(labels, csv)[1]
+    _LABELS_SAFE[key] = (weakref.ref(labels, lambda _ref, key=key: _LABELS_SAFE.pop(key, None)), safe)
+    return safe
 
 
 _CSV_CONTROL_BYTES = np.zeros(256, dtype=bool)

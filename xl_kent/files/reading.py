@@ -78,8 +78,12 @@ MAX_MESSAGE_CHARS = 270
 CSV_BLOCK_ROWS = 100_000
 # Longest CSV field in characters (Excel's cell limit is 32,767; this only stops runaway quotes).
 CSV_MAX_FIELD_CHARS = 1 << 20
-# Bytes pyarrow parses at a time (a quoted field may not span two blocks: longer ones go to Python).
-ARROW_BLOCK_BYTES = 16 << 20
+# Bytes pyarrow parses at a time (a record longer than this goes to the Python reader).
+ARROW_BLOCK_BYTES = 1 << 20
+# pyarrow's streaming reader parses ahead on threads (faster, and more blocks held at once).
+ARROW_THREADS = True
+# Bytes of a CSV file decoded at a time to learn its encoding (the text of a chunk is held once).
+_ENCODING_CHUNK_BYTES = 1 << 20
 # Characters at the start of a CSV file looked at for the delimiter and the header row.
 SNIFF_BYTES = 64 << 10
 _DELIMITERS = (",", ";", "\t")
@@ -181,7 +185,7 @@ class Table:
     """
 
     headers: list[str]
-    columns: list[np.ndarray]
+    columns: Sequence[np.ndarray]
     first_row: int
     sheet: str | None
     kind: str
@@ -195,7 +199,114 @@ class Table:
     @property
     def n_rows(self) -> int:
         """Number of data rows."""
+        if isinstance(self.columns, ArrowColumns):
+            return self.columns.n_rows
         return len(self.columns[0]) if self.columns else 0
+
+    def rows(self, start: int, stop: int) -> Table:
+        """The data rows ``start`` to ``stop`` (0-based, ``stop`` excluded) as a table of their own:
+        the same headers, ``first_row`` moved on by ``start`` (so a problem's row number is the
+        file's), each column a view (a CSV column read by pyarrow is made only when used, and
+        keeps its coded form, :func:`coded`). Reading a big list a block of rows at a time this
+        way holds one block's cells, not the list's.
+
+        >>> t = Table(["id"], [np.array(["E1", "E2", "E3"], dtype=object)], first_row=5, sheet=None, kind="csv")
+        >>> b = t.rows(1, 3)
+        >>> b.columns[0].tolist(), b.first_row, b.header_row
+        (['E2', 'E3'], 6, 4)
+        """
+        n = self.n_rows
+        start, stop = max(0, min(start, n)), max(0, min(stop, n))
+        stop = max(start, stop)
+        if isinstance(self.columns, ArrowColumns):
+            cols: Sequence[np.ndarray] = self.columns.rows(start, stop)
+        else:
+            cols = []
+            for c in self.columns:
+                part = c[start:stop]
+                twin = coded(c)
+                if twin is not None:
+                    _register(part, _sliced(twin, start, stop))
+                cols.append(part)
+        return Table(self.headers, cols, first_row=self.first_row + start, sheet=self.sheet, kind=self.kind,
+                     header_row=self.header_row, skipped_sheets=self.skipped_sheets)
+
+    def cells(self, j: int, rows: np.ndarray | None = None) -> np.ndarray:
+        """The cells of column ``j`` (on ``rows``, an index array, when given) as an object
+        array, without keeping them: a CSV column read by pyarrow is made for the call only."""
+        if isinstance(self.columns, ArrowColumns):
+            return self.columns.cells(j, rows)
+        col = self.columns[j]
+        return col if rows is None else col[rows]
+
+
+class ArrowColumns(Sequence):
+    """The columns of a CSV file read by pyarrow, each made an object array of cells (``None``
+    for blank, else text) the first time it is used, and kept from then on.
+
+    Until then a column is only its coded form (:class:`Coded`: distinct texts and small
+    codes, or the Arrow text), a few bytes a row; :meth:`Table.rows` takes blocks of rows
+    from it without making the whole column.
+    """
+
+    def __init__(self, twins: Sequence[Coded], n_rows: int):
+        self._twins = list(twins)
+        self._made: list[np.ndarray | None] = [None] * len(self._twins)
+        self.n_rows = n_rows
+
+    def __len__(self) -> int:
+        return len(self._twins)
+
+    def __getitem__(self, j):
+        if isinstance(j, slice):
+            return [self[k] for k in range(*j.indices(len(self)))]
+        j = operator.index(j)
+        if j < 0:
+            j += len(self)
+        if not 0 <= j < len(self):
+            raise IndexError("column index out of range")
+        col = self._made[j]
+        if col is None:
+            col = self._made[j] = _made(self._twins[j], None)
+        return col
+
+    def twin(self, j: int) -> Coded:
+        """Column ``j``'s coded form."""
+        return self._twins[j]
+
+    def cells(self, j: int, rows: np.ndarray | None = None) -> np.ndarray:
+        """Column ``j`` (on ``rows``) made for the caller only (the made column when there is one)."""
+        col = self._made[j]
+        if col is not None:
+            return col if rows is None else col[rows]
+        return _made(self._twins[j], rows)
+
+    def rows(self, start: int, stop: int) -> ArrowColumns:
+        """Rows ``start`` to ``stop`` of every column, still coded."""
+        return ArrowColumns([_sliced(t, start, stop) for t in self._twins], stop - start)
+
+
+def _sliced(twin: Coded, start: int, stop: int) -> Coded:
+    """Rows ``start`` to ``stop`` of a coded column (views)."""
+    if twin.labels is not None:
+        return Coded(twin.labels, twin.codes[start:stop], None)
+    return Coded(None, None, twin.text.slice(start, stop - start))
+
+
+def _made(twin: Coded, rows: np.ndarray | None) -> np.ndarray:
+    """The object column of a coded form (on ``rows``), registered with its coded form when whole."""
+    if twin.labels is not None:
+        codes = twin.codes if rows is None else twin.codes[rows]
+        col = twin.labels[codes]
+        part = Coded(twin.labels, codes, None)
+    else:
+        text = twin.text if rows is None else twin.text.take(rows)
+        col = text.to_numpy(zero_copy_only=False)
+        if col.dtype != object:  # (an all-null array comes back as objects too; be sure)
+            col = col.astype(object)
+        part = Coded(None, None, text)
+    _register(col, part)
+    return col
 
 
 def read_table(path, *, sheet: str | None = None, scorer: Scorer | None = None) -> Table:
@@ -607,7 +718,9 @@ def _read_xlsx(p: Path, sheet: str | None, scorer: Scorer | None) -> Table:
             del ws
         finally:
             book.close()
-    return _table_from_grid(_grid(rows, errors), chosen.name, "xlsx", p, header_at, skipped)
+    grid, filled = _filled_grid(rows, errors)
+    del rows
+    return _table_from_grid(grid, chosen.name, "xlsx", p, header_at, skipped, filled)
 
 
 def _choose_sheet(book: _Book, candidates: list[_Part], scorer: Scorer):
@@ -662,24 +775,42 @@ def _top_rows(book: _Book, ws, errors: dict) -> tuple[int | None, list[list]]:
 
 def _grid(rows: list[list], errors: dict[tuple[int, int], str]) -> np.ndarray:
     """Calamine's rows as an object grid: ``None`` for blank, error cells as their text."""
+    return _filled_grid(rows, errors)[0]
+
+
+def _filled_grid(rows: list[list], errors: dict[tuple[int, int], str]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_grid`, and which of its cells are not ``None`` (bool, the same shape)."""
     width = max(map(len, rows), default=0)
     if any(len(r) != width for r in rows):  # not from calamine's dense grid, but be safe
         rows = [r + [""] * (width - len(r)) for r in rows]
     grid = np.empty((len(rows), width), dtype=object)
     if rows and width:
         grid[:] = rows
-    grid[grid == ""] = None  # the reader gives "" for blank cells (and for error cells, fixed below)
+    blank = grid == ""  # the reader gives "" for blank cells (and for error cells, fixed below)
+    grid[blank] = None
+    # not None: not blank, nor None from the reader (it gives none; with the shortcuts on, None,
+    # one object, is found by its address instead of a comparison per cell)
+    from .._arrays import fast as shortcuts
+
+    flat = _addresses(grid.reshape(-1)) if grid.size and shortcuts() else None
+    if flat is None:
+        filled = grid != None  # noqa: E711  (elementwise)
+    else:
+        filled = ~blank & (flat != id(None)).reshape(grid.shape)
     for (r, c), text in errors.items():
         if r <= grid.shape[0] and c <= grid.shape[1]:
             grid[r - 1, c - 1] = text
-    return grid
+            filled[r - 1, c - 1] = True
+    return grid, filled
 
 
 def _table_from_grid(grid: np.ndarray, sheet_name: str, kind: str, p: Path, header_at: int | None = None,
-                     skipped: Sequence[str] = ()) -> Table:
+                     skipped: Sequence[str] = (), filled: np.ndarray | None = None) -> Table:
     """Header = row ``header_at`` (default: the first non-blank row); drop trailing blank
-    rows and trailing columns empty from the header down."""
-    filled = grid != None  # noqa: E711  (elementwise)
+    rows and trailing columns empty from the header down. ``filled``: which cells are not
+    ``None``, when known."""
+    if filled is None:
+        filled = grid != None  # noqa: E711  (elementwise)
     row_has = filled.any(axis=1)
     nonblank = np.flatnonzero(row_has)
     if nonblank.size == 0:
@@ -841,7 +972,7 @@ def _csv_encoding(p: Path) -> str:
         utf8 = not utf16
         pos = 0
         line_start = 0  # where the current line began
-        while chunk := f.read(16 << 20):
+        while chunk := f.read(_ENCODING_CHUNK_BYTES):
             if not utf16 and b"\x00" in chunk:
                 raise InputFileError(f"{p}: is not a text file (it contains NUL bytes)")
             if utf8:
@@ -1041,62 +1172,138 @@ def _csv_arrow(p: Path, header: list[str], skip: int, skip_lines: int, delimiter
     width = len(header)
     names = [f"c{j}" for j in range(width)]
     try:
-        table = pacsv.read_csv(
-            p,
-            read_options=pacsv.ReadOptions(column_names=names, block_size=ARROW_BLOCK_BYTES, skip_rows=skip_lines),
+        pool = pa.system_memory_pool()  # (freed blocks go back to the C library: see _give_back)
+        batches = pacsv.open_csv(
+            p, memory_pool=pool,
+            read_options=pacsv.ReadOptions(column_names=names, block_size=ARROW_BLOCK_BYTES, skip_rows=skip_lines,
+                                           use_threads=ARROW_THREADS),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
                                              escape_char=False, newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[""],
                                                  strings_can_be_null=True, quoted_strings_can_be_null=True),
         )
+        columns = [_CodedBuilder() for _ in range(width)]
+        filled: list[np.ndarray] = []
+        n_rows = -1  # (the header record is read as a row)
+        for batch in batches:  # a block of the file at a time: the file is never held whole as text
+            if n_rows < 0:
+                if not batch.num_rows:
+                    continue
+                if [batch.column(j)[0].as_py() or "" for j in range(width)] != header:
+                    return None
+                batch = batch.slice(1)
+            n_rows = max(n_rows, 0) + batch.num_rows
+            if n_rows * width > MAX_CSV_CELLS:
+                raise InputFileError(f"{p}: has more than {MAX_CSV_CELLS:,} fields (rows x columns)")
+            rows_filled = np.zeros(batch.num_rows, dtype=bool)
+            for j in range(width):
+                col = batch.column(j)
+                offsets = _arrow_offsets(col)
+                if len(col) and int(np.diff(offsets).max()) > CSV_MAX_FIELD_CHARS and \
+                        (pc.max(pc.utf8_length(col)).as_py() or 0) > CSV_MAX_FIELD_CHARS:  # (bytes >= characters)
+                    return None
+                rows_filled |= _valid_rows(col)
+                columns[j].add(col, pc, pool)
+            filled.append(rows_filled)
+            del batch
+        del batches  # (the reader holds its buffers while it lives)
     except (pa.ArrowException, OSError):
         return None
-    if table.num_rows == 0:
+    if n_rows < 0:
         return None
-    n_rows = table.num_rows - 1
-    if n_rows * width > MAX_CSV_CELLS:
-        raise InputFileError(f"{p}: has more than {MAX_CSV_CELLS:,} fields (rows x columns)")
-    if [table.column(j)[0].as_py() or "" for j in range(width)] != header:
-        return None
-    texts = table.columns
-    del table  # (each column's chunks are freed once it is combined)
-    for j in range(width):
-        col = texts[j].combine_chunks()
-        texts[j] = None
-        offsets = _arrow_offsets(col)
-        if len(col) and int(np.diff(offsets).max()) > CSV_MAX_FIELD_CHARS and \
-                (pc.max(pc.utf8_length(col)).as_py() or 0) > CSV_MAX_FIELD_CHARS:  # (bytes >= characters)
-            return None
-        texts[j] = col.slice(1)
-    # Trailing blank rows are not data (as _csv_table does): cut before the columns are made.
-    filled_rows = np.zeros(n_rows, dtype=bool)
-    for s in texts:
-        filled_rows |= _valid_rows(s)
-    last = int(np.flatnonzero(filled_rows)[-1]) + 1 if filled_rows.any() else 0
-    if last < n_rows:
-        texts, filled_rows, n_rows = [s.slice(0, last) for s in texts], filled_rows[:last], last
-    columns, twins = [], []
-    for j in range(width):
-        s, texts[j] = texts[j], None  # (the Arrow text is freed as soon as its column is made)
-        sample = s.slice(0, CSV_BLOCK_ROWS)
-        if pc.count_distinct(sample).as_py() >= _DEDUPE_BELOW_UNIQUE_SHARE * len(sample):
-            columns.append(s.to_numpy(zero_copy_only=False))  # ids: a text object per row
-            twins.append(Coded(None, None, s))
-            continue
-        # Repeated values: each distinct text (and the blank, None) becomes one object, in order of first
-        # appearance as parse._distinct gives them.
-        enc = s.dictionary_encode(null_encoding="encode")
-        labels = enc.dictionary.to_numpy(zero_copy_only=False)
-        codes = enc.indices.to_numpy().astype(_code_type(len(labels)))  # the smallest integers that hold them
-        columns.append(labels[codes])
-        twins.append(Coded(labels, codes, None))
-        del s, sample, enc
-    out = _csv_table(header, width, [columns], n_rows, skipped=skip, filled_rows=filled_rows)
-    for c, twin in zip(out.columns, twins, strict=False):  # (trailing empty unheaded columns are dropped)
-        if len(c) == n_rows:
-            _register(c, twin)
-    pa.default_memory_pool().release_unused()  # the parsed file's memory back to the system
-    return out
+    # Trailing blank rows are not data (as _csv_table does).
+    filled_rows = np.concatenate(filled) if filled else np.zeros(0, dtype=bool)
+    del filled
+    n_rows = int(np.flatnonzero(filled_rows)[-1]) + 1 if filled_rows.any() else 0
+    twins = [c.done(n_rows, pa) for c in columns]
+    del columns
+    # Trailing columns with neither header nor data are not data (as _csv_table does).
+    headers = [h.strip() for h in header]
+    keep = width
+    while keep > 1 and headers[keep - 1] == "" and _all_blank(twins[keep - 1]):
+        keep -= 1
+    _give_back()
+    return Table(headers[:keep], ArrowColumns(twins[:keep], n_rows), first_row=skip + 2, sheet=None, kind="csv")
+
+
+def _give_back() -> None:
+    """Hand the memory the parse of a big file freed back to the system (glibc keeps freed
+    blocks for reuse; on other C libraries there is nothing to do), so the run's peak is what
+    it holds, not what it once parsed."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
+    except ImportError:
+        pass
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
+
+
+def _all_blank(twin: Coded) -> bool:
+    """Whether a coded column has no cell (every one null)."""
+    if twin.labels is not None:
+        return not any(v is not None for v in twin.labels[np.unique(twin.codes)].tolist())
+    return twin.text.null_count == len(twin.text)
+
+
+class _CodedBuilder:
+    """One CSV column's coded form (:class:`Coded`), made a batch of rows at a time as pyarrow
+    parses the file: a column whose first batch repeats its texts as distinct labels and codes
+    (labels in order of first appearance, the blank as ``None``: as one ``dictionary_encode``
+    of the whole column gives them), any other column (ids) as Arrow text. Each batch's
+    distinct texts are looked up among the labels so far in C (``index_in``), the new ones
+    appended in the order they appear."""
+
+    def __init__(self):
+        self.text: list | None = None  # Arrow text chunks (ids)
+        self.labels = None  # Arrow text: the distinct texts so far (null: the blank)
+        self.codes: list[np.ndarray] = []
+
+    def add(self, col, pc, pool) -> None:
+        if self.text is None and self.labels is None:  # the first batch decides
+            distinct = pc.count_distinct(col, memory_pool=pool).as_py()
+            if len(col) and distinct >= _DEDUPE_BELOW_UNIQUE_SHARE * len(col):
+                self.text = []
+        if self.text is not None:
+            self.text.append(col)
+            return
+        enc = pc.dictionary_encode(col, null_encoding="encode", memory_pool=pool)
+        batch = enc.dictionary
+        if self.labels is None:
+            self.labels = batch
+            to_global = np.arange(len(batch), dtype=np.uint32)
+        else:
+            at = pc.index_in(batch, value_set=self.labels, skip_nulls=False, memory_pool=pool)
+            known = _valid_rows(at)
+            to_global = np.empty(len(batch), dtype=np.uint32)
+            to_global[known] = at.filter(pc.is_valid(at)).to_numpy()
+            new = np.flatnonzero(~known)
+            if new.size:
+                to_global[new] = len(self.labels) + np.arange(new.size, dtype=np.uint32)
+                import pyarrow as pa
+
+                self.labels = pa.concat_arrays([self.labels, batch.take(new)])
+        self.codes.append(to_global[enc.indices.to_numpy()])
+
+    def done(self, n_rows: int, pa) -> Coded:
+        if self.text is not None:
+            text = pa.concat_arrays(self.text) if self.text else pa.array([], type=pa.string())
+            return Coded(None, None, text.slice(0, n_rows))
+        labels = self.labels if self.labels is not None else pa.array([None], type=pa.string())
+        labels = labels.to_numpy(zero_copy_only=False)
+        if labels.dtype != object:
+            labels = labels.astype(object)
+        self.labels = None
+        codes = np.concatenate(self.codes)[:n_rows] if self.codes else np.zeros(n_rows, dtype=np.uint32)
+        return Coded(labels, codes.astype(_code_type(len(labels))), None)
 
 
 def _code_type(n_labels: int) -> type:
@@ -1166,6 +1373,24 @@ def _addresses(col: np.ndarray) -> np.ndarray | None:
     return np.frombuffer(raw, dtype=np.uint64)
 
 
+# id(labels) -> (weak reference to the labels, the addresses of their objects): every block of
+# rows of a big CSV shares its columns' labels.
+_LABEL_IDS: dict[int, tuple] = {}
+
+
+def _label_ids(labels: np.ndarray) -> np.ndarray:
+    """The addresses of the objects ``labels`` holds (worked out once for labels blocks share)."""
+    import weakref
+
+    key = id(labels)
+    entry = _LABEL_IDS.get(key)
+    if entry is not None and entry[0]() is labels:
+        return entry[1]
+    ids = np.fromiter(map(id, labels), dtype=np.uint64, count=len(labels))
+    _LABEL_IDS[key] = (weakref.ref(labels, lambda _ref, key=key: _LABEL_IDS.pop(key, None)), ids)
+    return ids
+
+
 def _register(col: np.ndarray, twin: Coded) -> None:
     """Keep ``twin`` as the coded form of ``col`` while ``col`` lives, with what ``col`` holds:
     :func:`coded` gives it only while ``col`` holds those very objects (a cell changed in place
@@ -1175,7 +1400,7 @@ def _register(col: np.ndarray, twin: Coded) -> None:
     if _addresses(col) is None:
         return
     if twin.labels is not None:  # the objects are the labels' (they stay alive in the twin)
-        held = (np.fromiter(map(id, twin.labels), dtype=np.uint64, count=len(twin.labels)), None)
+        held = (_label_ids(twin.labels), None)
     else:  # a copy keeps the objects alive, so no other object can take one's address
         held = (None, col.copy())
     key = id(col)

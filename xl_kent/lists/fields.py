@@ -442,6 +442,10 @@ def header_scorer(schema: Schema) -> Callable[[list[list]], tuple[float, int | N
     return score
 
 
+#: The first cells of a column looked at to see whether it holds what a field needs.
+FITS_SAMPLE_ROWS = 2000
+
+
 def fits_kind(kind: str, cells: np.ndarray, share: float = 0.9) -> bool:
     """Whether at least ``share`` of a column's non-blank cells read as ``kind``.
 
@@ -454,7 +458,7 @@ def fits_kind(kind: str, cells: np.ndarray, share: float = 0.9) -> bool:
     from ..cells import BLANK, GOOD, WRONG_TYPE
     from .parse import parse_bools, parse_dates, parse_numbers, parse_text  # the same reading as the checks
 
-    sample = np.asarray(cells, dtype=object)[:2000]
+    sample = np.asarray(cells, dtype=object)[:FITS_SAMPLE_ROWS]
     if kind == "date":
         _, status = parse_dates(sample)
     elif kind == "number":

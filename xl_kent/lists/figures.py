@@ -60,6 +60,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -373,20 +374,25 @@ def default_settings(as_of, **given) -> Settings:
 def notes(staff: Staff, settings: Settings) -> list[str]:
     """The warning lines every command prints for a list and its settings: examples still
     in use, and the columns whose absence changes a total."""
+    return notes_for(staff.present, bool((staff.values["redeployed_grade_status"] == 0).any()), settings)
+
+
+def notes_for(present: set[str], any_redeployed: bool, settings: Settings) -> list[str]:
+    """:func:`notes` of a list with the fields ``present``, some row of which is redeployed
+    (``any_redeployed``): for a list worked out a block of rows at a time."""
     lines = []
     if "pension_rate" in settings.examples:
         lines.append(f"the employer pension rate {settings.pension_rate:.1%} is an EXAMPLE, not your rate: "
                      "give --pension-rate (the Kent Pension Fund's rate for the employer)")
     if "pay_award_pct" in settings.examples:
         lines.append(f"the pay award {settings.pay_award_pct:.1%} is an EXAMPLE: give --pay-award (0 for none)")
-    if "leave_taken_days" not in staff.present:
+    if "leave_taken_days" not in present:
         lines.append("no leave-taken column: the leave liability assumes no leave has been taken this leave "
                      "year (it is the leave accrued to the as-of date)")
-    redeployed = staff.values["redeployed_grade_status"] == 0
-    if redeployed.any() and not settings.grade_max:
+    if any_redeployed and not settings.grade_max:
         lines.append("no grade maxima given: the Loss of Earnings Compensation of the redeployed rows cannot be "
                      "worked out (give --grade-max \"KR7=30000,KR9=38000\" from the Kent Scheme salary scales)")
-    if "at_risk" not in staff.present:
+    if "at_risk" not in present:
         lines.append("no at-risk column: no post is at risk, so the restructure's redundancy cost is 0 "
                      "(redundancy figures are still given for everyone employed on the redundancy date)")
     return lines
@@ -772,8 +778,86 @@ TOTALS: tuple[tuple[str, str], ...] = (
 TOTAL_KEYS = tuple(k for k, _ in TOTALS)
 
 
-def _fsum(a: np.ndarray) -> float:
-    return float(np.nansum(a))
+#: Rows summed at a time in a total. A total is the correctly rounded sum (``math.fsum``) of the
+#: sums of these chunks of rows, so it is the same to the last bit whether a list is worked out
+#: whole or a block of rows at a time (blocks that start at multiples of it), and does not
+#: drift with the length of the list as a running float sum does.
+SUM_CHUNK_ROWS = 1 << 15
+
+Parts = dict[str, list[float]]
+
+
+def chunk_sums(values: np.ndarray, where: np.ndarray) -> list[float]:
+    """The sums of ``values`` on the rows ``where`` (NaN counted as 0), one per chunk of
+    :data:`SUM_CHUNK_ROWS` rows: the parts of a total (:func:`add_parts`, :func:`finish`).
+
+    >>> chunk_sums(np.array([1.5, np.nan, 2.0]), np.array([True, True, False]))
+    [1.5]
+    """
+    x = np.where(where & ~np.isnan(values), values, 0.0)
+    return [float(x[s:s + SUM_CHUNK_ROWS].sum()) for s in range(0, max(len(x), 1), SUM_CHUNK_ROWS)]
+
+
+def _counts(mask: np.ndarray) -> list[float]:
+    return [float(np.count_nonzero(mask))]
+
+
+def add_parts(into: Parts, parts: Parts) -> Parts:
+    """The parts of two sets of rows together (``into``, changed and returned)."""
+    for key, values in parts.items():
+        into.setdefault(key, []).extend(values)
+    return into
+
+
+def finish(parts: Parts) -> dict[str, float]:
+    """Each total of its parts: their correctly rounded sum.
+
+    >>> finish({"fte": [0.1, 0.2, 0.3], "headcount": [2.0, 1.0]})
+    {'fte': 0.6, 'headcount': 3.0}
+    """
+    return {key: math.fsum(values) for key, values in parts.items()}
+
+
+def total_parts(fig: Figures, rows: np.ndarray | None = None) -> Parts:
+    """The parts (:func:`chunk_sums`) of :func:`totals`, :func:`restructure_totals` and
+    :func:`carry_over_totals`, for adding up blocks of rows of one list (:func:`add_parts`);
+    :func:`totals_of` makes the totals of them."""
+    return {**_totals_parts(fig, rows), **_restructure_parts(fig, rows), **_carry_over_parts(fig, rows)}
+
+
+def totals_of(parts: Parts) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """:func:`totals`, :func:`carry_over_totals` and :func:`restructure_totals` of the
+    parts of :func:`total_parts`."""
+    done = finish(parts)
+    return (_totals_done(done), {key: done[key] for key, _ in CARRY_OVER_TOTALS}, _restructure_done(done))
+
+
+def _ok_rows(fig: Figures, rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    sel = np.ones(fig.n_rows, dtype=bool) if rows is None else rows
+    return sel, sel & fig.ok
+
+
+def _totals_parts(fig: Figures, rows: np.ndarray | None) -> Parts:
+    sel, ok = _ok_rows(fig, rows)
+    v = fig.values
+    blank = fig.status == BLANK_ROW
+    parts = {name: chunk_sums(v[name], ok) for name in
+             ("fte", "pay_cost_gbp", "employer_ni_gbp", "pension_gbp", "levy_gbp", "total_cost_gbp")}
+    return {
+        **parts,
+        "headcount": _counts(ok),
+        "leave_liability_gbp": chunk_sums(v["leave_value_gbp"], ok),
+        "sick_pay_cost_gbp": chunk_sums(v["sick_absence_cost_gbp"], ok),
+        "at_risk_headcount": _counts(ok & fig.at_risk),
+        "redundancy_cost_gbp": chunk_sums(v["redundancy_pay_gbp"], ok & fig.at_risk),
+        "rows_with_problems": _counts(sel & ~fig.ok & ~blank),
+    }
+
+
+def _totals_done(done: dict[str, float]) -> dict[str, float]:
+    out = {key: done[key] for key in TOTAL_KEYS if key != "oncosts_gbp"}
+    out["oncosts_gbp"] = done["employer_ni_gbp"] + done["pension_gbp"] + done["levy_gbp"]
+    return {key: out[key] for key in TOTAL_KEYS}
 
 
 def totals(fig: Figures, rows: np.ndarray | None = None) -> dict[str, float]:
@@ -783,28 +867,9 @@ def totals(fig: Figures, rows: np.ndarray | None = None) -> dict[str, float]:
 
     A figure is summed over the rows whose status is OK only, so a doubtful row is never in
     a total; it is counted in ``rows_with_problems`` instead (a blank row is not a row).
+    Each sum is exact to the last bit (:data:`SUM_CHUNK_ROWS`).
     """
-    n = fig.n_rows
-    sel = np.ones(n, dtype=bool) if rows is None else rows
-    ok = sel & fig.ok
-    v = fig.values
-
-    def total(name: str, where=ok) -> float:
-        return _fsum(v[name][where])
-
-    blank = fig.status == BLANK_ROW
-    return {
-        "headcount": float(ok.sum()),
-        "fte": total("fte"),
-        "pay_cost_gbp": total("pay_cost_gbp"),
-        "oncosts_gbp": total("employer_ni_gbp") + total("pension_gbp") + total("levy_gbp"),
-        "total_cost_gbp": total("total_cost_gbp"),
-        "leave_liability_gbp": total("leave_value_gbp"),
-        "sick_pay_cost_gbp": total("sick_absence_cost_gbp"),
-        "at_risk_headcount": float((ok & fig.at_risk).sum()),
-        "redundancy_cost_gbp": total("redundancy_pay_gbp", ok & fig.at_risk),
-        "rows_with_problems": float((sel & ~fig.ok & ~blank).sum()),
-    }
+    return _totals_done(finish(_totals_parts(fig, rows)))
 
 
 #: The parts of a restructure's cost (:func:`restructure_totals`), in the Summary's order.
@@ -821,29 +886,39 @@ RESTRUCTURE_TOTALS: tuple[tuple[str, str], ...] = (
 )
 
 
+def _restructure_parts(fig: Figures, rows: np.ndarray | None) -> Parts:
+    _sel, ok = _ok_rows(fig, rows)
+    v = fig.values
+    risk = ok & fig.at_risk
+    flag = ok & (v["unreduced_pension"] == True)  # noqa: E712 (object array of True/False/None)
+    redeployed = ok & ~np.isnan(v["lec_cost_gbp"])
+    return {
+        "notice_pay_gbp": chunk_sums(v["notice_pay_gbp"], risk),
+        "redundancy_pay_gbp": chunk_sums(v["redundancy_pay_gbp"], risk),
+        "untaken_leave_gbp": chunk_sums(v["leave_value_gbp"], risk),
+        "pension_strain_gbp": chunk_sums(v["pension_strain_cost_gbp"], flag),
+        "lec_gbp": chunk_sums(v["lec_cost_gbp"], redeployed),
+        "unreduced_pension_headcount": _counts(flag),
+        "strain_not_quoted": _counts(flag & np.isnan(v["pension_strain_cost_gbp"])),
+        "redeployed_headcount": _counts(redeployed),
+    }
+
+
+def _restructure_done(done: dict[str, float]) -> dict[str, float]:
+    parts = {key: done[key] for key in ("notice_pay_gbp", "redundancy_pay_gbp", "untaken_leave_gbp",
+                                        "pension_strain_gbp", "lec_gbp")}
+    return {**parts, "restructure_cost_gbp": sum(parts.values()),
+            **{key: done[key] for key in ("unreduced_pension_headcount", "strain_not_quoted",
+                                          "redeployed_headcount")}}
+
+
 def restructure_totals(fig: Figures, rows: np.ndarray | None = None) -> dict[str, float]:
     """A restructure's cost over the rows OK among ``rows``, each part on its own: pay in lieu
     of notice, redundancy pay and the value of untaken leave of the posts at risk, the pension
     strain cost of those with an unreduced pension, the Loss of Earnings Compensation (all
     instalments) of the redeployed; their sum; and the headcounts (a flagged row without a
     strain quote is counted, its strain is not guessed)."""
-    sel = np.ones(fig.n_rows, dtype=bool) if rows is None else rows
-    ok = sel & fig.ok
-    v = fig.values
-    risk = ok & fig.at_risk
-    flag = ok & (v["unreduced_pension"] == True)  # noqa: E712 (object array of True/False/None)
-    redeployed = ok & ~np.isnan(v["lec_cost_gbp"])
-    parts = {
-        "notice_pay_gbp": _fsum(v["notice_pay_gbp"][risk]),
-        "redundancy_pay_gbp": _fsum(v["redundancy_pay_gbp"][risk]),
-        "untaken_leave_gbp": _fsum(v["leave_value_gbp"][risk]),
-        "pension_strain_gbp": _fsum(v["pension_strain_cost_gbp"][flag]),
-        "lec_gbp": _fsum(v["lec_cost_gbp"][redeployed]),
-    }
-    return {**parts, "restructure_cost_gbp": sum(parts.values()),
-            "unreduced_pension_headcount": float(flag.sum()),
-            "strain_not_quoted": float((flag & np.isnan(v["pension_strain_cost_gbp"])).sum()),
-            "redeployed_headcount": float(redeployed.sum())}
+    return _restructure_done(finish(_restructure_parts(fig, rows)))
 
 
 #: The year-end carry-over totals (:func:`carry_over_totals`), beside :data:`TOTALS` (on the budget
@@ -860,12 +935,15 @@ CARRY_OVER_TOTALS: tuple[tuple[str, str], ...] = (
 )
 
 
+def _carry_over_parts(fig: Figures, rows: np.ndarray | None) -> Parts:
+    _sel, ok = _ok_rows(fig, rows)
+    return {key: chunk_sums(fig.values[key], ok) for key, _ in CARRY_OVER_TOTALS}
+
+
 def carry_over_totals(fig: Figures, rows: np.ndarray | None = None) -> dict[str, float]:
     """The year-end carry-over figures summed over the rows OK among ``rows`` (a mask, e.g. one
     cost centre's rows; default every row), as :func:`totals` sums the others."""
-    sel = np.ones(fig.n_rows, dtype=bool) if rows is None else rows
-    ok = sel & fig.ok
-    return {key: _fsum(fig.values[key][ok]) for key, _ in CARRY_OVER_TOTALS}
+    return finish(_carry_over_parts(fig, rows))
 
 
 def cost_centres(staff: Staff) -> tuple[list[str], np.ndarray]:

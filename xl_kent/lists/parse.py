@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable
 from itertools import repeat
 
 import numpy as np
@@ -397,11 +397,19 @@ def parse_bools(col) -> tuple[np.ndarray, np.ndarray]:
     return values & (status == GOOD), status
 
 
-def blank_rows(columns: Sequence[np.ndarray], n: int) -> np.ndarray:
-    """Rows whose cells are all blank (``None`` or spaces), narrowed column by column."""
+def blank_rows(columns: Iterable, n: int) -> np.ndarray:
+    """Rows whose cells are all blank (``None`` or spaces), narrowed column by column.
+
+    Each column is an array of cells, or a function giving the cells on given rows (an
+    index array: :meth:`xl_kent.files.reading.Table.cells`), so only the rows still blank
+    are looked at.
+
+    >>> blank_rows([np.array([None, "x", " "], dtype=object), lambda rows: np.full(len(rows), None)], 3).tolist()
+    [True, False, True]
+    """
     candidates = np.arange(n)
     for col in columns:
-        sub = col[candidates]
+        sub = col(candidates) if callable(col) else col[candidates]
         empty = np.equal(sub, None)
         rest = np.flatnonzero(~empty)
         if rest.size and rest.size <= len(candidates) // 2 + 64:  # spaces-only text is blank too

@@ -29,7 +29,7 @@ import numpy as np
 
 from ..cells import BLANK, ERROR, OUT_OF_RANGE, WRONG_TYPE
 
-__all__ = ["BLANK_ROW", "Problems", "ProblemTable", "problem_table", "add_unreadable", "display"]
+__all__ = ["BLANK_ROW", "Problems", "ProblemTable", "by_count", "problem_table", "add_unreadable", "display"]
 
 #: The status of a row whose cells are all blank: kept as it is, not a problem, not computed.
 BLANK_ROW = "row is blank"
@@ -100,7 +100,17 @@ class ProblemTable:
     reasons: np.ndarray  # reason text, object
     status: np.ndarray  # per data row: "OK", the reasons joined by "; ", or "row is blank"
     problem_rows: int
-    counts: list[tuple[str, int]]  # reason -> rows, most frequent first
+    counts: list[tuple[str, int]]  # reason -> rows, most frequent first (then alphabetical: by_count)
+
+
+def by_count(reason_count: tuple[str, int]) -> tuple[int, str]:
+    """The order of the rows-by-reason counts: the most rows first, equal counts alphabetically
+    (an order that does not depend on the order the rows come in).
+
+    >>> sorted([("b", 1), ("c", 2), ("a", 1)], key=by_count)
+    [('c', 2), ('a', 1), ('b', 1)]
+    """
+    return -reason_count[1], reason_count[0]
 
 
 def problem_table(problems: Problems, n: int, headers: list[str], table_columns: list[np.ndarray],
@@ -155,6 +165,6 @@ def problem_table(problems: Problems, n: int, headers: list[str], table_columns:
     for k, t in enumerate(reasons):
         r = rows[reason_id == k]
         counts.append((t, int(np.unique(r).shape[0])))
-    counts.sort(key=lambda x: -x[1])
+    counts.sort(key=by_count)
     problem_rows = int(np.unique(rows).shape[0])
     return ProblemTable(rows, label_arr, values, reason_text_arr, status, problem_rows, counts)

@@ -20,12 +20,21 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from ..files.reading import InputFileError, Table, quote_names, read_table
-from .fields import ColumnMap, Schema, fits_kind, header_scorer, map_columns, parse_map_options
+from .fields import (
+    FITS_SAMPLE_ROWS,
+    ColumnMap,
+    Schema,
+    fits_kind,
+    header_scorer,
+    map_columns,
+    parse_map_options,
+)
 from .parse import blank_rows
 
 __all__ = ["Loaded", "read_list"]
@@ -73,11 +82,13 @@ def read_list(path, schema: Schema, *, sheet: str | None = None, maps=None) -> L
                              f"{quote_names([h for h in table.headers if h])})")
     kinds = {f.name: f.kind for f in schema.fields}
 
+    head = table.rows(0, FITS_SAMPLE_ROWS)  # (a big CSV's columns are not made whole to be sampled)
+
     def fits(name: str, col: int) -> bool:
-        return fits_kind(kinds[name], table.columns[col])
+        return fits_kind(kinds[name], head.columns[col])
 
     def has_data(col: int) -> bool:
-        return not blank_rows([table.columns[col]], table.n_rows).all()
+        return not blank_rows([partial(table.cells, col)], table.n_rows).all()
 
     columns = map_columns(table.headers, schema, overrides, fits, has_data)
     table = _without_result_rows(table, columns)
@@ -92,9 +103,9 @@ def _without_result_rows(table: Table, columns: ColumnMap) -> Table:
     inputs = [j for j in range(len(table.headers)) if j not in set(columns.results)]
     if len(inputs) == len(table.headers) or not table.n_rows:
         return table
-    filled = ~blank_rows([table.columns[j] for j in inputs], table.n_rows)
+    filled = ~blank_rows([partial(table.cells, j) for j in inputs], table.n_rows)
     last = int(np.flatnonzero(filled)[-1]) + 1 if filled.any() else 0
     if last == table.n_rows:
         return table
-    return replace(table, columns=[c[:last] for c in table.columns])
+    return table.rows(0, last)
 

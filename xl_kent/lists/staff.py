@@ -35,7 +35,7 @@ from ..cells import BLANK, GOOD
 from ..dates import MONTHS_PER_YEAR, add_months, complete_months
 from ..leave import grade_entitlement_days
 from . import parse
-from .fields import ColumnMap, Field, Schema, fits_kind, map_columns
+from .fields import FITS_SAMPLE_ROWS, ColumnMap, Field, Schema, fits_kind, map_columns
 from .problems import Problems, add_unreadable
 
 __all__ = [
@@ -350,20 +350,63 @@ class Staff:
 
 
 def _column_fits(table):
+    head = table.rows(0, FITS_SAMPLE_ROWS) if hasattr(table, "rows") else table
+
     def fits(name: str, col: int) -> bool:
-        return fits_kind(_FIELD[name].kind, table.columns[col])
+        return fits_kind(_FIELD[name].kind, head.columns[col])
 
     return fits
 
 
+def _id_cells(table, columns: ColumnMap, kinds) -> tuple[np.ndarray, np.ndarray, object]:
+    """The employee ids as :func:`read_staff` reads them: texts, statuses, and the trimmed texts
+    (a list, a pyarrow array, or the distinct texts and codes)."""
+    return parse._parse_text_indexed(columns.cells(table, "employee_id"), kinds("employee_id"))
+
+
+def _repeated(ids: np.ndarray, fixed) -> np.ndarray | None:
+    """Which rows' ids occur on another row too (ignoring case and surrounding spaces), or None."""
+    trimmed = fixed if fixed is not None and not isinstance(fixed, tuple) else ids.tolist()
+    return parse.repeated(trimmed, fold=True)
+
+
+def repeated_ids(table, columns: ColumnMap) -> np.ndarray:
+    """Which rows of the whole list have an employee id that another row has too, as
+    :func:`read_staff` finds them: for reading the list a block of rows at a time
+    (``read_staff(block, ..., repeated=repeated_ids(table, columns)[start:stop])``).
+
+    Only the id column is made, for this call (a CSV read by pyarrow keeps its other columns coded).
+    """
+    n = table.n_rows
+    ids_table = table.rows(0, n)
+    ids, _status, fixed = _id_cells(ids_table, columns, _kinds(ids_table, columns))
+    dup = _repeated(ids, fixed) if n else None
+    return np.zeros(n, dtype=bool) if dup is None else dup
+
+
+def _kinds(table, columns: ColumnMap):
+    """Per field, the kind code of each cell (text or blank) of a CSV column not coded, else None."""
+    csv = getattr(table, "kind", "") == "csv"
+
+    def kinds(name):  # a CSV cell is text or None (the reader's contract): one test per cell
+        cells = columns.cells(table, name)
+        if not csv or parse._labelled(cells) is not None:  # (repeated texts are parsed per distinct cell)
+            return None
+        return np.where(np.equal(cells, None), parse._NONE, parse._STR).astype(np.int8)
+
+    return kinds
+
+
 def read_staff(table, as_of, overrides: dict[str, str] | None = None, *, columns: ColumnMap | None = None,
-               schema: Schema | None = None) -> Staff:
+               schema: Schema | None = None, repeated: np.ndarray | None = None) -> Staff:
     """Map, read and check a staff list (a :class:`xl_kent.files.reading.Table`) on the as-of date.
 
     ``columns`` is the mapping already made (else it is made here from ``overrides``).
-    Raises :class:`xl_kent.lists.fields.ColumnError` for missing or ambiguous columns.
-    Every row is kept; its problems are in ``Staff.problems``, added in the order of
-    :func:`staff_checks`.
+    ``repeated`` (for a block of rows of a bigger list: :func:`repeated_ids` of the whole list,
+    on the block's rows) says which rows' ids occur elsewhere in the list; by default the
+    table is the whole list. Raises :class:`xl_kent.lists.fields.ColumnError` for missing or
+    ambiguous columns. Every row is kept; its problems are in ``Staff.problems``, added in the
+    order of :func:`staff_checks`.
     """
     as_of = np.datetime64(as_of, "D")
     if columns is None:
@@ -378,13 +421,7 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None, *, columns
     def col(name):
         return columns.cells(table, name)
 
-    csv = getattr(table, "kind", "") == "csv"
-
-    def kinds(name):  # a CSV cell is text or None (the reader's contract): one test per cell
-        cells = col(name)
-        if not csv or parse._labelled(cells) is not None:  # (repeated texts are parsed per distinct cell)
-            return None
-        return np.where(np.equal(cells, None), parse._NONE, parse._STR).astype(np.int8)
+    kinds = _kinds(table, columns)
 
     def unreadable(name: str, status: np.ndarray, blank_is_problem=False) -> None:
         add_unreadable(problems, filled, name, status, checks, blank_is_problem)
@@ -405,13 +442,12 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None, *, columns
     salaried, casual, relief = contract == "salaried", contract == "casual", contract == "relief"
 
     # Employee id: required on every row; duplicates flag every row with that id.
-    ids, status, fixed = parse._parse_text_indexed(col("employee_id"), kinds("employee_id"))
+    ids, status, fixed = _id_cells(table, columns, kinds)
     values["employee_id"] = ids
     values["employee_id_status"] = status
     unreadable("employee_id", status, True)
     if n:
-        trimmed = fixed if fixed is not None and not isinstance(fixed, tuple) else ids.tolist()
-        dup = parse.repeated(trimmed, fold=True)
+        dup = _repeated(ids, fixed) if repeated is None else np.asarray(repeated, dtype=bool)
         if dup is not None:  # some id (or blank) repeats
             problems.add(filled & dup & (status == GOOD), "employee_id", checks[("employee_id", "duplicate")])
 
