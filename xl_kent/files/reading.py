@@ -56,7 +56,7 @@ import numpy as np
 
 from . import _xlsx_guard as guard
 
-__all__ = ["HEADER_SCAN_ROWS", "InputFileError", "MAX_CSV_BYTES", "MAX_CSV_CELLS", "MAX_CSV_COLUMNS", "Scorer",
+__all__ = ["HEADER_SCAN_ROWS", "InputFileError", "MAX_ARROW_CSV_CELLS", "MAX_CSV_BYTES", "MAX_CSV_CELLS", "MAX_CSV_COLUMNS", "Scorer",
            "SheetInfo", "Table", "list_sheets", "read_table"]
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -67,6 +67,9 @@ HEADER_SCAN_ROWS = 30
 # CSV limits: bytes of the file, and fields (rows x columns) kept.
 MAX_CSV_BYTES = 2 << 30
 MAX_CSV_CELLS = 50_000_000
+# Fields of a UTF-8 CSV read by pyarrow (kept coded: a code of 1-4 bytes a field, or Arrow text;
+# a command that holds the list whole makes its columns, 8 bytes a field): 5.5 million rows of 18.
+MAX_ARROW_CSV_CELLS = 100_000_000
 # Columns of a CSV file: Excel's limit (a sheet has at most 16,384 columns, XFD).
 MAX_CSV_COLUMNS = 16_384
 # Bytes of one line of a CSV file, checked before the file is parsed: a staff list's line is
@@ -301,9 +304,7 @@ def _made(twin: Coded, rows: np.ndarray | None) -> np.ndarray:
         part = Coded(twin.labels, codes, None)
     else:
         text = twin.text if rows is None else twin.text.take(rows)
-        col = text.to_numpy(zero_copy_only=False)
-        if col.dtype != object:  # (an all-null array comes back as objects too; be sure)
-            col = col.astype(object)
+        col = _objects(text)
         part = Coded(None, None, text)
     _register(col, part)
     return col
@@ -1193,8 +1194,8 @@ def _csv_arrow(p: Path, header: list[str], skip: int, skip_lines: int, delimiter
                     return None
                 batch = batch.slice(1)
             n_rows = max(n_rows, 0) + batch.num_rows
-            if n_rows * width > MAX_CSV_CELLS:
-                raise InputFileError(f"{p}: has more than {MAX_CSV_CELLS:,} fields (rows x columns)")
+            if n_rows * width > MAX_ARROW_CSV_CELLS:
+                raise InputFileError(f"{p}: has more than {MAX_ARROW_CSV_CELLS:,} fields (rows x columns)")
             rows_filled = np.zeros(batch.num_rows, dtype=bool)
             for j in range(width):
                 col = batch.column(j)
@@ -1224,6 +1225,20 @@ def _csv_arrow(p: Path, header: list[str], skip: int, skip_lines: int, delimiter
         keep -= 1
     _give_back()
     return Table(headers[:keep], ArrowColumns(twins[:keep], n_rows), first_row=skip + 2, sheet=None, kind="csv")
+
+
+def _objects(text) -> np.ndarray:
+    """A pyarrow string array as an object array of ``str`` and ``None``."""
+    col = text.to_numpy(zero_copy_only=False)
+    return col if col.dtype == object else col.astype(object)  # (an all-null array: objects too)
+
+
+def int_values(a) -> np.ndarray:
+    """The values of a pyarrow integer array without nulls, read in place."""
+    import pyarrow as pa
+
+    kind = "i" if pa.types.is_signed_integer(a.type) else "u"
+    return np.frombuffer(a.buffers()[1], dtype=f"{kind}{a.type.bit_width // 8}")[a.offset:a.offset + len(a)]
 
 
 def _give_back() -> None:
@@ -1284,23 +1299,21 @@ class _CodedBuilder:
             at = pc.index_in(batch, value_set=self.labels, skip_nulls=False, memory_pool=pool)
             known = _valid_rows(at)
             to_global = np.empty(len(batch), dtype=np.uint32)
-            to_global[known] = at.filter(pc.is_valid(at)).to_numpy()
+            to_global[known] = int_values(at.filter(pc.is_valid(at)))
             new = np.flatnonzero(~known)
             if new.size:
                 to_global[new] = len(self.labels) + np.arange(new.size, dtype=np.uint32)
                 import pyarrow as pa
 
-                self.labels = pa.concat_arrays([self.labels, batch.take(new)])
-        self.codes.append(to_global[enc.indices.to_numpy()])
+                self.labels = pa.concat_arrays([self.labels, batch.filter(pc.is_null(at))])
+        self.codes.append(to_global[int_values(enc.indices)])
 
     def done(self, n_rows: int, pa) -> Coded:
         if self.text is not None:
             text = pa.concat_arrays(self.text) if self.text else pa.array([], type=pa.string())
             return Coded(None, None, text.slice(0, n_rows))
         labels = self.labels if self.labels is not None else pa.array([None], type=pa.string())
-        labels = labels.to_numpy(zero_copy_only=False)
-        if labels.dtype != object:
-            labels = labels.astype(object)
+        labels = _objects(labels)
         self.labels = None
         codes = np.concatenate(self.codes)[:n_rows] if self.codes else np.zeros(n_rows, dtype=np.uint32)
         return Coded(labels, codes.astype(_code_type(len(labels))), None)

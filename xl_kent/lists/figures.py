@@ -782,7 +782,7 @@ TOTAL_KEYS = tuple(k for k, _ in TOTALS)
 #: sums of these chunks of rows, so it is the same to the last bit whether a list is worked out
 #: whole or a block of rows at a time (blocks that start at multiples of it), and does not
 #: drift with the length of the list as a running float sum does.
-SUM_CHUNK_ROWS = 1 << 15
+SUM_CHUNK_ROWS = 1 << 14
 
 Parts = dict[str, list[float]]
 

@@ -53,6 +53,25 @@ def _coded(col):
     return coded(col)
 
 
+# (what, id(labels)) -> (weak reference to the labels, the result): the reader's labels of a
+# column are shared by every block of rows of a big CSV, so each is parsed once, not per block.
+_BY_LABELS: dict[tuple[str, int], tuple] = {}
+
+
+def _of_labels(what: str, parse, labels: np.ndarray):
+    """``parse(labels)`` (a coded column's distinct cells: never changed in place), worked out
+    once for labels that several blocks of rows share."""
+    import weakref
+
+    key = (what, id(labels))
+    entry = _BY_LABELS.get(key)
+    if entry is not None and entry[0]() is labels:
+        return entry[1]
+    result = parse(labels)
+    _BY_LABELS[key] = (weakref.ref(labels, lambda _ref, key=key: _BY_LABELS.pop(key, None)), result)
+    return result
+
+
 def _labelled(col):
     """:func:`_coded` when it has distinct labels and codes (a column of repeated texts)."""
     c = _coded(col)
@@ -113,7 +132,7 @@ def parse_numbers(col, kind: np.ndarray | None = None) -> tuple[np.ndarray, np.n
     """
     c = _labelled(col)
     if c is not None:  # a CSV column of repeated texts: each distinct one parsed once
-        values, status = parse_numbers(c.labels)
+        values, status = _of_labels("parse_numbers", parse_numbers, c.labels)
         return values[c.codes], status[c.codes]
     col = np.asarray(col, dtype=object)
     n = col.shape[0]
@@ -201,7 +220,7 @@ def parse_dates(col, kind: np.ndarray | None = None) -> tuple[np.ndarray, np.nda
     """
     c = _labelled(col)
     if c is not None:  # a CSV column of repeated texts: the distinct ones parsed (in one go if ISO)
-        values, status = parse_dates(c.labels)
+        values, status = _of_labels("parse_dates", parse_dates, c.labels)
         return values[c.codes], status[c.codes]
     col = np.asarray(col, dtype=object)
     n = col.shape[0]
@@ -311,7 +330,7 @@ def _parse_text_coded(col):
     if c.labels is not None:
         n = len(c.codes)
         if n and np.unique(c.codes[:_PROBE_CELLS]).size <= _PROBE_CELLS // 4 and len(c.labels) <= n // 4:
-            labels = to_text(c.labels)
+            labels = _of_labels("to_text", to_text, c.labels)
             inverse = c.codes.astype(np.int64)
             return labels.values[inverse], labels.status[inverse], (labels.values, inverse)
         return None
@@ -371,7 +390,7 @@ def _distinct(cells: list) -> tuple[list, np.ndarray]:
     except (ImportError, UnicodeError, ValueError, TypeError):  # (ArrowInvalid is a ValueError)
         index = {s: i for i, s in enumerate(dict.fromkeys(cells))}
         return list(index), np.fromiter(map(index.__getitem__, cells), dtype=np.int64, count=len(cells))
-    return coded.dictionary.to_pylist(), coded.indices.to_numpy().astype(np.int64)
+    return coded.dictionary.to_pylist(), _ints(coded.indices).astype(np.int64)
 
 
 _TRUE = frozenset({"true", "yes", "y", "1", "1.0"})
@@ -386,7 +405,7 @@ def parse_bools(col) -> tuple[np.ndarray, np.ndarray]:
     """
     c = _labelled(col)
     if c is not None:  # a CSV column of repeated texts: each distinct one read once
-        values, status = parse_bools(c.labels)
+        values, status = _of_labels("parse_bools", parse_bools, c.labels)
         return values[c.codes], status[c.codes]
     text, status = parse_text(col)
     distinct, inverse = _distinct(text.tolist())  # each distinct trimmed text looked up once
@@ -423,6 +442,13 @@ def blank_rows(columns: Iterable, n: int) -> np.ndarray:
 
 
 
+def _ints(a) -> np.ndarray:
+    """A pyarrow integer array without nulls as numpy, in place (:func:`xl_kent.files.reading.int_values`)."""
+    from ..files.reading import int_values
+
+    return int_values(a)
+
+
 def repeated(texts: list[str], fold: bool = False) -> np.ndarray | None:
     """Mask of the texts that occur more than once, or None when each occurs once.
 
@@ -446,7 +472,7 @@ def repeated(texts: list[str], fold: bool = False) -> np.ndarray | None:
             coded = (pc.ascii_lower(texts) if fold else texts).dictionary_encode()  # ASCII: casefold is lower
             if len(coded.dictionary) == len(texts):
                 return None
-            codes = coded.indices.to_numpy()
+            codes = _ints(coded.indices)
             return np.bincount(codes)[codes] > 1
     if fold:
         texts = list(map(str.casefold, texts))
@@ -461,7 +487,7 @@ def repeated(texts: list[str], fold: bool = False) -> np.ndarray | None:
         return np.fromiter(map(counts.__getitem__, texts), dtype=np.int64, count=len(texts)) > 1
     if len(coded.dictionary) == len(texts):
         return None
-    codes = coded.indices.to_numpy()
+    codes = _ints(coded.indices)
     return np.bincount(codes)[codes] > 1
 
 
@@ -485,7 +511,7 @@ def _canonical_integers(s) -> np.ndarray | None:
         return None
     if ((data[offsets[:-1]] == ord("0")) & (size > 1)).any():  # "007" is not "7"
         return None
-    return pc.cast(s, pa.int64()).to_numpy()
+    return _ints(pc.cast(s, pa.int64()))
 
 
 _DIGIT_BYTES = np.zeros(256, dtype=bool)
