@@ -910,6 +910,17 @@ def _arrow_floats(values: np.ndarray, pa, pc):
         integral = (values == np.round(values)) & (size < 1e15)  # (NaN and infinities are not)
         cast_ok = (size >= _ARROW_REPR_LOW) & (size < _ARROW_REPR_HIGH) & ~integral
     finite = np.isfinite(values)
+    from .._arrays import fast
+
+    if fast() and _arrow_integral_ok():  # the usual column: one cast, blanks and #NUM! around it
+        with np.errstate(invalid="ignore"):
+            one = cast_ok | (integral & (size < _ARROW_REPR_HIGH))
+        if bool((one | ~finite).all()):
+            texts = pc.cast(pa.array(values + 0.0, mask=~finite), pa.string())  # (-0.0 + 0.0 is 0.0: "0")
+            infinite = np.isinf(values)
+            if infinite.any():
+                texts = pc.if_else(pa.array(infinite), pa.scalar("#NUM!"), texts)
+            return texts.fill_null("")
     rest = finite & ~integral & ~cast_ok
     kinds = ((integral, lambda v: pc.cast(pa.array(v.astype(np.int64)), pa.string())),
              (cast_ok, lambda v: pc.cast(pa.array(v), pa.string())),
@@ -938,6 +949,21 @@ _ARROW_REPR_LOW, _ARROW_REPR_HIGH = 1e-4, 1e10
 _ARROW_REPR_PROBES = (0.1, 0.2, 1 / 3, 2 / 3, 1.5, 199.8, 214.60000000000002, 149.08333333333334, 1764.54,
                       0.0001, 0.00012345678901234, 123456789.123, 9999999999.999998, 2.675,
                       1.0000000000000002, 0.30000000000000004, 1234.5, 3.141592653589793)
+
+
+@functools.cache
+def _arrow_integral_ok() -> bool:
+    """Whether this pyarrow casts whole-number floats below :data:`_ARROW_REPR_HIGH` to the text of
+    the integer (``27.0`` -> ``"27"``, as :func:`_float_texts` writes them), checked once."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    probes = np.array([0.0, 1.0, -1.0, 27.0, 100.0, 1e9, 9999999999.0, -123456.0, 2.0**33], dtype=np.float64)
+    try:
+        got = pc.cast(pa.array(probes), pa.string()).to_pylist()
+    except pa.ArrowException:
+        return False
+    return got == [str(int(v)) for v in probes.tolist()] and _arrow_repr_ok()
 
 
 @functools.cache
