@@ -180,3 +180,25 @@ def test_a_total_is_the_same_whichever_blocks_its_rows_come_in(values, chunk, da
             assert whole == pytest.approx(math.fsum(finite.tolist()), rel=1e-12, abs=1e-9)
     finally:
         f.SUM_CHUNK_ROWS = old
+
+
+def test_the_one_cast_float_text_is_the_python_text():
+    """The CSV writer's one-cast path for float columns writes what the Python path writes:
+    whole numbers without ``.0``, ``-0.0`` as ``0``, the edges of the cast's range, blanks and ``#NUM!``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from xl_kent._arrays import general_paths
+    from xl_kent.files.writing import _arrow_floats, _float_texts
+
+    values = np.array([0.0, -0.0, 27.0, -5.0, 1e-4, 9.99e-5, 1e10, 9999999999.0, 9999999999.5, 1764.54,
+                       199.8, 214.60000000000002, 1 / 3, np.nan, np.inf, -np.inf, 2.0**40, 12.5], dtype=np.float64)
+    expected = [t if v == v and abs(v) != np.inf else ("" if v != v else "#NUM!")
+                for t, v in zip(_float_texts(values), values.tolist(), strict=True)]
+    for subset in (values, values[np.isfinite(values) & (np.abs(values) < 1e10)], values[[0, 1, 13]]):
+        fast = _arrow_floats(subset, pa, pc).to_pylist()
+        with general_paths():
+            general = _arrow_floats(subset, pa, pc).to_pylist()
+        want = [expected[int(np.flatnonzero((values == v) | (np.isnan(values) & np.isnan(v)))[0])]
+                if not (v == 0 and np.signbit(v)) else expected[1] for v in subset.tolist()]
+        assert fast == general == want
