@@ -1156,10 +1156,12 @@ def _csv_arrow(p: Path, header: list[str], skip: int, skip_lines: int, delimiter
     other lengths than the header (ragged rows, blank lines), a field longer than the
     limit, a first row that is not ``header``, anything pyarrow refuses.
 
-    Each column keeps its Arrow form beside it (:func:`coded`): a column with many repeated
-    texts as its distinct cells and each row's index into them (the object column is built
-    from those, so each distinct text is one Python object), any other column as its Arrow
-    text.
+    The file is read a block (:data:`ARROW_BLOCK_BYTES`) at a time, and each column is kept
+    only in its coded form (:class:`_CodedBuilder`): a column with many repeated texts as its
+    distinct cells and each row's index into them, any other column as its Arrow text. The
+    table's columns are :class:`ArrowColumns`: a column becomes an object array (each distinct
+    text one Python object) only when it is used, and :meth:`Table.rows` takes blocks of rows
+    still coded, so a big list is never held as Python objects whole.
     """
     try:
         import pyarrow as pa
@@ -1439,8 +1441,9 @@ def blank_column(n: int) -> np.ndarray:
 
 
 def coded(col) -> Coded | None:
-    """The coded form of a column the CSV reader made (that very array, not a copy or a
-    slice, holding the objects it was made with: a cell changed since is noticed), or None.
+    """The coded form of a column the CSV reader made (that very array, or a block of it from
+    :meth:`Table.rows`, not a copy or another slice, holding the objects it was made with: a
+    cell changed since is noticed), or None.
 
     >>> coded(np.array(["a"], dtype=object)) is None
     True
