@@ -430,3 +430,36 @@ def factorize_keys(keys: np.ndarray, ordered: bool = True) -> tuple[np.ndarray, 
     """
     keys = np.ascontiguousarray(keys, dtype=np.uint64).reshape(-1)
     return _factorize_uint64(keys, ordered)
+
+
+# (what, id(array)) -> (weak reference to the array, the result): see once_per_array.
+_ONCE: dict[tuple[str, int], tuple] = {}
+
+
+def once_per_array(what: str, fn, array: np.ndarray):
+    """``fn(array)``, worked out once while ``array`` (that very object) lives: for the labels
+    of a coded CSV column, which every block of rows of a big list shares and nothing changes
+    in place (parsing them, checking them for Excel, their objects' addresses). ``what`` names
+    the result, so one array can have several.
+
+    >>> a = np.array(["x", "y"], dtype=object)
+    >>> calls = []
+    >>> once_per_array("n", lambda v: calls.append(1) or len(v), a), once_per_array("n", len, a), len(calls)
+    (2, 2, 1)
+    """
+    import weakref
+
+    key = (what, id(array))
+    entry = _ONCE.get(key)
+    if entry is not None and entry[0]() is array:
+        return entry[1]
+    result = fn(array)
+
+    def gone(ref, key=key):
+        held = _ONCE.get(key)
+        if held is not None and held[0] is ref:  # (not a newer array that took the same address)
+            del _ONCE[key]
+
+    _ONCE[key] = (weakref.ref(array, gone), result)
+    return result
+

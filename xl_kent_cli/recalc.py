@@ -123,10 +123,10 @@ class _Recalc:
     def __init__(self, table, settings: Settings, columns=None, overrides=None, record=None,
                  record_source: str | None = None, how: bool = True, block_rows: int = BLOCK_ROWS):
         from xl_kent.lists.fields import map_columns
-        from xl_kent.lists.staff import _column_fits
+        from xl_kent.lists.staff import column_fits
 
         if columns is None:
-            columns = map_columns(table.headers, STAFF_SCHEMA, overrides, _column_fits(table))
+            columns = map_columns(table.headers, STAFF_SCHEMA, overrides, column_fits(table))
         self.table, self.settings, self.columns, self.how = table, settings, columns, how
         self.record, self.record_source = record, record_source or "the absence record"
         n = table.n_rows

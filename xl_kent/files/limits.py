@@ -233,22 +233,12 @@ def _coded_safe(col: np.ndarray, csv: bool) -> bool:
     return not (csv and _CSV_CONTROL_BYTES[np.frombuffer(data, dtype=np.uint8)[offsets[0]:offsets[-1]]].any())
 
 
-# (id of a reader's labels, csv) -> (weak reference to them, whether they need no change).
-_LABELS_SAFE: dict[tuple[int, bool], tuple] = {}
-
-
 def _labels_safe(labels: np.ndarray, csv: bool) -> bool:
     """Whether no distinct cell of a coded column needs a change: worked out once for the labels
     every block of rows of a big CSV shares (the reader's, never changed in place)."""
-    import weakref
+    from .._arrays import once_per_array
 
-    key = (id(labels), csv)
-    entry = _LABELS_SAFE.get(key)
-    if entry is not None and entry[0]() is labels:
-        return entry[1]
-    safe = not _object_column(labels, csv)[1]
-    _LABELS_SAFE[key] = (weakref.ref(labels, lambda _ref, key=key: _LABELS_SAFE.pop(key, None)), safe)
-    return safe
+    return once_per_array(f"excel safe, csv={csv}", lambda v: not _object_column(v, csv)[1], labels)
 
 
 _CSV_CONTROL_BYTES = np.zeros(256, dtype=bool)

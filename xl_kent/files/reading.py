@@ -1388,22 +1388,11 @@ def _addresses(col: np.ndarray) -> np.ndarray | None:
     return np.frombuffer(raw, dtype=np.uint64)
 
 
-# id(labels) -> (weak reference to the labels, the addresses of their objects): every block of
-# rows of a big CSV shares its columns' labels.
-_LABEL_IDS: dict[int, tuple] = {}
-
-
 def _label_ids(labels: np.ndarray) -> np.ndarray:
     """The addresses of the objects ``labels`` holds (worked out once for labels blocks share)."""
-    import weakref
+    from .._arrays import once_per_array
 
-    key = id(labels)
-    entry = _LABEL_IDS.get(key)
-    if entry is not None and entry[0]() is labels:
-        return entry[1]
-    ids = np.fromiter(map(id, labels), dtype=np.uint64, count=len(labels))
-    _LABEL_IDS[key] = (weakref.ref(labels, lambda _ref, key=key: _LABEL_IDS.pop(key, None)), ids)
-    return ids
+    return once_per_array("label ids", lambda v: np.fromiter(map(id, v), dtype=np.uint64, count=len(v)), labels)
 
 
 def _register(col: np.ndarray, twin: Coded) -> None:

@@ -53,23 +53,12 @@ def _coded(col):
     return coded(col)
 
 
-# (what, id(labels)) -> (weak reference to the labels, the result): the reader's labels of a
-# column are shared by every block of rows of a big CSV, so each is parsed once, not per block.
-_BY_LABELS: dict[tuple[str, int], tuple] = {}
-
-
 def _of_labels(what: str, parse, labels: np.ndarray):
     """``parse(labels)`` (a coded column's distinct cells: never changed in place), worked out
-    once for labels that several blocks of rows share."""
-    import weakref
+    once for labels that several blocks of rows share (:func:`xl_kent._arrays.once_per_array`)."""
+    from .._arrays import once_per_array
 
-    key = (what, id(labels))
-    entry = _BY_LABELS.get(key)
-    if entry is not None and entry[0]() is labels:
-        return entry[1]
-    result = parse(labels)
-    _BY_LABELS[key] = (weakref.ref(labels, lambda _ref, key=key: _BY_LABELS.pop(key, None)), result)
-    return result
+    return once_per_array(what, parse, labels)
 
 
 def _labelled(col):

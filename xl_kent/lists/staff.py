@@ -46,7 +46,9 @@ __all__ = [
     "Staff",
     "carry_over_checks",
     "check_bounds",
+    "column_fits",
     "read_staff",
+    "repeated_ids",
     "staff_checks",
     "staff_schema",
 ]
@@ -349,7 +351,9 @@ class Staff:
         return set(self.columns.fields)
 
 
-def _column_fits(table):
+def column_fits(table):
+    """``fits(field, column)`` for :func:`xl_kent.lists.fields.map_columns`: whether the first
+    cells of ``table``'s column read as the field's kind (the mapping ``read_staff`` makes)."""
     head = table.rows(0, FITS_SAMPLE_ROWS) if hasattr(table, "rows") else table
 
     def fits(name: str, col: int) -> bool:
@@ -410,7 +414,7 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None, *, columns
     """
     as_of = np.datetime64(as_of, "D")
     if columns is None:
-        columns = map_columns(table.headers, schema or staff_schema(), overrides, _column_fits(table))
+        columns = map_columns(table.headers, schema or staff_schema(), overrides, column_fits(table))
     n = table.n_rows
     checks = {(c.field, c.id): c.reason for c in staff_checks(as_of)}
     b = check_bounds(as_of)
