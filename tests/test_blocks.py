@@ -202,3 +202,28 @@ def test_the_one_cast_float_text_is_the_python_text():
         want = [expected[int(np.flatnonzero((values == v) | (np.isnan(values) & np.isnan(v)))[0])]
                 if not (v == 0 and np.signbit(v)) else expected[1] for v in subset.tolist()]
         assert fast == general == want
+
+
+@settings(max_examples=40, deadline=None)
+@given(pool=st.lists(st.one_of(st.integers(-10**6, 10**6).map(lambda k: k / 100),
+                               st.integers(-10**4, 10**4).map(float),
+                               st.sampled_from([0.0, -0.0, np.nan, np.inf, -np.inf, 1 / 3, 149.08333333333334])),
+                     min_size=1, max_size=40),
+       seed=st.integers(0, 2**32 - 1), n=st.integers(4000, 9000))
+def test_few_distinct_float_column_text_is_the_python_text(pool, seed, n):
+    """A long float column of few distinct values (the CSV writer casts each distinct value once
+    and the rows take its text) writes what the general path and the Python path write."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from xl_kent._arrays import general_paths
+    from xl_kent.files.writing import _PROBE_CELLS, _arrow_floats, _float_texts
+
+    values = np.random.default_rng(seed).choice(np.array(pool, dtype=np.float64), n)
+    assert n >= 2 * _PROBE_CELLS and np.unique(values[:_PROBE_CELLS]).size <= _PROBE_CELLS // 4  # the path taken
+    want = ["" if v != v else "#NUM!" if abs(v) == np.inf else t
+            for t, v in zip(_float_texts(values), values.tolist(), strict=True)]
+    fast = _arrow_floats(values, pa, pc).to_pylist()
+    with general_paths():
+        general = _arrow_floats(values, pa, pc).to_pylist()
+    assert fast == general == want

@@ -916,7 +916,14 @@ def _arrow_floats(values: np.ndarray, pa, pc):
         with np.errstate(invalid="ignore"):
             one = cast_ok | (integral & (size < _ARROW_REPR_HIGH))
         if bool((one | ~finite).all()):
-            texts = pc.cast(pa.array(values + 0.0, mask=~finite), pa.string())  # (-0.0 + 0.0 is 0.0: "0")
+            arr = pa.array(values + 0.0, mask=None if finite.all() else ~finite)  # (-0.0 + 0.0 is 0.0: "0")
+            if n >= 2 * _PROBE_CELLS and np.unique(values[:_PROBE_CELLS]).size <= _PROBE_CELLS // 4:
+                # Few distinct values (days, weeks, rates): each distinct one is cast once, by the
+                # same cast, and the rows take their text (a hash of the values, no sort).
+                encoded = pc.dictionary_encode(arr)
+                texts = pc.cast(encoded.dictionary, pa.string()).take(encoded.indices)
+            else:
+                texts = pc.cast(arr, pa.string())
             infinite = np.isinf(values)
             if infinite.any():
                 texts = pc.if_else(pa.array(infinite), pa.scalar("#NUM!"), texts)
