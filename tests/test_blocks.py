@@ -12,6 +12,7 @@ repeated employee id) spanning blocks.
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -227,3 +228,26 @@ def test_few_distinct_float_column_text_is_the_python_text(pool, seed, n):
     with general_paths():
         general = _arrow_floats(values, pa, pc).to_pylist()
     assert fast == general == want
+
+
+def test_a_total_beyond_the_largest_float_is_infinite_not_an_error():
+    """math.fsum raises where a partial sum passes the largest float; a total never does: the
+    exact sum of its parts where that is a float (1e308 + 1e308 - 1e308), infinite where it is
+    not, NaN for opposite infinities."""
+    import xl_kent.lists.figures as f
+
+    big = 8.988465674311579e307  # (twice it is exactly the largest float)
+    for values, want in (([0.0, big, 0.0, 0.0, big], sys.float_info.max), ([1e308, 1e308, -1e308], 1e308),
+                         ([2.0**1023, 2.0**1023], math.inf), ([-(2.0**1023), -(2.0**1023), 1.0], -math.inf),
+                         ([math.inf, -math.inf], math.nan)):
+        a = np.array(values)
+        for chunk in (1, 2, 1 << 14):
+            old, f.SUM_CHUNK_ROWS = f.SUM_CHUNK_ROWS, chunk
+            try:
+                got = finish({"t": chunk_sums(a, np.ones(len(a), dtype=bool))})["t"]
+            finally:
+                f.SUM_CHUNK_ROWS = old
+            if chunk == 1:  # each value a part of its own: the exact sum (a chunk's own sum may overflow first)
+                assert got == want or (math.isnan(want) and math.isnan(got)), (values, got)
+            else:
+                assert isinstance(got, float)

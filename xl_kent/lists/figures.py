@@ -814,8 +814,30 @@ def finish(parts: Parts) -> dict[str, float]:
 
     >>> finish({"fte": [0.1, 0.2, 0.3], "headcount": [2.0, 1.0]})
     {'fte': 0.6, 'headcount': 3.0}
+
+    A sum beyond the largest float is infinite and a sum of opposite infinities NaN
+    (written as ``#NUM!`` and blank, with their reasons), never an error:
+
+    >>> finish({"a": [8.98846567431158e307, 8.98846567431158e307], "b": [1e308, 1e308, -1e308], "c": [float("inf"), -float("inf")]})
+    {'a': inf, 'b': 1e+308, 'c': nan}
     """
-    return {key: math.fsum(values) for key, values in parts.items()}
+    return {key: _exact_sum(values) for key, values in parts.items()}
+
+
+def _exact_sum(values: list[float]) -> float:
+    """The correctly rounded sum of ``values`` (``math.fsum``), also where a partial sum
+    passes the largest float (``fsum`` raises there): then the sum of the values scaled by
+    2**-64 (exact but for subnormal values), scaled back."""
+    try:
+        return math.fsum(values)
+    except OverflowError:
+        scaled = math.fsum(math.ldexp(v, -64) for v in values)
+        try:
+            return math.ldexp(scaled, 64)
+        except OverflowError:  # the sum itself is beyond the largest float
+            return math.copysign(math.inf, scaled)
+    except ValueError:  # inf and -inf
+        return math.nan
 
 
 def total_parts(fig: Figures, rows: np.ndarray | None = None) -> Parts:
