@@ -783,7 +783,7 @@ def _coded_fields(col: np.ndarray):
     ``fields(start, stop)``, giving a function that makes the CSV fields of those rows as
     :func:`_arrow_texts` does, from the reader's Arrow form (repeated texts: each distinct one
     guarded and quoted once). Else None."""
-    from .._arrays import fast
+    from .._arrays import fast, once_per_array
     from .reading import coded
 
     if not fast() or col.dtype.kind != "O":
@@ -797,8 +797,8 @@ def _coded_fields(col: np.ndarray):
 
     n = len(col)
     if c.labels is not None:
-        try:
-            labels = _arrow_texts(c.labels, pa, pc)
+        try:  # (the labels every block of a column read shares: guarded and quoted once)
+            labels = once_per_array("csv fields", lambda v: _arrow_texts(v, pa, pc), c.labels)
         except (pa.ArrowException, UnicodeError):
             return None
         codes = c.codes[at:at + n]
