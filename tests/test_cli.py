@@ -299,3 +299,23 @@ def test_a_larger_list_end_to_end(tmp_path):
     t = read_table(tmp_path / "big.xlsx")
     assert t.n_rows == 20_000
     assert np.flatnonzero(t.columns[-1] != "OK").tolist() == sample.manifest.bad_rows
+
+
+def test_the_command_keeps_pyarrow_from_importing_pandas(tmp_path):
+    """``xl-kent`` (``python -m xl_kent_cli``) runs without pandas in memory, and pyarrow's
+    conversions still work; ``main`` called in a process (tests, notebooks) leaves pandas alone."""
+    pytest.importorskip("pandas")
+    probe = ("import sys\nfrom xl_kent_cli.cli import _pyarrow_without_pandas\n_pyarrow_without_pandas()\n"
+             "import numpy as np, pyarrow as pa, pyarrow.compute as pc\n"
+             "a = pa.array(['x', None]); b = pa.array(np.arange(3.0), mask=np.array([False, True, False]))\n"
+             "assert a.to_pylist() == ['x', None] and pc.cast(b, pa.string()).to_pylist() == ['0', None, '2']\n"
+             "assert b.to_numpy(zero_copy_only=False)[2] == 2.0\n"
+             "print('pandas' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+    staff = tmp_path / "staff.csv"
+    assert cli.main(["sample", "--rows", "30", "-o", str(staff)]) == 0
+    run = subprocess_run("recalc", staff, "--as-of", "2027-03-31", "-o", tmp_path / "out.csv", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert read_table(tmp_path / "out.csv").n_rows == 30

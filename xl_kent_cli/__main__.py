@@ -1,5 +1,5 @@
 """``python -m xl_kent_cli`` is the ``xl-kent`` command."""
 
-from .cli import main
+from .cli import command
 
-raise SystemExit(main())
+raise SystemExit(command())
