@@ -250,3 +250,46 @@ def test_shortcuts_switch():
     assert fast()
     with general_paths():
         assert not fast()
+
+
+number_texts = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    st.integers(-10**20, 10**20).map(str),
+    st.decimals(allow_nan=False, allow_infinity=False, places=4).map(str),
+    st.sampled_from(["1e5", "1E5", "+5", "-0", "-0.0", ".5", "5.", "-.5", "+.5e-2", "0001", "00.5", "1e400", "-1e400",
+                     "1e-400", "4.9e-324", "1.7976931348623159e308", "inf", "-inf", "nan", "NaN", "Infinity",
+                     "nan(1)", "123456789012345678901234567890", "2.675"]))
+odd_texts = st.sampled_from(["TBC", " 5", "5 ", "1_000", "١٢", "\u00a05", "£32,000.50", "1,000", "#N/A", "x"])
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(number_texts, min_size=20, max_size=60), odd=st.lists(odd_texts, max_size=2),
+       seed=st.integers(0, 2**16))
+def test_a_column_of_many_distinct_numbers_parsed_by_arrow_equals_general(tmp_path, texts, odd, seed):
+    """A CSV column of many distinct number texts (salaries) is parsed by Arrow in one go; the
+    values and statuses are those of the general code, bit for bit, with the texts Arrow reads
+    as NaN or infinite, and a column Arrow cannot read (one odd text) read the general way."""
+    rng = np.random.default_rng(seed)
+    cells = [f"{rng.integers(10**6)}.{i:04d}" for i in range(1200)]  # many distinct (above the probe's limit)
+    for t in texts + odd:
+        cells[int(rng.integers(len(cells)))] = t
+    cells[int(rng.integers(len(cells)))] = ""  # a blank cell
+    t = reading.read_table(_csv_file(tmp_path, ["pay", "n"], [cells, ["1"] * len(cells)]))
+    col = t.columns[0]
+    c = reading.coded(col)
+    assert c is not None and c.labels is None  # kept as Arrow text
+    idx = np.flatnonzero(np.not_equal(col, None))
+    assert (parse._arrow_numbers(col, idx) is None) == (not all(_arrow_reads(x) for x in col[idx].tolist()))
+    got, want = _both(parse.parse_numbers, col)
+    assert _same(got[0], want[0]) and _same(got[1], want[1])
+
+
+def _arrow_reads(text: str) -> bool:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        pc.cast(pa.array([text]), pa.float64())
+    except pa.ArrowInvalid:
+        return False
+    return True

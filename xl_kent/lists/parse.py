@@ -104,6 +104,41 @@ def _number_from_text(s: str) -> tuple[float, int]:
 _NUMBER_CHUNK = 4096
 
 
+def _plain_numbers(text: list[str]) -> np.ndarray:
+    """``float`` of each text, NaN where it is not a plain number (read again by the caller)."""
+    v = np.empty(len(text))
+    for start in range(0, len(text), _NUMBER_CHUNK):  # plain numbers in bulk, chunk by chunk
+        chunk = text[start : start + _NUMBER_CHUNK]
+        try:
+            v[start : start + len(chunk)] = np.fromiter(map(float, chunk), dtype=np.float64, count=len(chunk))
+        except ValueError:  # some text in this chunk is not a plain number
+            v[start : start + len(chunk)] = np.fromiter(map(_float_or_nan, chunk), dtype=np.float64,
+                                                        count=len(chunk))
+    return v
+
+
+def _arrow_numbers(col: np.ndarray, idx: np.ndarray) -> np.ndarray | None:
+    """The numbers of the text cells ``idx`` of a column the CSV reader kept as Arrow text (ids,
+    salaries: many distinct texts), parsed by Arrow in one go, or None (not such a column, or
+    some text is not a plain decimal number: then the general code reads them all).
+
+    Arrow's parse and ``float`` both give the correctly rounded double of a decimal number, so a
+    finite value is the one ``float`` gives; the cells Arrow reads as NaN or infinite (``"nan"``,
+    ``"inf"``, ``"1e999"``, also ``"nan(1)"``, which ``float`` refuses) are read one by one by the
+    caller, as the general code reads them."""
+    c = _coded(col)
+    if c is None or c.labels is not None:
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        numbers = pc.cast(c.text, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return numbers.to_numpy(zero_copy_only=False)[idx]  # (the blank rows, null here, are not in idx)
+
+
 def _float_or_nan(text: str) -> float:
     try:
         return float(text)
@@ -145,14 +180,9 @@ def parse_numbers(col, kind: np.ndarray | None = None) -> tuple[np.ndarray, np.n
             values[idx] = np.array([v for v, _ in parsed], dtype=np.float64)[inverse]
             status[idx] = np.array([c for _, c in parsed], dtype=np.int8)[inverse]
             return values, status
-        v = np.empty(len(text))
-        for start in range(0, len(text), _NUMBER_CHUNK):  # plain numbers in bulk, chunk by chunk
-            chunk = text[start : start + _NUMBER_CHUNK]
-            try:
-                v[start : start + len(chunk)] = np.fromiter(map(float, chunk), dtype=np.float64, count=len(chunk))
-            except ValueError:  # some text in this chunk is not a plain number
-                v[start : start + len(chunk)] = np.fromiter(map(_float_or_nan, chunk), dtype=np.float64,
-                                                            count=len(chunk))
+        v = _arrow_numbers(col, idx)
+        if v is None:
+            v = _plain_numbers(text)
         values[idx], status[idx] = v, GOOD
         odd = np.flatnonzero(~np.isfinite(v))  # "TBC", "£32,000", "nan": one by one
         cache: dict[str, tuple[float, int]] = {}
