@@ -396,7 +396,9 @@ def _kinds(table, columns: ColumnMap):
         cells = columns.cells(table, name)
         if not csv or parse._labelled(cells) is not None:  # (repeated texts are parsed per distinct cell)
             return None
-        return np.where(np.equal(cells, None), parse._NONE, parse._STR).astype(np.int8)
+        c = parse._coded(cells)
+        blank = np.equal(cells, None) if c is None else c.text.is_null().to_numpy(zero_copy_only=False)
+        return np.where(blank, parse._NONE, parse._STR).astype(np.int8)  # (Arrow text: None where null)
 
     return kinds
 
