@@ -314,6 +314,12 @@ def test_the_command_keeps_pyarrow_from_importing_pandas(tmp_path):
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+    after_main = ("import sys\nfrom xl_kent_cli.cli import main\nmain(['sample', '--rows', '3', '-o', sys.argv[1]])\n"
+                  "import pyarrow as pa\nprint(type(pa.table({'a': [1]}).to_pandas()).__name__)\n")
+    done = subprocess.run([sys.executable, "-c", after_main, str(tmp_path / "three.csv")], capture_output=True,
+                          text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "DataFrame"
     staff = tmp_path / "staff.csv"
     assert cli.main(["sample", "--rows", "30", "-o", str(staff)]) == 0
     run = subprocess_run("recalc", staff, "--as-of", "2027-03-31", "-o", tmp_path / "out.csv", cwd=tmp_path)

@@ -816,7 +816,7 @@ def finish(parts: Parts) -> dict[str, float]:
     {'fte': 0.6, 'headcount': 3.0}
 
     A sum beyond the largest float is infinite and a sum of opposite infinities NaN
-    (written as ``#NUM!`` and blank, with their reasons), never an error:
+    (written as ``#NUM!`` and blank), never an error:
 
     >>> finish({"a": [8.98846567431158e307, 8.98846567431158e307], "b": [1e308, 1e308, -1e308], "c": [float("inf"), -float("inf")]})
     {'a': inf, 'b': 1e+308, 'c': nan}
