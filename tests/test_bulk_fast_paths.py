@@ -106,8 +106,16 @@ def test_the_reader_codes_repeated_and_unique_columns(tmp_path):
     assert grade.labels[grade.codes].tolist() == t.columns[1].tolist()
     assert grade.labels.tolist() == parse._distinct(t.columns[1].tolist())[0]  # the general path's order
     assert reading.coded(t.columns[1][:10]) is None  # a slice is not the column
+    with pytest.raises(ValueError, match="read-only"):  # the cells read cannot be changed in place...
+        t.columns[1][5] = t.columns[1][0]
+    assert reading.coded(t.columns[1]) is grade
+    block = t.rows(0, 50)
+    assert reading.coded(block.columns[1]) is not None
+    t.columns[1].flags.writeable = True  # ...unless made writeable again, when every cell is looked at
+    assert reading.coded(t.columns[1]) is grade
     t.columns[1][5] = t.columns[1][0]  # another label's object: the two forms no longer agree
     assert reading.coded(t.columns[1]) is None
+    t.columns[0].flags.writeable = True
     t.columns[0][7] = "E7"  # an equal text, another object
     assert reading.coded(t.columns[0]) is None
     got, want = _both(parse._parse_text_indexed, t.columns[1])
@@ -293,3 +301,4 @@ def _arrow_reads(text: str) -> bool:
     except pa.ArrowInvalid:
         return False
     return True
+

@@ -1403,6 +1403,7 @@ def _register(col: np.ndarray, twin: Coded) -> None:
 
     if _addresses(col) is None:
         return
+    col.flags.writeable = False  # (read only: coded() need not look at every cell again)
     if twin.labels is not None:  # the objects are the labels' (they stay alive in the twin)
         held = (_label_ids(twin.labels), None)
     else:  # a copy keeps the objects alive, so no other object can take one's address
@@ -1415,6 +1416,22 @@ def _register(col: np.ndarray, twin: Coded) -> None:
             del _CODED[key]
 
     _CODED[key] = (weakref.ref(col, gone), twin, held)
+
+
+def labelled(labels: Sequence, codes: np.ndarray) -> np.ndarray:
+    """``labels[codes]`` as an object column, its coded form kept (:func:`coded`): for a column
+    of few distinct cells a computation makes (a status, a reason, a flag), which the checks
+    for Excel and the CSV writer then look at once per distinct cell, as a column read.
+
+    >>> c = labelled(np.array(["OK", None], dtype=object), np.array([0, 1, 0]))
+    >>> c.tolist(), coded(c).labels.tolist(), coded(c).codes.tolist()
+    (['OK', None, 'OK'], ['OK', None], [0, 1, 0])
+    """
+    labels = labels if isinstance(labels, np.ndarray) and labels.dtype == object else np.array(labels, dtype=object)
+    codes = np.asarray(codes).astype(_code_type(len(labels)), copy=False)
+    col = labels[codes]
+    _register(col, Coded(labels, codes, None))
+    return col
 
 
 def blank_column(n: int) -> np.ndarray:
@@ -1441,11 +1458,20 @@ def coded(col) -> Coded | None:
     if entry is None or entry[0]() is not col:
         return None
     twin, (label_ids, copy) = entry[1], entry[2]
+    if _read_only(col):  # made read only when registered, and not made writeable since
+        return twin
     now = _addresses(col)
     then = label_ids[twin.codes] if label_ids is not None else _addresses(copy)
     if now is None or not np.array_equal(now, then):
         return None
     return twin
+
+
+def _read_only(col: np.ndarray) -> bool:
+    """Whether no cell of ``col`` can have changed since it was made read only: it is, and so is
+    the array it is a view of."""
+    base = col.base
+    return not col.flags.writeable and not (isinstance(base, np.ndarray) and base.flags.writeable)
 
 
 def _check_width(p: Path, header: list[str], width: int | None = None, row: int | None = None) -> None:
