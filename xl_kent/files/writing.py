@@ -917,17 +917,18 @@ def _arrow_floats(values: np.ndarray, pa, pc):
             one = cast_ok | (integral & (size < _ARROW_REPR_HIGH))
         if bool((one | ~finite).all()):
             arr = pa.array(values + 0.0, mask=None if finite.all() else ~finite)  # (-0.0 + 0.0 is 0.0: "0")
-            if n >= 2 * _PROBE_CELLS and np.unique(values[:_PROBE_CELLS]).size <= _PROBE_CELLS // 4:
+            if n >= 2 * _PROBE_CELLS and pc.count_distinct(arr.slice(0, _PROBE_CELLS)).as_py() <= _PROBE_CELLS // 4:
                 # Few distinct values (days, weeks, rates): each distinct one is cast once, by the
-                # same cast, and the rows take their text (a hash of the values, no sort).
-                encoded = pc.dictionary_encode(arr)
-                texts = pc.cast(encoded.dictionary, pa.string()).take(encoded.indices)
+                # same cast, and the rows take their text (a hash of the values, no sort); the
+                # blank is one more distinct value, its text made once too.
+                encoded = pc.dictionary_encode(arr, null_encoding="encode")
+                texts = pc.cast(encoded.dictionary, pa.string()).fill_null("").take(encoded.indices)
             else:
                 texts = pc.cast(arr, pa.string())
             infinite = np.isinf(values)
             if infinite.any():
                 texts = pc.if_else(pa.array(infinite), pa.scalar("#NUM!"), texts)
-            return texts.fill_null("")
+            return texts.fill_null("") if texts.null_count else texts
     rest = finite & ~integral & ~cast_ok
     kinds = ((integral, lambda v: pc.cast(pa.array(v.astype(np.int64)), pa.string())),
              (cast_ok, lambda v: pc.cast(pa.array(v), pa.string())),
