@@ -57,6 +57,9 @@ __all__ = [
 CONTRACTS = {"salaried": "salaried", "permanent": "salaried", "fixed term": "salaried",
              "casual": "casual", "relief": "relief", "permanent relief": "relief"}
 
+# A row's contract as fixed-width text (compared with a word in one vectorised pass).
+_CONTRACT_DTYPE = f"<U{max(map(len, CONTRACTS.values()))}"
+
 _ID_ALIASES = ("employee number", "employee no", "employee ref", "employee reference", "employee code",
                "emp id", "emp no", "emp ref", "staff id", "staff number", "staff no", "staff ref", "person id",
                "person number", "payroll number", "payroll no", "payroll id", "payroll ref", "id")
@@ -330,7 +333,8 @@ class Staff:
     (``NaT`` blank or unreadable; ``employment_start`` defaults to ``service_start``),
     trimmed text (``employee_id``, ``name``, ``cost_centre``, ``grade``: object arrays),
     ``at_risk`` as bool, and each field's parse status as ``"{field}_status"``.
-    ``contract`` is ``"salaried"``, ``"casual"``, ``"relief"`` or ``""`` (unknown).
+    ``contract`` is ``"salaried"``, ``"casual"``, ``"relief"`` or ``""`` (unknown), as
+    fixed-width text (a numpy ``<U8`` array).
     ``present`` names the fields the file has.
     """
 
@@ -403,6 +407,23 @@ def _kinds(table, columns: ColumnMap):
     return kinds
 
 
+# (as-of day, the parameter families the checks read) -> (the checks' reasons by (field, id), the bounds)
+_CHECKS_ON: dict[tuple, tuple[dict, dict]] = {}
+
+
+def _checks_on(as_of: np.datetime64) -> tuple[dict[tuple[str, str], str], dict]:
+    """The reasons of :func:`staff_checks` by ``(field, id)`` and :func:`check_bounds`, on
+    ``as_of``: made once per day and parameters (a list read a block at a time asks for them
+    once a block); a copy of the bounds, which the caller may change."""
+    key = (as_of, *(id(params.family(name)) for name in ("checks", "leave", "redundancy")))
+    found = _CHECKS_ON.get(key)
+    if found is None:
+        if len(_CHECKS_ON) > 16:
+            _CHECKS_ON.clear()
+        found = _CHECKS_ON[key] = ({(c.field, c.id): c.reason for c in staff_checks(as_of)}, check_bounds(as_of))
+    return found[0], dict(found[1])
+
+
 def read_staff(table, as_of, overrides: dict[str, str] | None = None, *, columns: ColumnMap | None = None,
                schema: Schema | None = None, repeated: np.ndarray | None = None) -> Staff:
     """Map, read and check a staff list (a :class:`xl_kent.files.reading.Table`) on the as-of date.
@@ -418,8 +439,7 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None, *, columns
     if columns is None:
         columns = map_columns(table.headers, schema or staff_schema(), overrides, column_fits(table))
     n = table.n_rows
-    checks = {(c.field, c.id): c.reason for c in staff_checks(as_of)}
-    b = check_bounds(as_of)
+    checks, b = _checks_on(as_of)
     problems = Problems()
     blank_row = columns.blank_rows(table)
     filled = ~blank_row  # a blank row inside the list is kept as it is: not a problem, not computed
@@ -439,10 +459,10 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None, *, columns
     if isinstance(indexed, tuple):  # few distinct texts (the usual case): each looked up once
         labels, inverse = indexed
         contract = np.array([CONTRACTS.get(" ".join(s.casefold().split()), "") for s in labels.tolist()],
-                            dtype=object)[inverse]
+                            dtype=_CONTRACT_DTYPE)[inverse]
     else:
         words = {s: CONTRACTS.get(" ".join(s.casefold().split()), "") for s in dict.fromkeys(text.tolist())}
-        contract = np.array([words[s] for s in text.tolist()], dtype=object) if n else np.array([], dtype=object)
+        contract = np.array([words[s] for s in text.tolist()] if n else [], dtype=_CONTRACT_DTYPE)
     contract[status == BLANK] = "salaried"
     contract_bad = filled & (contract == "") & (status != BLANK)
     salaried, casual, relief = contract == "salaried", contract == "casual", contract == "relief"
@@ -561,10 +581,13 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None, *, columns
     problems.add(filled & (strain < 0), "pension_strain_gbp", checks[("pension_strain_gbp", "negative")])
     problems.add(filled & (status == GOOD) & (casual | relief), "pension_strain_gbp",
                  checks[("pension_strain_gbp", "casual")])
-    new_grade, status, _indexed = parse._parse_text_indexed(col("redeployed_grade"), kinds("redeployed_grade"))
+    new_grade, status, indexed = parse._parse_text_indexed(col("redeployed_grade"), kinds("redeployed_grade"))
     values["redeployed_grade"], values["redeployed_grade_status"] = new_grade, status
     unreadable("redeployed_grade", status)
-    new_labels, new_inverse = parse.factorize(new_grade)
+    if isinstance(indexed, tuple):  # (as for the grade: each distinct text looked up once)
+        new_labels, new_inverse = indexed[0].tolist(), indexed[1]
+    else:
+        new_labels, new_inverse = parse.factorize(new_grade)
     new_basic, _after = grade_entitlement_days(new_labels + [""], on)
     redeployed = filled & (status == GOOD)
     problems.add(redeployed & np.isnan(new_basic[new_inverse]), "redeployed_grade",
