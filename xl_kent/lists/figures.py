@@ -62,6 +62,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -71,6 +72,7 @@ from ..carry_over import WHY_NONE, carry_over, why_words
 from ..cells import BLANK, GOOD
 from ..dates import MONTHS_PER_YEAR, complete_months
 from ..errors import OK, reason_text
+from ..files.reading import labelled
 from ..leave import (
     E_EMPLOYMENT_ORDER,
     E_GRADE,
@@ -282,11 +284,11 @@ class Settings:
     #: budget template's Assumptions table, ``recalc --grade-max`` (see :func:`parse_grade_max`).
     grade_max: tuple[tuple[int, float], ...] = ()
 
-    @property
+    @cached_property  # (asked for many times a block; the settings never change)
     def leave_year_start(self) -> np.datetime64:
         return leave_year_bounds(np.array([self.as_of]))[0][0]
 
-    @property
+    @cached_property
     def leave_year_end(self) -> np.datetime64:
         return leave_year_bounds(np.array([self.as_of]))[1][0] - np.timedelta64(1, "D")
 
@@ -517,9 +519,7 @@ def compute(staff: Staff, settings: Settings, table=None, progress=None, prior_p
 
     # Employment.
     known = clean("employment") & ~np.isnat(start)
-    in_post = np.full(n, None, dtype=object)
-    in_post[known] = _employed_on(start, end, s.as_of)[known]
-    out["in_post_on_as_of"] = in_post
+    out["in_post_on_as_of"] = _object_flags(np.where(known, _employed_on(start, end, s.as_of), np.nan))
     out["age_years"] = np.where(clean("age"), _completed_years(v["date_of_birth"], s.redundancy_date), np.nan)
     out["service_years"] = np.where(clean("service"), _completed_years(service, s.redundancy_date), np.nan)
     rows = salaried & clean("fte")
@@ -649,8 +649,9 @@ def _carry_over(out: dict, staff: Staff, s: Settings, clean, salaried: np.ndarra
     out["leave_lost_days"][rows] = r.lost_days
     why = np.full(n, WHY_NONE, dtype=np.int8)
     why[rows] = r.why
-    out["carry_over_limit_why"] = why_words(why, s.leave_year_end)
-    out["carry_over_limit_why"][why == WHY_NONE] = None
+    present = np.unique(why[why != WHY_NONE])  # (each limit's words made once; blank where none)
+    words = [*why_words(present, s.leave_year_end).tolist(), None]
+    out["carry_over_limit_why"] = labelled(words, np.where(why == WHY_NONE, len(present), np.searchsorted(present, why)))
     gone = rows[good & leaving]
     left = untaken[good & leaving]
     out["leaver_leave_to_take_days"][gone] = np.maximum(left, 0.0)
@@ -662,11 +663,11 @@ def _carry_over(out: dict, staff: Staff, s: Settings, clean, salaried: np.ndarra
 
 
 def _object_flags(flag: np.ndarray) -> np.ndarray:
-    """1.0/0.0/nan as True/False/None (an object column, as ``in_post_on_as_of``)."""
-    out = np.full(flag.shape, None, dtype=object)
-    out[flag == 1] = True
-    out[flag == 0] = False
-    return out
+    """1.0/0.0/nan as True/False/None (an object column, as ``in_post_on_as_of``), kept coded."""
+    return labelled(_FLAG_LABELS, np.where(flag == 1, 1, np.where(flag == 0, 2, 0)))
+
+
+_FLAG_LABELS = np.array([None, True, False], dtype=object)
 
 
 def _restructure(out: dict, staff: Staff, s: Settings, clean, salaried: np.ndarray, on_date: np.ndarray) -> None:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..cells import BLANK, ERROR, OUT_OF_RANGE, WRONG_TYPE
+from ..files.reading import labelled
 
 __all__ = ["BLANK_ROW", "Problems", "ProblemTable", "by_count", "problem_table", "add_unreadable", "display"]
 
@@ -148,19 +149,21 @@ def problem_table(problems: Problems, n: int, headers: list[str], table_columns:
         if col in mapping:
             sel = np.flatnonzero(which == k)
             values[sel] = display(table_columns[mapping[col]][rows[sel]])
-    status = np.full(n, "OK", dtype=object)
+    # The status: "OK", the blank row's, or the row's reasons; kept coded (each distinct status once).
+    codes = np.zeros(n, dtype=np.intp)
     if blank is not None:
-        status[blank] = BLANK_ROW
+        codes[blank] = 1
+    words: dict[str, int] = {"OK": 0, BLANK_ROW: 1}
     if rows.size:
         first = np.r_[True, rows[1:] != rows[:-1]]
         single = first & np.r_[first[1:], True]
-        status[rows[single]] = reason_text_arr[single]
-        multi = np.flatnonzero(first & ~single)
+        texts = reason_text_arr[first].tolist()  # (a row with one problem: its reason)
         starts = np.flatnonzero(first)
         ends = np.r_[starts[1:], rows.shape[0]]
-        where = {s: e for s, e in zip(starts.tolist(), ends.tolist(), strict=True)}
-        for s in multi.tolist():  # rows with several problems only
-            status[rows[s]] = "; ".join(dict.fromkeys(reason_text_arr[s:where[s]].tolist()))
+        for k in np.flatnonzero(~single[starts]).tolist():  # rows with several problems only
+            texts[k] = "; ".join(dict.fromkeys(reason_text_arr[starts[k]:ends[k]].tolist()))
+        codes[rows[first]] = [words.setdefault(t, len(words)) for t in texts]
+    status = labelled(list(words), codes)
     counts: list[tuple[str, int]] = []
     for k, t in enumerate(reasons):
         r = rows[reason_id == k]
