@@ -299,6 +299,10 @@ def parse_text(col) -> tuple[np.ndarray, np.ndarray]:
     A column of text and blanks with few distinct values (grades, contract types) is
     trimmed once per distinct value.
     """
+    c = _labelled(col)
+    if c is not None:  # a CSV column of repeated texts (names, teams): each distinct one trimmed once
+        labels = _of_labels("to_text", to_text, c.labels)
+        return labels.values[c.codes], labels.status[c.codes]
     values, status, _index = _parse_text_indexed(col)
     return values, status
 
