@@ -905,17 +905,17 @@ def _arrow_floats(values: np.ndarray, pa, pc):
     its own values, and the rows put back in order by one gather.
     """
     n = len(values)
-    with np.errstate(invalid="ignore"):
-        size = np.abs(values)
-        integral = (values == np.round(values)) & (size < 1e15)  # (NaN and infinities are not)
-        cast_ok = (size >= _ARROW_REPR_LOW) & (size < _ARROW_REPR_HIGH) & ~integral
+    size = np.abs(values)
     finite = np.isfinite(values)
     from .._arrays import fast
 
     if fast() and _arrow_integral_ok():  # the usual column: one cast, blanks and #NUM! around it
+        # Every finite value below the cast's top, and none between 0 and its bottom (a value
+        # there is not whole): each is then a whole number (the integer's text) or in the
+        # cast's range, the two kinds of the general code below that Arrow's one cast prints.
         with np.errstate(invalid="ignore"):
-            one = cast_ok | (integral & (size < _ARROW_REPR_HIGH))
-        if bool((one | ~finite).all()):
+            beyond = ((size >= _ARROW_REPR_HIGH) & finite) | ((size > 0) & (size < _ARROW_REPR_LOW))
+        if not beyond.any():
             arr = pa.array(values + 0.0, mask=None if finite.all() else ~finite)  # (-0.0 + 0.0 is 0.0: "0")
             if n >= 2 * _PROBE_CELLS and pc.count_distinct(arr.slice(0, _PROBE_CELLS)).as_py() <= _PROBE_CELLS // 4:
                 # Few distinct values (days, weeks, rates): each distinct one is cast once, by the
@@ -929,6 +929,9 @@ def _arrow_floats(values: np.ndarray, pa, pc):
             if infinite.any():
                 texts = pc.if_else(pa.array(infinite), pa.scalar("#NUM!"), texts)
             return texts.fill_null("") if texts.null_count else texts
+    with np.errstate(invalid="ignore"):
+        integral = (values == np.round(values)) & (size < 1e15)  # (NaN and infinities are not)
+        cast_ok = (size >= _ARROW_REPR_LOW) & (size < _ARROW_REPR_HIGH) & ~integral
     rest = finite & ~integral & ~cast_ok
     kinds = ((integral, lambda v: pc.cast(pa.array(v.astype(np.int64)), pa.string())),
              (cast_ok, lambda v: pc.cast(pa.array(v), pa.string())),
