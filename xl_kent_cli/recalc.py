@@ -16,6 +16,7 @@ import sys
 
 import numpy as np
 
+from xl_kent.files.reading import cells_equal
 from xl_kent.lists.figures import (
     CARRY_OVER_TOTALS,
     FIGURES,
@@ -186,7 +187,7 @@ class _Recalc:
         ok = fig.ok
         v = staff.values
         s = self.settings
-        in_post = fig.values["in_post_on_as_of"] == True  # noqa: E712 (object array of True/False/None)
+        in_post = cells_equal(fig.values["in_post_on_as_of"], True)  # (an object column of True/False/None)
         contract = staff.contract
         counts = {
             "rows OK": ok,

@@ -1437,13 +1437,40 @@ def labelled(labels: Sequence, codes: np.ndarray) -> np.ndarray:
 def blank_column(n: int) -> np.ndarray:
     """``n`` blank cells (``None``), coded as one distinct cell (a column a file does not have).
 
+    The column is read only, so one is made per length and shared (a list read a block at a
+    time asks for one per missing field and block).
+
     >>> c = blank_column(3)
-    >>> c.tolist(), coded(c).labels.tolist(), coded(c).codes.tolist()
-    ([None, None, None], [None], [0, 0, 0])
+    >>> c.tolist(), coded(c).labels.tolist(), coded(c).codes.tolist(), blank_column(3) is c
+    ([None, None, None], [None], [0, 0, 0], True)
     """
-    col = _nones(n)
-    _register(col, Coded(_nones(1), np.zeros(n, dtype=np.uint8), None))
+    col = _BLANK_COLUMNS.get(n)
+    if col is None:
+        col = _nones(n)
+        _register(col, Coded(_BLANK_LABELS, np.zeros(n, dtype=np.uint8), None))
+        if len(_BLANK_COLUMNS) >= 4:
+            _BLANK_COLUMNS.clear()
+        _BLANK_COLUMNS[n] = col
     return col
+
+
+_BLANK_LABELS = np.full(1, None, dtype=object)
+_BLANK_COLUMNS: dict[int, np.ndarray] = {}  # length -> the shared blank column (read only)
+
+
+def cells_equal(col: np.ndarray, value) -> np.ndarray:
+    """``col == value`` cell by cell (a bool array), compared once per distinct cell for a
+    coded column (:func:`coded`; shortcuts on).
+
+    >>> cells_equal(labelled(["OK", "x"], np.array([0, 1, 0])), "OK").tolist()
+    [True, False, True]
+    """
+    from .._arrays import fast
+
+    c = coded(col) if fast() else None
+    if c is not None and c.labels is not None:
+        return np.asarray(c.labels == value, dtype=bool)[c.codes]
+    return np.asarray(col == value, dtype=bool)
 
 
 def coded(col) -> Coded | None:

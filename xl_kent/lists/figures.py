@@ -72,7 +72,7 @@ from ..carry_over import WHY_NONE, carry_over, why_words
 from ..cells import BLANK, GOOD
 from ..dates import MONTHS_PER_YEAR, complete_months
 from ..errors import OK, reason_text
-from ..files.reading import labelled
+from ..files.reading import cells_equal, labelled
 from ..leave import (
     E_EMPLOYMENT_ORDER,
     E_GRADE,
@@ -620,7 +620,7 @@ def compute(staff: Staff, settings: Settings, table=None, progress=None, prior_p
     columns = table.columns if table is not None else [np.full(n, None, dtype=object)] * len(headers)
     mapping = staff.mapping if table is not None else {f.name: j for j, f in enumerate(STAFF_FIELDS)}
     pt = problem_table(probs, n, headers, columns, mapping, [f.name for f in FIGURES], blank=staff.blank_row)
-    ok = pt.status == "OK"
+    ok = cells_equal(pt.status, "OK")
     at_risk = v["at_risk"] & (v["at_risk_status"] == 0)
     return Figures(out, pt.status, pt, ok, settings, at_risk)
 
@@ -863,7 +863,7 @@ def _ok_rows(fig: Figures, rows: np.ndarray | None) -> tuple[np.ndarray, np.ndar
 def _totals_parts(fig: Figures, rows: np.ndarray | None) -> Parts:
     sel, ok = _ok_rows(fig, rows)
     v = fig.values
-    blank = fig.status == BLANK_ROW
+    blank = cells_equal(fig.status, BLANK_ROW)
     parts = {name: chunk_sums(v[name], ok) for name in
              ("fte", "pay_cost_gbp", "employer_ni_gbp", "pension_gbp", "levy_gbp", "total_cost_gbp")}
     return {
@@ -913,7 +913,7 @@ def _restructure_parts(fig: Figures, rows: np.ndarray | None) -> Parts:
     _sel, ok = _ok_rows(fig, rows)
     v = fig.values
     risk = ok & fig.at_risk
-    flag = ok & (v["unreduced_pension"] == True)  # noqa: E712 (object array of True/False/None)
+    flag = ok & cells_equal(v["unreduced_pension"], True)  # (an object column of True/False/None)
     redeployed = ok & ~np.isnan(v["lec_cost_gbp"])
     return {
         "notice_pay_gbp": chunk_sums(v["notice_pay_gbp"], risk),
