@@ -156,11 +156,10 @@ def problem_table(problems: Problems, n: int, headers: list[str], table_columns:
     words: dict[str, int] = {"OK": 0, BLANK_ROW: 1}
     if rows.size:
         first = np.r_[True, rows[1:] != rows[:-1]]
-        single = first & np.r_[first[1:], True]
         texts = reason_text_arr[first].tolist()  # (a row with one problem: its reason)
         starts = np.flatnonzero(first)
         ends = np.r_[starts[1:], rows.shape[0]]
-        for k in np.flatnonzero(~single[starts]).tolist():  # rows with several problems only
+        for k in np.flatnonzero(ends - starts > 1).tolist():  # rows with several problems only
             texts[k] = "; ".join(dict.fromkeys(reason_text_arr[starts[k]:ends[k]].tolist()))
         codes[rows[first]] = [words.setdefault(t, len(words)) for t in texts]
     status = labelled(list(words), codes)

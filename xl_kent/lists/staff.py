@@ -407,21 +407,31 @@ def _kinds(table, columns: ColumnMap):
     return kinds
 
 
-# (as-of day, the parameter families the checks read) -> (the checks' reasons by (field, id), the bounds)
-_CHECKS_ON: dict[tuple, tuple[dict, dict]] = {}
+def _distinct_texts(values: np.ndarray, indexed) -> tuple[list, np.ndarray]:
+    """A parsed text column's distinct texts and each row's index into them: the parse's own
+    (``indexed``, when it gave its distinct raw texts: equal trimmed texts may repeat, which a
+    lookup per distinct text does not mind), else :func:`parse.factorize` of the values."""
+    if isinstance(indexed, tuple):
+        return indexed[0].tolist(), indexed[1]
+    return parse.factorize(values)
+
+
+# as-of day -> (the parameter families the checks read, (the checks' reasons by (field, id), the bounds))
+_CHECKS_ON: dict[np.datetime64, tuple[tuple, tuple[dict, dict]]] = {}
 
 
 def _checks_on(as_of: np.datetime64) -> tuple[dict[tuple[str, str], str], dict]:
     """The reasons of :func:`staff_checks` by ``(field, id)`` and :func:`check_bounds`, on
     ``as_of``: made once per day and parameters (a list read a block at a time asks for them
     once a block); a copy of the bounds, which the caller may change."""
-    key = (as_of, *(id(params.family(name)) for name in ("checks", "leave", "redundancy")))
-    found = _CHECKS_ON.get(key)
-    if found is None:
+    families = tuple(params.family(name) for name in ("checks", "leave", "redundancy"))
+    entry = _CHECKS_ON.get(as_of)
+    if entry is None or any(a is not b for a, b in zip(entry[0], families, strict=True)):
         if len(_CHECKS_ON) > 16:
             _CHECKS_ON.clear()
-        found = _CHECKS_ON[key] = ({(c.field, c.id): c.reason for c in staff_checks(as_of)}, check_bounds(as_of))
-    return found[0], dict(found[1])
+        made = ({(c.field, c.id): c.reason for c in staff_checks(as_of)}, check_bounds(as_of))
+        entry = _CHECKS_ON[as_of] = (families, made)  # (the families held: no other can take their place)
+    return entry[1][0], dict(entry[1][1])
 
 
 def read_staff(table, as_of, overrides: dict[str, str] | None = None, *, columns: ColumnMap | None = None,
@@ -486,10 +496,7 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None, *, columns
     needs_grade = salaried | relief
     unreadable("grade", status, needs_grade)
     on = as_of if as_of >= params.parameter("leave", "grade_bands").first_date else np.datetime64("9999-12-31")
-    if isinstance(indexed, tuple):  # distinct raw texts: equal trimmed labels may repeat, harmless
-        labels, inverse = indexed[0].tolist(), indexed[1]
-    else:
-        labels, inverse = parse.factorize(grade)
+    labels, inverse = _distinct_texts(grade, indexed)
     values["grade_labels"], values["grade_index"] = np.array(labels + [""], dtype=object), inverse
     basic, _after = grade_entitlement_days(labels + [""], on)  # each distinct grade once
     problems.add(filled & needs_grade & (status == GOOD) & np.isnan(basic[inverse]), "grade",
@@ -584,10 +591,7 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None, *, columns
     new_grade, status, indexed = parse._parse_text_indexed(col("redeployed_grade"), kinds("redeployed_grade"))
     values["redeployed_grade"], values["redeployed_grade_status"] = new_grade, status
     unreadable("redeployed_grade", status)
-    if isinstance(indexed, tuple):  # (as for the grade: each distinct text looked up once)
-        new_labels, new_inverse = indexed[0].tolist(), indexed[1]
-    else:
-        new_labels, new_inverse = parse.factorize(new_grade)
+    new_labels, new_inverse = _distinct_texts(new_grade, indexed)
     new_basic, _after = grade_entitlement_days(new_labels + [""], on)
     redeployed = filled & (status == GOOD)
     problems.add(redeployed & np.isnan(new_basic[new_inverse]), "redeployed_grade",
