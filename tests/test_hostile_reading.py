@@ -396,6 +396,95 @@ def test_scans_agree_and_bound_the_reader(sheet, base_parts, tmp_path):
     assert sum(len(v) for r in rows for v in r if isinstance(v, str)) <= exact.chars
 
 
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sheet=sheets())
+def test_loading_beside_the_check_gives_the_scans_outcome(sheet, base_parts, tmp_path):
+    """scan_then_load (the reader's parse beside expat's last pass) gives the error cells or
+    the refusal that scan_sheet alone gives, returns the load's result only when the part
+    passed, and starts the load only after the accounting bounded the part: a part refused
+    for anything but its XML's form is never loaded."""
+    xml, sst = sheet
+    parts = dict(base_parts)
+    parts[hostile.SHEET], parts[hostile.STRINGS] = xml.encode(), sst.encode()
+    path = hostile.write_zip(tmp_path / "s.xlsx", parts)
+    loads = []
+
+    def load():
+        loads.append(1)
+        return "loaded"
+
+    with zipfile.ZipFile(path) as zf, mock.patch.object(_xlsx_guard, "MAX_CELLS", 5_000), \
+            mock.patch.object(_xlsx_guard, "_arrays_threads", lambda: 2):
+        strings = _xlsx_guard.scan_shared_strings(zf, zf.getinfo(hostile.STRINGS))
+        info = zf.getinfo(hostile.SHEET)
+        try:
+            alone = _xlsx_guard.scan_sheet(zf, info, strings)
+        except _xlsx_guard.GuardError as e:
+            alone = str(e)
+        try:
+            beside = _xlsx_guard.scan_then_load(zf, info, strings, load)
+        except _xlsx_guard.GuardError as e:
+            beside = str(e)
+    if isinstance(alone, str):
+        assert beside == alone
+        assert not loads or "is not well-formed XML" in alone, alone
+    else:
+        assert beside == (alone, "loaded") and loads == [1]
+
+
+def test_loading_beside_the_check_waits_for_it(tmp_path):
+    """On a big sheet the load runs while expat checks the part, on another thread, and its
+    failure is raised in the caller's thread; a part malformed after its last cell is refused
+    and what was loaded is dropped."""
+    import threading
+
+    path = hostile.sample_workbook(tmp_path, rows=3_000)
+    names = []
+
+    def load():
+        names.append(threading.current_thread().name)
+        raise ValueError("the reader failed")
+
+    with zipfile.ZipFile(path) as zf, mock.patch.object(_xlsx_guard, "_arrays_threads", lambda: 2):
+        info = zf.getinfo(hostile.SHEET)
+        with pytest.raises(ValueError, match="the reader failed"):
+            _xlsx_guard.scan_then_load(zf, info, _xlsx_guard.NO_STRINGS, load)
+    assert names == ["xlsx-reader"]
+    parts = hostile.parts_of(path)
+    parts[hostile.SHEET] = parts[hostile.SHEET].replace(b"</sheetData>", b"</sheetData><a></b>")  # (balanced, mismatched)
+    broken = hostile.write_zip(tmp_path / "broken.xlsx", parts)
+    with zipfile.ZipFile(broken) as zf, mock.patch.object(_xlsx_guard, "_arrays_threads", lambda: 2):
+        info = zf.getinfo(hostile.SHEET)
+        with pytest.raises(_xlsx_guard.GuardError, match="not well-formed"):
+            _xlsx_guard.scan_then_load(zf, info, _xlsx_guard.NO_STRINGS, lambda: names.append("loaded"))
+    assert names[-1] == "loaded"  # (it ran beside the check, and its result was dropped)
+
+
+def test_loading_beside_the_check_refuses_in_the_scans_order(tmp_path):
+    """A big part malformed near its start and with a cell too far near its end: the refusal
+    is the malformed XML (the one-pass scan parses a region before it accounts the next),
+    and nothing is loaded; the far cell alone is refused as too far, unloaded too."""
+    path = hostile.sample_workbook(tmp_path, rows=20_000)
+    parts = hostile.parts_of(path)
+    xml = parts[hostile.SHEET]
+    far = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
+    assert len(xml) > 4 * _xlsx_guard.CHUNK_BYTES  # (several regions)
+    for name, sheet in [("both", xml.replace(b'<row r="3"', b'<a></b><row r="3"', 1).replace(b"</sheetData>", far)),
+                        ("far", xml.replace(b"</sheetData>", far))]:
+        parts[hostile.SHEET] = sheet
+        bad = hostile.write_zip(tmp_path / f"{name}.xlsx", parts)
+        loads = mock.Mock(return_value="loaded")
+        with zipfile.ZipFile(bad) as zf, mock.patch.object(_xlsx_guard, "_arrays_threads", lambda: 2):
+            info = zf.getinfo(hostile.SHEET)
+            with pytest.raises(_xlsx_guard.GuardError) as alone:
+                _xlsx_guard.scan_sheet(zf, info, _xlsx_guard.NO_STRINGS)
+            with pytest.raises(_xlsx_guard.GuardError) as beside:
+                _xlsx_guard.scan_then_load(zf, info, _xlsx_guard.NO_STRINGS, loads)
+        assert str(beside.value) == str(alone.value)
+        assert ("not well-formed" in str(alone.value)) == (name == "both"), str(alone.value)
+        loads.assert_not_called()
+
+
 @st.composite
 def string_tables(draw):
     """A shared-string table: plain strings, rich text runs, phonetic runs, empty items."""

@@ -688,15 +688,20 @@ def _calamine(p: Path, fn, *args, **kwargs):
 
 
 def _load_sheet(book: _Book, part: _Part) -> tuple[object, dict[tuple[int, int], str]]:
-    """Check one worksheet part with the guard, then have calamine parse it.
+    """Check one worksheet part with the guard, then have calamine parse it (beside the
+    guard's last pass where it can: :func:`guard.scan_then_load`).
 
     Returns the calamine sheet and the sheet's error cells ``{(row, column): text}``.
     """
     with _guarded(book.p):
         if not part.members:
             raise guard.GuardError(f"is damaged: sheet {guard._short(part.name)!r} has no part {part.part}")
+        if len(part.members) == 1:  # (as written: one part; calamine loads while expat checks it)
+            errors, ws = guard.scan_then_load(book.zf, book.zf.getinfo(part.members[0]), book.strings,
+                                              lambda: _calamine(book.p, book.reader().get_sheet_by_name, part.name))
+            return ws, errors
         errors: dict[tuple[int, int], str] = {}
-        for member in part.members:  # (one, unless its name is unusual)
+        for member in part.members:  # (a name written unusually: several candidates)
             errors = guard.scan_sheet(book.zf, book.zf.getinfo(member), book.strings) | errors
     ws = _calamine(book.p, book.reader().get_sheet_by_name, part.name)
     return ws, errors
