@@ -3,9 +3,10 @@
 The files: the two committed templates and a fresh build of each (``workbooks.build``), the
 staff list and award log of ``xl-kent sample``, the outputs of ``recalc``, ``awards``, ``fill
 budget`` and ``fill awards`` on them, and the outputs of the same commands on inputs holding
-hostile data: control characters, formula-looking text, a literal ``_x0041_``, emoji and
-``&<>"'`` in the cost centre, name, employee id, kind and work reference ("hostile"); a
-40,000-character text ("long text"); 1e308 and -1e308 in the number columns ("1e308"). recalc
+hostile data: control characters, formula-looking text, a literal ``_x0041_``, emoji,
+``&<>"'`` (and, for recalc and awards, white space first, last and doubled) in the cost
+centre, name, employee id, kind and work reference ("hostile"); a 40,000-character text
+("long text"); 1e308 and -1e308 in the number columns ("1e308"). recalc
 and awards get each kind apart; the fill commands get them all in one list (a filled template
 costs ~20 s of checks). A command that fails or writes nothing fails every check of its file
 with its message. Each file is made once a session, and each check runs once a distinct file
@@ -44,6 +45,9 @@ LONG_TEXT = "Long " + "x" * 39_995  # 40,000 characters
 HOSTILE_TEXTS = ["bell\x01here", "\x0bvertical tab", "unit separator\x1f", "=1+1", "@SUM(A1)",
                  "+cmd|' /C calc'!A0", "-2+3", "_x0041_ escaped", "Team \U0001F600\U0001F469\u200d\U0001F4BB",
                  "&<>\"' & co"]
+# White space first, last and doubled: recalc and awards write the list as it was read (the fill
+# commands write names and teams trimmed, so these go to recalc and awards only).
+SPACED_TEXTS = ["  padded  ", "two  spaces\nand a line\n"]
 HUGE = 1e308
 
 FILES = (  # made by ``outputs``
@@ -170,7 +174,7 @@ def outputs(tmp_path_factory, request) -> dict[str, Path | str]:
     # recalc and awards (small files) get each kind of hostile input apart, so that refusing or
     # failing on one kind does not hide what they do with the others; the fill commands get them
     # all in one list (each filled template costs ~20 s of openxml-audit, LibreOffice and readers).
-    made.update(_commands(d, *_hostile_inputs(d, HOSTILE_TEXTS, huge=False, stem="hostile"), " hostile",
+    made.update(_commands(d, *_hostile_inputs(d, HOSTILE_TEXTS + SPACED_TEXTS, huge=False, stem="hostile"), " hostile",
                           ("recalc", "awards")))
     made.update(_commands(d, *_hostile_inputs(d, [LONG_TEXT], huge=False, stem="long"), " long text",
                           ("recalc", "awards")))
@@ -275,7 +279,7 @@ def test_xlsx_output(outputs, name, check, request):
     elif check == "Excel limits":
         problems = _once(path, check, lambda: xc.excel_limits(path))
     elif check == "text kept as text":
-        texts = HOSTILE_TEXTS + [LONG_TEXT]
+        texts = HOSTILE_TEXTS + [LONG_TEXT] + (SPACED_TEXTS if name in ("recalc hostile", "awards hostile") else [])
         problems = _once(path, check, lambda: xc.text_kept_as_text(path, texts))
     elif check == "readers agree":
         problems = _once(path, check, lambda: xc.readers_agree(path, _sheetjs(path)))

@@ -80,6 +80,8 @@ _NEEDS_ESCAPE = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-
 _CONTROL = re.compile(r"[\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]|_(?=x[0-9A-Fa-f]{4}_)")
 # Starts Excel would take as a formula (see writing.FORMULA_STARTS).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# XML's white space (the S production): a text beginning or ending with one is written xml:space="preserve"
+_XML_SPACE = " \t\n\r"
 _GUARDED_IN_JOINED = re.compile(r"(?:\A|\n)[=+\-@\t\r]")
 
 
@@ -156,8 +158,12 @@ class _Cells:
         self.date = f'" s="{_STYLE["date"]}"><v>'  # dates from the input always show as dates
         self.bool = f'"{s} t="b"><v>'
         self.err = f'"{s} t="e"><v>'
-        self.text = f'"{s} t="inlineStr"><is><t xml:space="preserve">'
-        self.quoted = f'" s="{quoted_style}" t="inlineStr"><is><t xml:space="preserve">'
+        # text that begins or ends with white space keeps it with xml:space="preserve" (as
+        # Excel, openpyxl and XlsxWriter write it); other text is written without it
+        self.text = f'"{s} t="inlineStr"><is><t>'
+        self.quoted = f'" s="{quoted_style}" t="inlineStr"><is><t>'
+        self.text_kept = f'"{s} t="inlineStr"><is><t xml:space="preserve">'
+        self.quoted_kept = f'" s="{quoted_style}" t="inlineStr"><is><t xml:space="preserve">'
 
     # -- one cell of any type (object columns) --
     def one(self, rn: str, v) -> str:
@@ -198,7 +204,11 @@ class _Cells:
             return ""
         if len(v) > _SURELY_SHORT:
             v = cut_text(v, EXCEL_MAX_TEXT_CHARS)
-        head = self.quoted if v.startswith(_FORMULA_STARTS) else self.text
+        kept = v[0] in _XML_SPACE or v[-1] in _XML_SPACE
+        if v.startswith(_FORMULA_STARTS):
+            head = self.quoted_kept if kept else self.quoted
+        else:
+            head = self.text_kept if kept else self.text
         return f"{self.open}{rn}{head}{xml_text(v)}</t></is></c>"
 
     # -- a whole column at once --
@@ -263,8 +273,9 @@ class _Cells:
         if not self.plain_strings(items):
             string = self.string
             return [string(r, v) if v else "" for r, v in zip(rns, items, strict=True)]
-        o, m = self.open, self.text
-        return [f"{o}{r}{m}{v}</t></is></c>" if v else "" for r, v in zip(rns, items, strict=True)]
+        o, m, kept = self.open, self.text, self.text_kept
+        return [(f"{o}{r}{kept if v[0] in _XML_SPACE or v[-1] in _XML_SPACE else m}{v}</t></is></c>" if v else "")
+                for r, v in zip(rns, items, strict=True)]
 
     def _floats(self, values: np.ndarray, rns: Sequence[str]) -> list[str]:
         with np.errstate(over="ignore"):
@@ -386,7 +397,7 @@ def _markup_bytes(index: int, n_rows: int) -> tuple[int, int]:
     b = _Cells(column_letter(index), 99)  # a two-digit style: the longest attribute
     ref = len(b.open) + len(str(n_rows + 1))
     value = ref + max(len(b.num), len(b.err), len(b.bool), len(b.date)) + len("</v></c>")
-    text = ref + max(len(b.text), len(b.quoted)) + len("</t></is></c>")
+    text = ref + max(len(b.text_kept), len(b.quoted_kept)) + len("</t></is></c>")
     return value, text
 
 
