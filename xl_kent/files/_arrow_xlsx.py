@@ -109,9 +109,6 @@ def _float_cells(cells, values: np.ndarray, rns: pa.Array) -> list:
     """As ``_Cells._floats``: a number, blank (null) for NaN, ``#NUM!`` beyond Excel's largest."""
     with np.errstate(over="ignore"):
         values = values.astype(np.float64, copy=False)
-    few = _few_distinct(cells, values, rns)
-    if few is not None:
-        return few
     with np.errstate(invalid="ignore"):
         fits = np.abs(values) <= EXCEL_MAX_NUMBER  # False for NaN, infinities and beyond Excel's largest
     texts, whole = _number_texts(values, fits)
@@ -127,44 +124,9 @@ def _float_cells(cells, values: np.ndarray, rns: pa.Array) -> list:
     return [out]
 
 
-# A block's float column whose first _PROBE_CELLS values hold at most a quarter as many distinct
-# ones (days, weeks, rates, flags: most of recalc's) is written a distinct value at a time.
-_PROBE_CELLS = 2_000
-
-
-def _few_distinct(cells, values: np.ndarray, rns: pa.Array) -> list | None:
-    """:func:`_float_cells` for a column of few distinct values, or ``None`` (not so few, or
-    the shortcuts off): the text after each distinct value's cell reference (its ``<v>``,
-    number and end, or its ``#NUM!``) is made once, by the same code as one value at a time,
-    and each row takes its own (Arrow's hash of the values, which tells 0.0 from -0.0; NaN
-    is a blank); the same bytes."""
-    from .._arrays import fast
-
-    n = len(values)
-    if n < 2 * _PROBE_CELLS or not fast():
-        return None
-    blank = np.isnan(values)
-    arr = pa.array(values, pa.float64(), mask=blank if blank.any() else None)
-    if pc.count_distinct(arr.slice(0, _PROBE_CELLS)).as_py() > _PROBE_CELLS // 4:
-        return None
-    encoded = pc.dictionary_encode(arr)  # (a blank's index is null)
-    distinct = encoded.dictionary.to_numpy(zero_copy_only=False)
-    fits = np.abs(distinct) <= EXCEL_MAX_NUMBER  # (no NaN among them)
-    texts, whole = _number_texts(distinct, fits)
-    after = _join(cells.num, texts, _NUMBER_ENDS.take(pa.array(whole.view(np.int8))))
-    if not fits.all():
-        after = pc.replace_with_mask(after, pa.array(~fits), pa.array([cells.err + "#NUM!</v></c>"] * int((~fits).sum()),
-                                                                      _STRING))
-    tails = after.take(encoded.indices)
-    if not tails.null_count:
-        return [cells.open, rns, tails]
-    return [_join(cells.open, rns, tails)]
-
-
 # _xlsx._NEEDS_ESCAPE for RE2 (a lone surrogate cannot be in an Arrow string), and a formula's start.
 _NEEDS_ESCAPE = r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\x{fffe}\x{ffff}]|_x[0-9A-Fa-f]{4}_"
 _FORMULA_START = r"^[=+\-@\t\r]"
-_EDGE_SPACE = r"^[ \t\n\r]|[ \t\n\r]$"  # XML's white space first or last (as _xlsx._XML_SPACE)
 
 
 def _plain(texts: pa.Array) -> bool:
@@ -185,11 +147,7 @@ def _string_cells(cells, items: list, rns_text: Sequence[str], rns: pa.Array) ->
     empty = pc.equal(texts, "")
     if pc.any(empty).as_py():
         texts = pc.if_else(empty, _NULL, texts)
-    head = cells.text
-    kept = pc.match_substring_regex(texts, _EDGE_SPACE)  # (as _Cells: xml:space="preserve" for these)
-    if pc.any(kept).as_py():
-        head = pc.if_else(kept, cells.text_kept, cells.text)
-    return _join(cells.open, rns, head, texts, "</t></is></c>")
+    return _join(cells.open, rns, cells.text, texts, "</t></is></c>")
 
 
 def _date_cells(cells, values: np.ndarray, items: list, rns_text: Sequence[str], rns: pa.Array) -> pa.Array:
