@@ -92,7 +92,7 @@ def _assert_same_both_ways(names, sheets):
     assert fast == general
 
 
-_TEXTS = ["", "plain", "Smith-Jones", "bell\x07", "=1+1", "+x", "-2", "@a", "\tTab", "a\rb", "a\nb", "_x0041_",
+_TEXTS = ["", " ", "  both  ", "\nfirst", "last\t", "plain", "Smith-Jones", "bell\x07", "=1+1", "+x", "-2", "@a", "\tTab", "a\rb", "a\nb", "_x0041_",
           "&<>\"'", "emoji \U0001F600", "lone \ud800 surrogate", "\ufffe", "x" * 20_000, "y" * 40_000, "é" * 3]
 _FLOATS = [0.0, -0.0, 1.0, 30000.0, 32893.5, 0.1, 1 / 3, 1e-5, 1.5e-7, 1e10, 123456789012345.6, 1e16, 1e22,
            9.99999999999999e307, 1e308, -1e308, np.inf, -np.inf, np.nan, 5e-324, -1234.5678]
@@ -125,7 +125,8 @@ def _column(kind: str, rng: np.random.Generator, n: int) -> np.ndarray:
     if kind == "unicode":
         return np.array(pick(["a", "bc", "=x", "d<e"]), dtype=str)
     pools = {
-        "text": ["", None, "plain", "Smith-Jones", "CC109", "KR9", "Yes", "é" * 3, "emoji \U0001F600"],
+        "text": ["", None, "plain", "Smith-Jones", "CC109", "KR9", "Yes", "é" * 3, "emoji \U0001F600",
+                 " lead", "trail ", "in  side", "two\nlines", "end\n", " "],
         "text odd": _TEXTS + [None],
         "object float": [None, 1.0, 2.5, 30000.0, 7, -3, 1e-5, 1e16, np.nan],
         "object float odd": [None, 1.0, 2**53 + 1, 10**400, 1e308, np.inf],

@@ -127,6 +127,7 @@ def _float_cells(cells, values: np.ndarray, rns: pa.Array) -> list:
 # _xlsx._NEEDS_ESCAPE for RE2 (a lone surrogate cannot be in an Arrow string), and a formula's start.
 _NEEDS_ESCAPE = r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\x{fffe}\x{ffff}]|_x[0-9A-Fa-f]{4}_"
 _FORMULA_START = r"^[=+\-@\t\r]"
+_EDGE_SPACE = r"^[ \t\n\r]|[ \t\n\r]$"  # XML's white space first or last (as _xlsx._XML_SPACE)
 
 
 def _plain(texts: pa.Array) -> bool:
@@ -147,7 +148,11 @@ def _string_cells(cells, items: list, rns_text: Sequence[str], rns: pa.Array) ->
     empty = pc.equal(texts, "")
     if pc.any(empty).as_py():
         texts = pc.if_else(empty, _NULL, texts)
-    return _join(cells.open, rns, cells.text, texts, "</t></is></c>")
+    head = cells.text
+    kept = pc.match_substring_regex(texts, _EDGE_SPACE)  # (as _Cells: xml:space="preserve" for these)
+    if pc.any(kept).as_py():
+        head = pc.if_else(kept, cells.text_kept, cells.text)
+    return _join(cells.open, rns, head, texts, "</t></is></c>")
 
 
 def _date_cells(cells, values: np.ndarray, items: list, rns_text: Sequence[str], rns: pa.Array) -> pa.Array:
