@@ -610,12 +610,14 @@ def scan_then_load(zf: zipfile.ZipFile, info: zipfile.ZipInfo, strings: SharedSt
     scan alone gives (see :func:`_account_then_parse`). Elsewhere (the event scan, threads
     or the shortcuts off) ``load`` runs after the whole check.
     """
+    how = "any"
     if fast() and _arrays_threads() >= 2:
         state = _Bulk(_short(info.filename), strings)
         outcome = _account_then_parse(zf, info, _CUT, state.region, load, lambda: state.depth == 0)
         if outcome is not None:
             return state.errors, outcome[0]
-    errors = scan_sheet(zf, info, strings)
+        how = "events"  # (the bulk scan does not apply: not tried again)
+    errors = measure_sheet(zf, info, strings, how).errors
     return errors, load()
 
 
