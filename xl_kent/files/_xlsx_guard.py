@@ -644,16 +644,7 @@ def _account_then_parse(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cuts: tuple[
     before any refusal (so nothing runs on after one), but not after an interrupt.
     """
     name = _short(info.filename)
-    first = True
-
-    def accounted(region: bytes) -> None:
-        nonlocal first
-        body = region
-        if first:
-            first = False
-            body = _after_declaration(body)
-        if not account(body):
-            raise _Restart
+    accounted = _accounting(account)
 
     def parsed(regions: Iterable[bytes]) -> Iterator[memoryview]:
         for region in regions:
@@ -1182,14 +1173,9 @@ def _after_declaration(region: bytes) -> bytes:
     return body
 
 
-def _bulk_feed(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cuts: tuple[bytes, ...],
-               account: Callable[[bytes], bool]) -> bool:
-    """Inflate a part, cut it into regions of whole elements (after the last of ``cuts``
-    that closes, before the last that opens), hand each to ``account`` (its first without
-    the XML declaration), then to expat, which checks the whole part. False: ``account``
-    said the bulk scan does not apply (or the part is not UTF-8)."""
-    name = _short(info.filename)
-    p = _parser(name)
+def _accounting(account: Callable[[bytes], bool]) -> Callable[[bytes], bytes]:
+    """``account`` for a part's regions in order (the first without its declaration): each
+    region is handed back, or :class:`_Restart` where the bulk scan does not apply."""
     first = True
 
     def accounted(region: bytes) -> bytes:
@@ -1201,6 +1187,19 @@ def _bulk_feed(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cuts: tuple[bytes, ..
         if not account(body):
             raise _Restart
         return region
+
+    return accounted
+
+
+def _bulk_feed(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cuts: tuple[bytes, ...],
+               account: Callable[[bytes], bool]) -> bool:
+    """Inflate a part, cut it into regions of whole elements (after the last of ``cuts``
+    that closes, before the last that opens), hand each to ``account`` (its first without
+    the XML declaration), then to expat, which checks the whole part. False: ``account``
+    said the bulk scan does not apply (or the part is not UTF-8)."""
+    name = _short(info.filename)
+    p = _parser(name)
+    accounted = _accounting(account)
 
     def pipelined() -> Iterator[bytes]:
         """The regions, each accounted in a worker thread while expat parses the one before
