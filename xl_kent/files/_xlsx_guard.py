@@ -23,9 +23,11 @@ part is parsed element by element.
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 import struct
+import threading
 import time
 import zipfile
 import zlib
@@ -648,9 +650,7 @@ def _account_then_parse(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cuts: tuple[
 
     def parsed(regions: Iterable[bytes]) -> Iterator[memoryview]:
         for region in regions:
-            view = memoryview(region)
-            for start in range(0, len(view), _PARSE_BYTES):
-                yield view[start:start + _PARSE_BYTES]
+            yield from _slices(region)
 
     done = 0  # regions accounted
     try:
@@ -659,8 +659,6 @@ def _account_then_parse(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cuts: tuple[
             done += 1
     except (_Restart, GuardError) as exc:
         # the regions before this one are parsed first (expat's refusal there comes first)
-        import itertools
-
         _run(_parser(name), parsed(itertools.islice(_regions(zf, info, cuts), done)), name, whole=False)
         if isinstance(exc, _Restart):
             return None
@@ -674,8 +672,6 @@ def _account_then_parse(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cuts: tuple[
             got.append((load(),))
         except BaseException as exc:  # noqa: BLE001 (re-raised in the caller's thread)
             got.append(exc)
-
-    import threading
 
     thread = threading.Thread(target=loading, name="xlsx-reader", daemon=True)
     try:
@@ -1105,9 +1101,7 @@ def _worker():
     (``XL_KENT_THREADS=1``) or cannot start (as in Pyodide)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from .. import _arrays
-
-    if _arrays.THREADS < 2:
+    if _arrays_threads() < 2:
         return None
     try:
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsx-guard")
@@ -1133,8 +1127,9 @@ def _give_back_memory() -> None:
 def _slices(region: bytes) -> Iterator[memoryview]:
     """A region in pieces of :data:`_PARSE_BYTES` for expat, which keeps the interpreter lock
     for a whole ``Parse`` call: after each piece the lock is let go (``time.sleep(0)``), so
-    the worker, whose numpy calls each need it for a moment, does not wait for the
-    interpreter's switch interval (5 ms) every time (a third faster here)."""
+    the other thread (the bulk scan's worker, whose numpy calls each need it for a moment, or
+    the reader loading beside the check) does not wait for the interpreter's switch interval
+    (5 ms) every time (a third faster here)."""
     view = memoryview(region)
     for start in range(0, len(view), _PARSE_BYTES):
         yield view[start:start + _PARSE_BYTES]

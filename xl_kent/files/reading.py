@@ -693,18 +693,19 @@ def _load_sheet(book: _Book, part: _Part) -> tuple[object, dict[tuple[int, int],
 
     Returns the calamine sheet and the sheet's error cells ``{(row, column): text}``.
     """
+    def load():
+        return _calamine(book.p, book.reader().get_sheet_by_name, part.name)
+
     with _guarded(book.p):
         if not part.members:
             raise guard.GuardError(f"is damaged: sheet {guard._short(part.name)!r} has no part {part.part}")
         if len(part.members) == 1:  # (as written: one part; calamine loads while expat checks it)
-            errors, ws = guard.scan_then_load(book.zf, book.zf.getinfo(part.members[0]), book.strings,
-                                              lambda: _calamine(book.p, book.reader().get_sheet_by_name, part.name))
+            errors, ws = guard.scan_then_load(book.zf, book.zf.getinfo(part.members[0]), book.strings, load)
             return ws, errors
         errors: dict[tuple[int, int], str] = {}
         for member in part.members:  # (a name written unusually: several candidates)
             errors = guard.scan_sheet(book.zf, book.zf.getinfo(member), book.strings) | errors
-    ws = _calamine(book.p, book.reader().get_sheet_by_name, part.name)
-    return ws, errors
+    return load(), errors
 
 
 def _read_xlsx(p: Path, sheet: str | None, scorer: Scorer | None) -> Table:
