@@ -30,7 +30,6 @@ import struct
 import threading
 import time
 import zipfile
-import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
@@ -40,6 +39,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .._arrays import fast
+from . import _deflate
 
 # ---- limits (documented in docs/files.md, with the reason for each) ----
 # Members in the zip (a workbook has a few dozen).
@@ -200,7 +200,7 @@ def inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int | None = None
     method = info.compress_type
     if method not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise GuardError(f"part {name} uses a compression Excel does not write")
-    inflater = zlib.decompressobj(-zlib.MAX_WBITS) if method == zipfile.ZIP_DEFLATED else None
+    inflater = _deflate.decompressobj() if method == zipfile.ZIP_DEFLATED else None
     left = info.compress_size
     done = 0
     crc = 0
@@ -218,7 +218,7 @@ def inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int | None = None
                 raise GuardError(f"part {name} unpacks to more than the {info.file_size:,} bytes its zip "
                                  "directory declares; it may be a zip bomb, or the file is damaged")
             _check_size(info.filename, done, info.compress_size)
-            crc = zlib.crc32(piece, crc)
+            crc = _deflate.crc32(piece, crc)
             yield piece
             if limit is not None and done >= limit:
                 return
@@ -231,14 +231,18 @@ def inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int | None = None
 
 
 def _inflate_piece(inflater, raw: bytes, name: str) -> Iterator[bytes]:
+    """The bytes ``raw`` inflates to, at most ``CHUNK_BYTES * 8`` at a time. A piece cut at that
+    size may leave input in ``unconsumed_tail`` (zlib) or output held inside the inflater with
+    all the input taken (ISA-L): either way it is asked again, until a piece comes back short."""
+    most = CHUNK_BYTES * 8
     try:
-        out = inflater.decompress(raw, CHUNK_BYTES * 8)
+        out = inflater.decompress(raw, most)
         while True:
             yield out
-            if not inflater.unconsumed_tail or inflater.eof:
+            if inflater.eof or (not inflater.unconsumed_tail and len(out) < most):
                 break
-            out = inflater.decompress(inflater.unconsumed_tail, CHUNK_BYTES * 8)
-    except zlib.error as exc:
+            out = inflater.decompress(inflater.unconsumed_tail, most)
+    except _deflate.ERRORS as exc:
         raise GuardError(f"part {name} is damaged ({exc})") from None
 
 
@@ -1198,7 +1202,7 @@ def _bulk_feed(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cuts: tuple[bytes, ..
 
     def pipelined() -> Iterator[bytes]:
         """The regions, each accounted in a worker thread while expat parses the one before
-        (numpy and zlib let go of the interpreter lock, expat does not: two cores share the
+        (numpy and deflate let go of the interpreter lock, expat does not: two cores share the
         work). One region is accounted at a time, in order, and every error is raised where
         the one-by-one order raises it: a region's inflating or accounting only after the
         regions before it are parsed."""
