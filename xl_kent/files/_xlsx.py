@@ -35,11 +35,15 @@ from xml.sax.saxutils import escape as _xml_escape
 import numpy as np
 
 from .. import _arrays
+from . import _deflate
 from .limits import EXCEL_MAX_NUMBER, EXCEL_MAX_TEXT_UNITS, cut_text
 
 # Rows joined and compressed at a time (memory per block ~ rows x columns x 40 bytes).
 BLOCK_ROWS = 5_000
-# zlib level for the sheet parts: 1 is ~3x faster than the default 6 for ~15% larger files.
+# Pieces of a sheet built at once (with Arrow's kernels, which let go of the interpreter lock).
+XML_THREADS = 2
+# deflate level: zlib's 1 is ~3x faster than its default 6 for ~15% larger files (the sheet
+# parts go through ISA-L where it is installed: its 1 is ~4x faster again, see _deflate).
 ZIP_LEVEL = 1
 # Excel's limits (a fact of the file format, not a choice).
 EXCEL_MAX_ROWS = 1_048_576
@@ -609,9 +613,10 @@ def write_sheet_part(zf: zipfile.ZipFile, index: int, headers: Sequence[str],
     arrow = _arrow_builder() if _arrays.fast() else None
     if arrow is not None and n_cols > arrow.MAX_COLUMNS:
         arrow = None
-    # zlib releases the GIL: compress block k in a helper thread while block k+1 is built.
+    # deflate releases the GIL: compress block k in a helper thread while block k+1 is built.
     with zf.open(name, "w", force_zip64=zip64) as out, \
             ThreadPoolExecutor(max_workers=1) as pool:
+        _deflate.speed_up(out, ZIP_LEVEL)
         out.write(head.encode())
         out.write(f'<row r="1">{header_row}</row>'.encode())
         if blocks is not None:
@@ -643,17 +648,32 @@ def _write_blocks(out, compressor: ThreadPoolExecutor, blocks: Blocks, headers: 
                   first_dtypes: Sequence[np.dtype], builders: Sequence, arrow,
                   progress: Callable[[int], None] | None, rows_before: int) -> None:
     """The rows of a :class:`Blocks` sheet: each block made here (the calling thread) while a
-    builder thread turns the block before into XML and ``compressor`` compresses the piece
-    before that. At most one block is formatted while the next is made.
+    builder thread cuts the block before into pieces, :data:`XML_THREADS` threads turn the
+    pieces into XML (one thread without Arrow) and ``compressor`` writes and compresses them,
+    in order. At most one block is cut while the next is made, and at most
+    :data:`XML_THREADS` pieces are in hand at once.
 
     The XML is built a :data:`BLOCK_ROWS` piece at a time, cut at the same rows as whole
     columns are, a piece over two blocks from their rows joined: the cells of a piece are
     written from the piece's values together (an object column of numbers only is written as
-    floats: ``7`` as ``7.0``), and the compressed bytes depend on how the text is fed to zlib.
+    floats: ``7`` as ``7.0``), and the compressed bytes depend on how the text is fed to deflate.
     """
     n_rows = blocks.n_rows
     held: list[list[np.ndarray]] = []  # the rows since the last cut, one list of columns a block (builder thread)
-    state = {"cut": min(BLOCK_ROWS, n_rows), "from": 0, "writing": None}
+    state = {"cut": min(BLOCK_ROWS, n_rows), "from": 0}
+    # Arrow's kernels let go of the interpreter lock: two pieces are built at once, and
+    # written in order (the compressor takes them one after another, as they were cut).
+    xml_threads = XML_THREADS if arrow is not None else 1
+    writing: deque = deque()  # the writes queued, oldest first (at most xml_threads + 1)
+
+    def write_when_built(built) -> None:
+        out.write(built.result())
+
+    def emit(cols: Sequence[np.ndarray], start: int, stop: int, row0: int) -> None:
+        built = xml_pool.submit(_rows_xml, arrow, builders, cols, start, stop, row0)
+        writing.append(compressor.submit(write_when_built, built))
+        while len(writing) > xml_threads:
+            writing.popleft().result()
 
     def build(start: int, stop: int, cols: list[np.ndarray]) -> None:
         at = start
@@ -666,17 +686,14 @@ def _write_blocks(out, compressor: ThreadPoolExecutor, blocks: Blocks, headers: 
                 piece = [np.concatenate([*(h[j] for h in held), c[at - start:upto - start]])
                          for j, c in enumerate(cols)]
                 held.clear()
-                data = _rows_xml(arrow, builders, piece, 0, upto - state["from"], state["from"])
+                emit(piece, 0, upto - state["from"], state["from"])
                 del piece
             else:
-                data = _rows_xml(arrow, builders, cols, at - start, upto - start, start)
-            if state["writing"] is not None:
-                state["writing"].result()
-            state["writing"] = compressor.submit(out.write, data)
+                emit(cols, at - start, upto - start, start)
             state["from"], state["cut"] = upto, min(upto + BLOCK_ROWS, n_rows)
             at = upto
 
-    with ThreadPoolExecutor(max_workers=1) as builder:
+    with ThreadPoolExecutor(max_workers=1) as builder, ThreadPoolExecutor(max_workers=xml_threads) as xml_pool:
         pending = None
         try:
             for start, stop, cols in blocks:  # made here, in order
@@ -690,11 +707,13 @@ def _write_blocks(out, compressor: ThreadPoolExecutor, blocks: Blocks, headers: 
                 del cols
             if pending is not None:
                 pending.result()
-            if state["writing"] is not None:
-                state["writing"].result()
-        except BaseException:  # an error or Ctrl-C: the block queued is dropped, not built
+            while writing:
+                writing.popleft().result()
+        except BaseException:  # an error or Ctrl-C: the block and the pieces queued are dropped, not built
             if pending is not None:
                 pending.cancel()
+            for queued in writing:
+                queued.cancel()
             raise
     if progress is not None and n_rows:
         progress(rows_before + n_rows)
