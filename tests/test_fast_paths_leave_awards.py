@@ -195,6 +195,13 @@ def test_integer_factorisations_equal_np_unique(keys, ordered):
     dense = _arrays._dense_codes(keys)
     if dense is not None:
         assert _same(dense[0], expect[0]) and _same(dense[1], expect[1])
+    numbers = _arrays.box_numbers(keys)
+    assert (numbers is None) == (dense is None)
+    if numbers is not None:  # the keys' order and equality, gaps allowed, within 4 n + 1024
+        assert 0 <= numbers.min() and numbers.max() <= 4 * keys.shape[0] + 1024
+        ranked = np.unique(numbers, return_inverse=True)
+        assert _same(ranked[1], expect[1])
+        assert (np.diff(ranked[0]) > 0).all()
     codes = _arrays._perfect_hash_codes(keys, expect[0])
     if codes is not None:
         assert _same(codes, expect[1])

@@ -44,6 +44,7 @@ from . import params
 from ._arrays import (
     blockwise,
     bools,
+    box_numbers,
     broadcast_rows,
     dates,
     factorize_keys,
@@ -97,8 +98,9 @@ def _p(name: str) -> params.Parameter:
 def _codes(x, n: int, ordered: bool = True) -> np.ndarray:
     """Integer codes for ids (-1 = blank); text ids are trimmed and case-folded.
 
-    Whole-number ids in a compact range are used as they are (no sort needed);
-    anything else is factorised (:func:`~xl_kent._arrays.factorize_text` for text).
+    Whole-number ids in a compact range are used as they are (no sort needed), and so are
+    short ASCII text ids numbered in the box their bytes span (:func:`~xl_kent._arrays.box_numbers`:
+    "E000123"): the codes then have gaps, at most ``4 n + 1024`` of them; anything else is factorised (:func:`~xl_kent._arrays.factorize_text` for text).
     The codes follow the ids' sort order, which fixes the order in which the rolling
     totals add up; with ``ordered=False`` (work references, only grouped) text codes
     may come in any order, one per id.
@@ -124,6 +126,12 @@ def _codes(x, n: int, ordered: bool = True) -> np.ndarray:
         from .cells import to_text
 
         a = to_text(a).values  # numbers 123.0 -> "123", None -> ""
+    keys = packed_text(a) if fast() and a.dtype.kind == "U" and n else None
+    if keys is not None:  # short ASCII ids without spaces: folded while packed, in the text's order
+        numbers = box_numbers(keys)  # ids such as "E000123": numbered in their box, as whole numbers are
+        if numbers is None:
+            numbers = factorize_keys(keys, ordered)[1]
+        return np.where(keys == 0, -1, numbers)  # key 0: the blank id
     folded_fast = factorize_text(a, fold=True, ordered=ordered)
     if folded_fast is not None:  # short ASCII ids without spaces: folded while packed
         labels, inv = folded_fast
