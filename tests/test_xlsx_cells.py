@@ -289,3 +289,23 @@ def test_references_at_a_region_end_are_read_in_bulk(data, applies, far):
         assert state.region(data) is applies
     if applies:
         assert (state.max_row, state.max_col) == far
+
+
+@pytest.mark.parametrize("where", ["head", "late"])
+@pytest.mark.parametrize("chunk", [None, SMALL_CHUNK])
+def test_a_far_declared_dimension_is_refused_by_every_scan(tmp_path, where, chunk):
+    """``<dimension ref="A1:XFD1048576"/>`` before the sheet data, or (not where Excel puts it)
+    after many rows: the bulk scan refuses it as the exact scan does, in the same words."""
+    path = hostile.sample_workbook(tmp_path, rows=300, name="base.xlsx")
+    far = '<dimension ref="A1:XFD1048576"/>'
+
+    def edit(xml: str) -> str:
+        xml = re.sub(r"<dimension [^>]*/>", "", xml)
+        if where == "head":
+            return xml.replace("<sheetData", far + "<sheetData", 1)
+        return xml.replace("</sheetData>", "</sheetData>" + far, 1)
+
+    edited = hostile._with_sheet(tmp_path, "far.xlsx", edit, base=path)
+    scans = _scans(edited, chunk)
+    assert isinstance(scans["exact"], str) and "declares" in scans["exact"], scans["exact"]
+    assert scans["bulk"] == scans["exact"]
