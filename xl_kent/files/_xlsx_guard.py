@@ -31,6 +31,7 @@ import threading
 import time
 import zipfile
 from array import array
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 from xml.parsers import expat
@@ -619,7 +620,7 @@ def scan_then_load(zf: zipfile.ZipFile, info: zipfile.ZipInfo, strings: SharedSt
     how = "any"
     if fast() and _arrays_threads() >= 2:
         state = _Bulk(_short(info.filename), strings)
-        outcome = _account_then_parse(zf, info, _CUT, state.region, load, lambda: state.depth == 0)
+        outcome = _account_then_parse(zf, info, _CUT, state.measure, state.commit, load, lambda: state.depth == 0)
         if outcome is not None:
             return state.errors, outcome[0]
         how = "events"  # (the bulk scan does not apply: not tried again)
@@ -634,39 +635,64 @@ def _arrays_threads() -> int:
 
 
 def _account_then_parse(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cuts: tuple[bytes, ...],
-                        account: Callable[[bytes], bool], load: Callable[[], object],
-                        balanced: Callable[[], bool]) -> tuple[object] | None:
+                        measure: Callable[[bytes], object], commit: Callable[[object], bool],
+                        load: Callable[[], object], balanced: Callable[[], bool]) -> tuple[object] | None:
     """:func:`_bulk_feed` in two passes, and ``load`` beside the second: every region is
-    accounted (``account``) first, then ``load`` starts on a thread while expat parses the
-    part (inflated again: 0.16 s for a 67 MB sheet, on this thread while the other loads).
+    accounted first (``measure`` on two worker threads, two regions at a time, while this
+    thread inflates the next; ``commit`` here, in order), then ``load`` starts on a thread
+    while expat parses the part (inflated again: 0.16 s for a 67 MB sheet, on this thread
+    while the other loads).
 
-    ``(load's result,)``, or ``None`` where the bulk scan does not apply (``account`` said
+    ``(load's result,)``, or ``None`` where the bulk scan does not apply (``commit`` said
     so, the part is not UTF-8, or ``balanced()`` is false after the last region: the event
     scan then reads the part; ``load`` has not run). Refusals come in the order of the
     one-pass scan, where region k is accounted before it is parsed and parsed before region
     k+1 is inflated: when the accounting stops at a region, the regions before it are parsed
-    first, and expat's refusal there comes first. ``load`` starts only after every region
-    is accounted, so it never reads a part the accounting would refuse; it is waited for
-    before any refusal (so nothing runs on after one), but not after an interrupt.
+    first, and expat's refusal there comes first (a region measured ahead of one that stops
+    is dropped unseen). ``load`` starts only after every region is accounted, so it never
+    reads a part the accounting would refuse; it is waited for before any refusal (so
+    nothing runs on after one), but not after an interrupt.
     """
     name = _short(info.filename)
-    accounted = _accounting(account)
-
-    def parsed(regions: Iterable[bytes]) -> Iterator[memoryview]:
-        for region in regions:
-            yield from _slices(region)
-
     done = 0  # regions accounted
-    try:
-        for region in _regions(zf, info, cuts):
-            accounted(region)
+    pool = _worker(2) if fast() else None
+    ahead: deque = deque()  # the regions measured or being measured, in order
+
+    def settle(keep: int) -> None:
+        nonlocal done
+        while len(ahead) > keep:
+            if not commit(ahead.popleft().result()):
+                raise _Restart
             done += 1
+
+    try:
+        raw = _regions(zf, info, cuts)
+        first = True
+        while True:
+            try:
+                region = next(raw)  # (inflated while the workers measure the regions before)
+            except StopIteration:
+                break
+            except (GuardError, _Restart):
+                settle(0)  # a damaged part, a bomb, a runaway token: after the regions before
+                raise
+            body = _after_declaration(region) if first else region
+            first = False
+            ahead.append(pool.submit(measure, body) if pool is not None else _Now(measure(body)))
+            del region, body
+            settle(2 if pool is not None else 0)
+        settle(0)
     except (_Restart, GuardError) as exc:
+        _stop(pool, ahead)
         # the regions before this one are parsed first (expat's refusal there comes first)
-        _run(_parser(name), parsed(itertools.islice(_regions(zf, info, cuts), done)), name, whole=False)
+        _run(_parser(name), _parsed(itertools.islice(_regions(zf, info, cuts), done)), name, whole=False)
         if isinstance(exc, _Restart):
             return None
         raise
+    finally:
+        _stop(pool, ahead)
+    if pool is not None and info.file_size >= _TRIM_AFTER_BYTES:
+        _give_back_memory()  # (the workers' freed arenas, before the reader loads)
     if not balanced():
         return None
     got: list = []
@@ -683,7 +709,7 @@ def _account_then_parse(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cuts: tuple[
     except RuntimeError:  # (no thread to be had: load after the check)
         thread = None
     try:
-        _run(_parser(name), parsed(_regions(zf, info, cuts)), name)
+        _run(_parser(name), _parsed(_regions(zf, info, cuts)), name)
     except Exception:
         if thread is not None:
             thread.join()
@@ -695,6 +721,28 @@ def _account_then_parse(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cuts: tuple[
     if isinstance(got[0], BaseException):
         raise got[0]
     return got[0]
+
+
+class _Now:
+    """A result already at hand, as a future's (no worker thread)."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def result(self):
+        return self.value
+
+
+def _stop(pool, ahead: deque) -> None:
+    """The measures queued dropped and the workers stopped (those running finish first)."""
+    ahead.clear()
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _parsed(regions: Iterable[bytes]) -> Iterator[memoryview]:
+    for region in regions:
+        yield from _slices(region)
 
 
 def _regions(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cuts: tuple[bytes, ...]) -> Iterator[bytes]:
@@ -951,6 +999,33 @@ _CORE1 = np.zeros(256, dtype=bool)
 _CORE1[list(b"cvtfr")] = True
 
 
+# Where a region's measure stopped (:class:`_Measured`), in the order of the checks.
+_AT_TAGS, _AT_CELLS, _AT_TYPES, _AT_DIMENSION = 1, 2, 3, 4
+
+
+class _Measured:
+    """One region of a part measured on its own (:meth:`_Bulk.measure`): its counts, its
+    farthest cell, and where it stopped (``stop``: False where the bulk scan does not apply,
+    or the refusal, met at ``stage``)."""
+
+    __slots__ = ("stage", "stop", "tags", "top_depth", "depth", "chars", "others", "cells", "top_row", "top_col",
+                 "shared", "errors")
+
+    def __init__(self):
+        self.stage = 0
+        self.stop: bool | GuardError | None = None
+        self.tags = True  # (False: no tag at all)
+        self.top_depth = self.depth = self.chars = self.others = self.cells = 0
+        self.top_row = self.top_col = self.shared = 0
+        self.errors: list[tuple[tuple[int, int], str]] = []
+
+
+def _stopped(m: _Measured) -> bool:
+    if m.stop is False:
+        return False
+    raise m.stop
+
+
 class _Bulk:
     """The state of a bulk scan across regions of the part."""
 
@@ -966,33 +1041,84 @@ class _Bulk:
 
     def region(self, data: bytes) -> bool:
         """Account for one region (whole tags); False: the bulk scan does not apply."""
-        if b"\0" in data or (b":" in data and _PREFIXED.search(data)):  # (a colon is rare: one scan of memchr's)
+        return self.commit(self.measure(data))
+
+    def measure(self, data: bytes) -> _Measured:
+        """What one region (whole tags) holds, on its own: in any thread, in any order (the
+        scan's totals are not touched); :meth:`commit` adds it to them, in order."""
+        m = _Measured()
+        try:
+            self._measure(data, m)
+        except GuardError as exc:
+            m.stop = exc
+        return m
+
+    def commit(self, m: _Measured) -> bool:
+        """Add a region's measure to the scan's totals (regions in their order): the checks
+        that depend on the regions before it, and the region's own stop, in the order one
+        look at the region makes them. False: the bulk scan does not apply."""
+        if m.stage == _AT_TAGS and m.stop is not None:
+            return _stopped(m)
+        if not m.tags:
+            self.chars += m.chars
+            return True
+        if self.depth + m.top_depth > MAX_XML_DEPTH:
+            raise _too_deep(self.name)
+        self.depth += m.depth
+        self.chars += m.chars
+        self.others += m.others
+        if self.others > _FAST_OTHER_TAGS:
             return False
+        if m.stage == _AT_CELLS and m.stop is not None:
+            return _stopped(m)
+        if m.cells:
+            self.cells += m.cells
+            self.max_row, self.max_col = max(self.max_row, m.top_row), max(self.max_col, m.top_col)
+            _check_area(self.max_row, self.max_col, "has cells as far as")
+            if self.cells > MAX_CELLS:
+                raise GuardError(f"the sheet has over {MAX_CELLS:,} cells (limit)")
+            if m.stage == _AT_TYPES and m.stop is not None:
+                return _stopped(m)
+            self.shared += m.shared
+            self.errors.update(m.errors)
+        if m.stop is not None:  # (at the dimension)
+            return _stopped(m)
+        if self.shared > MAX_TEXT_CHARS:
+            raise GuardError(f"the sheet's cells hold over {MAX_TEXT_CHARS:,} characters of text "
+                             "(a long shared string counts in every cell that shows it); "
+                             "the file is too big to read safely")
+        return self.chars + self.shared <= MAX_TEXT_CHARS  # (else the event scan counts exactly)
+
+    def _measure(self, data: bytes, m: _Measured) -> None:
+        m.stage = _AT_TAGS
+        if b"\0" in data or (b":" in data and _PREFIXED.search(data)):  # (a colon is rare: one scan of memchr's)
+            m.stop = False
+            return
         size = len(data)
         a = np.frombuffer(data + _PAD, dtype=np.uint8)  # (padded: names and references are looked at on)
         lt = np.flatnonzero(a == 60)
         if not len(lt):
-            self.chars += size
-            return True
+            m.tags, m.chars = False, size
+            return
         ends = np.flatnonzero(a == 62)
         # every ">" ends a tag (none in a value or a text, where Excel writes &gt;)
         if len(ends) != len(lt) or not (lt < ends).all() or (len(lt) > 1 and not (ends[:-1] < lt[1:]).all()):
-            return False
+            m.stop = False
+            return
         if int((ends - lt).max()) > MAX_TOKEN_BYTES:
             raise GuardError(f"part {self.name} has an XML tag or comment over {MAX_TOKEN_BYTES >> 20} MB long; "
                              "the file is damaged or hostile")
         after = a[lt + 1]
         if _BANG[after].any():
-            return False  # a comment, CDATA section, DTD or processing instruction
+            m.stop = False  # a comment, CDATA section, DTD or processing instruction
+            return
         closing = after == 47
         step = np.ones(len(lt), dtype=np.int8)
         step[a[ends - 1] == 47] = 0
         step[closing] = -1
         profile = np.cumsum(step, dtype=np.int64)
-        if self.depth + int(profile.max()) > MAX_XML_DEPTH:
-            raise _too_deep(self.name)
-        self.depth += int(profile[-1])
-        self.chars += size - int(ends.sum() - lt.sum()) - len(lt)
+        m.top_depth, m.depth = int(profile.max()), int(profile[-1])
+        m.chars = size - int(ends.sum() - lt.sum()) - len(lt)
         # names: those of the cells (c, v, t, f, r, is, row) and how many others (expat keeps each name)
         start = lt + 1 + closing
         first, second = a[start], a[start + 1]
@@ -1001,12 +1127,11 @@ class _Bulk:
         at, first_r, second_r = start[rest], first[rest], second[rest]
         core = ((first_r == 105) & (second_r == 115) & _DELIMS[a[at + 2]]) \
             | ((first_r == 114) & (second_r == 111) & (a[at + 2] == 119) & _DELIMS[a[at + 3]])
-        self.others += int(len(rest) - np.count_nonzero(core))
-        if self.others > _FAST_OTHER_TAGS:
-            return False
+        m.others = int(len(rest) - np.count_nonzero(core))
+        m.stage = _AT_CELLS
         cells = lt[(first == 99) & delim1 & ~closing]  # the "<" of each cell's start tag
-        n_cells = len(cells)
-        if n_cells:
+        m.cells = len(cells)
+        if m.cells:
             # every attribute written name="value" (no space around "=", no single quotes) and
             # none after a tab or line break: then each cell's type is written ' t="..."'
             eq = np.flatnonzero(a[:size] == 61)
@@ -1014,19 +1139,20 @@ class _Bulk:
             named_t = eq[before == 116]
             if len(eq) and (_SPACE[before].any() or _SPACE_OR_APOSTROPHE[after].any()
                             or (_SPACE[a[named_t - 2]] & (a[named_t - 2] != 32)).any()):
-                return False
-            self.cells += n_cells
-            if not (self._extent(a, cells) and self._typed(data, a, named_t)):
-                return False
+                m.stop = False
+                return
+            if not self._extent(a, cells, m):
+                m.stop = False
+                return
+            m.stage = _AT_TYPES
+            if not self._typed(data, a, named_t, m):
+                m.stop = False
+                return
+        m.stage = _AT_DIMENSION
         if ((first == 100) & (second == 105)).any():  # a tag named "di...": every "<dimension" starts one
             self._dimension(data)
-        if self.shared > MAX_TEXT_CHARS:
-            raise GuardError(f"the sheet's cells hold over {MAX_TEXT_CHARS:,} characters of text "
-                             "(a long shared string counts in every cell that shows it); "
-                             "the file is too big to read safely")
-        return self.chars + self.shared <= MAX_TEXT_CHARS  # (else the event scan counts exactly)
 
-    def _extent(self, a: np.ndarray, cells: np.ndarray) -> bool:
+    def _extent(self, a: np.ndarray, cells: np.ndarray, m: _Measured) -> bool:
         """The farthest cell of the cells whose start tags begin at ``cells`` in ``a``, read
         off the bytes in bulk. Each tag must begin ``<c r="``, and its reference be 1 to 3
         letters then 1 to 7 digits without a leading zero, then ``"`` (as Excel writes them);
@@ -1056,13 +1182,10 @@ class _Bulk:
         top_col = column_index(win[at, :longest].tobytes().decode("ascii"))
         if top_row > EXCEL_ROWS or top_col > EXCEL_COLUMNS:
             return False  # (the event scan says which cell)
-        self.max_row, self.max_col = max(self.max_row, top_row), max(self.max_col, top_col)
-        _check_area(self.max_row, self.max_col, "has cells as far as")
-        if self.cells > MAX_CELLS:
-            raise GuardError(f"the sheet has over {MAX_CELLS:,} cells (limit)")
+        m.top_row, m.top_col = top_row, top_col  # (the area and the cell count: checked in order by commit)
         return True
 
-    def _typed(self, data: bytes, a: np.ndarray, named_t: np.ndarray) -> bool:
+    def _typed(self, data: bytes, a: np.ndarray, named_t: np.ndarray, m: _Measured) -> bool:
         """Shared-string cells at their string's length; error cells' texts. Each cell's
         type is written `` t="..."`` (checked), so the cells of a type are counted exactly.
         ``a`` is ``data`` as bytes (padded) and ``named_t`` the positions of its ``=`` after
@@ -1078,7 +1201,7 @@ class _Bulk:
             if numbers:
                 idx = np.array(numbers, dtype="S18").astype(np.int64)
                 lengths = self.strings.lengths
-                self.shared += int(lengths[idx[idx < len(lengths)]].sum())
+                m.shared += int(lengths[idx[idx < len(lengths)]].sum())
         n = int(np.count_nonzero(kind == 101))  # data.count(b' t="e"')
         if n:
             found = _CELL_E.findall(data)
@@ -1086,7 +1209,7 @@ class _Bulk:
                 return False
             for r, text in found:
                 if text:
-                    self.errors[_ref(r.decode("ascii", "replace"), self.name)] = text.decode("utf-8", "replace")
+                    m.errors.append((_ref(r.decode("ascii", "replace"), self.name), text.decode("utf-8", "replace")))
         return True
 
     def _dimension(self, data: bytes) -> None:
@@ -1101,15 +1224,15 @@ class _Bulk:
                 _check_area(last_row, last_col, "declares")
 
 
-def _worker():
-    """A thread pool of one worker for the bulk scan, or None where threads are off
+def _worker(workers: int = 1):
+    """A thread pool of ``workers`` workers for the bulk scan, or None where threads are off
     (``XL_KENT_THREADS=1``) or cannot start (as in Pyodide)."""
     from concurrent.futures import ThreadPoolExecutor
 
     if _arrays_threads() < 2:
         return None
     try:
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsx-guard")
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="xlsx-guard")
         pool.submit(int).result()
     except (RuntimeError, OSError):
         return None
