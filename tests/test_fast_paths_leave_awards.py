@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xl_kent import _arrays, award_ok, leave_accrual
+from xl_kent import _arrays, award_ok, awards, leave_accrual
 from xl_kent._arrays import factorize_text, general_paths
 from xl_kent.files.reading import Table
 from xl_kent.leave import _leave_accrual_parsed, _salaried_leave
@@ -346,3 +346,32 @@ def test_packed_text_keys_group_as_the_folded_factorisation(values):
         assert _same(keys == 0, labels[codes] == "")
         _, by_keys = _arrays.factorize_keys(keys)
         assert _same(by_keys, codes)
+
+
+@SETTINGS
+@given(award_inputs(), st.booleans())
+def test_id_codes_are_int64_in_the_ids_order(inputs, ordered):
+    """Every kind of id gives int64 codes (the callers multiply them by day counts and work
+    counts: 32 bits overflow at a million rows), equal for equal ids, in the ids' order."""
+    emp = inputs[0]
+    n = len(emp)
+    codes = awards._codes(emp, n, ordered)
+    assert codes.dtype == np.int64 and codes.shape == (n,)
+    with _arrays.general_paths():
+        general = awards._codes(emp, n, ordered)
+    assert general.dtype == np.int64
+    assert _same(codes < 0, general < 0)  # the same blanks
+    kept = general >= 0
+    if ordered:
+        assert _same(np.unique(codes[kept], return_inverse=True)[1], np.unique(general[kept], return_inverse=True)[1])
+    else:  # the same groups, in any order
+        pairs = np.unique(np.stack([codes[kept], general[kept]]), axis=1).shape[1]
+        assert pairs == np.unique(codes[kept]).shape[0] == np.unique(general[kept]).shape[0]
+
+
+def test_text_id_codes_are_int64_at_a_million_rows():
+    """The box numbers of "E000123" ids are int32 inside: the codes handed on are int64."""
+    ids = np.char.add("E", np.char.zfill(np.arange(1_000_000).astype(str), 6))
+    codes = awards._codes(ids, ids.shape[0])
+    assert codes.dtype == np.int64 and int(codes.max()) >= 999_999
+    assert (np.diff(codes) > 0).all()  # in the ids' order

@@ -131,7 +131,8 @@ def _codes(x, n: int, ordered: bool = True) -> np.ndarray:
         numbers = box_numbers(keys)  # ids such as "E000123": numbered in their box, as whole numbers are
         if numbers is None:
             numbers = factorize_keys(keys, ordered)[1]
-        return np.where(keys == 0, -1, numbers)  # key 0: the blank id
+        # int64, as every code here: the callers' sort keys (code x days) do not fit 32 bits
+        return np.where(keys == 0, -1, numbers.astype(np.int64, copy=False))  # key 0: the blank id
     folded_fast = factorize_text(a, fold=True, ordered=ordered)
     if folded_fast is not None:  # short ASCII ids without spaces: folded while packed
         labels, inv = folded_fast

@@ -664,7 +664,7 @@ def _write_blocks(out, compressor: ThreadPoolExecutor, blocks: Blocks, headers: 
     # Arrow's kernels let go of the interpreter lock: two pieces are built at once, and
     # written in order (the compressor takes them one after another, as they were cut).
     xml_threads = XML_THREADS if arrow is not None else 1
-    writing: deque = deque()  # the writes queued, oldest first (at most xml_threads + 1)
+    writing: deque = deque()  # the writes queued, oldest first (at most xml_threads)
 
     def write_when_built(built) -> None:
         out.write(built.result())
@@ -712,7 +712,7 @@ def _write_blocks(out, compressor: ThreadPoolExecutor, blocks: Blocks, headers: 
         except BaseException:  # an error or Ctrl-C: the block and the pieces queued are dropped, not built
             if pending is not None:
                 pending.cancel()
-            for queued in writing:
+            for queued in list(writing):  # (a copy: the builder thread may still be adding)
                 queued.cancel()
             raise
     if progress is not None and n_rows:
