@@ -261,10 +261,14 @@ def _ascii_lower(packed: np.ndarray) -> np.ndarray:
     >>> _unpack_chars(_ascii_lower(_pack_chars(chars)).view(np.uint8).reshape(-1, 8), 5).tolist()
     ['kr6', 'ab@[z']
     """
-    from_a = packed + np.uint64(0x3F3F3F3F3F3F3F3F)
+    upper = packed + np.uint64(0x3F3F3F3F3F3F3F3F)  # (then in place: two arrays made, not six)
     past_z = packed + np.uint64(0x2525252525252525)
-    upper = from_a & ~past_z & _HIGH_BITS
-    return packed | (upper >> np.uint64(2))
+    np.invert(past_z, out=past_z)
+    upper &= past_z
+    upper &= _HIGH_BITS
+    upper >>= np.uint64(2)
+    upper |= packed
+    return upper
 
 
 def _factorize_uint64(keys: np.ndarray, ordered: bool = True) -> tuple[np.ndarray, np.ndarray]:
@@ -449,7 +453,10 @@ def _bytes_between(packed: np.ndarray, lo: int, hi: int) -> np.ndarray:
     """Top bit of each byte of ``packed`` (every byte below 128) set where the byte is in ``[lo, hi]``."""
     from_lo = packed + np.uint64(0x0101010101010101 * (0x80 - lo))
     past_hi = packed + np.uint64(0x0101010101010101 * (0x7F - hi))
-    return from_lo & ~past_hi & _HIGH_BITS
+    np.invert(past_hi, out=past_hi)  # (in place: two arrays made, not five)
+    from_lo &= past_hi
+    from_lo &= _HIGH_BITS
+    return from_lo
 
 
 def factorize_keys(keys: np.ndarray, ordered: bool = True) -> tuple[np.ndarray, np.ndarray]:

@@ -132,7 +132,11 @@ def _codes(x, n: int, ordered: bool = True) -> np.ndarray:
         if numbers is None:
             numbers = factorize_keys(keys, ordered)[1]
         # int64, as every code here: the callers' sort keys (code x days) do not fit 32 bits
-        return np.where(keys == 0, -1, numbers.astype(np.int64, copy=False))  # key 0: the blank id
+        codes = numbers.astype(np.int64)  # (a copy: box numbers or codes of their own)
+        blank = keys == 0  # key 0: the blank id
+        if blank.any():
+            codes[blank] = -1
+        return codes
     folded_fast = factorize_text(a, fold=True, ordered=ordered)
     if folded_fast is not None:  # short ASCII ids without spaces: folded while packed
         labels, inv = folded_fast
