@@ -22,6 +22,7 @@ smaller after all gets its local header rewritten without the Zip64 field
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import struct
@@ -36,6 +37,7 @@ import numpy as np
 
 from .. import _arrays
 from . import _deflate
+from ._ordered import OrderedWrites
 from .limits import EXCEL_MAX_NUMBER, EXCEL_MAX_TEXT_UNITS, cut_text
 
 # Rows joined and compressed at a time (memory per block ~ rows x columns x 40 bytes).
@@ -664,16 +666,10 @@ def _write_blocks(out, compressor: ThreadPoolExecutor, blocks: Blocks, headers: 
     # Arrow's kernels let go of the interpreter lock: two pieces are built at once, and
     # written in order (the compressor takes them one after another, as they were cut).
     xml_threads = XML_THREADS if arrow is not None else 1
-    writing: deque = deque()  # the writes queued, oldest first (at most xml_threads)
-
-    def write_when_built(built) -> None:
-        out.write(built.result())
 
     def emit(cols: Sequence[np.ndarray], start: int, stop: int, row0: int) -> None:
-        built = xml_pool.submit(_rows_xml, arrow, builders, cols, start, stop, row0)
-        writing.append(compressor.submit(write_when_built, built))
-        while len(writing) > xml_threads:
-            writing.popleft().result()
+        pieces.add(functools.partial(_rows_xml, arrow, builders, cols, start, stop, row0), out.write)
+        pieces.settle(xml_threads)
 
     def build(start: int, stop: int, cols: list[np.ndarray]) -> None:
         at = start
@@ -694,6 +690,7 @@ def _write_blocks(out, compressor: ThreadPoolExecutor, blocks: Blocks, headers: 
             at = upto
 
     with ThreadPoolExecutor(max_workers=1) as builder, ThreadPoolExecutor(max_workers=xml_threads) as xml_pool:
+        pieces = OrderedWrites(xml_pool, compressor)
         pending = None
         try:
             for start, stop, cols in blocks:  # made here, in order
@@ -707,13 +704,11 @@ def _write_blocks(out, compressor: ThreadPoolExecutor, blocks: Blocks, headers: 
                 del cols
             if pending is not None:
                 pending.result()
-            while writing:
-                writing.popleft().result()
+            pieces.settle(0)
         except BaseException:  # an error or Ctrl-C: the block and the pieces queued are dropped, not built
             if pending is not None:
                 pending.cancel()
-            for queued in list(writing):  # (a copy: the builder thread may still be adding)
-                queued.cancel()
+            pieces.cancel()
             raise
     if progress is not None and n_rows:
         progress(rows_before + n_rows)

@@ -52,6 +52,7 @@ from pathlib import Path
 import numpy as np
 
 from . import _xlsx
+from ._ordered import OrderedWrites
 from .reading import utf8_layout
 
 __all__ = ["FORMULA_STARTS", "Later", "OutputFileError", "RowBlocks", "Sheet", "all_or_nothing", "check_outputs",
@@ -667,6 +668,7 @@ def write_csv(path, sheet: Sheet, *, input_path=None, progress: Callable[[int], 
         raw.write(codecs.BOM_UTF8 + (",".join(_quote_all([guard_csv_text(h) for h in sheet.headers])) + "\r\n").encode())
         with ThreadPoolExecutor(CSV_THREADS) as pool, ThreadPoolExecutor(1) as writer:
             pending: deque = deque()  # (pyarrow's kernels let another block be built meanwhile)
+            pieces = OrderedWrites(pool, writer)
             try:
                 if isinstance(sheet.columns, RowBlocks):
                     # The next block is made (here, in the calling thread) while the pool formats this
@@ -675,15 +677,12 @@ def write_csv(path, sheet: Sheet, *, input_path=None, progress: Callable[[int], 
                     for first, last, cols in sheet._made_blocks():
                         coded = coding(cols)
                         for a in range(0, last - first, CSV_BLOCK_ROWS):
-                            built = pool.submit(build, cols, coded, a, a + CSV_BLOCK_ROWS)
-                            pending.append((0, 0, built))
-                            pending.append((0, 0, writer.submit(_write_built, raw, built, out, first + a,
-                                                                min(first + a + CSV_BLOCK_ROWS, last), progress)))
+                            pieces.add(functools.partial(build, cols, coded, a, a + CSV_BLOCK_ROWS),
+                                       functools.partial(_write_piece, raw, out, first + a,
+                                                         min(first + a + CSV_BLOCK_ROWS, last), progress))
                         del cols, coded
-                        while len(pending) > 2 * CSV_THREADS:
-                            pending.popleft()[2].result()
-                    while pending:
-                        pending.popleft()[2].result()
+                        pieces.settle(CSV_THREADS)
+                    pieces.settle(0)
                     return
                 n = sheet.n_rows
                 cols, coded = sheet.columns, coding(sheet.columns)
@@ -700,12 +699,13 @@ def write_csv(path, sheet: Sheet, *, input_path=None, progress: Callable[[int], 
             except BaseException:  # an error or Ctrl-C: the blocks not started are dropped, not built
                 for *_, future in pending:
                     future.cancel()
+                pieces.cancel()
                 raise
 
 
-def _write_built(raw, built, out: Path, start: int, stop: int, progress) -> None:
-    """Write a block once it is built (``built``: its future), on the writer thread."""
-    _write_block(raw, built.result(), out, start, stop, progress)
+def _write_piece(raw, out: Path, start: int, stop: int, progress, block: bytes) -> None:
+    """:func:`_write_block`, the block last (as :class:`._ordered.OrderedWrites` hands it)."""
+    _write_block(raw, block, out, start, stop, progress)
 
 
 def _write_block(raw, block: bytes, out: Path, start: int, stop: int, progress) -> None:
