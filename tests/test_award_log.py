@@ -86,3 +86,20 @@ def test_the_award_templates_own_columns_are_read_and_judged():
     o = award_log.check_table(t)
     assert col(o, "award_ok").tolist() == [False, False, False, False, True]
     assert o.notes == []  # every column is used
+
+
+@pytest.mark.parametrize("ids", [["E1", "e1", "E 2", ""], [1, 1, 2, 3], ["É1", "é1", "E123456789", None]])
+def test_a_two_dimensional_log_is_the_flat_log_in_its_shape(ids):
+    """Ids and references broadcast with the other columns: a 2 x 2 log gives the 4-row log's
+    results in a 2 x 2 shape (it used to raise for a 2-D id column)."""
+    when = np.array(["2025-01-01", "2025-02-01", "2025-03-01", "2025-04-01"], dtype="datetime64[D]")
+    amount = np.array([100.0, 200.0, 300.0, 50.0])
+    team = np.array([True, False, True, False])
+    refs = np.array(["W1", "w1", "W1", ""])
+    ids = np.array(ids, dtype=object)
+    flat = award_ok(ids, when, amount, team, refs)
+    square = award_ok(ids.reshape(2, 2), when.reshape(2, 2), amount.reshape(2, 2), team.reshape(2, 2),
+                      refs.reshape(2, 2))
+    for a, b in zip(flat, square, strict=True):
+        assert np.shape(b) == (2, 2)
+        assert np.array_equal(np.asarray(a), np.asarray(b).reshape(-1), equal_nan=np.asarray(a).dtype.kind == "f")

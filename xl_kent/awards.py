@@ -216,9 +216,12 @@ def award_ok(
     -------
     Award
     """
-    (amount, when, is_team, is_endorsed, is_ineligible), shape = broadcast_rows(
-        floats(amount_gbp), dates(award_date), bools(team), bools(endorsed), bools(ineligible)
+    # the ids and references broadcast with the rest (a 2-D log is flattened as every column is)
+    (amount, when, is_team, is_endorsed, is_ineligible, employee_id, *refs), shape = broadcast_rows(
+        floats(amount_gbp), dates(award_date), bools(team), bools(endorsed), bools(ineligible), employee_id,
+        *([] if work_ref is None else [work_ref])
     )
+    work_ref = refs[0] if refs else None
     n = amount.shape[0]
     shortcuts = fast()
     emp = _codes(employee_id, n)
