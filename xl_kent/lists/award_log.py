@@ -37,13 +37,10 @@ from . import parse
 from .fields import ColumnMap, Field, Schema, fits_kind, map_columns
 from .how import AWARD_HOW
 from .problems import Problems, ProblemTable, add_unreadable, problem_table
-from .staff import SERIAL_WORDS, Check, check_bounds, year_words  # the same bounds and words as a staff list
+from .staff import _ID_ALIASES, SERIAL_WORDS, Check, check_bounds, year_words  # as a staff list
 
 __all__ = ["AWARD_FIELDS", "AWARD_RESULTS", "AWARD_SCHEMA", "AwardLog", "Judgement", "award_checks", "judge",
            "read_award_log"]
-
-_ID_ALIASES = ("employee number", "employee no", "employee ref", "emp id", "emp no", "staff id", "staff number",
-               "payroll number", "payroll no", "id")
 
 AWARD_FIELDS: tuple[Field, ...] = (
     Field("employee_id", "id", True, _ID_ALIASES, "employee paid", "Employee ID"),
