@@ -245,6 +245,24 @@ def test_award_ok_fast_equals_general(inputs):
         assert _same(a, b)
 
 
+@SETTINGS
+@given(st.integers(1, 40), st.integers(1, 4), st.integers(0, 45), st.data())
+def test_rolling_totals_fast_equals_general_when_windows_reach_far_back(n, employees, spread_days, data):
+    """Dense logs: many awards of one employee inside one window (the window start is then searched,
+    not found among the few rows before), same-day rows, and logs shorter than those few rows."""
+    emp = np.array(data.draw(st.lists(st.integers(0, employees - 1), min_size=n, max_size=n)))
+    offsets = np.array(data.draw(st.lists(st.integers(0, spread_days), min_size=n, max_size=n)))
+    when = (np.datetime64("2025-03-01", "D") + np.sort(offsets) * data.draw(st.sampled_from([1, 9]))
+            if data.draw(st.booleans()) else np.datetime64("2025-03-01", "D") + offsets)
+    amount = np.array(data.draw(st.lists(st.sampled_from([50.0, 120.25, 0.1, 400.0]), min_size=n, max_size=n)))
+    fast, general = _both(award_ok, emp, when, amount)
+    for a, b in zip(fast, general, strict=True):
+        assert _same(a, b)
+    counts = np.bincount(emp)
+    if counts.max() > awards._NEAR_ROWS and spread_days < 300:  # some window held more rows than are compared
+        assert (fast.rolling_total_gbp > amount).any()
+
+
 @pytest.mark.parametrize("ids", ["text", "int"])
 def test_award_ok_big_log(ids):
     """A log big enough for the threads and pyarrow's hash table: the same awards, to the last bit."""
