@@ -171,18 +171,27 @@ def _ref_keys(x, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _stable_order(key: np.ndarray) -> np.ndarray:
-    """Row order sorted by integer ``key``, ties kept in row order.
+    """Row order sorted by integer ``key``, ties kept in row order."""
+    return _sorted_rows(key)[0]
 
-    One plain sort of ``key * n + row`` (cheaper than ``lexsort``) when that fits in
-    64 bits.
+
+def _sorted_rows(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row order sorted by integer ``key`` (ties kept in row order) and the keys in that order.
+
+    One plain sort of the key with the row number packed in its low bits (cheaper than
+    ``lexsort``) when that fits in 63 bits; the order and the sorted keys are then read
+    back with a mask and a shift, with no gather.
     """
     n = key.shape[0]
     if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    k = key - key.min()
-    if int(k.max()) < np.iinfo(np.int64).max // n - 1:
-        return np.sort(k * n + np.arange(n)) % n
-    return np.lexsort((np.arange(n), key))
+        return np.zeros(0, dtype=np.int64), key[:0]
+    lo = key.min()
+    bits = max(1, (n - 1).bit_length())
+    if int(key.max()) - int(lo) >= 1 << (62 - bits):  # the packed key would not fit
+        order = np.lexsort((np.arange(n), key))
+        return order, key[order]
+    packed = np.sort(((key - lo) << bits) | np.arange(n))  # distinct values: ties in row order
+    return packed & ((1 << bits) - 1), (packed >> bits) + lo
 
 
 def award_ok(
@@ -310,22 +319,14 @@ def _rolling_totals_fast(key: np.ndarray, window_days: np.ndarray, amount: np.nd
     """:func:`_rolling_totals` with fewer passes over memory: the same sums, in the same order.
 
     ``key`` (>= 1) is (employee, day) combined, ``window_days`` each row's day minus its
-    window's first excluded day (>= 0). The sort packs the row number into the key's low
-    bits, so the sorted keys and the order are read back with a shift and a mask instead of
-    a modulo and a gather. A window start is the first sorted row whose key is above the
+    window's first excluded day (>= 0). The sorted keys come from the sort itself
+    (:func:`_sorted_rows`), not from a gather. A window start is the first sorted row whose key is above the
     row's window key; the rows sorted before a row are compared with it ``_NEAR_ROWS`` at a
     time (slices, no search), and only the rows whose window reaches further back are
     searched.
     """
     n = key.shape[0]
-    bits = max(1, (n - 1).bit_length())
-    if int(key.max()) >= 1 << (62 - bits):  # the packed key would not fit in 63 bits
-        order = _stable_order(key)
-        sorted_key = key[order]
-    else:
-        packed = np.sort((key << bits) | np.arange(n))  # distinct values: ties kept in row order
-        order = packed & ((1 << bits) - 1)
-        sorted_key = packed >> bits
+    order, sorted_key = _sorted_rows(key)
     running = np.empty(n + 1)
     running[0] = 0.0
     np.cumsum(np.take(amount, order), out=running[1:])
