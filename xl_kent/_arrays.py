@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import numpy as np
 
 from . import cells as _cells
+from .errors import reason, reason_text
 
 #: The rules take shortcuts where the data allow one (every row in one parameter period,
 #: no bad row, a grade given as a number ...), each giving the general path's result to
@@ -41,29 +43,109 @@ def fast() -> bool:
     return FAST_PATHS
 
 
+class NotColumns(ValueError):
+    """The inputs of one call cannot be broadcast to one shape (columns of different
+    lengths, a 2-D block against a column ...). Raised by :func:`broadcast_rows` and
+    :func:`broadcast_shape`, and answered by :func:`answers_not_columns`: it never leaves
+    a public function of the core."""
+
+
+#: The reason of a call whose inputs cannot be broadcast: one error for the call,
+#: since no row can be told from another (RULES.md, "Calling from Python and from Excel").
+E_NOT_COLUMNS = reason("#VALUE!", "the inputs cannot be read as columns of one length (or single values)")
+
+
+def broadcast_shape(*shapes) -> tuple[int, ...]:
+    """``np.broadcast_shapes``, raising :class:`NotColumns` where the shapes do not broadcast.
+
+    >>> broadcast_shape((3,), (), (3,))
+    (3,)
+    >>> broadcast_shape((3,), (2,))
+    Traceback (most recent call last):
+    ...
+    xl_kent._arrays.NotColumns: shapes (3,), (2,) cannot be broadcast to one shape
+    """
+    try:
+        return np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise NotColumns(f"shapes {', '.join(map(str, shapes))} cannot be broadcast to one shape") from None
+
+
 def broadcast_rows(*args):
     """Broadcast inputs against each other and flatten them to 1-D rows.
 
     Returns the flattened arrays and the broadcast shape (``()`` for all-scalar
     input), so a rule computes on 1-D rows and hands results back in that shape.
+    Inputs that do not broadcast raise :class:`NotColumns`.
     """
     arrays = [np.asarray(a) for a in args]
-    shape = np.broadcast_shapes(*[a.shape for a in arrays])
+    shape = broadcast_shape(*[a.shape for a in arrays])
     flat = [np.broadcast_to(a, shape).reshape(-1) for a in arrays]
     return flat, shape
 
 
+def not_columns_result(result_type, **fields):
+    """The answer of a call whose inputs do not broadcast: one row (0-d fields), every
+    ``error`` field :data:`E_NOT_COLUMNS`, every other field ``nan`` unless given.
+
+    >>> from typing import NamedTuple
+    >>> class R(NamedTuple):
+    ...     weeks: np.ndarray
+    ...     error: np.ndarray
+    >>> r = not_columns_result(R)
+    >>> float(r.weeks), int(r.error) == E_NOT_COLUMNS, r.error.shape
+    (nan, True, ())
+    """
+    def value(name):
+        if name == "error" or name.endswith("_error"):
+            return np.array(E_NOT_COLUMNS, dtype=np.int32)
+        return np.asarray(fields[name]) if name in fields else np.array(np.nan)
+
+    return result_type(*[value(name) for name in result_type._fields])
+
+
+def not_columns_words() -> np.ndarray:
+    """The explanation of a call whose inputs do not broadcast: its reason, 0-d.
+
+    >>> str(not_columns_words())
+    'the inputs cannot be read as columns of one length (or single values)'
+    """
+    return np.array(reason_text(E_NOT_COLUMNS), dtype=object)
+
+
+def answers_not_columns(answer: Callable[[], object]):
+    """Decorator of a public function: a call whose inputs do not broadcast returns
+    ``answer()`` (one row that carries :data:`E_NOT_COLUMNS`) instead of raising."""
+
+    def wrap(func):
+        @functools.wraps(func)
+        def call(*args, **kwargs):
+            try:
+                return func(*args, **kwargs)
+            except NotColumns:
+                return answer()
+
+        return call
+
+    return wrap
+
+
 def floats(x) -> np.ndarray:
-    """Numbers as float64; ``None`` becomes ``nan``. Booleans are refused."""
+    """Numbers as float64; ``None`` becomes ``nan``. Booleans are not numbers: ``nan``,
+    so that each such row gets its own "not a number" reason.
+
+    >>> floats([True, False]).tolist()
+    [nan, nan]
+    """
     if x is None:
         return np.array(np.nan)
-    a = np.asarray(x)
+    a = _cells.as_array(x)
     if a.dtype.kind == "f":
         return a.astype(np.float64, copy=False)
     if a.dtype.kind in "iu":
         return a.astype(np.float64)
     if a.dtype.kind == "b":
-        raise TypeError("booleans are not numbers")
+        return np.full(a.shape, np.nan)
     from .cells import to_numbers
 
     return to_numbers(a.reshape(-1)).values.reshape(a.shape)
@@ -73,7 +155,7 @@ def bools(x) -> np.ndarray:
     """Booleans; ``None`` becomes ``False``."""
     if x is None:
         return np.array(False)
-    a = np.asarray(x)
+    a = _cells.as_array(x)
     if a.dtype.kind == "b":
         return a
     if a.dtype.kind in "iuf":

@@ -42,6 +42,7 @@ import numpy as np
 
 from . import params
 from ._arrays import (
+    answers_not_columns,
     blockwise,
     bools,
     box_numbers,
@@ -51,6 +52,7 @@ from ._arrays import (
     factorize_text,
     fast,
     floats,
+    not_columns_result,
     packed_text,
     thread_pool,
 )
@@ -194,6 +196,7 @@ def _sorted_rows(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return packed & ((1 << bits) - 1), (packed >> bits) + lo
 
 
+@answers_not_columns(lambda: not_columns_result(Award, ok=False, rule=-1))
 def award_ok(
     employee_id,
     award_date,

@@ -42,6 +42,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import params
+from ._arrays import answers_not_columns, bools, broadcast_rows, dates, floats, not_columns_result
 from .errors import OK, first_reason, reason
 
 __all__ = [
@@ -98,6 +99,7 @@ class CarryOver(NamedTuple):
     error: np.ndarray  # int32 reason codes (xl_kent.errors)
 
 
+@answers_not_columns(lambda: not_columns_result(CarryOver, why=np.int8(WHY_NONE)))
 def carry_over(untaken_days, weekly_hours, long_term_sick, deferral_agreed_days, on, leaving=False) -> CarryOver:
     """Leave carried into the new leave year and lost, per row (G.2.L-O).
 
@@ -144,13 +146,9 @@ def carry_over(untaken_days, weekly_hours, long_term_sick, deferral_agreed_days,
     >>> describe(r.error)
     [(2, '#VALUE!', 'untaken leave at the year end is not a number'), (3, '#NUM!', 'weekly_hours is outside 0 to 37')]
     """
-    untaken = np.asarray(untaken_days, dtype=np.float64)
-    hours = np.asarray(weekly_hours, dtype=np.float64)
-    sick = np.asarray(long_term_sick, dtype=bool)
-    deferral = np.asarray(deferral_agreed_days, dtype=np.float64)
-    leaver = np.asarray(leaving, dtype=bool)
-    untaken, hours, sick, deferral, leaver = np.broadcast_arrays(untaken, hours, sick, deferral, leaver)
-    when = np.broadcast_to(np.asarray(on, dtype="datetime64[D]"), untaken.shape)
+    (untaken, hours, sick, deferral, leaver, when), shape = broadcast_rows(
+        floats(untaken_days), floats(weekly_hours), bools(long_term_sick), floats(deferral_agreed_days),
+        bools(leaving), dates(on))
     (agreed, sickness, deferred_max, full), in_force = params.lookup(when, *(_p(n) for n in _LIMITS))
     full_week = float(_p("carry_over_pro_rata_weekly_hours").value_on(None))
     with np.errstate(invalid="ignore"):
@@ -172,7 +170,8 @@ def carry_over(untaken_days, weekly_hours, long_term_sick, deferral_agreed_days,
     limit = np.where(bad, np.nan, limit)
     carried = np.where(bad, np.nan, np.clip(untaken, 0.0, limit))
     lost = np.where(bad, np.nan, np.where(leaver, 0.0, np.maximum(untaken - limit, 0.0)))
-    return CarryOver(limit, carried, lost, np.where(bad, WHY_NONE, why).astype(np.int8), error)
+    why = np.where(bad, WHY_NONE, why).astype(np.int8)
+    return CarryOver(*[a.reshape(shape) for a in (limit, carried, lost, why, error)])
 
 
 def why_texts(on) -> tuple[str, ...]:

@@ -171,9 +171,11 @@ def _plain_cells(values: list, kinds: frozenset | None = None) -> list:
 
 
 def _is_number(v: Any) -> bool:
-    """A number cell: int, float or a numpy number, not TRUE/FALSE (nor a numpy timedelta)."""
+    """A number cell: int, float or a numpy number, not TRUE/FALSE (nor a numpy timedelta, nor
+    a complex number, whose imaginary part ``float`` would drop)."""
     return type(v) in _NUMBER_TYPES or (
-        isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_, np.timedelta64)))
+        isinstance(v, (int, float, np.number))
+        and not isinstance(v, (bool, np.bool_, np.timedelta64, np.complexfloating)))
 
 
 def _float(v: Any) -> float:
@@ -377,31 +379,58 @@ def to_text(values) -> Column:
     return _finish(out, status, errs)
 
 
+def as_array(x) -> np.ndarray:
+    """``np.asarray(x)``, except that a Python list (or tuple) mixing text with other
+    values stays an array of objects: numpy would make every value text (``3`` becoming
+    ``"3"``, then read as the year 3), and a number must stay the number it is.
+
+    >>> as_array(["2026-01-01", 3]).dtype, as_array(["a", "b"]).dtype, as_array([1, 2.5]).dtype
+    (dtype('O'), dtype('<U1'), dtype('float64'))
+    """
+    a = np.asarray(x)
+    if a.dtype.kind in "US" and isinstance(x, (list, tuple)):
+        try:
+            cells = np.array(x, dtype=object)
+        except ValueError:  # ragged: numpy made one text of it all the same; keep that
+            return a
+        if cells.shape == a.shape and not all(isinstance(v, str) for v in cells.reshape(-1).tolist()):
+            return cells
+    return a
+
+
 def as_dates(x) -> np.ndarray:
     """Coerce the core's date inputs to ``datetime64[D]``.
 
     Accepts ``datetime64`` of any unit (times of day are floored away), numbers
     (Excel serials), ``datetime.date``/``datetime`` objects and ``None`` (``NaT``).
     ISO text ("2026-03-31") is read for Python callers; text that is not a date
-    gives ``NaT``. Spreadsheet cells (where text is an error) go through
+    gives ``NaT``, as do booleans. Spreadsheet cells (where text is an error) go through
     :func:`to_dates`, which keeps a status per row.
     """
     if x is None:
         return np.array(NAT)
-    a = np.asarray(x)
+    a = as_array(x)
     if a.dtype.kind == "M":
         return a.astype("datetime64[D]", copy=False)  # no copy: the rules never write their inputs
     if a.dtype.kind in "iuf":
         return excel_serial_to_date(a)
-    if a.dtype.kind == "b":
-        raise TypeError("booleans are not dates")
+    if a.dtype.kind == "b":  # not dates: NaT, so that each such row gets its reason
+        return np.full(a.shape, NAT)
     if a.dtype.kind in "US":  # ISO text, for Python callers ("2026-03-31")
         try:
             return a.astype("datetime64[D]")
         except ValueError:
             return np.array([_iso_or_nat(v) for v in a.reshape(-1)]).reshape(a.shape)
-    return to_dates(  # object arrays: classify each value
-        a.reshape(-1)).values.reshape(a.shape)
+    flat = a.reshape(-1)
+    column = to_dates(flat)  # object arrays: classify each value
+    values = column.values
+    text = np.flatnonzero(column.status == WRONG_TYPE)
+    if text.size:  # ISO text among other values, for Python callers as above
+        values = values.copy()
+        for i in text.tolist():
+            if isinstance(flat[i], str):
+                values[i] = _iso_or_nat(flat[i])
+    return values.reshape(a.shape)
 
 
 def _iso_or_nat(text) -> np.datetime64:

@@ -197,7 +197,8 @@ def _set_bound(error: np.ndarray, beyond: np.ndarray, quoted, excel: str, words:
 
 
 def describe(codes: np.ndarray) -> list[tuple[int, str, str]]:
-    """List ``(row, excel_error, reason)`` for every bad row, rows counted from 0."""
-    codes = np.asarray(codes)
+    """List ``(row, excel_error, reason)`` for every bad row, rows counted from 0 (in the
+    flattened order; a single value is row 0)."""
+    codes = np.asarray(codes).reshape(-1)
     rows = np.flatnonzero(codes != OK)
     return [(int(r), excel_error(codes[r]), reason_text(codes[r])) for r in rows]

@@ -51,7 +51,17 @@ from typing import NamedTuple
 import numpy as np
 
 from . import params
-from ._arrays import blockwise, broadcast_rows, dates, factorize_text, fast, floats
+from ._arrays import (
+    answers_not_columns,
+    blockwise,
+    broadcast_rows,
+    dates,
+    factorize_text,
+    fast,
+    floats,
+    not_columns_result,
+    not_columns_words,
+)
 from .dates import (
     CALENDAR_FIRST,
     CALENDAR_LAST,
@@ -299,6 +309,7 @@ def _units(unit) -> np.ndarray:
     return codes[inverse].reshape(u.shape)
 
 
+@answers_not_columns(lambda: not_columns_result(Leave))
 def leave_accrual(
     grade,
     service_start,
@@ -519,6 +530,7 @@ def _relief_rate(entitlement_days: np.ndarray, on: np.ndarray) -> np.ndarray:
 _ROUND_HALF_WORDS = "to the nearest half day (a quarter rounds up)"
 
 
+@answers_not_columns(not_columns_words)
 def leave_explained(
     grade,
     service_start,

@@ -47,7 +47,15 @@ from typing import NamedTuple
 import numpy as np
 
 from . import params
-from ._arrays import blockwise, broadcast_rows, dates, floats
+from ._arrays import (
+    answers_not_columns,
+    blockwise,
+    broadcast_rows,
+    dates,
+    floats,
+    not_columns_result,
+    not_columns_words,
+)
 from .dates import EXCEL_EPOCH, MAX_EXCEL_SERIAL, MONTHS_PER_YEAR, add_months, complete_months
 from .errors import OK, describe, first_reason, reason, reason_texts, set_above, set_error
 from .leave import named_grades, parse_grades
@@ -165,6 +173,7 @@ def statutory_weeks(service_months, on) -> np.ndarray:
     return weeks
 
 
+@answers_not_columns(lambda: not_columns_result(Notice, end_date=np.datetime64("NaT", "D")))
 def notice(grade, service_start, notice_date, annual_salary_gbp=None) -> Notice:
     """Notice KCC gives from ``notice_date``, per row: the longer of contractual and statutory.
 
@@ -334,6 +343,7 @@ def _statutory_words(key: np.ndarray, width: int) -> np.ndarray:
     return join(": ", np.where(weeks == 0, "", join("statutory notice ", plural(weeks, "week"))), rule)
 
 
+@answers_not_columns(not_columns_words)
 def notice_explained(grade, service_start, notice_date, annual_salary_gbp=None) -> np.ndarray:
     """How :func:`notice` reached each row's notice, in one line of plain English.
 

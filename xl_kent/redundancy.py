@@ -32,7 +32,17 @@ from typing import NamedTuple
 import numpy as np
 
 from . import params
-from ._arrays import blockwise, broadcast_rows, dates, fast, floats
+from ._arrays import (
+    answers_not_columns,
+    blockwise,
+    broadcast_rows,
+    broadcast_shape,
+    dates,
+    fast,
+    floats,
+    not_columns_result,
+    not_columns_words,
+)
 from .errors import OK, describe, first_reason, reason, set_above, set_below, set_error
 from .words import explained, join, number, plural
 
@@ -74,13 +84,14 @@ def _p(name: str) -> params.Parameter:
     return params.parameter("redundancy", name)
 
 
-def _on(termination_date, shape) -> np.ndarray:
+def _on(termination_date) -> np.ndarray:
     """Dates to look parameters up by: the latest entries when no date is given."""
     if termination_date is None:
-        return np.full(shape, np.datetime64("9999-12-31", "D"))
-    return np.broadcast_to(dates(termination_date), shape)
+        return np.array(np.datetime64("9999-12-31", "D"))
+    return dates(termination_date)
 
 
+@answers_not_columns(lambda: not_columns_result(Redundancy))
 def redundancy_weeks(age_years, service_years, multiplier=1.0, termination_date=None) -> Redundancy:
     """Weeks' pay due on redundancy for each row.
 
@@ -100,10 +111,10 @@ def redundancy_weeks(age_years, service_years, multiplier=1.0, termination_date=
     Redundancy
         ``weeks`` (float, halves) and ``error`` codes.
     """
-    (age, service, mult), shape = broadcast_rows(
-        floats(age_years), floats(service_years), floats(multiplier)
+    (age, service, mult, on), shape = broadcast_rows(
+        floats(age_years), floats(service_years), floats(multiplier), _on(termination_date)
     )
-    on = np.ascontiguousarray(_on(termination_date, shape).reshape(-1))
+    on = np.ascontiguousarray(on)
     weeks, error = blockwise(partial(_redundancy_rows, shortcut=fast()), age, service, mult, on)
     return Redundancy(weeks.reshape(shape), error.reshape(shape))
 
@@ -239,6 +250,7 @@ def _weeks_table(entry: int, max_age: float, min_service: float, max_service: fl
     return cached[1]
 
 
+@answers_not_columns(lambda: np.array(np.nan))
 def weekly_pay_gbp(annual_salary_gbp, on=None) -> np.ndarray:
     """Actual weekly pay, ``annual_salary / 365 * 7`` (B.2.D; I.2.G: no statutory cap).
 
@@ -246,19 +258,26 @@ def weekly_pay_gbp(annual_salary_gbp, on=None) -> np.ndarray:
     700.0
     """
     salary = floats(annual_salary_gbp)
-    on = _on(on, salary.shape)
+    on = _on(on)
+    shape = broadcast_shape(salary.shape, on.shape)
+    salary, on = np.broadcast_to(salary, shape), np.broadcast_to(on, shape)
     days_per_year, _ = params.parameter("pay", "days_per_year").at(on)
     days_per_week, _ = params.parameter("pay", "days_per_week").at(on)
     return salary / days_per_year * days_per_week
 
 
+@answers_not_columns(lambda: np.array(np.nan))
 def redundancy_pay_gbp(weeks, annual_salary_gbp, on=None) -> np.ndarray:
     """Redundancy pay: weeks times actual weekly pay (unrounded; ``nan`` propagates).
 
     >>> float(redundancy_pay_gbp(2.5, 36500))
     1750.0
     """
-    return floats(weeks) * weekly_pay_gbp(annual_salary_gbp, on)
+    weeks = floats(weeks)
+    weekly = weekly_pay_gbp(annual_salary_gbp, on)
+    broadcast_shape(weeks.shape, weekly.shape)
+    with np.errstate(over="ignore"):  # a huge number of weeks: inf, not a warning
+        return weeks * weekly
 
 
 def _possessive(years: np.ndarray) -> np.ndarray:
@@ -266,6 +285,7 @@ def _possessive(years: np.ndarray) -> np.ndarray:
     return join(plural(years, "year", decimals=0), np.where(years == 1, "'s", "'"))
 
 
+@answers_not_columns(not_columns_words)
 def redundancy_explained(age_years, service_years, multiplier=1.0, termination_date=None) -> np.ndarray:
     """How :func:`redundancy_weeks` reached each row's weeks, in one line of plain English.
 
@@ -293,14 +313,15 @@ def redundancy_explained(age_years, service_years, multiplier=1.0, termination_d
     """
     r = redundancy_weeks(age_years, service_years, multiplier, termination_date)
     shape = r.weeks.shape
-    (age, service, mult), _ = broadcast_rows(floats(age_years), floats(service_years), floats(multiplier))
+    (age, service, mult, on), _ = broadcast_rows(floats(age_years), floats(service_years), floats(multiplier),
+                                                 _on(termination_date))
     error = r.error.reshape(-1)
     good = error == OK
     with np.errstate(invalid="ignore"):
         age = np.floor(np.where(good, age, 0.0))
         service = np.floor(np.where(good, service, 0.0))
         mult = np.where(good, mult, 1.0)
-    on = np.where(good, _on(termination_date, shape).reshape(-1), np.datetime64("9999-12-31", "D"))
+    on = np.where(good, on, np.datetime64("9999-12-31", "D"))
     weeks = r.weeks.reshape(-1)
     # A staff list repeats its ages and services: each distinct row is put in words once
     # (the rules in force count as part of the row, by their entries' indexes); only the

@@ -35,6 +35,15 @@ from typing import NamedTuple
 import numpy as np
 
 from . import params
+from ._arrays import (
+    answers_not_columns,
+    bools,
+    broadcast_rows,
+    broadcast_shape,
+    dates,
+    floats,
+    not_columns_result,
+)
 from .dates import MONTHS_PER_YEAR
 from .leave import parse_grades
 
@@ -45,10 +54,9 @@ def _p(name: str) -> params.Parameter:
     return params.parameter("restructure", name)
 
 
-def _on(on, shape) -> np.ndarray:
-    return np.broadcast_to(np.asarray(on, dtype="datetime64[D]"), shape)
 
 
+@answers_not_columns(lambda: np.array(np.nan))
 def unreduced_pension_on_redundancy(age_years, service_years, lgps_member, on) -> np.ndarray:
     """Whether redundancy on ``on`` brings an immediate unreduced pension (L.4.E), per row.
 
@@ -61,15 +69,13 @@ def unreduced_pension_on_redundancy(age_years, service_years, lgps_member, on) -
     ...                                  [True, True, True, False, True], "2026-11-23").tolist()
     [1.0, 0.0, 0.0, 0.0, nan]
     """
-    age = np.asarray(age_years, dtype=np.float64)
-    service = np.asarray(service_years, dtype=np.float64)
-    member = np.asarray(lgps_member, dtype=bool)
-    age, service, member = np.broadcast_arrays(age, service, member)
-    (min_age, min_service), in_force = params.lookup(_on(on, age.shape), _p("unreduced_pension_min_age_years"),
+    (age, service, member, when), shape = broadcast_rows(floats(age_years), floats(service_years),
+                                                         bools(lgps_member), dates(on))
+    (min_age, min_service), in_force = params.lookup(when, _p("unreduced_pension_min_age_years"),
                                                      _p("unreduced_pension_min_service_years"))
     yes = member & (age >= min_age) & (service >= min_service)
     known = in_force & ~np.isnan(age) & ~np.isnan(service)
-    return np.where(known, yes.astype(np.float64), np.nan)
+    return np.where(known, yes.astype(np.float64), np.nan).reshape(shape)
 
 
 class LossOfEarnings(NamedTuple):
@@ -90,6 +96,8 @@ class LossOfEarnings(NamedTuple):
     unknown_grade: np.ndarray
 
 
+@answers_not_columns(lambda: not_columns_result(
+    LossOfEarnings, protected_grade=-1, missing_grade=-1, named_grade=False, unknown_grade=False))
 def loss_of_earnings(old_grade, new_grade, annual_salary_gbp, top_of_grade: dict[int, float], on) -> LossOfEarnings:
     """Loss of Earnings Compensation for redeployment from ``old_grade`` to ``new_grade`` on ``on``.
 
@@ -122,9 +130,11 @@ def loss_of_earnings(old_grade, new_grade, annual_salary_gbp, top_of_grade: dict
     """
     old, old_blank = parse_grades(np.asarray(old_grade, dtype=object) if isinstance(old_grade, list) else old_grade)
     new, new_blank = parse_grades(np.asarray(new_grade, dtype=object) if isinstance(new_grade, list) else new_grade)
-    salary = np.asarray(annual_salary_gbp, dtype=np.float64)
-    old, new, salary, old_blank, new_blank = np.broadcast_arrays(old, new, salary, old_blank, new_blank)
-    when = _on(on, old.shape)
+    salary = floats(annual_salary_gbp)
+    when = dates(on)
+    shape = broadcast_shape(old.shape, new.shape, salary.shape, old_blank.shape, new_blank.shape, when.shape)
+    old, new, salary, old_blank, new_blank, when = (np.broadcast_to(a, shape)
+                                                    for a in (old, new, salary, old_blank, new_blank, when))
     (months, span), in_force = params.lookup(when, _p("lec_instalment_months"), _p("lec_max_grades_above_new"))
     unknown = (old == -1) | (new == -1) | old_blank | new_blank
     named = ~unknown & ((old < -1) | (new < -1))

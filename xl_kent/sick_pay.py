@@ -50,7 +50,18 @@ from typing import NamedTuple
 import numpy as np
 
 from . import params, words
-from ._arrays import blockwise, bools, broadcast_rows, dates, fast, floats, interval_overlap
+from ._arrays import (
+    answers_not_columns,
+    blockwise,
+    bools,
+    broadcast_rows,
+    dates,
+    fast,
+    floats,
+    interval_overlap,
+    not_columns_result,
+    not_columns_words,
+)
 from .dates import MONTHS_PER_YEAR, complete_months
 from .errors import OK, describe, first_reason, reason, set_above, set_error
 from .money import round_pennies
@@ -170,6 +181,7 @@ def _band_tables() -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     ]
 
 
+@answers_not_columns(lambda: not_columns_result(SickPay))
 def sick_pay(
     service_start,
     absence_start,
@@ -637,6 +649,7 @@ def _days_left(good, temp, full_m, half_m, temp_full, temp_half, prior, days_per
     return rem_full, rem_half
 
 
+@answers_not_columns(lambda: not_columns_result(SickAllowance))
 def sick_pay_allowance(service_start, absence_start, prior_paid_days=0.0, temporary_short=False) -> SickAllowance:
     """Sick pay allowance left for an absence starting on ``absence_start`` (J.2.A).
 
@@ -717,6 +730,7 @@ def _clean_allowance(ss, ab, prior) -> tuple | None:
 
 
 # ---------------------------------------------------------------- the figure explained
+@answers_not_columns(not_columns_words)
 def sick_pay_explained(
     service_start,
     absence_start,

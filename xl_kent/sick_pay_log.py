@@ -64,7 +64,16 @@ from typing import NamedTuple
 import numpy as np
 
 from . import params, words
-from ._arrays import blockwise, bools, dates, floats
+from ._arrays import (
+    answers_not_columns,
+    blockwise,
+    bools,
+    broadcast_shape,
+    dates,
+    floats,
+    not_columns_result,
+    not_columns_words,
+)
 from .awards import _codes, _stable_order
 from .dates import add_months
 from .errors import OK, describe, first_reason, reason, set_error
@@ -103,6 +112,7 @@ class SickPayLog(NamedTuple):
     error: np.ndarray  # reason codes, 0 = good row (see xl_kent.errors)
 
 
+@answers_not_columns(lambda: not_columns_result(SickPayLog))
 def sick_pay_log(
     employee_ids,
     first_days,
@@ -173,7 +183,7 @@ def _sick_pay_log(employee_ids, first_days, last_days, service_starts, annual_sa
     columns = [dates(first_days), dates(last_days), dates(service_starts), floats(annual_salaries),
                bools(temporary_short)]
     which = _outputs(output)
-    shape = np.broadcast_shapes(ids.shape, which.shape, *[c.shape for c in columns])
+    shape = broadcast_shape(ids.shape, which.shape, *[c.shape for c in columns])
     first, last, ss, sal, temp = [np.broadcast_to(c, shape).reshape(-1) for c in columns]
     rows = first.shape[0]
     emp = _codes(np.broadcast_to(ids, shape).reshape(-1), rows)
@@ -219,7 +229,7 @@ def _outputs(output) -> np.ndarray:
         return np.array("pay" if output is None else output.strip().lower())
     a = np.asarray(output)
     if a.dtype.kind != "U":
-        a = np.array([v if isinstance(v, str) else "" for v in a.reshape(-1).tolist()]).reshape(a.shape)
+        a = np.array([v if isinstance(v, str) else "" for v in a.reshape(-1).tolist()], dtype=str).reshape(a.shape)
     return np.char.lower(np.char.strip(a))
 
 
@@ -419,6 +429,7 @@ class AllowanceLeft(NamedTuple):
     error: np.ndarray  # reason codes of the allowance (service start, dates), 0 = good row
 
 
+@answers_not_columns(lambda: np.array(np.nan))
 def paid_days_before(log_employee_ids, log_first_days, log_paid_days, employee_ids, on_day) -> np.ndarray:
     """Paid sick days each employee had, by the record, in the 12 months before ``on_day``.
 
@@ -444,11 +455,11 @@ def paid_days_before(log_employee_ids, log_first_days, log_paid_days, employee_i
     log_ids = np.asarray(log_employee_ids if log_employee_ids is not None else np.nan, dtype=object).reshape(-1)
     first = np.asarray(dates(log_first_days)).reshape(-1)
     paid = np.asarray(floats(log_paid_days), dtype=np.float64).reshape(-1)
-    n_log = max(log_ids.shape[0], first.shape[0], paid.shape[0])
+    (n_log,) = broadcast_shape(log_ids.shape, first.shape, paid.shape)
     log_ids, first, paid = (np.broadcast_to(a, (n_log,)) for a in (log_ids, first, paid))
     emp = np.asarray(employee_ids if employee_ids is not None else np.nan, dtype=object)
     on = np.asarray(dates(on_day))
-    shape = np.broadcast_shapes(emp.shape, on.shape)
+    shape = broadcast_shape(emp.shape, on.shape)
     emp = np.broadcast_to(emp, shape).reshape(-1)
     on = np.broadcast_to(on, shape).reshape(-1)
     n_emp = emp.shape[0]
@@ -489,6 +500,7 @@ def paid_days_before(log_employee_ids, log_first_days, log_paid_days, employee_i
     return out.reshape(shape)
 
 
+@answers_not_columns(lambda: not_columns_result(AllowanceLeft))
 def allowance_left(log_employee_ids, log_first_days, log_paid_days, employee_ids, on_day, service_starts,
                    temporary_short=False) -> AllowanceLeft:
     """The full- and half-pay sick allowance each employee has left for an absence starting
@@ -511,12 +523,14 @@ def allowance_left(log_employee_ids, log_first_days, log_paid_days, employee_ids
     """
     from .sick_pay import sick_pay_allowance
 
-    prior = paid_days_before(log_employee_ids, log_first_days, log_paid_days, employee_ids, on_day)
+    # (undecorated: a record whose columns do not broadcast is this call's one error too)
+    prior = paid_days_before.__wrapped__(log_employee_ids, log_first_days, log_paid_days, employee_ids, on_day)
     a = sick_pay_allowance(service_starts, on_day, prior, temporary_short)
     shape = np.broadcast_shapes(prior.shape, a.error.shape)
     return AllowanceLeft(np.broadcast_to(prior, shape).copy(), a.full_pay_days, a.half_pay_days, a.error)
 
 
+@answers_not_columns(not_columns_words)
 def sick_pay_log_explained(
     employee_ids,
     first_days,
