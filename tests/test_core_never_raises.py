@@ -171,3 +171,59 @@ def test_carry_over_reads_cells_as_the_other_rules_do():
 def test_loss_of_earnings_reads_a_text_salary_as_a_bad_row():
     r = loss_of_earnings(["KR8", "KR8"], ["KR7", "KR7"], ["TBC", 33000.0], {7: 30000.0, 8: 34000.0}, "2026-11-23")
     assert np.isnan(r.annual_gbp[0]) and r.annual_gbp[1] == 3000.0
+
+
+def _ids(v):
+    """One employee (and one work reference) per row: the rows of a log then do not count
+    towards each other, and each row is judged as it would be alone."""
+    return list(range(len(v))) if isinstance(v, list) else 0
+
+
+def _refs(v):
+    return [f"W{i}" for i in range(len(v))] if isinstance(v, list) else "W0"
+
+
+@pytest.mark.parametrize(("func", "call", "flag"), [
+    (sick_pay, lambda v: sick_pay("2010-01-01", "2026-05-01", 10, 30000, temporary_short=v), "temporary_short"),
+    (sick_pay_allowance, lambda v: sick_pay_allowance("2010-01-01", "2026-05-01", temporary_short=v),
+     "temporary_short"),
+    (sick_pay_log, lambda v: sick_pay_log(_ids(v), "2026-03-02", "2026-03-31", "2010-01-01", 30000, temporary_short=v),
+     "temporary_short"),
+    (award_ok, lambda v: award_ok(_ids(v), "2026-06-01", 100, team=v, work_ref=_refs(v), endorsed=True), "team"),
+    (award_ok, lambda v: award_ok(_ids(v), "2026-06-01", 100, team=True, work_ref=_refs(v), endorsed=v), "endorsed"),
+    (award_ok, lambda v: award_ok(_ids(v), "2026-06-01", 100, ineligible=v), "ineligible"),
+    (carry_over, lambda v: carry_over(3, 37, v, 0, "2026-03-31"), "long_term_sick"),
+    (carry_over, lambda v: carry_over(3, 37, False, 0, "2026-03-31", leaving=v), "leaving"),
+], ids=lambda x: x if isinstance(x, str) else getattr(x, "__name__", ""))
+def test_a_flag_that_is_neither_true_nor_false_is_the_rows_problem(func, call, flag):
+    """A flag given as "team", "maybe", 2 or an error value is not read as FALSE (which
+    would judge a team award as an individual one, or a temporary contract as permanent):
+    the row gets "<flag> is not TRUE or FALSE"; the readable values beside it are read."""
+    values = ["team", "maybe", 2, -1, 0.5, "#N/A", True, "yes", 1, False, "n", 0, None]
+    r = call(values)
+    said = dict((row, text) for row, _, text in describe(r.error))
+    for row, v in enumerate(values):
+        readable = v is None or v in (True, False, 0, 1) or v in ("yes", "n")
+        if readable:
+            assert row not in said or flag not in said[row], (v, said.get(row))
+            one = call(v)
+            for field, a, b in zip(r._fields, r, one, strict=True):
+                assert np.array_equal(np.asarray(a)[row], b, equal_nan=True), (field, v)
+        else:
+            assert said.get(row) == f"{flag} is not TRUE or FALSE", (v, said.get(row))
+            figures = [np.asarray(a)[row] for a in r if np.asarray(a).dtype.kind == "f"]
+            assert all(np.isnan(f) for f in figures)
+
+
+def test_a_team_award_with_an_unreadable_kind_takes_no_part_in_the_totals():
+    """Two team rows of one work: the row whose team flag is unreadable is not added to the
+    team's total (nor to the employee's rolling total)."""
+    r = award_ok([1, 2, 1], "2026-06-01", [300.0, 300.0, 100.0], ["yes", "tem", "no"], ["W1", "W1", "W2"], True)
+    assert r.team_total_gbp[0] == 300.0 and np.isnan(r.team_total_gbp[1])
+    assert r.rolling_total_gbp[2] == 400.0
+    assert r.ok.tolist() == [True, False, True]
+
+
+def test_unreduced_pension_with_an_unreadable_membership_is_not_known():
+    assert np.isnan(unreduced_pension_on_redundancy([60, 60], [5, 5], ["x", True], "2026-11-23")).tolist() == [
+        True, False]

@@ -152,17 +152,64 @@ def floats(x) -> np.ndarray:
 
 
 def bools(x) -> np.ndarray:
-    """Booleans; ``None`` becomes ``False``."""
+    """Booleans; ``None`` becomes ``False`` (see :func:`flags`, which also says where a
+    value is not TRUE or FALSE)."""
+    return flags(x)[0]
+
+
+def flags(x) -> tuple[np.ndarray, np.ndarray | None]:
+    """Booleans as cells hold them, and where a value is not one: ``(values, bad)``.
+
+    TRUE/FALSE, 1/0 and the words yes/no, y/n, true/false are read (as
+    :func:`xl_kent.cells.to_bools`); a blank (``None``, ``nan``) is ``False``. Anything
+    else (2, "team", "maybe", an error value) is ``False`` in ``values`` and ``True`` in
+    ``bad``, so that the rule gives that row its reason instead of reading it as FALSE.
+    ``bad`` is ``None`` when every value is readable (the usual case: no mask to apply).
+
+    >>> flags(np.array([True, False]))
+    (array([ True, False]), None)
+    >>> values, bad = flags(["yes", "N", 2, "team", None])
+    >>> values.tolist(), bad.tolist()
+    ([True, False, False, False, False], [False, False, True, True, False])
+    """
     if x is None:
-        return np.array(False)
+        return np.array(False), None
     a = _cells.as_array(x)
     if a.dtype.kind == "b":
-        return a
+        return a, None
     if a.dtype.kind in "iuf":
-        return a == 1
-    from .cells import to_bools
+        with np.errstate(invalid="ignore"):
+            bad = ~((a == 0) | (a == 1) | np.isnan(a))
+        return a == 1, (bad if bad.any() else None)
+    column = _cells.to_bools(a.reshape(-1))
+    bad = (column.status != _cells.GOOD) & (column.status != _cells.BLANK)
+    return column.values.reshape(a.shape), (bad.reshape(a.shape) if bad.any() else None)
 
-    return to_bools(a.reshape(-1)).values.reshape(a.shape)
+
+def flag_reason(name: str) -> int:
+    """The reason of a row whose ``name`` is not TRUE or FALSE (as the Excel functions word it).
+
+    >>> from xl_kent.errors import reason_text
+    >>> reason_text(flag_reason("team"))
+    'team is not TRUE or FALSE'
+    """
+    return reason("#VALUE!", f"{name} is not TRUE or FALSE")
+
+
+def flag_errors(error: np.ndarray, shape: tuple[int, ...], **bad: np.ndarray | None) -> np.ndarray:
+    """``error`` (the 1-D rows of the broadcast ``shape``) with each row whose flag is ``bad``
+    (:func:`flags`) given that flag's reason, where the row has no reason yet (in the order
+    given: the arguments' order). The same array when no flag is bad.
+
+    >>> from xl_kent.errors import describe
+    >>> describe(flag_errors(np.zeros(3, np.int32), (3,), team=np.array([False, True, True]), endorsed=None))
+    [(1, '#VALUE!', 'team is not TRUE or FALSE'), (2, '#VALUE!', 'team is not TRUE or FALSE')]
+    """
+    for name, mask in bad.items():
+        if mask is not None:
+            rows = np.broadcast_to(mask, shape).reshape(-1)
+            error = np.where((error == 0) & rows, flag_reason(name), error).astype(np.int32)
+    return error
 
 
 def dates(x) -> np.ndarray:

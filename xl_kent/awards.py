@@ -44,13 +44,14 @@ from . import params
 from ._arrays import (
     answers_not_columns,
     blockwise,
-    bools,
     box_numbers,
     broadcast_rows,
     dates,
     factorize_keys,
     factorize_text,
     fast,
+    flag_errors,
+    flags,
     floats,
     not_columns_result,
     packed_text,
@@ -216,7 +217,8 @@ def award_ok(
     amount_gbp : array_like of float
         Payment to this employee, > 0.
     team : array_like of bool, optional
-        True for a row of a team award (False = individual).
+        True for a row of a team award (False = individual). The flags read TRUE/FALSE,
+        1/0 and yes/no; any other value ("team", 2) is the row's error, never FALSE.
     work_ref : array_like, optional
         Reference of the work rewarded; blank = none (never matches another row).
     endorsed : array_like of bool, optional
@@ -229,8 +231,10 @@ def award_ok(
     Award
     """
     # the ids and references broadcast with the rest (a 2-D log is flattened as every column is)
+    (is_team, team_bad), (is_endorsed, endorsed_bad), (is_ineligible, ineligible_bad) = (
+        flags(team), flags(endorsed), flags(ineligible))
     (amount, when, is_team, is_endorsed, is_ineligible, employee_id, *refs), shape = broadcast_rows(
-        floats(amount_gbp), dates(award_date), bools(team), bools(endorsed), bools(ineligible), employee_id,
+        floats(amount_gbp), dates(award_date), is_team, is_endorsed, is_ineligible, employee_id,
         *([] if work_ref is None else [work_ref])
     )
     work_ref = refs[0] if refs else None
@@ -249,6 +253,9 @@ def award_ok(
     error, amount, max_award, max_total, day, window_from = blockwise(
         _award_rows, emp, amount, when
     )
+    # A flag neither TRUE nor FALSE ("team" given as the kind, say) is that row's reason: the
+    # row takes no part in anyone's totals, rather than being judged as FALSE.
+    error = flag_errors(error, shape, team=team_bad, endorsed=endorsed_bad, ineligible=ineligible_bad)
     good = error == OK
 
     # Rule 2: a team award is all team rows for the same work reference.

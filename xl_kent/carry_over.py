@@ -42,7 +42,15 @@ from typing import NamedTuple
 import numpy as np
 
 from . import params
-from ._arrays import answers_not_columns, bools, broadcast_rows, dates, floats, not_columns_result
+from ._arrays import (
+    answers_not_columns,
+    broadcast_rows,
+    dates,
+    flag_errors,
+    flags,
+    floats,
+    not_columns_result,
+)
 from .errors import OK, first_reason, reason
 
 __all__ = [
@@ -146,9 +154,9 @@ def carry_over(untaken_days, weekly_hours, long_term_sick, deferral_agreed_days,
     >>> describe(r.error)
     [(2, '#VALUE!', 'untaken leave at the year end is not a number'), (3, '#NUM!', 'weekly_hours is outside 0 to 37')]
     """
+    (sick, sick_bad), (leaver, leaver_bad) = flags(long_term_sick), flags(leaving)
     (untaken, hours, sick, deferral, leaver, when), shape = broadcast_rows(
-        floats(untaken_days), floats(weekly_hours), bools(long_term_sick), floats(deferral_agreed_days),
-        bools(leaving), dates(on))
+        floats(untaken_days), floats(weekly_hours), sick, floats(deferral_agreed_days), leaver, dates(on))
     (agreed, sickness, deferred_max, full), in_force = params.lookup(when, *(_p(n) for n in _LIMITS))
     full_week = float(_p("carry_over_pro_rata_weekly_hours").value_on(None))
     with np.errstate(invalid="ignore"):
@@ -159,6 +167,7 @@ def carry_over(untaken_days, weekly_hours, long_term_sick, deferral_agreed_days,
             (np.isnan(deferral), _E_DEFERRAL),
             (deferral < 0, _E_DEFERRAL_NEGATIVE),
         )
+    error = flag_errors(error, shape, long_term_sick=sick_bad, leaving=leaver_bad)
     share = hours / full
     usual = np.where(sick, sickness, agreed) * share
     most = deferred_max * share

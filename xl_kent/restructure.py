@@ -37,10 +37,10 @@ import numpy as np
 from . import params
 from ._arrays import (
     answers_not_columns,
-    bools,
     broadcast_rows,
     broadcast_shape,
     dates,
+    flags,
     floats,
     not_columns_result,
 )
@@ -69,12 +69,14 @@ def unreduced_pension_on_redundancy(age_years, service_years, lgps_member, on) -
     ...                                  [True, True, True, False, True], "2026-11-23").tolist()
     [1.0, 0.0, 0.0, 0.0, nan]
     """
-    (age, service, member, when), shape = broadcast_rows(floats(age_years), floats(service_years),
-                                                         bools(lgps_member), dates(on))
+    member, member_bad = flags(lgps_member)
+    (age, service, member, when), shape = broadcast_rows(floats(age_years), floats(service_years), member, dates(on))
     (min_age, min_service), in_force = params.lookup(when, _p("unreduced_pension_min_age_years"),
                                                      _p("unreduced_pension_min_service_years"))
     yes = member & (age >= min_age) & (service >= min_service)
     known = in_force & ~np.isnan(age) & ~np.isnan(service)
+    if member_bad is not None:  # lgps_member neither TRUE nor FALSE: not known
+        known &= ~np.broadcast_to(member_bad, shape).reshape(-1)
     return np.where(known, yes.astype(np.float64), np.nan).reshape(shape)
 
 

@@ -57,6 +57,8 @@ from ._arrays import (
     broadcast_rows,
     dates,
     fast,
+    flag_errors,
+    flags,
     floats,
     interval_overlap,
     not_columns_result,
@@ -206,7 +208,8 @@ def sick_pay(
         Calendar days of paid sick leave (full or half pay) in the 12 months
         before ``absence_start``; deducted from the allowance full pay first.
     temporary_short : array_like of bool, optional
-        True for a temporary contract of 4 months or less: SSP only.
+        True for a temporary contract of 4 months or less: SSP only. TRUE/FALSE, 1/0 or
+        yes/no; any other value is the row's error ("temporary_short is not TRUE or FALSE").
 
     Returns
     -------
@@ -224,16 +227,25 @@ def sick_pay(
     >>> r.pay_gbp.round(2).tolist()
     [0.0, 52.82]
     """
+    temp, temp_bad = flags(temporary_short)
     columns, shape = broadcast_rows(
         dates(service_start),
         dates(absence_start),
         floats(absence_days),
         floats(annual_salary_gbp),
         floats(prior_paid_days),
-        bools(temporary_short),
+        temp,
     )
     out = blockwise(partial(_sick_pay_rows, shortcut=fast()), *columns)
+    if temp_bad is not None:  # temporary_short neither TRUE nor FALSE: that row's reason
+        out = _flagged(out, flag_errors(out[-1], shape, temporary_short=temp_bad))
     return SickPay(*[a.reshape(shape) for a in out])
+
+
+def _flagged(out: tuple, error: np.ndarray) -> tuple:
+    """The figures of ``out`` (its last item the error) with ``nan`` on the rows ``error`` marks."""
+    bad = error != OK
+    return (*[np.where(bad, np.nan, a) for a in out[:-1]], error)
 
 
 def _sick_pay_rows(ss, ab, n, sal, prior, temp, shortcut=False):
@@ -671,10 +683,11 @@ def sick_pay_allowance(service_start, absence_start, prior_paid_days=0.0, tempor
     >>> describe(sick_pay_allowance(["2026-01-01"], "2025-06-01").error)
     [(0, '#NUM!', 'service_start is after absence_start')]
     """
-    columns, shape = broadcast_rows(
-        dates(service_start), dates(absence_start), floats(prior_paid_days), bools(temporary_short)
-    )
+    temp, temp_bad = flags(temporary_short)
+    columns, shape = broadcast_rows(dates(service_start), dates(absence_start), floats(prior_paid_days), temp)
     out = blockwise(partial(_allowance_rows, shortcut=fast()), *columns)
+    if temp_bad is not None:
+        out = _flagged(out, flag_errors(out[-1], shape, temporary_short=temp_bad))
     return SickAllowance(*[a.reshape(shape) for a in out])
 
 

@@ -67,9 +67,10 @@ from . import params, words
 from ._arrays import (
     answers_not_columns,
     blockwise,
-    bools,
     broadcast_shape,
     dates,
+    flag_errors,
+    flags,
     floats,
     not_columns_result,
     not_columns_words,
@@ -180,8 +181,8 @@ def _sick_pay_log(employee_ids, first_days, last_days, service_starts, annual_sa
     needs: the rows' own values, whether each absence is a PIW, its SSP window and the last day
     of the employee's previous PIW when it starts within the linking gap of it (else NaT)."""
     ids = np.asarray(employee_ids if employee_ids is not None else np.nan, dtype=None)
-    columns = [dates(first_days), dates(last_days), dates(service_starts), floats(annual_salaries),
-               bools(temporary_short)]
+    temp, temp_bad = flags(temporary_short)
+    columns = [dates(first_days), dates(last_days), dates(service_starts), floats(annual_salaries), temp]
     which = _outputs(output)
     shape = broadcast_shape(ids.shape, which.shape, *[c.shape for c in columns])
     first, last, ss, sal, temp = [np.broadcast_to(c, shape).reshape(-1) for c in columns]
@@ -191,6 +192,8 @@ def _sick_pay_log(employee_ids, first_days, last_days, service_starts, annual_sa
     # Each row on its own: its checks and the rules in force on its first day.
     (error, n, full_allow, half_allow, daily_gbp, cap_daily, days_per_week, piw, ssp_ok, waiting,
      max_ssp_days, linking_gap, window_from) = blockwise(_absence_rows, emp, first, last, ss, sal, temp)
+    # temporary_short neither TRUE nor FALSE: that row's reason, and it leaves the record
+    error = flag_errors(error, shape, temporary_short=temp_bad)
 
     order = _by_employee_and_first_day(error, emp, first, last)
     figures = _work_through(order, emp, first, last, n, full_allow, half_allow, window_from, piw, ssp_ok,
