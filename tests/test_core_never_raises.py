@@ -227,3 +227,20 @@ def test_a_team_award_with_an_unreadable_kind_takes_no_part_in_the_totals():
 def test_unreduced_pension_with_an_unreadable_membership_is_not_known():
     assert np.isnan(unreduced_pension_on_redundancy([60, 60], [5, 5], ["x", True], "2026-11-23")).tolist() == [
         True, False]
+
+
+def test_pandas_missing_values_are_blank():
+    """A pandas column handed to the core as it is (object dtype) holds ``pd.NA`` and
+    ``pd.NaT``: blank cells. ``pd.NaT`` is a ``datetime`` whose fields read as 1 January of
+    the year 1: it must not become that date, nor raise."""
+    pd = pytest.importorskip("pandas")
+    from xl_kent._arrays import dates, flags, floats
+
+    cells = np.array([pd.NaT, pd.NA, pd.Timestamp("2026-01-01")], dtype=object)
+    assert np.isnat(dates(cells)[:2]).all() and dates(cells)[2] == np.datetime64("2026-01-01")
+    assert np.isnat(dates(np.array([pd.NaT], dtype=object))).all()  # all "dates", one of them NaT
+    assert np.isnan(floats(np.array([pd.NA, 3.0], dtype=object))).tolist() == [True, False]
+    assert flags(np.array([pd.NA, True], dtype=object))[1] is None  # blank: FALSE, not a problem
+    r = sick_pay(pd.Series([pd.NaT, pd.Timestamp("2010-01-01")], dtype=object), "2026-05-01", 10, 30000)
+    assert describe(r.error) == [(0, "#VALUE!", "service_start is blank or not a date")]
+    assert r.error[1] == OK

@@ -187,8 +187,18 @@ def _float(v: Any) -> float:
         return float("inf") if v > 0 else float("-inf")
 
 
+#: pandas' missing values (``pd.NA``, ``pd.NaT``) by their type's name: a pandas column
+#: handed to the core holds them, and pandas need not be imported to know them.
+_PANDAS_MISSING = frozenset({"NAType", "NaTType"})
+
+
+def _is_pandas_missing(v: Any) -> bool:
+    """``pd.NA`` or ``pd.NaT`` (``pd.NaT`` is a ``datetime`` whose fields must not be read)."""
+    return type(v).__name__ in _PANDAS_MISSING and type(v).__module__.startswith("pandas")
+
+
 def _is_blank_value(v: Any) -> bool:
-    if v is None:
+    if v is None or _is_pandas_missing(v):
         return True
     if isinstance(v, str):
         return v.strip() == ""
@@ -265,7 +275,7 @@ def to_dates(values) -> Column:
     if isinstance(values, np.ndarray) and values.dtype.kind in "iuf":
         return _serials(values.astype(np.float64))
     kinds = _types(values)
-    if kinds and all(issubclass(k, dt.date) for k in kinds):  # fast path: all dates
+    if kinds and all(issubclass(k, dt.date) and k.__name__ != "NaTType" for k in kinds):  # fast path: all dates
         days = np.fromiter(map(dt.date.toordinal, values), dtype=np.int64, count=n)
         return Column((days - _ORDINAL_1970).astype("datetime64[D]"), np.zeros(n, np.int8), None)
     if kinds <= _NUMBER_TYPES:  # fast path: all serial numbers
@@ -277,7 +287,9 @@ def to_dates(values) -> Column:
     status = np.zeros(n, dtype=np.int8)
     errs: dict[int, str] = {}
     for i, v in enumerate(values):  # slow path: mixed column
-        if isinstance(v, dt.date):
+        if _is_pandas_missing(v):  # pd.NaT is a datetime: before the dates
+            status[i] = BLANK
+        elif isinstance(v, dt.date):
             out[i] = np.datetime64(v.toordinal() - _ORDINAL_1970, "D")
         elif isinstance(v, np.datetime64):
             out[i] = v.astype("datetime64[D]")
@@ -370,7 +382,7 @@ def to_text(values) -> Column:
                 status[i] = BLANK
             else:
                 out[i] = str(int(f)) if f.is_integer() else repr(f)
-        elif v is None:
+        elif v is None or _is_pandas_missing(v):
             status[i] = BLANK
         elif isinstance(v, (dt.date, dt.time, np.datetime64)):
             out[i] = str(v)
