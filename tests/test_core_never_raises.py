@@ -244,3 +244,15 @@ def test_pandas_missing_values_are_blank():
     r = sick_pay(pd.Series([pd.NaT, pd.Timestamp("2010-01-01")], dtype=object), "2026-05-01", 10, 30000)
     assert describe(r.error) == [(0, "#VALUE!", "service_start is blank or not a date")]
     assert r.error[1] == OK
+
+
+def test_a_nat_employee_id_is_blank():
+    """Ids given as dates (a column read as dates by mistake): NaT is a blank id, said as
+    such, and the other rows' ids are their dates' text, counted together."""
+    ids = np.array(["2020-01-01", "NaT", "2020-01-01"], dtype="datetime64[D]")
+    r = award_ok(ids, "2026-06-01", [600.0, 100.0, 500.0])
+    assert describe(r.error) == [(1, "#VALUE!", "employee id is blank")]
+    assert r.rolling_total_gbp[2] == 1100.0
+    r = sick_pay_log(ids, ["2026-01-05", "2026-02-02", "2026-03-02"], ["2026-01-09", "2026-02-06", "2026-03-06"],
+                     "2010-01-01", 30000)
+    assert describe(r.error) == [(1, "#VALUE!", "employee id is blank")]

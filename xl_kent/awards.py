@@ -125,6 +125,8 @@ def _codes(x, n: int, ordered: bool = True) -> np.ndarray:
                 return np.where(blank, -1, (filled - lo).astype(np.int64))
         _, inv = np.unique(filled, return_inverse=True)
         return np.where(blank, -1, inv).astype(np.int64)
+    if a.dtype.kind in "Mm":  # dates or durations as ids: their text; NaT is a blank id
+        a = np.where(np.isnat(a), "", a.astype(str))
     if a.dtype.kind == "O":
         from .cells import to_text
 
