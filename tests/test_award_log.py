@@ -63,6 +63,28 @@ def test_bad_cells_are_not_judged_and_count_in_no_totals():
     assert o.errors_columns[2].tolist() == ["amount", "kind", "date", "employee_id", "endorsed"]
 
 
+def test_rows_judged_beside_a_problem_row_are_counted_and_warned_of():
+    """A judged row of the same employee or work as a row not judged is judged without it:
+    the command says how many such rows there are (they may change once it is fixed)."""
+    rows = [
+        dict(employee_id="E1", date="01/06/2026", amount=300, kind="team", ref="W1", endorsed="yes"),
+        dict(employee_id="E2", date="01/06/2026", amount=300, kind="tem", ref="w1 ", endorsed="yes"),
+        dict(employee_id="E3", date="01/06/2026", amount=200, kind="individual", ref="W2"),
+        dict(employee_id="e3 ", date="01/07/2026", amount="TBC", kind="individual", ref="W3"),
+        dict(employee_id="E4", date="01/06/2026", amount=200, kind="individual", ref="W4"),
+        dict(employee_id=None, date=None, amount=None, kind=None, ref=None),
+    ]
+    o = award_log.check_table(log_table(rows))
+    summary = dict(o.summary)
+    assert col(o, "award_ok").tolist() == [True, None, True, None, True, None]
+    # E1 shares the work W1 with row 2, E3 is the employee of row 4; E4 and the blank row are apart.
+    assert summary["awards judged beside a problem row of the same employee or work"] == 2
+    assert any(line.startswith("2 judged award(s) share an employee or a work reference") for line in o.notes)
+    clean = award_log.check_table(log_table([rows[0], rows[2], rows[4]]))
+    assert dict(clean.summary)["awards judged beside a problem row of the same employee or work"] == 0
+    assert not any("share an employee" in line for line in clean.notes)
+
+
 def test_award_columns_by_alias_and_missing_amount():
     t = log_table([dict(**{"Staff Number": "E1", "Date Paid": "2026-05-01", "Award Amount": 100})])
     assert col(award_log.check_table(t), "award_ok").tolist() == [True]

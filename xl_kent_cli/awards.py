@@ -16,7 +16,7 @@ import sys
 import numpy as np
 
 from xl_kent.awards import RULES, explain
-from xl_kent.lists.award_log import AWARD_RESULTS, AWARD_SCHEMA, judge, read_award_log
+from xl_kent.lists.award_log import AWARD_RESULTS, AWARD_SCHEMA, beside_problems, judge, read_award_log
 from xl_kent.lists.how import AWARD_HOW, award_how
 from xl_kent.money import round_pennies
 
@@ -52,6 +52,10 @@ def check_table(table, columns=None, source: str | None = None, overrides=None, 
     outside = j.judged & ~j.ok
     amount = log.values["amount"]
     lines = cm.warnings()
+    beside = int(beside_problems(j).sum())
+    if beside:
+        lines.append(f"{beside:,} judged award(s) share an employee or a work reference with a row that has a "
+                     "problem; their verdicts and totals leave that row out and may change once it is fixed")
     summary: list[tuple[str, object]] = [
         *o.summary_head("awards", source, table),
         ("rows read", n),
@@ -65,6 +69,7 @@ def check_table(table, columns=None, source: str | None = None, overrides=None, 
     summary += [
         ("rows with problems (not judged)", pt.problem_rows),
         ("blank rows inside the log (kept, not judged)", int(log.blank_row.sum())),
+        ("awards judged beside a problem row of the same employee or work", beside),
         ("problems listed on the Errors sheet", int(pt.rows.shape[0])),
     ]
     summary += [(f"rows with: {t}", c) for t, c in pt.counts]

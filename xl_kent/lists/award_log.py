@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..awards import award_ok, explain
+from ..awards import _codes, award_ok, explain
 from ..errors import OK, reason_text
 from . import parse
 from .fields import ColumnMap, Field, Schema, fits_kind, map_columns
@@ -39,8 +39,8 @@ from .how import AWARD_HOW
 from .problems import Problems, ProblemTable, add_unreadable, problem_table
 from .staff import _ID_ALIASES, SERIAL_WORDS, Check, check_bounds, year_words  # as a staff list
 
-__all__ = ["AWARD_FIELDS", "AWARD_RESULTS", "AWARD_SCHEMA", "AwardLog", "Judgement", "award_checks", "judge",
-           "read_award_log"]
+__all__ = ["AWARD_FIELDS", "AWARD_RESULTS", "AWARD_SCHEMA", "AwardLog", "Judgement", "award_checks",
+           "beside_problems", "judge", "read_award_log"]
 
 AWARD_FIELDS: tuple[Field, ...] = (
     Field("employee_id", "id", True, _ID_ALIASES, "employee paid", "Employee ID"),
@@ -260,3 +260,25 @@ def judge(log: AwardLog, table=None) -> Judgement:
     rolling = np.where(judged, r.rolling_total_gbp, np.nan)
     team = np.where(judged & v["team"], r.team_total_gbp, np.nan)
     return Judgement(judged, judged & r.ok, np.where(judged, r.rule, 0), reason, rolling, team, pt, log)
+
+
+def beside_problems(j: Judgement) -> np.ndarray:
+    """Judged rows that share an employee or a work reference with a row that was not judged
+    (a problem row; blank rows do not count).
+
+    A row not judged counts in no one's totals, so the verdicts of these rows leave it out:
+    an employee's rolling total without that award, a team's total without that row. They
+    may change once the problem row is fixed, and the commands say how many there are.
+    Ids and references match as the rules match them (trimmed, ignoring case).
+    """
+    v, n = j.log.values, j.log.n_rows
+    unjudged = ~j.judged & ~j.log.blank_row
+    out = np.zeros(n, dtype=bool)
+    if not unjudged.any():
+        return out
+    for key in ("employee_id", "work_ref"):
+        codes = _codes(v[key], n, ordered=False)
+        shared = np.unique(codes[unjudged & (codes >= 0)])
+        if shared.size:
+            out |= j.judged & np.isin(codes, shared)
+    return out
