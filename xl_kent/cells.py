@@ -275,7 +275,7 @@ def to_dates(values) -> Column:
     if isinstance(values, np.ndarray) and values.dtype.kind in "iuf":
         return _serials(values.astype(np.float64))
     kinds = _types(values)
-    if kinds and all(issubclass(k, dt.date) and k.__name__ != "NaTType" for k in kinds):  # fast path: all dates
+    if kinds and all(issubclass(k, dt.date) and k.__name__ not in _PANDAS_MISSING for k in kinds):  # all dates
         days = np.fromiter(map(dt.date.toordinal, values), dtype=np.int64, count=n)
         return Column((days - _ORDINAL_1970).astype("datetime64[D]"), np.zeros(n, np.int8), None)
     if kinds <= _NUMBER_TYPES:  # fast path: all serial numbers
