@@ -156,6 +156,35 @@ def test_the_csv_reader_keeps_columns_coded_until_used(tmp_path):
     assert table.rows(45, 99).n_rows == 5 and table.rows(60, 70).n_rows == 0
 
 
+def test_blank_rows_are_told_from_the_coded_columns_as_from_the_cells(tmp_path):
+    """The blank-row check reads a coded column's blanks off its coded form (no column made
+    for it) and gives the rows the made cells give: spaces alone are blank, in a column of
+    repeated texts and in one of distinct texts (ids), and rows blank but for one cell are not."""
+    from xl_kent.lists.fields import map_columns
+    from xl_kent.lists.parse import blank_rows
+
+    head = "Employee ID,Grade,Notes,Unused,Annual Salary,Date of Birth,Service Start"
+    rows = [f"{1000 + i},KR{3 + i % 3},,x{i},{20000 + i},1980-01-01,2010-01-01" for i in range(60)]
+    rows[5] = ",,,,,,"  # blank
+    rows[17] = "  ,   ,,,,,"  # spaces alone: blank
+    rows[30] = ",,,only this,,,"  # not blank
+    rows[41] = ", ,,  ,,,"  # blank
+    rows[52] = ",KR4,,,,,"  # not blank
+    path = tmp_path / "gaps.csv"
+    path.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
+    table = read_table(path)
+    assert isinstance(table.columns, ArrowColumns)
+    columns = map_columns(table.headers, STAFF_SCHEMA)
+    got = columns.blank_rows(table)
+    assert all(table.columns._made[j] is None for j in range(len(table.headers)))  # nothing made
+    made = blank_rows([table.columns[j] for j in range(len(table.headers))], table.n_rows)
+    assert got.tolist() == made.tolist()
+    assert np.flatnonzero(got).tolist() == [5, 17, 41]
+    for j in range(len(table.headers)):
+        everything = np.arange(table.n_rows)
+        assert table.columns.none_on(j, everything).tolist() == np.equal(table.cells(j), None).tolist()
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=False, width=64),
                           st.floats(-1e6, 1e6)), max_size=60),

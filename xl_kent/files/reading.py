@@ -284,6 +284,17 @@ class ArrowColumns(Sequence):
             return col if rows is None else col[rows]
         return _made(self._twins[j], rows)
 
+    def none_on(self, j: int, rows: np.ndarray) -> np.ndarray:
+        """Which cells of column ``j`` on ``rows`` are ``None`` (bool), the column not made:
+        ``np.equal(self.cells(j, rows), None)``, read off the coded form."""
+        col = self._made[j]
+        if col is not None:
+            return np.equal(col[rows], None)
+        twin = self._twins[j]
+        if twin.labels is not None:
+            return np.equal(twin.labels, None)[twin.codes[rows]]
+        return ~_valid_rows(twin.text)[rows]
+
     def rows(self, start: int, stop: int) -> ArrowColumns:
         """Rows ``start`` to ``stop`` of every column, still coded."""
         return ArrowColumns([_sliced(t, start, stop) for t in self._twins], stop - start)

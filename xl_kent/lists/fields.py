@@ -42,6 +42,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -255,10 +256,15 @@ class ColumnMap:
 
     def blank_rows(self, table) -> np.ndarray:
         """Rows whose cells are all blank, an earlier run's result columns left out (they do not make a row)."""
+        from ..files.reading import ArrowColumns
         from .parse import blank_rows
 
         results = set(self.results)
-        return blank_rows([c for j, c in enumerate(table.columns) if j not in results], table.n_rows)
+        use = [j for j in range(len(table.columns)) if j not in results]
+        cols = table.columns
+        if isinstance(cols, ArrowColumns):  # (told from the coded forms: no column is made for it)
+            return blank_rows([(partial(cols.none_on, j), partial(cols.cells, j)) for j in use], table.n_rows)
+        return blank_rows([cols[j] for j in use], table.n_rows)
 
     def describe(self) -> list[tuple[str, str]]:
         """``(header, how it is used)`` per column, for a Summary sheet."""

@@ -444,18 +444,30 @@ def blank_rows(columns: Iterable, n: int) -> np.ndarray:
 
     Each column is an array of cells, or a function giving the cells on given rows (an
     index array: :meth:`xl_kent.files.reading.Table.cells`), so only the rows still blank
-    are looked at.
+    are looked at, or a pair of functions of those rows: which of their cells are ``None``
+    (bool), and their cells (asked for only where text might be spaces alone: a column the
+    CSV reader keeps coded is then never made whole, :meth:`ArrowColumns.none_on
+    <xl_kent.files.reading.ArrowColumns.none_on>`). The three give the same rows.
 
     >>> blank_rows([np.array([None, "x", " "], dtype=object), lambda rows: np.full(len(rows), None)], 3).tolist()
+    [True, False, True]
+    >>> cells = np.array([None, "x", " "], dtype=object)
+    >>> blank_rows([(lambda rows: np.equal(cells[rows], None), lambda rows: cells[rows])], 3).tolist()
     [True, False, True]
     """
     candidates = np.arange(n)
     for col in columns:
-        sub = col(candidates) if callable(col) else col[candidates]
-        empty = np.equal(sub, None)
+        if isinstance(col, tuple):
+            none_on, cells_on = col
+            sub = None
+            empty = np.asarray(none_on(candidates), dtype=bool)
+        else:
+            sub = col(candidates) if callable(col) else col[candidates]
+            empty = np.equal(sub, None)
         rest = np.flatnonzero(~empty)
         if rest.size and rest.size <= len(candidates) // 2 + 64:  # spaces-only text is blank too
-            empty[rest] = [isinstance(v, str) and not v.strip() for v in sub[rest].tolist()]
+            texts = (cells_on(candidates[rest]) if sub is None else sub[rest]).tolist()
+            empty[rest] = [isinstance(v, str) and not v.strip() for v in texts]
         candidates = candidates[empty]
         if not candidates.size:
             break
