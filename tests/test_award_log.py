@@ -10,6 +10,7 @@ from test_recalc import Table, cells
 
 from xl_kent.awards import award_ok, explain
 from xl_kent.lists import synth
+from xl_kent.lists.award_log import BESIDE_PROBLEMS_WORDS
 from xl_kent.lists.fields import ColumnError
 from xl_kent.money import round_pennies
 from xl_kent_cli import awards as award_log
@@ -80,9 +81,32 @@ def test_rows_judged_beside_a_problem_row_are_counted_and_warned_of():
     # E1 shares the work W1 with row 2, E3 is the employee of row 4; E4 and the blank row are apart.
     assert summary["awards judged beside a problem row of the same employee or work"] == 2
     assert any(line.startswith("2 judged award(s) share an employee or a work reference") for line in o.notes)
+    # The How column says so on those rows, and only on those (the verdict's words unchanged before it).
+    how = col(o, "how").tolist()
+    beside = [BESIDE_PROBLEMS_WORDS in (text or "") for text in how]
+    assert beside == [True, False, True, False, False, False]
+    assert how[0].endswith(": within the scheme" + BESIDE_PROBLEMS_WORDS)
     clean = award_log.check_table(log_table([rows[0], rows[2], rows[4]]))
     assert dict(clean.summary)["awards judged beside a problem row of the same employee or work"] == 0
     assert not any("share an employee" in line for line in clean.notes)
+    assert not any(BESIDE_PROBLEMS_WORDS in text for text in col(clean, "how").tolist())
+    assert [t.removesuffix(BESIDE_PROBLEMS_WORDS) for t in (how[0], how[2], how[4])] == col(clean, "how").tolist()
+
+
+def test_fill_awards_warns_of_rows_judged_beside_a_problem_row(tmp_path):
+    """``fill awards`` gives the warning ``xl-kent awards`` gives, for the same log."""
+    from test_cli import run
+
+    path = tmp_path / "log.csv"
+    path.write_text("Employee ID,Award Date,Amount,Kind,Work Reference,Endorsed\n"
+                    "E1,01/06/2026,300,team,W1,yes\n"
+                    "E2,01/06/2026,300,tem,W1,yes\n"
+                    "E4,01/06/2026,200,individual,W4,\n", encoding="utf-8")
+    code, _out, err = run("fill", "awards", "--log", path, "-o", tmp_path / "t.xlsx", "--to", "2026-11-30")
+    assert code == 1
+    assert "1 judged award(s) share an employee or a work reference with a row that has a problem" in err
+    code, _out, err2 = run("awards", path, "-o", tmp_path / "a.xlsx")
+    assert code == 1 and "1 judged award(s) share an employee or a work reference" in err2
 
 
 def test_award_columns_by_alias_and_missing_amount():

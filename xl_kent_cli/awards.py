@@ -16,7 +16,14 @@ import sys
 import numpy as np
 
 from xl_kent.awards import RULES, explain
-from xl_kent.lists.award_log import AWARD_RESULTS, AWARD_SCHEMA, beside_problems, judge, read_award_log
+from xl_kent.lists.award_log import (
+    AWARD_RESULTS,
+    AWARD_SCHEMA,
+    beside_problems,
+    beside_problems_note,
+    judge,
+    read_award_log,
+)
 from xl_kent.lists.how import AWARD_HOW, award_how
 from xl_kent.money import round_pennies
 
@@ -53,9 +60,9 @@ def check_table(table, columns=None, source: str | None = None, overrides=None, 
     amount = log.values["amount"]
     lines = cm.warnings()
     beside = int(beside_problems(j).sum())
-    if beside:
-        lines.append(f"{beside:,} judged award(s) share an employee or a work reference with a row that has a "
-                     "problem; their verdicts and totals leave that row out and may change once it is fixed")
+    note = beside_problems_note(j)
+    if note:
+        lines.append(note)
     summary: list[tuple[str, object]] = [
         *o.summary_head("awards", source, table),
         ("rows read", n),

@@ -14,7 +14,7 @@ import sys
 
 import numpy as np
 
-from xl_kent.lists.award_log import AWARD_SCHEMA, judge, read_award_log
+from xl_kent.lists.award_log import AWARD_SCHEMA, beside_problems_note, judge, read_award_log
 from xl_kent.lists.figures import STAFF_SCHEMA, Settings, compute, notes, read_staff
 
 from . import output as o
@@ -136,7 +136,8 @@ def fill_awards(input_path, output, *, period_start=None, period_end=None, maps=
         return result
     loaded, settings, j, written = result
     table = loaded.table
-    o.report_reading(prog, loaded, loaded.columns.warnings(" by the award template"), err)
+    note = beside_problems_note(j)  # (the workbook re-judges them live once the problem row is fixed)
+    o.report_reading(prog, loaded, loaded.columns.warnings(" by the award template") + ([note] if note else []), err)
     pt = j.problems
     within, outside = int((j.judged & j.ok).sum()), int((j.judged & ~j.ok).sum())
     print(o.run_line("fill awards"), file=out)

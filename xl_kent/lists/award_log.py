@@ -40,7 +40,7 @@ from .problems import Problems, ProblemTable, add_unreadable, problem_table
 from .staff import _ID_ALIASES, SERIAL_WORDS, Check, check_bounds, year_words  # as a staff list
 
 __all__ = ["AWARD_FIELDS", "AWARD_RESULTS", "AWARD_SCHEMA", "AwardLog", "Judgement", "award_checks",
-           "beside_problems", "judge", "read_award_log"]
+           "beside_problems", "beside_problems_note", "judge", "read_award_log"]
 
 AWARD_FIELDS: tuple[Field, ...] = (
     Field("employee_id", "id", True, _ID_ALIASES, "employee paid", "Employee ID"),
@@ -282,3 +282,18 @@ def beside_problems(j: Judgement) -> np.ndarray:
         if shared.size:
             out |= j.judged & np.isin(codes, shared)
     return out
+
+
+#: What the How column adds on a row judged beside a problem row (:func:`beside_problems`).
+BESIDE_PROBLEMS_WORDS = ("; judged without a row of the same employee or work that has a problem (see the "
+                         "Errors sheet): this may change once that row is fixed")
+
+
+def beside_problems_note(j: Judgement) -> str | None:
+    """The one line the commands print (and the Summary notes) when some judged rows are
+    judged beside a problem row (:func:`beside_problems`), or None."""
+    beside = int(beside_problems(j).sum())
+    if not beside:
+        return None
+    return (f"{beside:,} judged award(s) share an employee or a work reference with a row that has a "
+            "problem; their verdicts and totals leave that row out and may change once it is fixed")

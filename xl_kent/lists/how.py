@@ -148,8 +148,11 @@ def award_how(judgement) -> np.ndarray:
     """The How column of an award log judged (:func:`xl_kent.lists.award_log.judge`): the
     amount and kind, the team's total, the employee's 12-month total against the limits in
     force on the award date, and the verdict ("within the scheme", or the rule broken as
-    ``KENT_AWARD_OK`` explains it); ``""`` on rows not judged."""
+    ``KENT_AWARD_OK`` explains it), and, on a row judged beside a problem row of the same
+    employee or work (:func:`~xl_kent.lists.award_log.beside_problems`), that it was judged
+    without that row; ``""`` on rows not judged."""
     from .. import awards
+    from .award_log import BESIDE_PROBLEMS_WORDS, beside_problems
 
     j, v = judgement, judgement.log.values
     on = v["award_date"]
@@ -169,5 +172,6 @@ def award_how(judgement) -> np.ndarray:
         "; the employee's awards in the ", words.number(months, 0), " months to ", words.day_text(on),
         ", this one included, come to ", words.gbp(round_pennies(j.rolling_total_gbp)),
         " (limit ", words.gbp(total), ")", within, verdict,
+        words.choose([beside_problems(j)], [BESIDE_PROBLEMS_WORDS], ""),
     )
     return np.where(j.judged, said, "").astype(object)
