@@ -453,3 +453,113 @@ def test_any_cells_give_a_row_each_and_never_raise(cols, lib):
         except frame.ColumnError:
             continue
         assert len(got.figures) == n
+
+
+# ---------------------------------------------------------------- pandas cells as they are (not as Arrow makes them)
+
+_ONE_STAFF = {"Grade": "KR6", "Annual Salary": 30000.0, "Date of Birth": "1980-02-01",
+          "Continuous Service Date": "2010-04-01"}
+_KW = dict(pay_award_pct=0.03, pension_rate=0.2, how=False)
+
+
+def _cli_on_csv(df, tmp_path):
+    """``xl-kent recalc`` on ``df.to_csv`` (the same data as a user's file): its status column."""
+    src, out = tmp_path / "staff.csv", tmp_path / "staff.recalc.csv"
+    df.to_csv(src, index=False)
+    with redirect_stderr(io.StringIO()):
+        main(["recalc", str(src), "--as-of", "31/03/2027", "--pay-award", "3", "--pension-rate", "20",
+              "--no-how", "-o", str(out)])
+    t = read_table(out)
+    return t.columns[t.headers.index("status")].tolist()
+
+
+def test_a_true_among_numbers_is_not_a_number_as_in_the_csv(tmp_path):
+    """An object column of floats and a True: Arrow alone reads the True as 1.0 (1 day taken,
+    1 hour a week), silently; it is "not a number", as the command says of the same file."""
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"Employee ID": ["E1", "E2"], **_ONE_STAFF,
+                       "Weekly Hours": pd.Series([18.5, True], dtype=object),
+                       "Leave Taken (days)": pd.Series([5.0, True], dtype=object)})
+    r = frame.recalc(df, "31/03/2027", **_KW)
+    assert r.figures["status"].tolist()[1] == "weekly_hours is not a number; leave_taken_days is not a number"
+    assert r.figures["status"].tolist() == _cli_on_csv(df, tmp_path)
+    assert r.figures["fte"].tolist()[0] == 0.5 and r.exit_code == 1
+
+
+def test_aware_datetimes_of_several_offsets_keep_each_its_own_day():
+    """One object column of datetimes with different UTC offsets (GMT and BST): each is its own
+    wall-clock day, as when it is alone (Arrow would move them all into the first one's zone)."""
+    pd = pytest.importorskip("pandas")
+    ends = pd.Series([dt.datetime.fromisoformat("2026-12-31T00:00+00:00"),
+                      dt.datetime.fromisoformat("2027-03-31T00:00+01:00")], dtype=object)
+    df = pd.DataFrame({"Employee ID": ["E1", "E2"], **_ONE_STAFF, "End Date": ends})
+    both = frame.recalc(df, "31/03/2027", **_KW).figures
+    alone = frame.recalc(df.iloc[1:], "31/03/2027", **_KW).figures
+    cols = ["in_post_on_as_of", "year_share", "pay_cost_gbp", "status"]
+    assert both.loc[1, cols].tolist() == alone.loc[1, cols].tolist()
+    assert bool(both.loc[1, "in_post_on_as_of"]) and not bool(both.loc[0, "in_post_on_as_of"])
+
+
+@pytest.mark.parametrize("ids", [[2**53, 2**53 + 1], [-(2**53) - 1, -(2**53) - 2], "decimal"])
+def test_whole_numbers_beyond_two_to_the_53_are_their_digits(ids, tmp_path):
+    """Ids beyond 2**53 are read as their digits (two ids, not one float shared), as from a CSV file."""
+    pd = pytest.importorskip("pandas")
+    import decimal
+
+    if ids == "decimal":
+        ids = [decimal.Decimal("12345678901234567890"), decimal.Decimal("12345678901234567891")]
+    df = pd.DataFrame({"Employee ID": ids, **_ONE_STAFF})
+    r = frame.recalc(df, "31/03/2027", **_KW)
+    assert r.figures["status"].tolist() == ["OK", "OK"] == _cli_on_csv(df, tmp_path)
+    assert frame._cells(pa.array([2**53 + 1, 3])).tolist() == [str(2**53 + 1), 3.0]
+
+
+def test_a_number_as_the_as_of_date_is_an_excel_serial_as_for_the_command():
+    staff = pa.table({"Employee ID": ["E1"], **{k: [v] for k, v in _ONE_STAFF.items()}})
+    r = frame.recalc(staff, 46477, **_KW)  # --as-of 46477: 31/03/2027
+    assert r.summary == frame.recalc(staff, "31/03/2027", **_KW).summary
+    with pytest.raises(ValueError, match="not a date"):
+        frame.recalc(staff, True, **_KW)
+
+
+def test_period_columns_are_days_or_not_dates():
+    """A daily Period is its day; a month's Period is not a date (Arrow would give its ordinal number)."""
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"Employee ID": ["E1", "E2"], **_ONE_STAFF})
+    df["Date of Birth"] = pd.period_range("1980-02-01", periods=2, freq="D")
+    r = frame.recalc(df, "31/03/2027", **_KW)
+    want = frame.recalc(df.assign(**{"Date of Birth": ["1980-02-01", "1980-02-02"]}), "31/03/2027", **_KW)
+    assert r.figures["status"].tolist() == ["OK", "OK"]
+    assert r.figures["age_years"].tolist() == want.figures["age_years"].tolist()
+    df["Date of Birth"] = pd.period_range("1980-02", periods=2, freq="M")
+    assert frame.recalc(df, "31/03/2027", **_KW).figures["status"].tolist() == ["date_of_birth is not a date"] * 2
+
+
+def test_pandas_column_names_come_back_as_given():
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({0: ["E1"], " Grade ": ["KR6"], 2: [30000.0], 3: ["1980-02-01"], 4: ["2010-04-01"]})
+    r = frame.recalc(df, "31/03/2027", columns={"0": "employee_id", "2": "annual_salary", "3": "date_of_birth",
+                                                "4": "service_start"}, **_KW)
+    assert list(r.figures.columns[:5]) == [0, " Grade ", 2, 3, 4]
+    assert r.figures[0].tolist() == ["E1"] and r.figures["status"].tolist() == ["OK"]
+
+
+def test_float32_is_the_number_written_and_a_duration_is_not_a_number(tmp_path):
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"Employee ID": ["E1"], **_ONE_STAFF, "Weekly Hours": np.array([22.2], np.float32)})
+    r = frame.recalc(df, "31/03/2027", pay_award_pct=0.03, pension_rate=0.2)
+    assert "x 22.2 / 37 hours a week" in r.figures["leave_how"].tolist()[0]
+    assert frame._cells(pa.array(np.array([22.2, np.nan], np.float32))).tolist() == [22.2, None]
+    df["Weekly Hours"] = pd.to_timedelta([20], unit="s")
+    assert frame.recalc(df, "31/03/2027", **_KW).figures["status"].tolist() == ["weekly_hours is not a number"]
+
+
+def test_a_polars_type_pyarrow_cannot_take_is_read_by_its_cells():
+    pl = pytest.importorskip("polars")
+    try:
+        ids = pl.Series("Employee ID", [1, 2**100], dtype=pl.Int128)
+    except (AttributeError, TypeError, OverflowError):
+        pytest.skip("this polars has no Int128")
+    df = pl.DataFrame([ids, *[pl.Series(k, [v, v]) for k, v in _ONE_STAFF.items()]])
+    r = frame.recalc(df, "31/03/2027", **_KW)
+    assert r.figures["status"].to_list() == ["OK", "OK"] and r.exit_code == 0

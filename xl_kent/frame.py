@@ -126,7 +126,7 @@ def recalc(staff, as_of, *, absences=None, how: bool = True, columns: Mapping[st
     staff : pandas.DataFrame, polars.DataFrame or pyarrow.Table
         The staff list, one row per person, with the headers a staff list file has (matched as
         the command matches them: ignoring case, spaces and punctuation, with the same aliases).
-    as_of : str, date, datetime or numpy.datetime64
+    as_of : str, date, datetime, numpy.datetime64 or a number (an Excel serial, as ``--as-of 46477``)
         The date to calculate on (``"2027-03-31"`` or ``"31/03/2027"``, day/month/year).
     absences : DataFrame or pyarrow.Table, optional
         An absence record (``--absences``): each employee's paid sick days of the 12 months
@@ -293,6 +293,10 @@ def _day(value, name: str) -> np.datetime64:
         return np.datetime64(days, "D")
     if isinstance(value, dt.datetime):
         value = value.date()  # the wall-clock day (a time of day, and a time zone, are ignored)
+    if isinstance(value, bool | np.bool_):
+        raise ValueError(f"{name}={value!r} is not a date (write 2027-03-31 or 31/03/2027)")
+    if isinstance(value, int | float | np.integer | np.floating):  # an Excel serial, as the command reads 46477
+        return _day(repr(float(value)).removesuffix(".0"), name)
     try:
         day = np.datetime64(value, "D")
     except (TypeError, ValueError):
@@ -391,27 +395,59 @@ def _arrow_columns(data, library: str) -> tuple[list[str], list]:
         return [str(h) for h in table.column_names], list(table.columns)
     if library == "pandas":
         headers = [str(h) for h in data.columns]
-        try:
-            return headers, list(pa.Table.from_pandas(data, preserve_index=False).columns)
-        except (pa.ArrowException, ValueError, TypeError):  # a column of mixed cells (numbers and "TBC")
-            return headers, [_pandas_column(data.iloc[:, j]) for j in range(data.shape[1])]
+        return headers, [_pandas_column(data.iloc[:, j]) for j in range(data.shape[1])]
     import polars as pl
 
     headers = [str(h) for h in data.columns]
     if pl.Object not in data.dtypes:
-        return headers, list(data.to_arrow().columns)
-    # An Object column (Python objects) would go to Arrow as the objects' addresses: its cells instead.
-    return headers, [np.asarray(c.to_list(), dtype=object) if c.dtype == pl.Object else c.to_arrow()
-                     for c in data.get_columns()]
+        try:
+            return headers, list(data.to_arrow().columns)
+        except pa.ArrowException:  # a type pyarrow cannot import (Int128): column by column, below
+            pass
+
+    def column(c):
+        # An Object column (Python objects) would go to Arrow as the objects' addresses: its cells instead.
+        if c.dtype == pl.Object:
+            return np.asarray(c.to_list(), dtype=object)
+        try:
+            return c.to_arrow()
+        except pa.ArrowException:
+            return np.asarray(c.to_list(), dtype=object)
+
+    return headers, [column(c) for c in data.get_columns()]
 
 
 def _pandas_column(series):
+    """One pandas column as an Arrow array, or as an object array of its cells (read kind by kind,
+    :func:`_object_cells`): an ``object`` column (Arrow would read a ``True`` beside floats as
+    1.0, and every aware datetime in the first one's time zone), a ``Period`` column (Arrow
+    holds its ordinal numbers: a day's start instead, a month's or a year's text, not a date)."""
     import pyarrow as pa
 
+    kind = series.dtype
+    if kind is np.dtype(object):
+        return np.asarray(series.to_numpy(dtype=object), dtype=object)
+    if type(kind).__name__ == "PeriodDtype":
+        return _period_cells(series)
     try:
         return pa.array(series, from_pandas=True)
     except (pa.ArrowException, ValueError, TypeError):
         return np.asarray(series.to_numpy(dtype=object), dtype=object)
+
+
+def _period_cells(series) -> np.ndarray:
+    """A pandas ``Period`` column as cells: periods of a day or less as their start (a date),
+    longer ones (a month, a year) as their text ("1980-02"), which is not read as a date."""
+    try:
+        span_ns = series.dtype.freq.nanos  # (a Tick: days, hours...; months and years have none)
+    except (AttributeError, ValueError):
+        span_ns = None
+    if span_ns is not None and span_ns <= 86_400 * 10**9:
+        starts = series.dt.start_time.to_numpy(dtype="datetime64[us]")
+        return _datetime_cells(starts)
+    out = np.asarray(series.astype(str).to_numpy(dtype=object), dtype=object)
+    out[series.isna().to_numpy()] = None
+    return out
 
 
 def _read(data) -> _Frame:
@@ -467,8 +503,16 @@ def _cells(a) -> np.ndarray:
             return np.asarray(a.to_numpy(zero_copy_only=False), dtype=object)
         if pa.types.is_integer(t):
             return _integer_cells(a)
-        if pa.types.is_floating(t) or pa.types.is_decimal(t):
-            return _float_cells(a.cast(pa.float64()).to_numpy(zero_copy_only=False))
+        if pa.types.is_decimal(t):
+            return _decimal_cells(a)
+        if pa.types.is_floating(t):
+            values = a.to_numpy(zero_copy_only=False)
+            if values.dtype.itemsize < 8:  # float32, float16: the number as written (22.2, not 22.200000762939453)
+                values = np.where(np.isfinite(values), values.astype(str), values.astype(np.float64))
+            return _float_cells(values.astype(np.float64))
+        if pa.types.is_duration(t):  # a length of time is not a number: its text ("20 s")
+            text = pc.binary_join_element_wise(a.cast(pa.int64()).cast(pa.string()), f" {t.unit}", "")
+            return np.asarray(text.to_numpy(zero_copy_only=False), dtype=object)
         if pa.types.is_timestamp(t):
             if t.tz is not None:
                 a = pc.local_timestamp(a)  # the wall-clock time in its own zone
@@ -487,11 +531,28 @@ def _integer_cells(a) -> np.ndarray:
     null = a.is_null().to_numpy(zero_copy_only=False)
     ints = a.fill_null(0).to_numpy(zero_copy_only=False)
     out = ints.astype(np.float64).astype(object)
-    big = np.abs(ints.astype(np.float64)) > _EXACT_INTEGERS
+    # (compared as integers: 2**53 + 1 as a float is 2**53, and would pass for it)
+    big = (ints > _EXACT_INTEGERS) | ((ints < -_EXACT_INTEGERS) if ints.dtype.kind == "i" else False)
     if big.any():  # a long id: its digits, as a CSV file gives them
         out[big] = np.asarray(a.filter(pa.array(big)).cast(pa.large_string()).to_numpy(zero_copy_only=False),
                               dtype=object)
     out[null] = None
+    return out
+
+
+def _decimal_cells(a) -> np.ndarray:
+    """Decimals as cells: their float, but a whole number beyond 2**53 as its digits (an id), as
+    a CSV file gives it (its float would be another number, shared with its neighbours)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = _float_cells(a.cast(pa.float64()).to_numpy(zero_copy_only=False))
+    whole = pc.equal(a, pc.floor(a)).fill_null(False).to_numpy(zero_copy_only=False)
+    beyond = (np.abs(a.cast(pa.float64()).fill_null(0).to_numpy(zero_copy_only=False)) >= _EXACT_INTEGERS) & whole
+    if beyond.any():
+        digits = pc.cast(pc.floor(a.filter(pa.array(beyond))), pa.decimal128(38, 0) if a.type.precision <= 38
+                         else pa.decimal256(76, 0))
+        out[beyond] = np.asarray(digits.cast(pa.large_string()).to_numpy(zero_copy_only=False), dtype=object)
     return out
 
 
@@ -556,8 +617,12 @@ def _object_cells(values: np.ndarray) -> np.ndarray:
     out = np.full(n, None, dtype=object)
     for t in set(types):  # one kind of cell at a time
         rows = np.fromiter(map(operator.is_, types, repeat(t)), dtype=bool, count=n)
+        kept = values[rows]
+        if issubclass(t, dt.datetime):  # each its own wall clock (Arrow would take the first one's zone)
+            kept = np.asarray([v if v.tzinfo is None else v.replace(tzinfo=None) for v in kept.tolist()],
+                              dtype=object)
         try:
-            out[rows] = _cells(pa.array(values[rows], from_pandas=True))
+            out[rows] = _cells(pa.array(kept, from_pandas=True))
         except (pa.ArrowException, ValueError, TypeError, OverflowError):
             out[rows] = np.asarray(list(map(str, values[rows].tolist())), dtype=object)
     return out
@@ -621,6 +686,8 @@ def _result(outcome, frame: _Frame) -> Result:
     if frame.library == "pandas":
         for i, j in own.items():  # the user's own columns, dtypes and all (not through Arrow and back)
             out.isetitem(i, frame.data.iloc[:, j].array)
+        given = list(frame.data.columns)  # (their own names too: 0, not "0"; " Pay ", not "Pay")
+        out.columns = [given[own[i]] if i in own else name for i, name in enumerate(out.columns)]
         out.index = frame.data.index  # row for row: the figures join back onto the input
     elif frame.library == "polars":
         for i, j in own.items():
