@@ -266,6 +266,65 @@ def test_a_record_that_cannot_be_used_stops_the_run(staff, tmp_path):
     assert code == 2
 
 
+def test_a_filled_budget_read_back_takes_the_paid_days_from_its_own_absences_sheet(staff, record, tmp_path):
+    """A filled budget's Staff sheet has no typed paid sick days (its formulas take them from its
+    Absences sheet): ``recalc`` and ``fill budget`` of that workbook take them from that sheet
+    too, as the workbook does, so the round trip gives the budget's own figures."""
+    start = "01/11/2026"
+    opts = ("--as-of", AS_OF, "--absence-start", start, *RATES)
+    code, _, err = run("fill", "budget", "--staff", staff, *opts, "--absences", record, "-o", tmp_path / "b.xlsx")
+    assert code == 0, err
+    code, _, err = run("recalc", staff, *opts, "--absences", record, "-o", tmp_path / "want.xlsx")
+    want = _recalc_col(tmp_path / "want.xlsx")
+    code, out, err = run("recalc", tmp_path / "b.xlsx", *opts, "-o", tmp_path / "back.xlsx")
+    assert code == 0, err
+    assert "taken from the workbook's own sheet 'Absences'" in err
+    back = _recalc_col(tmp_path / "back.xlsx")
+    for name in ("sick_prior_paid_days", "sick_absence_cost_gbp", "sick_full_pay_days_left"):
+        assert [_num(x) for x in back[name].tolist()] == [_num(x) for x in want[name].tolist()], name
+    assert _num(back["sick_prior_paid_days"][0]) == 15.0
+    # fill budget of the filled budget: the same figures, and its Absences sheet again
+    code, _, err = run("fill", "budget", "--staff", tmp_path / "b.xlsx", *opts, "-o", tmp_path / "b2.xlsx")
+    assert code == 0, err
+    b2 = read_table(tmp_path / "b2.xlsx", sheet="Staff", scorer=header_scorer(STAFF_SCHEMA))
+    used = b2.columns[b2.headers.index("Paid sick days used, last 12 months")].tolist()[:4]
+    np.testing.assert_allclose([_num(x) for x in used], [_num(x) for x in want["sick_prior_paid_days"].tolist()],
+                               rtol=1e-12)  # (an xlsx number keeps 15-17 digits)
+    assert read_table(tmp_path / "b2.xlsx", sheet="Absences", scorer=header_scorer(ABSENCE_SCHEMA)).n_rows == len(ROWS)
+    # the sheet named as the record: the same; the staff sheet itself as the record: refused
+    code, _, err = run("recalc", tmp_path / "b.xlsx", *opts, "--absences", tmp_path / "b.xlsx",
+                       "--absences-sheet", "Absences", "-o", tmp_path / "named.xlsx")
+    assert code == 0, err
+    assert _recalc_col(tmp_path / "named.xlsx")["sick_prior_paid_days"].tolist() == back["sick_prior_paid_days"].tolist()
+    code, _, err = run("recalc", tmp_path / "b.xlsx", *opts, "--absences", tmp_path / "b.xlsx",
+                       "-o", tmp_path / "self.xlsx")
+    assert code == 2 and "--absences-sheet" in err
+    # a blank template's empty Absences sheet is no record: the typed column, as in the workbook
+    code, _, err = run("fill", "budget", "--staff", staff, *opts, "-o", tmp_path / "typed.xlsx")
+    code, _, err = run("recalc", tmp_path / "typed.xlsx", *opts, "-o", tmp_path / "typed_back.xlsx")
+    assert "sheet 'Absences'" not in err
+    assert _num(_recalc_col(tmp_path / "typed_back.xlsx")["sick_prior_paid_days"][0]) == 99.0
+
+
+def test_recalc_says_how_the_records_columns_were_read(staff, tmp_path):
+    """The record's columns read by their closest header, and those not used, are said by
+    ``recalc --absences`` as by ``xl-kent absences`` (the paid days come from them), with the
+    option that names a record's column; employees of the record not in the list are warned of."""
+    rtw = _xlsx(tmp_path / "rtw.xlsx", ["Emp No", "First day", "Return to work date", "Continuous service date",
+                                        "Salary", "Notes"],
+                [["E1", D(2026, 6, 1), D(2026, 6, 11), D(2018, 1, 1), 36_500.0, "x"],
+                 ["E77", D(2026, 6, 1), D(2026, 6, 3), D(2018, 1, 1), 36_500.0, ""]])
+    code, out, err = run("recalc", staff, "--as-of", AS_OF, *RATES, "--absences", rtw, "-o", tmp_path / "r.xlsx")
+    assert "absence record: read 'Return to work date' as last_day" in err
+    assert '--absences-map "HEADER=field"' in err
+    assert "absence record: columns not used: 'Notes'" in err
+    assert "1 employee(s) of the absence record are not in the staff list" in err
+    summary = dict(zip(*[c.tolist() for c in read_table(tmp_path / "r.xlsx", sheet="Summary").columns[:2]],
+                       strict=True))
+    assert summary["absence record column: 'Return to work date'"] == "read as last_day (closest header)"
+    assert summary["absence record column: 'Notes'"] == "not used"
+
+
 # ---------------------------------------------------------------- the core
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["A", "a", "B", "C", ""]), st.integers(0, 900), st.floats(0, 400)),

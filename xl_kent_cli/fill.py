@@ -57,30 +57,30 @@ def fill_budget(input_path, output, settings: Settings, *, maps=None, sheet=None
         if table.n_rows > DATA_ROWS:
             raise o.UsageError(f"{input_path}: {table.n_rows:,} staff rows; the template holds {DATA_ROWS:,}. "
                                "Split the list (e.g. by cost centre) or use `xl-kent recalc` for whole lists")
-        if absences is None:
+        from .recalc import staff_record
+
+        record, source, lines = staff_record(input_path, loaded, absences, absences_sheet, absences_maps, err)
+        if record is None:
             staff = read_staff(table, settings.as_of, columns=loaded.columns, schema=STAFF_SCHEMA)
             fig = compute(staff, settings, table)
-            record = use = None
+            use = None
         else:
             from xl_kent.lists.absence_log import staff_figures
 
-            from .recalc import read_record
-
-            record = read_record(absences, absences_sheet, absences_maps, err, input_path)
             if record.n_rows > DATA_ROWS:
-                raise o.UsageError(f"{absences}: {record.n_rows:,} absence rows; the template's Absences sheet "
+                raise o.UsageError(f"{source}: {record.n_rows:,} absence rows; the template's Absences sheet "
                                    f"holds {DATA_ROWS:,}. Keep the 12 months (and 8 weeks) before the modelled "
                                    "absence, or use `xl-kent recalc --absences`")
-            staff, fig, use = staff_figures(table, settings, loaded.columns, record, str(absences))
+            staff, fig, use = staff_figures(table, settings, loaded.columns, record, source)
         written = _write(out_path, input_path, lambda f: budget.write_filled(f, table, staff, fig, record=record))
-        return loaded, staff, fig, use, written
+        return loaded, staff, fig, use, written, lines
 
     done, result = o.guarded(prog, err, work)
     if not done:
         return result
-    loaded, staff, fig, use, written = result
+    loaded, staff, fig, use, written, lines = result
     table = loaded.table
-    o.report_reading(prog, loaded, [*staff.columns.warnings(" by the budget"), *notes(staff, settings),
+    o.report_reading(prog, loaded, [*lines, *staff.columns.warnings(" by the budget"), *notes(staff, settings),
                                     *(use.lines if use is not None else ())], err)
     pt = fig.problems
     print(o.run_line("fill budget"), file=out)

@@ -322,19 +322,69 @@ def recalc_table(table, settings: Settings, columns=None, source: str | None = N
                      first_row=getattr(table, "first_row", 2), ids=ids)
 
 
-def read_record(path, sheet=None, maps=None, err=None, staff_path=None):
+def read_record(path, sheet=None, maps=None, err=None, staff_path=None, staff_sheet=None):
     """An absence record read and worked out for ``--absences`` (``xl-kent absences``' reading):
     a :class:`~xl_kent.lists.absence_log.AbsenceFigures`; a record that cannot be used is a
-    :class:`~xl_kent_cli.output.UsageError` (exit 2, nothing written)."""
+    :class:`~xl_kent_cli.output.UsageError` (exit 2, nothing written). The record may be
+    another sheet of the staff list's workbook (``sheet`` named, not ``staff_sheet``)."""
     from pathlib import Path
 
     from xl_kent.lists.absence_log import ABSENCE_SCHEMA, read_absence_log
     from xl_kent.lists.absence_log import compute as compute_record
 
-    if staff_path is not None and Path(path).resolve() == Path(staff_path).resolve():
-        raise o.UsageError(f"--absences {path}: the absence record is the staff list itself; give the record's file")
+    if staff_path is not None and Path(path).resolve() == Path(staff_path).resolve() and (
+            sheet is None or staff_sheet is None or sheet.casefold() == staff_sheet.casefold()):
+        raise o.UsageError(f"--absences {path}: the absence record is the staff list itself; give the record's file"
+                           + ("" if staff_sheet is None else
+                              f", or its sheet with --absences-sheet (the staff list is sheet {staff_sheet!r})"))
     loaded = o.reading(path, ABSENCE_SCHEMA, sheet, maps, err)
     return compute_record(read_absence_log(loaded.table, columns=loaded.columns), loaded.table)
+
+
+#: The budget template's sheet of the absence record (:mod:`workbooks.budget`).
+ABSENCES_SHEET = "Absences"
+
+
+def staff_record(input_path, loaded, absences=None, absences_sheet=None, absences_maps=None, err=None):
+    """The absence record a staff list is worked out with, as ``(record, source, lines)``.
+
+    The record given (``--absences``); else, when the staff list is a workbook with a sheet
+    ``Absences`` (a filled budget) holding at least one absence, that sheet, as the
+    workbook's own formulas take the paid sick days from it once it has a cell (the budget
+    template's override rule); else None (the typed column). An ``Absences`` sheet that
+    does not read as an absence record is not used, and a warning line says so."""
+    from functools import partial
+    from pathlib import Path
+
+    from xl_kent.files.reading import InputFileError, list_sheets, read_table
+    from xl_kent.lists.absence_log import ABSENCE_SCHEMA
+    from xl_kent.lists.fields import header_scorer
+    from xl_kent.lists.parse import blank_rows
+
+    staff_sheet = getattr(loaded.table, "sheet", None)
+    if absences is not None:
+        record = read_record(absences, absences_sheet, absences_maps, err, input_path, staff_sheet)
+        where = str(absences) + (f" (sheet {absences_sheet!r})" if absences_sheet else "")
+        return record, where, []
+    if Path(input_path).suffix.lower() not in (".xlsx", ".xlsm") or not staff_sheet or \
+            staff_sheet.casefold() == ABSENCES_SHEET.casefold():
+        return None, None, []
+    try:
+        names = [s.name for s in list_sheets(input_path)]
+    except Exception:  # noqa: BLE001  (the staff sheet was read: a second look that fails is no record)
+        return None, None, []
+    if ABSENCES_SHEET not in names:
+        return None, None, []
+    try:  # an empty sheet (no cell below its header): the typed column, as in the workbook
+        sheet = read_table(input_path, sheet=ABSENCES_SHEET, scorer=header_scorer(ABSENCE_SCHEMA))
+        if sheet.n_rows == 0 or blank_rows([partial(sheet.cells, j) for j in range(len(sheet.headers))],
+                                           sheet.n_rows).all():
+            return None, None, []
+        record = read_record(input_path, ABSENCES_SHEET, None, err, input_path, staff_sheet)
+    except (o.UsageError, InputFileError) as e:
+        return None, None, [f"the workbook's sheet {ABSENCES_SHEET!r} is not read as an absence record ({e}): the "
+                            "paid sick days are the staff list's own column"]
+    return record, f"the workbook's own sheet {ABSENCES_SHEET!r} ({input_path})", []
 
 
 def run(input_path, settings: Settings, output=None, maps=None, sheet=None, out=None, err=None, absences=None,
@@ -349,17 +399,16 @@ def run(input_path, settings: Settings, output=None, maps=None, sheet=None, out=
         if absences is not None:
             o.check_paths(absences, target)  # the output is never the record either
         loaded = o.reading(input_path, STAFF_SCHEMA, sheet, maps, err)
-        record = None if absences is None else read_record(absences, absences_sheet, absences_maps, err,
-                                                           input_path)
+        record, source, lines = staff_record(input_path, loaded, absences, absences_sheet, absences_maps, err)
         # The figures are worked out a block of rows at a time as they are written (one progress bar).
         outcome = recalc_stream(loaded.table, settings, loaded.columns, str(input_path), record=record,
-                                record_source=None if absences is None else str(absences), how=how)
-        return loaded, outcome, o.write_outcome(outcome, target, input_path, "Staff", err)
+                                record_source=source, how=how)
+        return loaded, outcome, o.write_outcome(outcome, target, input_path, "Staff", err), lines
 
     done, result = o.guarded(prog, err, work)
     if not done:
         return result
-    loaded, outcome, written = result
-    o.report_reading(prog, loaded, outcome.notes, err)
+    loaded, outcome, written, lines = result
+    o.report_reading(prog, loaded, [*lines, *outcome.notes], err)
     o.print_summary(outcome, written, out)
     return outcome.exit_code

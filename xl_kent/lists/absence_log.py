@@ -368,9 +368,16 @@ def use_record(record: AbsenceFigures, staff, on_day, source: str = "the absence
     if typed_header is not None:
         lines.append(f"the staff list's column {typed_header!r} is not used: the absence record gives the paid "
                      "sick days")
+    # How the record's columns were read, as `xl-kent absences` says it (a column read by its
+    # closest header, the columns not used): the days come from them.
+    lines += [f"absence record: {line}" for line in record.log.columns.warnings(option="--absences-map")]
     if bad:
         lines.append(f"{bad:,} row(s) of the absence record have problems and add no paid sick days: check it "
                      "with `xl-kent absences`")
+    strangers = len(known - listed)
+    if strangers:
+        lines.append(f"{strangers:,} employee(s) of the absence record are not in the staff list (ids are matched "
+                     "as text, ignoring case: 0501 is not 501): their absences are not used")
     items: list[tuple[str, object]] = [
         ("paid sick days of the last 12 months from", source),
         ("absence record: rows worked out", int(record.ok.sum())),
@@ -381,6 +388,8 @@ def use_record(record: AbsenceFigures, staff, on_day, source: str = "the absence
     ]
     if typed_header is not None:
         items.append(("typed paid sick days column not used", typed_header))
+    items += [(f"absence record column: {h!r}" if h else "absence record column: (no header)", how)
+              for h, how in record.log.columns.describe()]
     return RecordUse(prior, lines, items, typed_header)
 
 

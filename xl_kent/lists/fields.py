@@ -221,21 +221,22 @@ class ColumnMap:
     def column_of(self, name: str) -> int | None:
         return self.fields.get(name)
 
-    def warnings(self, what: str = "") -> list[str]:
+    def warnings(self, what: str = "", option: str = "--map") -> list[str]:
         """The lines a command prints about the columns: every column read by its closest
-        header, and every column not used (one line each kind)."""
+        header, and every column not used (one line each kind); ``option`` is the command's
+        option that names a column (``--absences-map`` for an absence record beside a list)."""
         lines = []
         adopted = [f"{self.headers[i]!r} as {name}" for name, i in self.fields.items()
                    if self.how.get(name) == "closest header"]
         if adopted:
             lines.append("read " + ", ".join(adopted) + " (the closest headers; if one is wrong, name the "
-                         'right column with --map "HEADER=field")')
+                         f'right column with {option} "HEADER=field")')
         if self.unused:
             named = []
             for i in self.unused:
                 text = repr(self.headers[i]) if self.headers[i] else f"column {i + 1} (no header)"
                 if i in self.suggest:
-                    text += f' (is it {self.suggest[i]}? --map "{self.headers[i]}={self.suggest[i]}")'
+                    text += f' (is it {self.suggest[i]}? {option} "{self.headers[i]}={self.suggest[i]}")'
                 named.append(text)
             lines.append(f"columns not used{what}: " + ", ".join(named))
         if self.results:
