@@ -382,3 +382,31 @@ def test_awards_and_fill_awards_read_an_award_template_typed_by_hand(tmp_path):
     assert t.columns[t.headers.index("award_ok")].tolist() == [rule == 0 for rule in rules]
     code, _, err = run("fill", "awards", "--log", typed, "-o", tmp_path / "typed_tracking.xlsx", "--to", "2026-11-30")
     assert code == 1, err
+
+
+def test_a_row_with_cells_only_in_a_column_not_used_is_blank_in_a_filled_copy(tmp_path):
+    """A filled template carries only the columns read as fields, so a row with cells only in
+    the others (a note) is a blank row of the copy, as its formulas see it, and its stored
+    Status agrees with them; fill says so. recalc, which carries every column, keeps it as a
+    row with problems (it has a cell: it is not blank)."""
+    src = tmp_path / "staff.csv"
+    src.write_text("Employee ID,Grade,Annual Salary,Date of Birth,Continuous Service Date,Notes\n"
+                   "E1,KR6,30000,01/02/1980,01/04/2010,\n"
+                   ",,,,,vacant: to be recruited\n"
+                   "E3,KR7,32000,01/02/1985,01/04/2015,\n", encoding="utf-8")
+    code, _, err = run("fill", "budget", "--staff", src, "--as-of", AS_OF, "-o", tmp_path / "b.xlsx")
+    assert code == 0, err
+    assert "1 row(s) have cells only in columns not used by the budget: they are blank rows" in err
+    b, _ = _budget_staff(tmp_path / "b.xlsx")
+    assert [v or "" for v in b["Status"].tolist()[:3]] == ["OK", "", "OK"]
+    code, _, err = run("recalc", src, "--as-of", AS_OF, "-o", tmp_path / "r.xlsx")
+    assert code == 1
+    r, _ = _recalc(tmp_path / "r.xlsx")
+    assert r["status"].tolist()[1].startswith("employee_id is blank")
+    log = tmp_path / "log.csv"
+    log.write_text("Employee ID,Award Date,Amount,Kind,Work Reference,My notes\n"
+                   "E1,01/06/2026,100,individual,W1,\n"
+                   ",,,,,ask the manager\n", encoding="utf-8")
+    code, _, err = run("fill", "awards", "--log", log, "-o", tmp_path / "t.xlsx", "--to", "2026-11-30")
+    assert code == 0, err
+    assert "1 row(s) have cells only in columns not used by the award template" in err

@@ -60,8 +60,10 @@ def fill_budget(input_path, output, settings: Settings, *, maps=None, sheet=None
         from .recalc import staff_record
 
         record, source, lines = staff_record(input_path, loaded, absences, absences_sheet, absences_maps, err)
+        columns, note = carried(loaded, table, "budget")
+        lines += note
         if record is None:
-            staff = read_staff(table, settings.as_of, columns=loaded.columns, schema=STAFF_SCHEMA)
+            staff = read_staff(table, settings.as_of, columns=columns, schema=STAFF_SCHEMA)
             fig = compute(staff, settings, table)
             use = None
         else:
@@ -71,7 +73,7 @@ def fill_budget(input_path, output, settings: Settings, *, maps=None, sheet=None
                 raise o.UsageError(f"{source}: {record.n_rows:,} absence rows; the template's Absences sheet "
                                    f"holds {DATA_ROWS:,}. Keep the 12 months (and 8 weeks) before the modelled "
                                    "absence, or use `xl-kent recalc --absences`")
-            staff, fig, use = staff_figures(table, settings, loaded.columns, record, source)
+            staff, fig, use = staff_figures(table, settings, columns, record, source)
         written = _write(out_path, input_path, lambda f: budget.write_filled(f, table, staff, fig, record=record))
         return loaded, staff, fig, use, written, lines
 
@@ -126,18 +128,20 @@ def fill_awards(input_path, output, *, period_start=None, period_end=None, maps=
         if table.n_rows > DATA_ROWS:
             raise o.UsageError(f"{input_path}: {table.n_rows:,} award rows do not fit the template's "
                                f"{DATA_ROWS:,} rows: check a longer log with `xl-kent awards`")
-        log = read_award_log(table, columns=loaded.columns)
+        columns, lines = carried(loaded, table, "award template")
+        log = read_award_log(table, columns=columns)
         j = judge(log, table)
         written = _write(out_path, input_path, lambda f: awards.write_filled(f, table, log, j, settings))
-        return loaded, settings, j, written
+        return loaded, settings, j, written, lines
 
     done, result = o.guarded(prog, err, work)
     if not done:
         return result
-    loaded, settings, j, written = result
+    loaded, settings, j, written, lines = result
     table = loaded.table
     note = beside_problems_note(j)  # (the workbook re-judges them live once the problem row is fixed)
-    o.report_reading(prog, loaded, loaded.columns.warnings(" by the award template") + ([note] if note else []), err)
+    o.report_reading(prog, loaded, [*loaded.columns.warnings(" by the award template"), *lines,
+                                    *([note] if note else [])], err)
     pt = j.problems
     within, outside = int((j.judged & j.ok).sum()), int((j.judged & ~j.ok).sum())
     print(o.run_line("fill awards"), file=out)
@@ -155,6 +159,19 @@ def fill_awards(input_path, output, *, period_start=None, period_end=None, maps=
               f"(exit code {o.EXIT_PROBLEMS})", file=out)
         return o.EXIT_PROBLEMS
     return o.EXIT_OK
+
+
+def carried(loaded, table, template: str):
+    """The column mapping of a list filled into a template (:meth:`ColumnMap.carried
+    <xl_kent.lists.fields.ColumnMap.carried>`: the copy carries only the columns read as fields,
+    so a row with cells only in the others is blank there, as its formulas see it), and the
+    warning line when some rows are."""
+    columns = loaded.columns.carried()
+    became = int((columns.blank_rows(table) & ~loaded.columns.blank_rows(table)).sum())
+    if not became:
+        return columns, []
+    return columns, [f"{became:,} row(s) have cells only in columns not used by the {template}: they are blank rows "
+                     "of the filled copy, as its formulas see them"]
 
 
 def _date(d):

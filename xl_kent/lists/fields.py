@@ -208,7 +208,8 @@ class ColumnMap:
     ``fields``: field name -> column index; ``how``: field name -> ``"name"``,
     ``"--map"`` or ``"closest header"``; ``results``: columns that hold results of an
     earlier run (not read); ``unused``: the other columns with a header or data;
-    ``suggest``: column index -> the field it may be meant for.
+    ``suggest``: column index -> the field it may be meant for. ``blank_by_fields``: a row
+    is blank when every column read as a field is (:meth:`carried`), not every column.
     """
 
     headers: list[str]
@@ -217,6 +218,15 @@ class ColumnMap:
     results: list[int] = field(default_factory=list)
     unused: list[int] = field(default_factory=list)
     suggest: dict[int, str] = field(default_factory=dict)
+    blank_by_fields: bool = False
+
+    def carried(self) -> ColumnMap:
+        """This mapping for a filled template, which carries only the columns read as fields:
+        a row with cells only in columns not used is a blank row there (as its formulas see
+        it), not a row whose fields are all blank."""
+        from dataclasses import replace
+
+        return replace(self, blank_by_fields=True)
 
     def column_of(self, name: str) -> int | None:
         return self.fields.get(name)
@@ -256,12 +266,16 @@ class ColumnMap:
         return blank_column(table.n_rows)
 
     def blank_rows(self, table) -> np.ndarray:
-        """Rows whose cells are all blank, an earlier run's result columns left out (they do not make a row)."""
+        """Rows whose cells are all blank, an earlier run's result columns left out (they do not make a row);
+        with :attr:`blank_by_fields`, the columns read as fields only."""
         from ..files.reading import ArrowColumns
         from .parse import blank_rows
 
         results = set(self.results)
-        use = [j for j in range(len(table.columns)) if j not in results]
+        if self.blank_by_fields:
+            use = sorted(set(self.fields.values()))
+        else:
+            use = [j for j in range(len(table.columns)) if j not in results]
         cols = table.columns
         if isinstance(cols, ArrowColumns):  # (told from the coded forms: no column is made for it)
             return blank_rows([(partial(cols.none_on, j), partial(cols.cells, j)) for j in use], table.n_rows)
