@@ -410,3 +410,32 @@ def test_a_row_with_cells_only_in_a_column_not_used_is_blank_in_a_filled_copy(tm
     code, _, err = run("fill", "awards", "--log", log, "-o", tmp_path / "t.xlsx", "--to", "2026-11-30")
     assert code == 0, err
     assert "1 row(s) have cells only in columns not used by the award template" in err
+
+
+def test_rows_typed_below_the_budget_templates_rows_are_warned_of(tmp_path):
+    """Rows typed below the budget template's pre-sized Staff rows are worked out by recalc, but the
+    workbook's formulas stop at the last pre-sized row, so its totals leave them out: recalc says so."""
+    from workbooks.build import template_path
+    from workbooks.common import DATA_ROWS, FIRST_ROW
+
+    wb = openpyxl.load_workbook(template_path("budget"))
+    ws = wb["Staff"]
+    labels = {ws.cell(FIRST_ROW - 1, c).value: c for c in range(1, ws.max_column + 1)}
+    row = {"Employee ID": "E9", "Grade": "KR6", "Annual salary £": 30000, "Date of birth": dt.datetime(1980, 2, 1),
+           "Continuous service date": dt.datetime(2010, 4, 1)}
+    assert set(row) <= set(labels), sorted(h for h in labels if h)[:30]
+    last = FIRST_ROW + DATA_ROWS - 1
+    for r in (FIRST_ROW + 3, last + 2):
+        for h, v in row.items():
+            ws.cell(r, labels[h]).value = v if r < last else v if h != "Employee ID" else "E10"
+    path = tmp_path / "typed.xlsx"
+    wb.save(path)
+    code, _, err = run("recalc", path, "--as-of", AS_OF, "-o", tmp_path / "r.xlsx")
+    assert f"1 row(s) below row {last:,} of the budget template's Staff sheet (rows {last + 2:,} to {last + 2:,})" in err
+    inside = tmp_path / "inside.xlsx"
+    ws.cell(last + 2, labels["Employee ID"]).value = None
+    for h in row:
+        ws.cell(last + 2, labels[h]).value = None
+    wb.save(inside)
+    code, _, err = run("recalc", inside, "--as-of", AS_OF, "-o", tmp_path / "r2.xlsx")
+    assert "below row" not in err

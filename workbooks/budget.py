@@ -49,6 +49,7 @@ from xl_kent.dates import MAX_EXCEL_SERIAL, MIN_EXCEL_SERIAL, MONTHS_PER_YEAR, a
 from xl_kent.errors import EXCEL_ERRORS
 from xl_kent.leave import leave_year_bounds
 from xl_kent.lists import parse
+from xl_kent.lists.absence_log import ABSENCES_SHEET
 from xl_kent.lists.figures import (
     CARRY_OVER_TOTALS,
     FIGURES,
@@ -415,7 +416,6 @@ _SUMMARY_FIRST = FIRST_ROW  # Excel row of the first cost centre row on the Summ
 
 
 # ---------------------------------------------------------------- the Absences sheet
-ABSENCES_SHEET = "Absences"
 #: Defined names on the Absences sheet: the record's filled rows, and the rolling year's first day.
 ABSENCE_ROWS_NAME = "AbsenceRecordRows"
 ABSENCE_WINDOW_NAME = "AbsenceWindowStart"

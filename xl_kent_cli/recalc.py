@@ -341,10 +341,6 @@ def read_record(path, sheet=None, maps=None, err=None, staff_path=None, staff_sh
     return compute_record(read_absence_log(loaded.table, columns=loaded.columns), loaded.table)
 
 
-#: The budget template's sheet of the absence record (:mod:`workbooks.budget`).
-ABSENCES_SHEET = "Absences"
-
-
 def staff_record(input_path, loaded, absences=None, absences_sheet=None, absences_maps=None, err=None):
     """The absence record a staff list is worked out with, as ``(record, source, lines)``.
 
@@ -357,7 +353,7 @@ def staff_record(input_path, loaded, absences=None, absences_sheet=None, absence
     from pathlib import Path
 
     from xl_kent.files.reading import InputFileError, list_sheets, read_table
-    from xl_kent.lists.absence_log import ABSENCE_SCHEMA
+    from xl_kent.lists.absence_log import ABSENCE_SCHEMA, ABSENCES_SHEET
     from xl_kent.lists.fields import header_scorer
     from xl_kent.lists.parse import blank_rows
 
@@ -366,8 +362,9 @@ def staff_record(input_path, loaded, absences=None, absences_sheet=None, absence
         record = read_record(absences, absences_sheet, absences_maps, err, input_path, staff_sheet)
         where = str(absences) + (f" (sheet {absences_sheet!r})" if absences_sheet else "")
         return record, where, []
-    if Path(input_path).suffix.lower() not in (".xlsx", ".xlsm") or not staff_sheet or \
-            staff_sheet.casefold() == ABSENCES_SHEET.casefold():
+    if Path(input_path).suffix.lower() not in (".xlsx", ".xlsm") or not staff_sheet:
+        return None, None, []
+    if staff_sheet.casefold() == ABSENCES_SHEET.casefold():
         return None, None, []
     try:
         names = [s.name for s in list_sheets(input_path)]
@@ -387,6 +384,33 @@ def staff_record(input_path, loaded, absences=None, absences_sheet=None, absence
     return record, f"the workbook's own sheet {ABSENCES_SHEET!r} ({input_path})", []
 
 
+def beyond_template(input_path, loaded) -> list[str]:
+    """A warning line when the staff list is the budget template's Staff sheet (a workbook with its
+    "Assumptions" sheet) with data typed below the template's pre-sized rows: the workbook's
+    formulas stop there, so its totals leave those rows out, which recalc works out."""
+    from pathlib import Path
+
+    from workbooks.common import DATA_ROWS, FIRST_ROW
+    from xl_kent.files.reading import list_sheets
+
+    table = loaded.table
+    if Path(input_path).suffix.lower() not in (".xlsx", ".xlsm") or table.n_rows <= DATA_ROWS or \
+            getattr(table, "sheet", None) != "Staff" or getattr(table, "first_row", None) != FIRST_ROW:
+        return []
+    try:
+        if "Assumptions" not in [s.name for s in list_sheets(input_path)]:
+            return []
+    except Exception:  # noqa: BLE001  (the sheet was read: a second look that fails says nothing)
+        return []
+    below = np.flatnonzero(~loaded.columns.blank_rows(table.rows(DATA_ROWS, table.n_rows)))
+    if not below.size:
+        return []
+    last = FIRST_ROW + DATA_ROWS - 1
+    return [f"{below.size:,} row(s) below row {last:,} of the budget template's Staff sheet (rows "
+            f"{last + 1 + int(below[0]):,} to {last + 1 + int(below[-1]):,}): the workbook's formulas stop at row "
+            f"{last:,}, so its totals leave them out; recalc works them out"]
+
+
 def run(input_path, settings: Settings, output=None, maps=None, sheet=None, out=None, err=None, absences=None,
         absences_sheet=None, absences_maps=None, how: bool = True) -> int:
     """``xl-kent recalc``: read, compute, write atomically, print; returns the exit code."""
@@ -400,6 +424,7 @@ def run(input_path, settings: Settings, output=None, maps=None, sheet=None, out=
             o.check_paths(absences, target)  # the output is never the record either
         loaded = o.reading(input_path, STAFF_SCHEMA, sheet, maps, err)
         record, source, lines = staff_record(input_path, loaded, absences, absences_sheet, absences_maps, err)
+        lines += beyond_template(input_path, loaded)
         # The figures are worked out a block of rows at a time as they are written (one progress bar).
         outcome = recalc_stream(loaded.table, settings, loaded.columns, str(input_path), record=record,
                                 record_source=source, how=how)

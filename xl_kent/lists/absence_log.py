@@ -145,6 +145,11 @@ def absence_checks(on=None) -> tuple[Check, ...]:
     return tuple(checks)
 
 
+#: The budget template's sheet of the absence record: a filled budget read back as a staff list
+#: takes its paid sick days from it (:func:`xl_kent_cli.recalc.staff_record`).
+ABSENCES_SHEET = "Absences"
+
+
 @dataclass
 class AbsenceLog:
     """An absence record read and checked: typed columns by field name, problems, the mapping."""
