@@ -563,3 +563,14 @@ def test_a_polars_type_pyarrow_cannot_take_is_read_by_its_cells():
     df = pl.DataFrame([ids, *[pl.Series(k, [v, v]) for k, v in _ONE_STAFF.items()]])
     r = frame.recalc(df, "31/03/2027", **_KW)
     assert r.figures["status"].to_list() == ["OK", "OK"] and r.exit_code == 0
+
+
+def test_the_command_reads_pandas_own_csv_of_aware_datetimes_as_the_frame_does(tmp_path):
+    """pandas writes an aware datetime with its offset ("2027-03-31 00:00:00+01:00"): the command
+    reads the day written, the frame the wall-clock day: the same."""
+    pd = pytest.importorskip("pandas")
+    ends = pd.to_datetime(["2026-12-31", "2027-03-31"]).tz_localize("Europe/London")
+    df = pd.DataFrame({"Employee ID": ["E1", "E2"], **_ONE_STAFF, "End Date": ends})
+    r = frame.recalc(df, "31/03/2027", **_KW)
+    assert r.figures["status"].tolist() == ["OK", "OK"] == _cli_on_csv(df, tmp_path)
+    assert "+01:00" in (tmp_path / "staff.csv").read_text(encoding="utf-8")

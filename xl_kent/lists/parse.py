@@ -195,7 +195,8 @@ def parse_numbers(col, kind: np.ndarray | None = None) -> tuple[np.ndarray, np.n
     return values, status
 
 
-_ISO = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T]\d{1,2}:\d{2}(:\d{2}(\.\d*)?)?)?$")
+# (a time may carry its UTC offset, as pandas and ISO 8601 write it: the day written is the day)
+_ISO = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T]\d{1,2}:\d{2}(:\d{2}(\.\d*)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 _UK = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?: \d{1,2}:\d{2}(:\d{2})?)?$")
 _SERIAL = re.compile(r"^\d+(\.\d+)?$")
 _NAMED_FORMATS = ("%d %B %Y", "%d %b %Y", "%d-%b-%Y", "%d-%B-%Y", "%d %b %y")
