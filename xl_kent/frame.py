@@ -546,9 +546,11 @@ def _decimal_cells(a) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    out = _float_cells(a.cast(pa.float64()).to_numpy(zero_copy_only=False))
+    floats = a.cast(pa.float64()).to_numpy(zero_copy_only=False)  # (NaN where null)
+    out = _float_cells(floats)
     whole = pc.equal(a, pc.floor(a)).fill_null(False).to_numpy(zero_copy_only=False)
-    beyond = (np.abs(a.cast(pa.float64()).fill_null(0).to_numpy(zero_copy_only=False)) >= _EXACT_INTEGERS) & whole
+    with np.errstate(invalid="ignore"):
+        beyond = (np.abs(floats) >= _EXACT_INTEGERS) & whole
     if beyond.any():
         digits = pc.cast(pc.floor(a.filter(pa.array(beyond))), pa.decimal128(38, 0) if a.type.precision <= 38
                          else pa.decimal256(76, 0))

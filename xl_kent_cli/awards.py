@@ -19,7 +19,6 @@ from xl_kent.awards import RULES, explain
 from xl_kent.lists.award_log import (
     AWARD_RESULTS,
     AWARD_SCHEMA,
-    beside_problems,
     beside_problems_note,
     judge,
     read_award_log,
@@ -59,7 +58,7 @@ def check_table(table, columns=None, source: str | None = None, overrides=None, 
     outside = j.judged & ~j.ok
     amount = log.values["amount"]
     lines = cm.warnings()
-    beside = int(beside_problems(j).sum())
+    beside = int(j.beside.sum())
     note = beside_problems_note(j)
     if note:
         lines.append(note)

@@ -341,66 +341,65 @@ def read_record(path, sheet=None, maps=None, err=None, staff_path=None, staff_sh
     return compute_record(read_absence_log(loaded.table, columns=loaded.columns), loaded.table)
 
 
-def staff_record(input_path, loaded, absences=None, absences_sheet=None, absences_maps=None, err=None):
+def workbook_sheets(path) -> list[str]:
+    """The worksheet names of a staff list given as a workbook ([] for CSV, or when they cannot be
+    listed: the staff sheet was read, so a second look that fails only means nothing more is read)."""
+    from pathlib import Path
+
+    from xl_kent.files.reading import list_sheets
+
+    if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
+        return []
+    try:
+        return [s.name for s in list_sheets(path)]
+    except Exception:  # noqa: BLE001
+        return []
+
+
+def staff_record(input_path, loaded, absences=None, absences_sheet=None, absences_maps=None, err=None,
+                 sheets: list[str] | None = None):
     """The absence record a staff list is worked out with, as ``(record, source, lines)``.
 
     The record given (``--absences``); else, when the staff list is a workbook with a sheet
     ``Absences`` (a filled budget) holding at least one absence, that sheet, as the
     workbook's own formulas take the paid sick days from it once it has a cell (the budget
     template's override rule); else None (the typed column). An ``Absences`` sheet that
-    does not read as an absence record is not used, and a warning line says so."""
-    from functools import partial
-    from pathlib import Path
-
-    from xl_kent.files.reading import InputFileError, list_sheets, read_table
-    from xl_kent.lists.absence_log import ABSENCE_SCHEMA, ABSENCES_SHEET
-    from xl_kent.lists.fields import header_scorer
-    from xl_kent.lists.parse import blank_rows
+    does not read as an absence record is not used, and a warning line says so. ``sheets``:
+    the workbook's sheet names (:func:`workbook_sheets`), when the caller has them."""
+    from xl_kent.lists.absence_log import ABSENCES_SHEET
+    from xl_kent.lists.source import NoDataRows
 
     staff_sheet = getattr(loaded.table, "sheet", None)
     if absences is not None:
         record = read_record(absences, absences_sheet, absences_maps, err, input_path, staff_sheet)
         where = str(absences) + (f" (sheet {absences_sheet!r})" if absences_sheet else "")
         return record, where, []
-    if Path(input_path).suffix.lower() not in (".xlsx", ".xlsm") or not staff_sheet:
+    if not staff_sheet or staff_sheet.casefold() == ABSENCES_SHEET.casefold():
         return None, None, []
-    if staff_sheet.casefold() == ABSENCES_SHEET.casefold():
+    if ABSENCES_SHEET not in (workbook_sheets(input_path) if sheets is None else sheets):
         return None, None, []
     try:
-        names = [s.name for s in list_sheets(input_path)]
-    except Exception:  # noqa: BLE001  (the staff sheet was read: a second look that fails is no record)
-        return None, None, []
-    if ABSENCES_SHEET not in names:
-        return None, None, []
-    try:  # an empty sheet (no cell below its header): the typed column, as in the workbook
-        sheet = read_table(input_path, sheet=ABSENCES_SHEET, scorer=header_scorer(ABSENCE_SCHEMA))
-        if sheet.n_rows == 0 or blank_rows([partial(sheet.cells, j) for j in range(len(sheet.headers))],
-                                           sheet.n_rows).all():
-            return None, None, []
         record = read_record(input_path, ABSENCES_SHEET, None, err, input_path, staff_sheet)
-    except (o.UsageError, InputFileError) as e:
+    except o.UsageError as e:
+        if isinstance(e.__cause__, NoDataRows):  # an empty sheet: the typed column, as in the workbook
+            return None, None, []
         return None, None, [f"the workbook's sheet {ABSENCES_SHEET!r} is not read as an absence record ({e}): the "
                             "paid sick days are the staff list's own column"]
+    if record.log.blank_row.all():
+        return None, None, []
     return record, f"the workbook's own sheet {ABSENCES_SHEET!r} ({input_path})", []
 
 
-def beyond_template(input_path, loaded) -> list[str]:
+def beyond_template(loaded, sheets: list[str]) -> list[str]:
     """A warning line when the staff list is the budget template's Staff sheet (a workbook with its
-    "Assumptions" sheet) with data typed below the template's pre-sized rows: the workbook's
-    formulas stop there, so its totals leave those rows out, which recalc works out."""
-    from pathlib import Path
-
+    "Assumptions" sheet: ``sheets``, :func:`workbook_sheets`) with data typed below the template's
+    pre-sized rows: the workbook's formulas stop there, so its totals leave those rows out, which
+    recalc works out."""
     from workbooks.common import DATA_ROWS, FIRST_ROW
-    from xl_kent.files.reading import list_sheets
 
     table = loaded.table
-    if Path(input_path).suffix.lower() not in (".xlsx", ".xlsm") or table.n_rows <= DATA_ROWS or \
-            getattr(table, "sheet", None) != "Staff" or getattr(table, "first_row", None) != FIRST_ROW:
-        return []
-    try:
-        if "Assumptions" not in [s.name for s in list_sheets(input_path)]:
-            return []
-    except Exception:  # noqa: BLE001  (the sheet was read: a second look that fails says nothing)
+    if "Assumptions" not in sheets or table.n_rows <= DATA_ROWS or getattr(table, "sheet", None) != "Staff" or \
+            getattr(table, "first_row", None) != FIRST_ROW:
         return []
     below = np.flatnonzero(~loaded.columns.blank_rows(table.rows(DATA_ROWS, table.n_rows)))
     if not below.size:
@@ -423,8 +422,10 @@ def run(input_path, settings: Settings, output=None, maps=None, sheet=None, out=
         if absences is not None:
             o.check_paths(absences, target)  # the output is never the record either
         loaded = o.reading(input_path, STAFF_SCHEMA, sheet, maps, err)
-        record, source, lines = staff_record(input_path, loaded, absences, absences_sheet, absences_maps, err)
-        lines += beyond_template(input_path, loaded)
+        sheets = workbook_sheets(input_path)
+        record, source, lines = staff_record(input_path, loaded, absences, absences_sheet, absences_maps, err,
+                                             sheets)
+        lines += beyond_template(loaded, sheets)
         # The figures are worked out a block of rows at a time as they are written (one progress bar).
         outcome = recalc_stream(loaded.table, settings, loaded.columns, str(input_path), record=record,
                                 record_source=source, how=how)

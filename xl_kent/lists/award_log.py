@@ -28,6 +28,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -233,6 +234,12 @@ class Judgement:
     problems: ProblemTable
     log: AwardLog
 
+    @cached_property
+    def beside(self) -> np.ndarray:
+        """:func:`beside_problems` of this judgement, worked out once (the Summary, the warning
+        and the How column all ask for it)."""
+        return beside_problems(self)
+
 
 def judge(log: AwardLog, table=None) -> Judgement:
     """Judge every row with :func:`xl_kent.awards.award_ok` over the whole log.
@@ -292,7 +299,7 @@ BESIDE_PROBLEMS_WORDS = ("; judged without a row of the same employee or work th
 def beside_problems_note(j: Judgement) -> str | None:
     """The one line the commands print (and the Summary notes) when some judged rows are
     judged beside a problem row (:func:`beside_problems`), or None."""
-    beside = int(beside_problems(j).sum())
+    beside = int(j.beside.sum())
     if not beside:
         return None
     return (f"{beside:,} judged award(s) share an employee or a work reference with a row that has a "

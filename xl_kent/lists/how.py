@@ -152,7 +152,7 @@ def award_how(judgement) -> np.ndarray:
     employee or work (:func:`~xl_kent.lists.award_log.beside_problems`), that it was judged
     without that row; ``""`` on rows not judged."""
     from .. import awards
-    from .award_log import BESIDE_PROBLEMS_WORDS, beside_problems
+    from .award_log import BESIDE_PROBLEMS_WORDS
 
     j, v = judgement, judgement.log.values
     on = v["award_date"]
@@ -172,6 +172,6 @@ def award_how(judgement) -> np.ndarray:
         "; the employee's awards in the ", words.number(months, 0), " months to ", words.day_text(on),
         ", this one included, come to ", words.gbp(round_pennies(j.rolling_total_gbp)),
         " (limit ", words.gbp(total), ")", within, verdict,
-        words.choose([beside_problems(j)], [BESIDE_PROBLEMS_WORDS], ""),
+        words.choose([j.beside], [BESIDE_PROBLEMS_WORDS], ""),
     )
     return np.where(j.judged, said, "").astype(object)

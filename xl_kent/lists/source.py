@@ -37,7 +37,12 @@ from .fields import (
 )
 from .parse import blank_rows
 
-__all__ = ["Loaded", "read_list"]
+__all__ = ["Loaded", "NoDataRows", "read_list"]
+
+
+class NoDataRows(InputFileError):
+    """The file or sheet has no data row: no header, nothing below it, or only an earlier run's
+    results (a caller may take that as "nothing given")."""
 
 
 @dataclass
@@ -76,9 +81,9 @@ def read_list(path, schema: Schema, *, sheet: str | None = None, maps=None) -> L
     except OSError as e:
         raise InputFileError(f"cannot read {path}: {e.strerror or e}") from None
     if not any(h for h in table.headers):
-        raise InputFileError(f"{path}: no header row (the file or sheet is empty)")
+        raise NoDataRows(f"{path}: no header row (the file or sheet is empty)")
     if table.n_rows == 0:
-        raise InputFileError(f"{path}: no data rows below the header (headers found: "
+        raise NoDataRows(f"{path}: no data rows below the header (headers found: "
                              f"{quote_names([h for h in table.headers if h])})")
     kinds = {f.name: f.kind for f in schema.fields}
 
@@ -93,7 +98,7 @@ def read_list(path, schema: Schema, *, sheet: str | None = None, maps=None) -> L
     columns = map_columns(table.headers, schema, overrides, fits, has_data)
     table = _without_result_rows(table, columns)
     if table.n_rows == 0:
-        raise InputFileError(f"{path}: no data rows below the header (only results of an earlier run)")
+        raise NoDataRows(f"{path}: no data rows below the header (only results of an earlier run)")
     return Loaded(table, columns)
 
 
