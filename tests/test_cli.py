@@ -325,3 +325,104 @@ def test_the_command_keeps_pyarrow_from_importing_pandas(tmp_path):
     run = subprocess_run("recalc", staff, "--as-of", "2027-03-31", "-o", tmp_path / "out.csv", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert read_table(tmp_path / "out.csv").n_rows == 30
+
+
+def _in_1904_system(src: Path, dst: Path, as_numbers: bool) -> Path:
+    """``src`` saved again in the Mac 1904 date system: each date a plain serial number of it
+    (``as_numbers``) or a date cell (Excel shows the same date either way)."""
+    import openpyxl
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, to_excel
+
+    wb = openpyxl.load_workbook(src)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(min_row=2):
+            for c in row:
+                if as_numbers and isinstance(c.value, (dt.datetime, dt.date)):
+                    c.value, c.number_format = to_excel(c.value, CALENDAR_MAC_1904), "General"
+    wb.epoch = CALENDAR_MAC_1904
+    wb.save(dst)
+    return dst
+
+
+@pytest.mark.parametrize("as_numbers", [True, False])
+def test_1904_date_system_dates_are_the_dates_shown(staff_files, tmp_path, as_numbers):
+    # A workbook from Excel for Mac's 1904 date system: a date typed as a plain number is that
+    # many days after 1 January 1904. Read as 1900 serials, every date moved 4 years and a day
+    # (ages, service and redundancy pay all wrong, status OK): the figures must be the 1900 file's.
+    src = staff_files["xlsx"]
+    code, _, err = run("recalc", src, "--as-of", AS_OF, "-o", tmp_path / "base.csv", "--no-how")
+    assert code == 1, err
+    mac = _in_1904_system(src, tmp_path / "mac.xlsx", as_numbers)
+    code, _, err = run("recalc", mac, "--as-of", AS_OF, "-o", tmp_path / "mac.csv", "--no-how")
+    assert code == 1, err
+    base, got = read_table(tmp_path / "base.csv"), read_table(tmp_path / "mac.csv")
+    assert got.headers == base.headers
+    first = base.headers.index("status")
+    for j in range(first, len(base.headers)):
+        assert got.columns[j].tolist() == base.columns[j].tolist(), base.headers[j]
+    assert ("1904 date system" in err) == as_numbers
+    if as_numbers:  # the plain numbers written out are the 1900 system's (the output's): read back, the same dates
+        back = _cells_as_dates(got, "Date of Birth")
+        assert back == _cells_as_dates(read_table(src), "Date of Birth")
+    # the award log, through the same reader
+    awards = src.with_name("awards.xlsx")
+    code, _, err = run("awards", awards, "-o", tmp_path / "a_base.csv")
+    assert code in (0, 1), err
+    code, _, err = run("awards", _in_1904_system(awards, tmp_path / "a_mac.xlsx", as_numbers), "-o",
+                       tmp_path / "a_mac.csv")
+    assert code in (0, 1), err
+    a_base, a_mac = read_table(tmp_path / "a_base.csv"), read_table(tmp_path / "a_mac.csv")
+    for h in ("award_ok", "reason", "rolling_12_month_total_gbp"):
+        j = a_base.headers.index(h)
+        assert a_mac.columns[j].tolist() == a_base.columns[j].tolist()
+
+
+def _cells_as_dates(t, header) -> list:
+    from xl_kent.lists.parse import parse_dates
+
+    return parse_dates(t.columns[t.headers.index(header)])[0].tolist()
+
+
+@pytest.mark.parametrize("ext", ["csv", "xlsx"])
+def test_a_header_repeated_below_is_named_and_in_another_order_refused(staff_files, tmp_path, ext):
+    # Two exports pasted one below the other. With the second's columns in another order, its
+    # rows were read under the first's headers (sick days as leave taken: every figure wrong,
+    # status OK); now the file is refused. In the same order the header row is one problem row,
+    # and a warning says what it is.
+    import csv
+
+    with open(staff_files["csv"], newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    header, body = rows[0], rows[1:41]
+    a, b = header.index("Sick Days (12 months)"), header.index("Leave Taken (days)")
+
+    def swapped(row):
+        row = list(row)
+        row[a], row[b] = row[b], row[a]
+        return row
+
+    def save(name, table):
+        path = tmp_path / f"{name}.{ext}"
+        if ext == "csv":
+            with open(path, "w", newline="", encoding="utf-8") as f:
+                csv.writer(f).writerows(table)
+        else:
+            import openpyxl
+
+            wb = openpyxl.Workbook()
+            for row in table:
+                wb.active.append(row)
+            wb.save(path)
+        return path
+
+    same = save("same", [header, *body[:20], header, *body[20:]])
+    code, _, err = run("recalc", same, "--as-of", AS_OF, "-o", tmp_path / "same.out.csv", "--no-how")
+    assert code == 1, err
+    assert "row 22 repeats the header row" in err
+    out = read_table(tmp_path / "same.out.csv")
+    assert out.n_rows == 41 and out.columns[out.headers.index("status")][20] != "OK"
+    other = save("other", [header, *body[:20], swapped(header), *map(swapped, body[20:])])
+    code, _, err = run("recalc", other, "--as-of", AS_OF, "-o", tmp_path / "other.out.csv", "--no-how")
+    assert code == 2, err
+    assert "row 22 repeats the header with the columns in another order" in err
+    assert not (tmp_path / "other.out.csv").exists()

@@ -475,7 +475,7 @@ def report_reading(prog: str, loaded, lines: Sequence[str], err) -> None:
     where = loaded.where()
     if where:
         print(f"{prog}: reading {where}", file=err)
-    warn(prog, lines, err)
+    warn(prog, [*getattr(loaded, "notes", ()), *lines], err)
 
 
 def warn(prog: str, lines: Sequence[str], err, limit: int = 12) -> None:

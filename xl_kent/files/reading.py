@@ -179,6 +179,12 @@ class Table:
         The 1-based row of the header; by default the row above ``first_row``.
     skipped_sheets : list of str
         The visible worksheets looked at (with a scorer) and not chosen, in workbook order.
+    date1904 : bool
+        The workbook counts its serial numbers from 1904 (Excel for Mac's old date system,
+        ``<workbookPr date1904="1"/>``): a date typed as a plain number is that many days
+        after 1 January 1904, not after 31 December 1899. Date cells are read as the dates
+        they show either way; :func:`xl_kent.lists.source.read_list` moves the plain numbers
+        of date columns to the 1900 system.
 
     Examples
     --------
@@ -194,6 +200,7 @@ class Table:
     kind: str
     header_row: int = 0
     skipped_sheets: list[str] = field(default_factory=list)
+    date1904: bool = False
 
     def __post_init__(self):
         if self.header_row <= 0:
@@ -232,7 +239,7 @@ class Table:
                     _register(part, _sliced(twin, start, stop))
                 cols.append(part)
         return Table(self.headers, cols, first_row=self.first_row + start, sheet=self.sheet, kind=self.kind,
-                     header_row=self.header_row, skipped_sheets=self.skipped_sheets)
+                     header_row=self.header_row, skipped_sheets=self.skipped_sheets, date1904=self.date1904)
 
     def cells(self, j: int, rows: np.ndarray | None = None) -> np.ndarray:
         """The cells of column ``j`` (on ``rows``, an index array, when given) as an object
@@ -520,6 +527,7 @@ class _Workbook:
     strings: str | None = None
     styles: tuple[str, ...] = ()
     whole: frozenset[str] = frozenset()  # parsed completely by the checks
+    date1904: bool = False  # serial numbers count from 1904 (Table.date1904)
 
 
 def _open_zip(p: Path) -> zipfile.ZipFile:
@@ -595,11 +603,19 @@ def _workbook_sheets(zf: zipfile.ZipFile) -> _Workbook:
     if len(found) > 1:
         raise guard.GuardError(f"has two shared-string parts ({quote_names(found)}); the file is damaged or was altered")
     book = _Workbook(_sheet_parts(zf, wb, targets, index), found[0] if found else None,
-                     tuple(sorted({index[n].filename for n in styles if n in index})))
+                     tuple(sorted({index[n].filename for n in styles if n in index})),
+                     date1904=_date1904(zf, wb))
     if not book.sheets:
         raise guard.GuardError("has no worksheets")
     book.whole = frozenset(whole | set(book.styles) | ({book.strings} if book.strings else set()))
     return book
+
+
+def _date1904(zf: zipfile.ZipFile, wb: zipfile.ZipInfo) -> bool:
+    """Whether the workbook counts serial numbers from 1904 (``<workbookPr date1904="1"/>``;
+    ECMA-376 Part 1, 18.2.28: an xsd:boolean, so ``1`` or ``true``)."""
+    return any(guard.ascii_lower(e.attrs.get("date1904", "").strip()) in ("1", "true")
+               for e in guard.scan_small(zf, wb, frozenset({"workbookPr"})))
 
 
 def _sheet_parts(zf: zipfile.ZipFile, wb: zipfile.ZipInfo, targets: dict, index: dict) -> list[_Part]:
@@ -738,7 +754,9 @@ def _read_xlsx(p: Path, sheet: str | None, scorer: Scorer | None) -> Table:
             book.close()
     grid, filled = _filled_grid(rows, errors)
     del rows
-    return _table_from_grid(grid, chosen.name, "xlsx", p, header_at, skipped, filled)
+    table = _table_from_grid(grid, chosen.name, "xlsx", p, header_at, skipped, filled)
+    table.date1904 = wb.date1904
+    return table
 
 
 def _choose_sheet(book: _Book, candidates: list[_Part], scorer: Scorer):

@@ -51,6 +51,8 @@ class Loaded:
 
     table: Table
     columns: ColumnMap
+    moved_1904: tuple[str, ...] = ()  # headers of date columns whose plain numbers count from 1904
+    notes: tuple[str, ...] = ()  # warnings about the file as read, for the command to print
 
     def where(self) -> str:
         """Where the data was found, for a note ("" when it is the obvious place: the first
@@ -58,13 +60,16 @@ class Loaded:
         t = self.table
         header_row = getattr(t, "header_row", 1)
         skipped = getattr(t, "skipped_sheets", [])
-        if header_row == 1 and not skipped:
+        if header_row == 1 and not skipped and not self.moved_1904:
             return ""
         parts = [f"sheet {t.sheet!r}"] if t.sheet else []
         if header_row != 1:
             parts.append(f"header on row {header_row}")
         if skipped:
             parts.append("passed over: " + ", ".join(repr(s) for s in skipped))
+        if self.moved_1904:
+            parts.append("the workbook counts dates from 1904 (Excel for Mac's 1904 date system): the plain "
+                         f"numbers in {quote_names(list(self.moved_1904))} are read as dates in it")
         return ", ".join(parts)
 
 
@@ -99,7 +104,107 @@ def read_list(path, schema: Schema, *, sheet: str | None = None, maps=None) -> L
     table = _without_result_rows(table, columns)
     if table.n_rows == 0:
         raise NoDataRows(f"{path}: no data rows below the header (only results of an earlier run)")
-    return Loaded(table, columns)
+    notes = _repeated_header(path, table, columns)
+    table, moved = _dates_in_1900_system(table, columns, [f.name for f in schema.fields if f.kind == "date"])
+    return Loaded(table, columns, moved, notes)
+
+
+def _header_texts_on(table: Table, j: int, texts: frozenset[str], rows: np.ndarray | None = None) -> np.ndarray:
+    """Which cells of column ``j`` (on ``rows``) are, trimmed and in lower case, one of ``texts``
+    (bool). A CSV column is told from its coded form (each distinct text tested once, or Arrow's
+    kernels), not made."""
+    from ..files.reading import ArrowColumns
+
+    cols = table.columns
+    if isinstance(cols, ArrowColumns):
+        twin = cols.twin(j)
+        if twin.labels is not None:
+            hit = np.fromiter((isinstance(v, str) and v.strip().lower() in texts for v in twin.labels.tolist()),
+                              dtype=bool, count=len(twin.labels))
+            return hit[twin.codes if rows is None else twin.codes[rows]]
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        text = twin.text if rows is None else twin.text.take(rows)
+        hit = pc.is_in(pc.utf8_lower(pc.utf8_trim_whitespace(text)), value_set=pa.array(sorted(texts), pa.string()))
+        return np.asarray(pc.fill_null(hit, False), dtype=bool)
+    col = cols[j] if rows is None else cols[j][rows]
+    return np.fromiter((type(v) is str and v.strip().lower() in texts for v in col.tolist()), dtype=bool,
+                       count=len(col))
+
+
+def _repeated_header(path, table: Table, columns: ColumnMap) -> tuple[str, ...]:
+    """Rows below the header that repeat it (two exports pasted one below the other).
+
+    A data row is a header row when the cells of at least three quarters of the columns read
+    (two at least) are header texts of the file. With the columns in the header's own order it
+    is one problem row among the others (its cells are not numbers or dates), and a warning
+    says what it is. In another order the rows below it would be read under the wrong headers,
+    every figure wrong with no problem shown: the file is refused.
+    """
+    used = sorted(set(columns.fields.values()))
+    texts = frozenset(h.strip().lower() for h in table.headers if h and h.strip())
+    if len(used) < 2 or not table.n_rows:
+        return ()
+    first = columns.fields.get(next(iter(columns.fields)))  # (a list's first field: its id, always read)
+    rows = np.flatnonzero(_header_texts_on(table, first, texts))
+    if not rows.size:
+        return ()
+    hits = sum(_header_texts_on(table, j, texts, rows).astype(np.int64) for j in used)
+    rows = rows[hits * 4 >= 3 * len(used)]
+    if not rows.size:
+        return ()
+    own = {j: table.headers[j].strip().lower() for j in used}
+    moved = []
+    for i in rows.tolist()[:1000]:  # (a few rows: the header rows found)
+        for j in used:
+            v = table.cells(j, np.array([i]))[0]
+            if isinstance(v, str) and v.strip().lower() != own[j] and v.strip().lower() in texts:
+                moved.append((i, j, v.strip()))
+                break
+    numbers = [table.first_row + i for i in rows.tolist()]
+    shown = ", ".join(f"{n:,}" for n in numbers[:5]) + (f" and {len(numbers) - 5:,} more" if len(numbers) > 5 else "")
+    if moved:
+        i, j, v = moved[0]
+        raise InputFileError(
+            f"{path}: row {table.first_row + i:,} repeats the header with the columns in another order "
+            f"({v!r} under {table.headers[j]!r}): the rows below it would be read under the wrong "
+            "headers; give the list one header row and one column order")
+    return (f"row{'s' if len(numbers) > 1 else ''} {shown} repeat{'' if len(numbers) > 1 else 's'} the header "
+            "row (two lists pasted one below the other?): a problem row, not computed; delete it",)
+
+
+# Days from Excel's 1900-system day 0 (31 December 1899, as Excel counts) to the 1904 system's
+# day 0 (1 January 1904): a serial number n of a 1904 workbook is serial n + 1,462 of the 1900 one.
+SERIAL_1904_TO_1900_DAYS = 1462
+
+
+def _dates_in_1900_system(table: Table, columns: ColumnMap, date_fields: list[str]) -> tuple[Table, tuple[str, ...]]:
+    """A 1904 workbook's date columns with their plain numbers as 1900-system serial numbers
+    (what every reader after this one, and every file xl-kent writes, counts in), and the
+    headers of the columns changed. Date cells (``datetime``) are the dates they show already;
+    text is read as text (a serial number typed as text counts from 1900, as in a CSV)."""
+    if not getattr(table, "date1904", False):
+        return table, ()
+    cols = list(table.columns)
+    moved = []
+    for name in date_fields:
+        j = columns.fields.get(name)
+        if j is None:
+            continue
+        col = cols[j]
+        number = np.fromiter((type(v) in (int, float) for v in col.tolist()), dtype=bool, count=len(col))
+        if not number.any():
+            continue
+        col = col.copy()
+        col[number] = [v + SERIAL_1904_TO_1900_DAYS for v in col[number].tolist()]
+        cols[j] = col
+        moved.append(table.headers[j] or f"column {j + 1}")
+    if not moved:
+        return table, ()
+    from dataclasses import replace
+
+    return replace(table, columns=cols, date1904=False), tuple(moved)
 
 
 def _without_result_rows(table: Table, columns: ColumnMap) -> Table:
