@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import os
@@ -426,3 +427,42 @@ def test_a_header_repeated_below_is_named_and_in_another_order_refused(staff_fil
     assert code == 2, err
     assert "row 22 repeats the header with the columns in another order" in err
     assert not (tmp_path / "other.out.csv").exists()
+
+
+def test_a_date_column_written_month_day_is_refused(staff_files, tmp_path):
+    # Dates are read day/month. In a column written month/day (US), 1/13/1980 has no 13th month
+    # (a problem row) but 1/6/1963 was read as 1 June: most rows wrong with status OK. Such a
+    # column is refused; one US-looking typo among UK dates stays a problem row of its own.
+    import csv
+
+    with open(staff_files["csv"], newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    header = rows[0]
+    j = header.index("Date of Birth")
+
+    def written(fmt):
+        out = [header]
+        for row in rows[1:]:
+            row = list(row)
+            with contextlib.suppress(ValueError):
+                row[j] = dt.date.fromisoformat(row[j]).strftime(fmt)
+            out.append(row)
+        return out
+
+    def save(name, table):
+        path = tmp_path / name
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows(table)
+        return path
+
+    code, _, err = run("recalc", save("us.csv", written("%m/%d/%Y")), "--as-of", AS_OF, "--no-how")
+    assert code == 2, err
+    assert "column 'Date of Birth' (date_of_birth) is written month/day (US)" in err
+    assert not (tmp_path / "us.recalc.csv").exists()
+    uk = written("%d/%m/%Y")
+    typo = next(i for i, r in enumerate(uk[1:], 1) if r[j][:2] <= "12" and r[j][3:5] <= "12")
+    uk[typo][j] = uk[typo][j][:3] + "13" + uk[typo][j][5:]  # 04/13/1980: one mistyped date
+    code, _, err = run("recalc", save("uk.csv", uk), "--as-of", AS_OF, "--no-how")
+    assert code == 1, err
+    out = read_table(tmp_path / "uk.recalc.csv")
+    assert "date_of_birth is not a date" in out.columns[out.headers.index("status")][typo - 1]

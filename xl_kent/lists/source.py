@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import partial
 
@@ -105,8 +106,64 @@ def read_list(path, schema: Schema, *, sheet: str | None = None, maps=None) -> L
     if table.n_rows == 0:
         raise NoDataRows(f"{path}: no data rows below the header (only results of an earlier run)")
     notes = _repeated_header(path, table, columns)
+    _refuse_us_dates(path, table, columns, [f.name for f in schema.fields if f.kind == "date"])
     table, moved = _dates_in_1900_system(table, columns, [f.name for f in schema.fields if f.kind == "date"])
     return Loaded(table, columns, moved, notes)
+
+
+def _distinct_texts(table: Table, j: int) -> list[str]:
+    """The distinct text cells of column ``j`` (a CSV column told from its coded form)."""
+    from ..files.reading import ArrowColumns
+
+    cols = table.columns
+    if isinstance(cols, ArrowColumns):
+        twin = cols.twin(j)
+        if twin.labels is not None:
+            return [v for v in twin.labels.tolist() if isinstance(v, str)]
+        import pyarrow.compute as pc
+
+        return [v for v in pc.unique(twin.text).to_pylist() if v is not None]
+    col = cols[j]
+    if str not in set(map(type, col)):  # (the usual xlsx date column: no text; map and set run in C)
+        return []
+    return list({v for v in col.tolist() if type(v) is str})
+
+
+# A date written with two numbers before the year (01/04/2024, 1.4.2024, 01-04-2024).
+_TWO_NUMBERS_FIRST = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{4}(?:\s|$)")
+US_DATES_MIN = 2  # month/day-only texts in a column with no day/month-only one: a US column
+
+
+def _refuse_us_dates(path, table: Table, columns: ColumnMap, date_fields: list[str]) -> None:
+    """Refuse a date column written month/day (US): dates are read day/month, never US
+    (docs/bulk.md), so one with a 13th month or more is "not a date" (a problem row), but one
+    like ``04/05/1980`` is read as 4 May: in a column written month/day most of its rows
+    would be wrong with no problem shown. A column is taken as US when at least
+    :data:`US_DATES_MIN` distinct dates in it have a second number above 12 (only month/day
+    reads them) and none has a first number above 12 (only day/month reads that)."""
+    for name in date_fields:
+        j = columns.fields.get(name)
+        if j is None:
+            continue
+        us, uk = [], 0
+        for text in _distinct_texts(table, j):
+            m = _TWO_NUMBERS_FIRST.match(text)
+            if m is None:
+                continue
+            first, second = int(m[1]), int(m[2])
+            if first > 12 and 1 <= second <= 12:
+                uk += 1
+                break
+            if 1 <= first <= 12 and 12 < second <= 31:
+                us.append(text.strip())
+        if uk or len(us) < US_DATES_MIN:
+            continue
+        example = sorted(us)[0]
+        raise InputFileError(
+            f"{path}: column {table.headers[j]!r} ({name}) is written month/day (US): {example!r} has no "
+            f"month {int(_TWO_NUMBERS_FIRST.match(example)[2])}, and no date in it has a day above 12 first; "
+            "xl-kent reads dates day/month, so '04/05/1980' would be 4 May. Write the dates as "
+            "dd/mm/yyyy or yyyy-mm-dd (or as date cells)")
 
 
 def _header_texts_on(table: Table, j: int, texts: frozenset[str], rows: np.ndarray | None = None) -> np.ndarray:
