@@ -574,3 +574,21 @@ def test_the_command_reads_pandas_own_csv_of_aware_datetimes_as_the_frame_does(t
     r = frame.recalc(df, "31/03/2027", **_KW)
     assert r.figures["status"].tolist() == ["OK", "OK"] == _cli_on_csv(df, tmp_path)
     assert "+01:00" in (tmp_path / "staff.csv").read_text(encoding="utf-8")
+
+
+def test_us_dates_and_a_header_repeated_in_another_order_are_refused_as_in_a_file():
+    """The whole-list checks of a file's cells apply to a DataFrame too (one path): a date
+    column written month/day, and a header row pasted below in another column order."""
+    pd = pytest.importorskip("pandas")
+    staff = {**_ONE_STAFF, "Date of Birth": ["1/13/1980", "2/14/1981", "1/6/1963"]}
+    df = pd.DataFrame({"Employee ID": ["E1", "E2", "E3"], **staff})
+    with pytest.raises(frame.ColumnError, match=r"is written month/day \(US\)"):
+        frame.recalc(df, "31/03/2027", **_KW)
+    df = pd.DataFrame({"Employee ID": ["E1", "Employee ID", "E3"], "Grade": ["KR6", "Annual Salary", "KR6"],
+                       "Annual Salary": [30000.0, "Grade", 30000.0],
+                       "Date of Birth": ["1980-02-01", "Date of Birth", "1980-02-01"],
+                       "Continuous Service Date": ["2010-04-01", "Continuous Service Date", "2010-04-01"]})
+    with pytest.raises(frame.ColumnError, match="repeats the header with the columns in another order"):
+        frame.recalc(df, "31/03/2027", **_KW)
+    df.loc[1, ["Grade", "Annual Salary"]] = ["Grade", "Annual Salary"]  # the header's own order: a problem row
+    assert frame.recalc(df, "31/03/2027", **_KW).figures["status"].tolist()[1] != "OK"

@@ -652,9 +652,14 @@ def _column_map(frame: _Frame, schema, columns: Mapping[str, str] | None):
     def has_data(col: int) -> bool:
         return not blank_rows([table.columns[col]], table.n_rows).all()
 
+    from xl_kent.files.reading import InputFileError
+    from xl_kent.lists.source import content_checks
+
     try:
-        return map_columns(table.headers, schema, overrides, fits, has_data)
-    except _fields.ColumnError as e:
+        cm = map_columns(table.headers, schema, overrides, fits, has_data)
+        content_checks("the " + ("Table" if frame.library == "pyarrow" else "DataFrame"), table, cm, schema)  # (as a file's: the same checks)
+        return cm
+    except (_fields.ColumnError, InputFileError) as e:
         raise ColumnError(str(e)) from None
 
 

@@ -38,7 +38,7 @@ from .fields import (
 )
 from .parse import blank_rows
 
-__all__ = ["Loaded", "NoDataRows", "read_list"]
+__all__ = ["Loaded", "NoDataRows", "content_checks", "read_list"]
 
 
 class NoDataRows(InputFileError):
@@ -105,8 +105,7 @@ def read_list(path, schema: Schema, *, sheet: str | None = None, maps=None) -> L
     table = _without_result_rows(table, columns)
     if table.n_rows == 0:
         raise NoDataRows(f"{path}: no data rows below the header (only results of an earlier run)")
-    notes = _repeated_header(path, table, columns)
-    _refuse_us_dates(path, table, columns, [f.name for f in schema.fields if f.kind == "date"])
+    notes = content_checks(path, table, columns, schema)
     table, moved = _dates_in_1900_system(table, columns, [f.name for f in schema.fields if f.kind == "date"])
     return Loaded(table, columns, moved, notes)
 
@@ -229,6 +228,17 @@ def _repeated_header(path, table: Table, columns: ColumnMap) -> tuple[str, ...]:
             "headers; give the list one header row and one column order")
     return (f"row{'s' if len(numbers) > 1 else ''} {shown} repeat{'' if len(numbers) > 1 else 's'} the header "
             "row (two lists pasted one below the other?): a problem row, not computed; delete it",)
+
+
+def content_checks(where, table: Table, columns: ColumnMap, schema: Schema) -> tuple[str, ...]:
+    """The checks of a list's cells as a whole, once its columns are mapped (every reader of
+    lists: files here, DataFrames in :mod:`xl_kent.frame`): a header repeated below it
+    (a warning, or refused when in another column order) and a date column written month/day
+    (refused). Returns the warning lines; raises :class:`InputFileError` (message starting
+    ``where``) for a list that cannot be read right."""
+    notes = _repeated_header(where, table, columns)
+    _refuse_us_dates(where, table, columns, [f.name for f in schema.fields if f.kind == "date"])
+    return notes
 
 
 # Days from Excel's 1900-system day 0 (31 December 1899, as Excel counts) to the 1904 system's
