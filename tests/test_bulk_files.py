@@ -543,3 +543,84 @@ def test_arrow_guard_quote_on_a_slice():
     texts = ["a,b", None, "=x", "-1", 'q"', "-٣", "ok", "", "\r", "@"] * 3
     got = writing._arrow_guard_quote(pa.array(texts)[4:25], pa, pc).fill_null("").to_pylist()
     assert got == writing._quote_all([guard_csv_text(t or "") for t in texts[4:25]])
+
+
+# ---------------------------------------------------------------- a quote never closed, rows cut short
+def _cli(*argv) -> tuple[int, str, str]:
+    """``xl-kent ARGV`` in this process: exit code, stdout, stderr."""
+    import contextlib
+    import sys
+
+    from xl_kent_cli import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main([str(a) for a in argv])
+        except SystemExit as e:  # (argparse)
+            code = e.code
+    assert sys.stdout is not out
+    return code, out.getvalue(), err.getvalue()
+
+
+def _sample_records(tmp_path, n: int = 200) -> list[str]:
+    """The records of a valid sample staff list (its header first), without line ends."""
+    from xl_kent.lists import synth
+
+    synth.write_sample(tmp_path / "sample.csv", synth.staff_sample(n, 0, seed=1))
+    text = (tmp_path / "sample.csv").read_text(encoding="utf-8-sig")
+    return [r for r in text.replace("\r\n", "\n").split("\n") if r]
+
+
+@pytest.mark.parametrize("field", [1, -1])  # the Name field; the last field (pyarrow takes that one as read)
+@pytest.mark.parametrize("off", [(), ("_csv_arrow",)])
+def test_csv_quote_never_closed_is_refused(tmp_path, monkeypatch, field, off):
+    from xl_kent.files import reading
+
+    records = _sample_records(tmp_path)
+    cells = records[50].split(",")  # CSV record 51
+    cells[field] = '"' + cells[field]
+    records[50] = ",".join(cells)
+    (tmp_path / "s.csv").write_text("\r\n".join(records) + "\r\n", encoding="utf-8")
+    for name in off:
+        monkeypatch.setattr(reading, name, lambda *a: None)
+    with pytest.raises(InputFileError, match=r"row 51 opens a quoted field .* never closed: the rest of the file "
+                                             r"\(150 more line\(s\)\) was read into one cell") as err:
+        read_table(tmp_path / "s.csv")
+    header = records[0].split(",")[field]
+    assert repr(header) in str(err.value)
+
+
+def test_csv_quote_never_closed_names_the_line_too(tmp_path):
+    records = _sample_records(tmp_path, 20)
+    cells = records[3].split(",")
+    cells[1] = '"Smith,\r\nJ"'  # a quoted line break: record 4 is lines 4-5
+    records[3] = ",".join(cells)
+    cells = records[9].split(",")
+    cells[1] = '"' + cells[1]
+    records[9] = ",".join(cells)
+    (tmp_path / "s.csv").write_text("\n".join(records), encoding="utf-8")  # (no line end at the end)
+    with pytest.raises(InputFileError, match=r"row 10 \(line 11 of the file\) opens a quoted field .* "
+                                             r"\(11 more line\(s\)\)"):  # (lines 12-22)
+        read_table(tmp_path / "s.csv")
+    code, out, err = _cli("recalc", tmp_path / "s.csv", "--as-of", "2027-03-31", "-o", tmp_path / "o.csv")
+    assert code == 2 and "never closed" in err and "Traceback" not in err and not (tmp_path / "o.csv").exists()
+
+
+@pytest.mark.parametrize("off", [(), ("_csv_arrow",)])
+def test_csv_quoted_line_breaks_in_the_last_record_are_read(tmp_path, monkeypatch, off):
+    from xl_kent.files import reading
+
+    records = _sample_records(tmp_path, 20)
+    for at, field in ((5, 1), (-1, 1), (-1, -1)):
+        cells = records[at].split(",")
+        cells[field] = f'"{cells[field]}\r\nsecond line, with a ""quote"""'
+        records[at] = ",".join(cells)
+    for end in ("", "\r\n"):
+        (tmp_path / "s.csv").write_text("\r\n".join(records) + end, encoding="utf-8")
+        for name in off:
+            monkeypatch.setattr(reading, name, lambda *a: None)
+        t = read_table(tmp_path / "s.csv")
+        assert t.n_rows == 20
+        assert t.columns[1][-1].endswith('\r\nsecond line, with a "quote"')
+        assert t.columns[-1][-1] == '\r\nsecond line, with a "quote"'

@@ -32,7 +32,8 @@ naming the file and the reason. The rules (see ``docs/files.md``):
   tried as well and the one whose header scores best is kept (that first guess on a tie).
   Any line endings. Short rows are padded with ``None``; extra fields are kept in extra
   columns headed ``""``. Rows are counted as records (a quoted line break stays inside
-  its row).
+  its row). A quote never closed (its field would run to the end of the file, taking every
+  row after it) is refused, naming the row.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import NamedTuple
 
@@ -56,7 +57,7 @@ import numpy as np
 
 from . import _xlsx_guard as guard
 
-__all__ = ["HEADER_SCAN_ROWS", "InputFileError", "MAX_ARROW_CSV_CELLS", "MAX_CSV_BYTES", "MAX_CSV_CELLS", "MAX_CSV_COLUMNS", "Scorer",
+__all__ = ["CutShort", "HEADER_SCAN_ROWS", "InputFileError", "MAX_ARROW_CSV_CELLS", "MAX_CSV_BYTES", "MAX_CSV_CELLS", "MAX_CSV_COLUMNS", "Scorer",
            "SheetInfo", "Table", "list_sheets", "read_table"]
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -90,6 +91,10 @@ _ENCODING_CHUNK_BYTES = 1 << 20
 # Characters at the start of a CSV file looked at for the delimiter and the header row.
 SNIFF_BYTES = 64 << 10
 _DELIMITERS = (",", ";", "\t")
+# A line the Python CSV reader is given after the file's last: read as a record of its own, it
+# says the file ended outside a quoted field; at the end of a field, that a quote opened in the
+# field was never closed (the field ran to the end of the file). A text file holds no NUL.
+_END_OF_FILE = "\x00xl-kent: end of file\x00"
 # Share of repeated values in a column's first block above which its text is de-duplicated.
 _DEDUPE_BELOW_UNIQUE_SHARE = 0.5
 
@@ -185,6 +190,9 @@ class Table:
         after 1 January 1904, not after 31 December 1899. Date cells are read as the dates
         they show either way; :func:`xl_kent.lists.source.read_list` moves the plain numbers
         of date columns to the 1900 system.
+    cut_short : CutShort or None
+        CSV: the data rows with fewer fields than the header (their missing cells read as
+        ``None``), when there are any.
 
     Examples
     --------
@@ -201,6 +209,7 @@ class Table:
     header_row: int = 0
     skipped_sheets: list[str] = field(default_factory=list)
     date1904: bool = False
+    cut_short: CutShort | None = None
 
     def __post_init__(self):
         if self.header_row <= 0:
@@ -239,7 +248,8 @@ class Table:
                     _register(part, _sliced(twin, start, stop))
                 cols.append(part)
         return Table(self.headers, cols, first_row=self.first_row + start, sheet=self.sheet, kind=self.kind,
-                     header_row=self.header_row, skipped_sheets=self.skipped_sheets, date1904=self.date1904)
+                     header_row=self.header_row, skipped_sheets=self.skipped_sheets, date1904=self.date1904,
+                     cut_short=None if self.cut_short is None else self.cut_short.on(start, stop))
 
     def cells(self, j: int, rows: np.ndarray | None = None) -> np.ndarray:
         """The cells of column ``j`` (on ``rows``, an index array, when given) as an object
@@ -248,6 +258,28 @@ class Table:
             return self.columns.cells(j, rows)
         col = self.columns[j]
         return col if rows is None else col[rows]
+
+
+class CutShort(NamedTuple):
+    """The data rows of a CSV file cut short: fewer fields than the header's ``width``.
+
+    ``rows`` are 0-based data rows (ascending), ``fields`` how many fields each has (at least
+    1: a blank line is a blank row, not a short one). Only rows with a field that is not
+    empty are listed (a row of empty fields is a blank row however many it has).
+
+    >>> c = CutShort(np.array([1, 4]), np.array([3, 2]), 5)
+    >>> c.on(2, 6).rows.tolist(), c.on(2, 6).fields.tolist()
+    ([2], [2])
+    """
+
+    rows: np.ndarray
+    fields: np.ndarray
+    width: int
+
+    def on(self, start: int, stop: int) -> CutShort:
+        """The rows ``start`` to ``stop`` of these (as :meth:`Table.rows` numbers them)."""
+        a, b = np.searchsorted(self.rows, [start, stop])
+        return CutShort(self.rows[a:b] - start, self.fields[a:b], self.width)
 
 
 class ArrowColumns(Sequence):
@@ -903,7 +935,8 @@ def _read_csv(p: Path, size: int, scorer: Scorer | None) -> Table:
             f.seek(0)
             old_limit = csv.field_size_limit(CSV_MAX_FIELD_CHARS)
             try:
-                table = _csv_columns(csv.reader(f, delimiter=delimiter, strict=False), p, skip)
+                reader = csv.reader(chain(f, (_END_OF_FILE,)), delimiter=delimiter, strict=False)
+                table = _csv_columns(reader, p, skip)
             finally:
                 csv.field_size_limit(old_limit)
     except InputFileError:
@@ -1067,14 +1100,31 @@ def _csv_columns(reader, p: Path, skip: int | None = None) -> Table:
             header = next(reader)
         except StopIteration:
             raise InputFileError(f"{p}: has no header row (every row is blank)") from None
+    if header == [_END_OF_FILE]:
+        raise InputFileError(f"{p}: has no header row (every row is blank)")
+    _unclosed_quote(p, reader, header, skipped + 1, header)
     _check_width(p, header)
     blocks: list[list[np.ndarray]] = []
     width = len(header)
     memos: list[dict | None] | None = None
     n_rows = 0
+    short_rows: list[np.ndarray] = []
+    short_fields: list[np.ndarray] = []
     while rows := list(islice(reader, CSV_BLOCK_ROWS)):
+        if rows[-1] == [_END_OF_FILE]:  # (the record after the file's last: the file ended outside quotes)
+            del rows[-1]
+            if not rows:
+                break
+        else:
+            _unclosed_quote(p, reader, rows[-1], skipped + 2 + n_rows + len(rows) - 1, header)
         n_rows += len(rows)
         lengths = set(map(len, rows))
+        if min(lengths) < len(header):  # rows cut short (a loop over those rows only)
+            fields = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+            at = np.flatnonzero((fields > 0) & (fields < len(header)))
+            at = at[[any(rows[i]) for i in at.tolist()]] if at.size else at
+            short_rows.append(at + (n_rows - len(rows)))
+            short_fields.append(fields[at])
         if max(lengths) > MAX_CSV_COLUMNS:
             i = next(i for i, r in enumerate(rows) if len(r) == max(lengths))
             _check_width(p, [], max(lengths), row=skipped + 2 + n_rows - len(rows) + i)
@@ -1104,14 +1154,41 @@ def _csv_columns(reader, p: Path, skip: int | None = None) -> Table:
             cols.append(arr)
         blocks.append(cols)
         del rows
-    return _csv_table(header, width, blocks, n_rows, skipped)
+    short = None
+    if short_rows:
+        short = (np.concatenate(short_rows), np.concatenate(short_fields))
+    return _csv_table(header, width, blocks, n_rows, skipped, short=short)
+
+
+def _unclosed_quote(p: Path, reader, record: list[str], row: int, header: list[str]) -> None:
+    """Refuse the file if ``record`` (the last record read, on file row ``row``) ends with
+    :data:`_END_OF_FILE`: a quote it opens is never closed, so the rest of the file was read
+    into its last field. A quote opened on the file's last line (nothing read past that
+    line's end) is only taken off the field (``record`` is changed in place)."""
+    if not record or not record[-1].endswith(_END_OF_FILE):
+        return
+    rest = record[-1] = record[-1][: -len(_END_OF_FILE)]
+    text = "".join(record[:-1]) + rest  # (its other fields may hold quoted line breaks too)
+    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    lines = reader.line_num - 1  # (the lines of the file: the reader was given one more)
+    line = lines - breaks + (1 if rest.endswith(("\n", "\r")) else 0)
+    if lines <= line:
+        return
+    column = len(record) - 1
+    name = header[column].strip() if column < len(header) and record is not header else ""
+    where = f"row {row:,}" + (f" (line {line:,} of the file)" if line != row else "")
+    cell = f"column {guard._short(name, 30)!r}" if name else f"field {column + 1}"
+    raise InputFileError(
+        f'{p}: {where} opens a quoted field (a " mark, in {cell}) that is never closed: the rest of the file '
+        f"({lines - line:,} more line(s)) was read into one cell; close the quote or remove it")
 
 
 def _csv_table(header: list[str], width: int, blocks: list[list[np.ndarray]], n_rows: int, skipped: int,
-               filled_rows: np.ndarray | None = None) -> Table:
+               filled_rows: np.ndarray | None = None, short: tuple[np.ndarray, np.ndarray] | None = None) -> Table:
     """Join the blocks of columns; drop trailing blank rows and trailing empty, unheaded columns.
 
-    ``filled_rows`` (rows with a field that is not empty) is worked out when not given."""
+    ``filled_rows`` (rows with a field that is not empty) is worked out when not given;
+    ``short``: the data rows with fewer fields than ``header`` and how many each has."""
     headers = [h.strip() for h in header] + [""] * (width - len(header))
     if blocks:
         columns = [np.concatenate([b[j] for b in blocks]) if len(blocks) > 1 else blocks[0][j]
@@ -1130,7 +1207,14 @@ def _csv_table(header: list[str], width: int, blocks: list[list[np.ndarray]], n_
     keep = len(columns)
     while keep > 1 and headers[keep - 1] == "" and not (columns[keep - 1] != None).any():  # noqa: E711
         keep -= 1
-    return Table(headers[:keep], columns[:keep], first_row=skipped + 2, sheet=None, kind="csv")
+    cut = None
+    if short is not None:  # (short of a header field dropped as empty is not short)
+        rows, fields = short
+        within = min(len(header), keep)
+        on = (rows < last) & (fields < within)
+        if on.any():
+            cut = CutShort(rows[on], fields[on], within)
+    return Table(headers[:keep], columns[:keep], first_row=skipped + 2, sheet=None, kind="csv", cut_short=cut)
 
 
 def _csv_unquoted(text: str, delimiter: str, p: Path, skip: int | None) -> Table | None:
@@ -1222,8 +1306,11 @@ def _csv_arrow(p: Path, header: list[str], skip: int, skip_lines: int, delimiter
         )
         columns = [_CodedBuilder() for _ in range(width)]
         filled: list[np.ndarray] = []
+        last = None  # the last record read (one row)
         n_rows = -1  # (the header record is read as a row)
         for batch in batches:  # a block of the file at a time: the file is never held whole as text
+            if batch.num_rows:
+                last = batch.slice(batch.num_rows - 1)  # (the header record too, while it is the only one)
             if n_rows < 0:
                 if not batch.num_rows:
                     continue
@@ -1245,6 +1332,8 @@ def _csv_arrow(p: Path, header: list[str], skip: int, skip_lines: int, delimiter
             filled.append(rows_filled)
             del batch
         del batches  # (the reader holds its buffers while it lives)
+        if _breaks_in(last, pc):
+            return None  # (the last record holds a line break: is a quote left open? The Python reader says)
     except (pa.ArrowException, OSError):
         return None
     if n_rows < 0:
@@ -1262,6 +1351,13 @@ def _csv_arrow(p: Path, header: list[str], skip: int, skip_lines: int, delimiter
         keep -= 1
     _give_back()
     return Table(headers[:keep], ArrowColumns(twins[:keep], n_rows), first_row=skip + 2, sheet=None, kind="csv")
+
+
+def _breaks_in(record, pc) -> bool:
+    """Whether a one-row pyarrow batch holds a line break in a field (a quote never closed
+    makes the last record run to the end of the file, over its line breaks)."""
+    return record is not None and any(
+        pc.any(pc.match_substring_regex(record.column(j), "[\r\n]")).as_py() for j in range(record.num_columns))
 
 
 def _objects(text) -> np.ndarray:
