@@ -624,3 +624,77 @@ def test_csv_quoted_line_breaks_in_the_last_record_are_read(tmp_path, monkeypatc
         assert t.n_rows == 20
         assert t.columns[1][-1].endswith('\r\nsecond line, with a "quote"')
         assert t.columns[-1][-1] == '\r\nsecond line, with a "quote"'
+
+
+@pytest.mark.parametrize("off", [(), ("_csv_arrow",), ("_csv_arrow", "_csv_unquoted")])
+def test_csv_rows_cut_short_are_told(tmp_path, monkeypatch, off):
+    from xl_kent.files import reading
+
+    text = "id,a,b,\nE1,1\nE2,1,2\n\nE4,4,4\nE5\n,\n"  # (the 4th header field is empty and unused: dropped)
+    (tmp_path / "s.csv").write_text(text, encoding="utf-8")
+    for name in off:
+        monkeypatch.setattr(reading, name, lambda *a: None)
+    t = read_table(tmp_path / "s.csv")
+    assert t.cut_short is not None and t.cut_short.width == 3
+    assert t.cut_short.rows.tolist() == [0, 4] and t.cut_short.fields.tolist() == [2, 1]  # (not ',': blank)
+    b = t.rows(1, 6)
+    assert b.cut_short.rows.tolist() == [3] and b.cut_short.fields.tolist() == [1]
+    (tmp_path / "t.csv").write_text("id,a\nE1,1\nE2,2\n", encoding="utf-8")
+    assert read_table(tmp_path / "t.csv").cut_short is None
+
+
+def test_recalc_row_cut_short_is_a_problem_row(tmp_path):
+    records = _sample_records(tmp_path)
+    header = records[0].split(",")
+    for i in range(10, len(records), 10):  # every 10th record loses its last 3 fields
+        records[i] = ",".join(records[i].split(",")[:-3])
+    (tmp_path / "s.csv").write_text("\r\n".join(records) + "\r\n", encoding="utf-8")
+    code, out, err = _cli("recalc", tmp_path / "s.csv", "--as-of", "2027-03-31", "--pay-award", "3",
+                          "--pension-rate", "20", "-o", tmp_path / "o.csv")
+    assert code == 1 and "Traceback" not in err
+    assert ("warning: 20 row(s) have fewer fields than the header's 18 (lines cut short): 20 lack cells of "
+            "columns used") in err
+    from xl_kent.files.reading import read_table as read
+
+    o = read(tmp_path / "o.csv")
+    status = dict(zip(o.headers, o.columns, strict=False))["status"]
+    reason = (f"row has 15 fields, the header 18: no cell for {header[-3]!r}, {header[-2]!r}, {header[-1]!r} "
+              "(the line is cut short)")
+    assert o.n_rows == 200
+    assert [s for s in status.tolist() if s != "OK"] == [reason] * 20
+    assert [i for i, s in enumerate(status.tolist()) if s != "OK"] == list(range(9, 200, 10))
+    leave = dict(zip(o.headers, o.columns, strict=False))["leave_untaken_days"]
+    assert all(v is None for v in leave[9::10].tolist())  # (was: worked out with leave taken 0)
+
+
+def test_cut_short_only_in_unused_columns_is_warned_of(tmp_path):
+    records = _sample_records(tmp_path, 20)
+    records[0] += ",Notes"
+    for i in range(1, len(records)):
+        records[i] += ",x" if i % 2 else ""  # half the rows have no Notes field
+    (tmp_path / "s.csv").write_text("\n".join(records) + "\n", encoding="utf-8")
+    code, out, err = _cli("recalc", tmp_path / "s.csv", "--as-of", "2027-03-31", "--pay-award", "3",
+                          "--pension-rate", "20", "-o", tmp_path / "o.csv")
+    assert code == 0
+    assert "10 row(s) have fewer fields than the header's 19 (lines cut short): 10 lack only cells of columns not " \
+           "used (read as blank)" in err
+
+
+def test_award_log_and_budget_rows_cut_short(tmp_path):
+    from xl_kent.lists import synth
+
+    staff = synth.staff_sample(30, 0, seed=1)
+    synth.write_sample(tmp_path / "log.csv", synth.award_sample(staff.columns[0], 20, seed=1))
+    records = [r for r in (tmp_path / "log.csv").read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
+               if r]
+    records[5] = ",".join(records[5].split(",")[:3])
+    (tmp_path / "log.csv").write_text("\n".join(records) + "\n", encoding="utf-8")
+    code, out, err = _cli("awards", tmp_path / "log.csv", "-o", tmp_path / "a.csv")
+    assert code == 1 and "lines cut short" in err and "Traceback" not in err
+    assert "(the line is cut short)" in (tmp_path / "a.errors.csv").read_text(encoding="utf-8-sig")
+    records = _sample_records(tmp_path, 30)
+    records[7] = ",".join(records[7].split(",")[:-3])
+    (tmp_path / "s.csv").write_text("\n".join(records) + "\n", encoding="utf-8")
+    code, out, err = _cli("fill", "budget", "--staff", tmp_path / "s.csv", "--as-of", "2027-03-31", "--pay-award", "3",
+                          "--pension-rate", "20", "-o", tmp_path / "b.xlsx")
+    assert code == 1 and "lines cut short" in err and "(the line is cut short)" in out

@@ -37,7 +37,7 @@ from ..errors import OK, reason_text
 from . import parse
 from .fields import ColumnMap, Field, Schema, fits_kind, map_columns
 from .how import AWARD_HOW
-from .problems import Problems, ProblemTable, add_unreadable, problem_table
+from .problems import Problems, ProblemTable, add_cut_short, add_unreadable, problem_table
 from .staff import _ID_ALIASES, SERIAL_WORDS, Check, check_bounds, year_words  # as a staff list
 
 __all__ = ["AWARD_FIELDS", "AWARD_RESULTS", "AWARD_SCHEMA", "AwardLog", "Judgement", "award_checks",
@@ -168,6 +168,7 @@ def read_award_log(table, overrides: dict[str, str] | None = None, *, columns: C
     blank_row = columns.blank_rows(table)
     filled = ~blank_row  # a blank row inside the log is kept as it is: not a problem, not judged
 
+    add_cut_short(problems, table, columns, filled)  # (first: a row's first reason)
     def col(name):
         return columns.cells(table, name)
 

@@ -210,6 +210,7 @@ class ColumnMap:
     earlier run (not read); ``unused``: the other columns with a header or data;
     ``suggest``: column index -> the field it may be meant for. ``blank_by_fields``: a row
     is blank when every column read as a field is (:meth:`carried`), not every column.
+    ``notes``: more lines for :meth:`warnings` (the reader's rows cut short).
     """
 
     headers: list[str]
@@ -219,6 +220,7 @@ class ColumnMap:
     unused: list[int] = field(default_factory=list)
     suggest: dict[int, str] = field(default_factory=dict)
     blank_by_fields: bool = False
+    notes: list[str] = field(default_factory=list)  # more warning lines about the file (rows cut short)
 
     def carried(self) -> ColumnMap:
         """This mapping for a filled template, which carries only the columns read as fields:
@@ -254,7 +256,7 @@ class ColumnMap:
             shown = ", ".join(named[:_RESULTS_SHOWN]) + (f" and {len(named) - _RESULTS_SHOWN} more"
                                                         if len(named) > _RESULTS_SHOWN else "")
             lines.append(f"{len(named)} columns of an earlier xl-kent result are not read (computed again): {shown}")
-        return lines
+        return lines + list(self.notes)
 
     def cells(self, table, name: str) -> np.ndarray:
         """The cells of field ``name`` in ``table`` (all blank when the file has no such column)."""

@@ -28,9 +28,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..cells import BLANK, ERROR, OUT_OF_RANGE, WRONG_TYPE
-from ..files.reading import labelled
+from ..files.reading import labelled, quote_names
 
-__all__ = ["BLANK_ROW", "Problems", "ProblemTable", "by_count", "problem_table", "add_unreadable", "display"]
+__all__ = ["BLANK_ROW", "Problems", "ProblemTable", "by_count", "problem_table", "add_cut_short", "add_unreadable",
+           "cut_short_warning", "display"]
 
 #: The status of a row whose cells are all blank: kept as it is, not a problem, not computed.
 BLANK_ROW = "row is blank"
@@ -72,6 +73,55 @@ def add_unreadable(problems: Problems, filled: np.ndarray, name: str, status: np
             problems.add(filled & (status == code), name, words[(name, key)])
     if (name, "blank") in words:
         problems.add(filled & (status == BLANK) & blank_is_problem, name, words[(name, "blank")])
+
+
+def _cut_short_groups(table, columns):
+    """The rows of ``table`` cut short (:attr:`xl_kent.files.reading.Table.cut_short`) by how
+    many fields they have: ``(fields, rows, the fields read from columns they lack)``."""
+    short = getattr(table, "cut_short", None)
+    if short is None or not short.rows.size:
+        return
+    used = sorted((j, name) for name, j in columns.fields.items())
+    for k in np.unique(short.fields).tolist():
+        yield k, short.rows[short.fields == k], [(j, name) for j, name in used if j >= k]
+
+
+def add_cut_short(problems: Problems, table, columns, filled: np.ndarray) -> None:
+    """A problem for each cell a row cut short lacks (a CSV line with fewer fields than the
+    header) in a column read as a field, on the rows ``filled``: "row has 15 fields, the header
+    18: no cell for 'Leave Taken', 'Sick Days' (the line is cut short)". The missing cells read
+    as blank, so the figures that use them are left blank too. Missing cells of columns not
+    used are no problem (:func:`cut_short_warning` counts those rows)."""
+    for k, rows, missing in _cut_short_groups(table, columns):
+        rows = rows[filled[rows]]
+        if not missing or not rows.size:
+            continue
+        reason = (f"row has {k} field{'s' if k != 1 else ''}, the header {table.cut_short.width}: no cell for "
+                  f"{quote_names([table.headers[j] for j, _ in missing], 4)} (the line is cut short)")
+        for _, name in missing:
+            problems.add(rows, name, reason)
+
+
+def cut_short_warning(table, columns) -> list[str]:
+    """The warning line for the rows of ``table`` cut short (none: ``[]``): how many lack cells
+    of columns used (each a problem row, :func:`add_cut_short`) and how many only cells of
+    columns not used (read as blank)."""
+    used = unused = 0
+    for _k, rows, missing in _cut_short_groups(table, columns):
+        if missing:
+            used += rows.size
+        else:
+            unused += rows.size
+    if not used and not unused:
+        return []
+    width = table.cut_short.width
+    parts = []
+    if used:
+        parts.append(f"{used:,} lack cells of columns used (problem rows: the status says which)")
+    if unused:
+        parts.append(f"{unused:,} lack only cells of columns not used (read as blank)")
+    return [f"{used + unused:,} row(s) have fewer fields than the header's {width} (lines cut short): "
+            + "; ".join(parts)]
 
 
 def display(cells: np.ndarray) -> np.ndarray:

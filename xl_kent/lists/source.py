@@ -37,6 +37,7 @@ from .fields import (
     parse_map_options,
 )
 from .parse import blank_rows
+from .problems import cut_short_warning
 
 __all__ = ["Loaded", "NoDataRows", "content_checks", "read_list"]
 
@@ -107,6 +108,7 @@ def read_list(path, schema: Schema, *, sheet: str | None = None, maps=None) -> L
         raise NoDataRows(f"{path}: no data rows below the header (only results of an earlier run)")
     notes = content_checks(path, table, columns, schema)
     table, moved = _dates_in_1900_system(table, columns, [f.name for f in schema.fields if f.kind == "date"])
+    columns.notes = cut_short_warning(table, columns)
     return Loaded(table, columns, moved, notes)
 
 

@@ -36,7 +36,7 @@ from ..dates import MONTHS_PER_YEAR, add_months, complete_months
 from ..leave import grade_entitlement_days
 from . import parse
 from .fields import FITS_SAMPLE_ROWS, ColumnMap, Field, Schema, fits_kind, map_columns
-from .problems import Problems, add_unreadable
+from .problems import Problems, add_cut_short, add_unreadable
 
 __all__ = [
     "CARRY_OVER_FIELDS",
@@ -454,6 +454,7 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None, *, columns
     blank_row = columns.blank_rows(table)
     filled = ~blank_row  # a blank row inside the list is kept as it is: not a problem, not computed
 
+    add_cut_short(problems, table, columns, filled)  # (first: a row's first reason)
     def col(name):
         return columns.cells(table, name)
 
