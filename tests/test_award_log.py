@@ -9,6 +9,7 @@ import pytest
 from test_recalc import Table, cells
 
 from xl_kent.awards import award_ok, explain
+from xl_kent.files.reading import read_table
 from xl_kent.lists import synth
 from xl_kent.lists.award_log import BESIDE_PROBLEMS_WORDS
 from xl_kent.lists.fields import ColumnError
@@ -107,6 +108,32 @@ def test_fill_awards_warns_of_rows_judged_beside_a_problem_row(tmp_path):
     assert "1 judged award(s) share an employee or a work reference with a row that has a problem" in err
     code, _out, err2 = run("awards", path, "-o", tmp_path / "a.xlsx")
     assert code == 1 and "1 judged award(s) share an employee or a work reference" in err2
+
+
+def test_team_awards_with_no_work_reference_column_are_refused(tmp_path):
+    """Three team rows of £300 for one piece of work, the work's column headed "Project code"
+    (not matched): each was judged on its own amount, all within the scheme, exit 0. With team
+    rows and no work reference column, the log is refused and the likely column named; read
+    with ``--map`` the team award is over £500."""
+    from test_cli import run
+
+    path = tmp_path / "log.csv"
+    path.write_text("Staff No,Date of award,Value,Type,Project code,Endorsed\n"
+                    "A1,01/05/2027,300,Team,PX,Yes\n"
+                    "A2,01/05/2027,300,Team,PX,Yes\n"
+                    "A3,02/05/2027,300,Team,PX,Yes\n", encoding="utf-8")
+    for argv in (("awards", path, "-o", tmp_path / "a.csv"), ("fill", "awards", "--log", path, "-o", tmp_path / "t.xlsx")):
+        code, _out, err = run(*argv)
+        assert code == 2, err
+        assert "3 team award row(s) but no work reference column" in err and "'Project code'" in err
+        assert "Traceback" not in err
+    assert not (tmp_path / "a.csv").exists() and not (tmp_path / "t.xlsx").exists()
+    code, _out, err = run("awards", path, "--map", "Project code=work_ref", "-o", tmp_path / "a.csv")
+    assert code == 1, err
+    t = read_table(tmp_path / "a.csv")
+    assert col(t, "reason").tolist() == ["Over the £500 limit for one award"] * 3
+    only_individual = log_table([dict(employee_id="E1", date="2026-05-01", amount=100, kind="individual")])
+    assert col(award_log.check_table(only_individual), "award_ok").tolist() == [True]  # (no team row: no need)
 
 
 def test_award_columns_by_alias_and_missing_amount():

@@ -231,7 +231,11 @@ def awards(log, *, how: bool = True, columns: Mapping[str, str] | None = None) -
 
     frame = _read(log)
     cm = _column_map(frame, AWARD_SCHEMA, columns)
-    return _result(check_table(frame.table, cm, _source(frame.library, "award log"), how=how), frame)
+    try:
+        checked = check_table(frame.table, cm, _source(frame.library, "award log"), how=how)
+    except _fields.ColumnError as e:  # (team awards and no work reference column)
+        raise ColumnError(str(e)) from None
+    return _result(checked, frame)
 
 
 def absences(record, *, as_of=None, how: bool = True, columns: Mapping[str, str] | None = None) -> Result:

@@ -454,9 +454,11 @@ def guarded(prog: str, err, work, doing: str = "computing the figures"):
     (MemoryError, a library's panic, a bug) is an internal error while ``doing`` (reading and
     writing wrap their own), exit 2. KeyboardInterrupt (and :class:`Terminated`) and SystemExit go on up.
     """
+    from xl_kent.lists.fields import ColumnError
+
     try:
         return True, work()
-    except UsageError as e:
+    except (UsageError, ColumnError) as e:  # (a column problem found once the list is read: exit 2 too)
         report(prog, err, e, e)
         return False, EXIT_USAGE
     except OutputError as e:

@@ -35,7 +35,7 @@ import numpy as np
 from ..awards import _codes, award_ok, explain
 from ..errors import OK, reason_text
 from . import parse
-from .fields import ColumnMap, Field, Schema, fits_kind, map_columns
+from .fields import ColumnError, ColumnMap, Field, Schema, fits_kind, map_columns
 from .how import AWARD_HOW
 from .problems import Problems, ProblemTable, add_cut_short, add_unreadable, problem_table
 from .staff import _ID_ALIASES, SERIAL_WORDS, Check, check_bounds, year_words  # as a staff list
@@ -154,6 +154,21 @@ def award_checks(on=None) -> tuple[Check, ...]:
     return tuple(checks)
 
 
+def _need_work_refs(columns: ColumnMap, team: np.ndarray) -> None:
+    """Refuse a log with team awards and no work reference column. Rule 2 adds up a team
+    award's rows by their work reference and rule 4 finds the same work rewarded twice by it;
+    with no column every team row would be judged on its own amount (as a blank reference is,
+    docs/decisions.md), three rows of £300 for one piece of work each within the scheme."""
+    if "work_ref" in columns.fields or not team.any():
+        return
+    guess = [columns.headers[i] for i, name in columns.suggest.items() if name == "work_ref"]
+    hint = (f'is it {guess[0]!r}? --map "{guess[0]}=work_ref"' if guess
+            else 'name it with --map "HEADER=work_ref", or add a Work Reference column')
+    raise ColumnError(f"the log has {int(team.sum()):,} team award row(s) but no work reference column: "
+                      "a team award's rows could not be added up (the £500 limit) nor the same work found "
+                      f"rewarded twice; {hint}")
+
+
 def read_award_log(table, overrides: dict[str, str] | None = None, *, columns: ColumnMap | None = None
                    ) -> AwardLog:
     """Map, read and check an award log (a :class:`xl_kent.files.reading.Table`).
@@ -205,6 +220,7 @@ def read_award_log(table, overrides: dict[str, str] | None = None, *, columns: C
     problems.add(filled & (status == parse.GOOD) & (low != "team") & (low != "individual"), "kind",
                  words[("kind", "unknown")])
     values["team"] = low == "team"
+    _need_work_refs(columns, filled & values["team"])
     refs, status = parse.parse_text(col("work_ref"))
     values["work_ref"], statuses["work_ref"] = refs, status
     unreadable("work_ref", status)
