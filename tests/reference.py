@@ -151,6 +151,11 @@ RELIEF_ACCRUAL_RATES = {
 AWARD_MAX_SINGLE = Fraction(500)
 AWARD_MAX_ROLLING = Fraction(1000)
 AWARD_ROLLING_MONTHS = 12
+# Decided: an amount above £1,000,000 is a typing error (RULES.md round-2 plausibility bounds,
+# docs/functions.md); one not a whole number of pence, beyond a millionth of a penny of float
+# noise, is an error too (docs/decisions.md).
+AWARD_MAX_PLAUSIBLE = Fraction(1_000_000)
+AWARD_PENCE_NOISE = Fraction(1, 10**6)
 
 # Award rule numbers (RULES.md "KENT_AWARD_OK").
 RULE_OK = 0
@@ -618,8 +623,15 @@ def _parse_award_row(row):
             return None
         d = _date(row.get("award_date"), "award_date")
         amount = _num(row.get("amount"), "amount")
-        if amount <= 0:
+        if amount <= 0 or amount > AWARD_MAX_PLAUSIBLE:
             return None
+        # Money is paid in whole pence (docs/decisions.md): an amount more than float noise
+        # from a whole number of pence is a problem row; within it, the amount is those pence.
+        pence = amount * 100
+        whole = round(pence)
+        if abs(pence - whole) > AWARD_PENCE_NOISE:
+            return None
+        amount = Fraction(whole, 100)
         kind = row.get("kind")
         if _blank(kind):
             kind = "individual"

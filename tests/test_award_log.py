@@ -176,3 +176,17 @@ def test_a_two_dimensional_log_is_the_flat_log_in_its_shape(ids):
     for a, b in zip(flat, square, strict=True):
         assert np.shape(b) == (2, 2)
         assert np.array_equal(np.asarray(a), np.asarray(b).reshape(-1), equal_nan=np.asarray(a).dtype.kind == "f")
+
+
+def test_award_totals_are_exact_pence_and_a_fraction_of_a_penny_is_a_problem():
+    """A team award of exactly £500.00 in three rows is within the limit, its total shown as 500;
+    an amount of 500.004 is a problem row, not "£500.00 ... over the £500 limit"."""
+    rows = [dict(employee_id=e, date="2026-05-01", amount=a, kind="team", ref="T9", endorsed="yes")
+            for e, a in (("F1", 218.86), ("F2", 176.34), ("F3", 104.80))]
+    rows.append(dict(employee_id="F4", date="2026-05-01", amount=500.004, kind="individual", ref="W1"))
+    o = award_log.check_table(log_table(rows))
+    assert col(o, "award_ok").tolist() == [True, True, True, None]
+    assert col(o, "reason").tolist() == ["OK", "OK", "OK", "amount is not a whole number of pence"]
+    assert col(o, "team_award_total_gbp").tolist()[:3] == [500.0] * 3
+    assert "the team award for this work comes to £500.00" in col(o, "how")[0]
+    assert o.n_problem_rows == 1

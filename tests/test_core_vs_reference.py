@@ -138,6 +138,10 @@ award_rows = st.lists(
         "employee_id": st.sampled_from(["E1", "e1 ", "E2", 3, 3.0, None]),
         "award_date": st.one_of(st.dates(D(2024, 1, 1), D(2026, 6, 30)), st.just(D(2024, 2, 29))),
         "amount": st.one_of(st.sampled_from([50.0, 100.0, 250.0, 400.0, 499.99, 500.0, 500.01, 600.0]),
+                            # pennies whose float sums are not exact (218.86 + 176.34 + 104.80 = 500),
+                            # fractions of a penny (errors) and the typing-error bound
+                            st.sampled_from([218.86, 176.34, 104.80, 0.1, 0.2, 499.7, 500.004, 0.005,
+                                             999_999.99, 1_000_000.0, 1_000_000.01]),
                             st.sampled_from([0.0, -10.0])),
         "kind": st.sampled_from(["team", "individual", None]),
         "work_ref": st.sampled_from(["W1", "w1", "W2", None]),

@@ -393,3 +393,13 @@ def test_text_id_codes_are_int64_at_a_million_rows():
     codes = awards._codes(ids, ids.shape[0])
     assert codes.dtype == np.int64 and int(codes.max()) >= 999_999
     assert (np.diff(codes) > 0).all()  # in the ids' order
+
+
+def test_award_group_sums_stay_exact_beyond_float_precision():
+    """Team totals are int64 pence; past 2**53 pence (where float sums stop being exact) they are
+    summed in int64, not by ``bincount``'s float64."""
+    big = 1 << 52
+    got = awards._group_sums(np.array([0, 1, 0, 2]), np.array([big, 5, big + 1, 7], dtype=np.int64))
+    assert got.dtype == np.int64 and got.tolist() == [2 * big + 1, 5, 7]
+    small = awards._group_sums(np.array([1, 1, 0]), np.array([21886, 17634, 10480], dtype=np.int64))
+    assert small.tolist() == [10480, 39520]

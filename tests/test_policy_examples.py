@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from xl_kent import award_ok, leave_accrual, redundancy_weeks, sick_pay
+from xl_kent.errors import describe
 from xl_kent.leave import hours_rule, leave_year_bounds, round_half
 
 D = dt.date
@@ -268,6 +269,51 @@ def test_team_rules():
     # P1 team total 600 > 500: every P1 team row fails rule 2; C's individual row for
     # P1 is the same work rewarded twice (rule 4); D's team award is not endorsed (5).
     assert r.rule.tolist() == [2, 2, 2, 4, 5]
+
+
+@pytest.mark.parametrize("amounts", [[218.86, 176.34, 104.80], [104.80, 176.34, 218.86], [176.34, 218.86, 104.80]])
+def test_a_team_award_of_exactly_500_split_in_pennies_is_within_the_limit(amounts):
+    # "no more than £500 per award": £218.86 + £176.34 + £104.80 is £500.00 exactly, in any
+    # row order (a float sum in this order is 500.00000000000006).
+    r = award_ok(["F1", "F2", "F3"], ["2025-05-01"] * 3, amounts, team=True, work_ref="T9", endorsed=True)
+    assert r.error.tolist() == [0, 0, 0]
+    assert r.rule.tolist() == [0, 0, 0] and r.ok.all()
+    assert r.team_total_gbp.tolist() == [500.0] * 3
+    over = award_ok(["F1", "F2", "F3"], ["2025-05-01"] * 3, [218.86, 176.34, 104.81], team=True, work_ref="T9",
+                    endorsed=True)
+    assert over.rule.tolist() == [2, 2, 2] and over.team_total_gbp.tolist() == [500.01] * 3
+
+
+def test_other_employees_large_awards_do_not_change_an_employees_12_month_total():
+    # ZZ4's awards come to exactly £1,000.00 in 12 months: within "cannot exceed £1,000",
+    # whatever the other 50 employees (£999,999.99 each, sorted before ZZ4) were paid.
+    others = [f"O{i}" for i in range(50)]
+    mine = [0.1, 0.2, 499.7, 200, 200, 100]
+    days = [f"2025-05-0{k}" for k in range(1, 7)]
+    r = award_ok(others + ["ZZ4"] * 6, ["2025-05-01"] * 50 + days, [999_999.99] * 50 + mine)
+    assert r.error.tolist() == [0] * 56
+    assert r.ok[50:].tolist() == [True] * 6 and r.rule[:50].tolist() == [2] * 50
+    assert r.rolling_total_gbp[50:].tolist() == [0.1, 0.3, 500.0, 700.0, 900.0, 1000.0]
+    alone = award_ok(["ZZ4"] * 6, days, mine)
+    np.testing.assert_array_equal(alone.rolling_total_gbp, r.rolling_total_gbp[50:])
+    assert alone.ok.tolist() == r.ok[50:].tolist()
+    penny_more = award_ok(others + ["ZZ4"] * 6, ["2025-05-01"] * 50 + days, [999_999.99] * 50 + mine[:-1] + [100.01])
+    assert penny_more.rule[50:].tolist() == [0, 0, 0, 0, 0, 3]
+
+
+@pytest.mark.parametrize("amount", [500.004, 0.001, 100.005, 250.5001])
+def test_an_award_amount_with_a_fraction_of_a_penny_is_a_problem_row(amount):
+    # Decided (docs/decisions.md): money is paid in whole pence; 500.004 is neither an award
+    # of £500.00 nor one over the £500 limit, but a typing error that counts in no totals.
+    r = award_ok(["A", "A"], ["2025-05-01", "2025-06-01"], [amount, 600.0])
+    assert describe(r.error) == [(0, "#NUM!", "amount is not a whole number of pence")]
+    assert r.rule.tolist() == [-1, 2] and np.isnan(r.rolling_total_gbp[0]) and r.rolling_total_gbp[1] == 600
+
+
+@pytest.mark.parametrize("amount", [0.1 + 0.2, 218.86, 0.07, 1.15, 999_999.99, 1_000_000.0, 0.01])
+def test_float_noise_in_an_award_amount_is_not_a_fraction_of_a_penny(amount):
+    r = award_ok("A", "2025-05-01", amount)
+    assert r.error == 0
 
 
 @pytest.mark.parametrize("grade", [13, 99, 10**6, 1e18, "KR99999999999999999999"])

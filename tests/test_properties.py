@@ -166,6 +166,50 @@ def test_rows_judged_ok_never_breach_the_limits(log):
             assert not (team[mine].any() and (~team[mine]).any())
 
 
+# Amounts in whole pence, among them splits of £500.00 and £1,000.00 whose float sums are not
+# exact (218.86 + 176.34 + 104.80 is 500.00000000000006), and large ones of other employees.
+penny_amounts = st.one_of(
+    st.sampled_from([218.86, 176.34, 104.80, 0.1, 0.2, 499.7, 200.0, 100.0, 500.0, 500.01, 999_999.99]),
+    st.integers(1, 60_000).map(lambda p: p / 100),
+)
+shuffled_logs = st.lists(
+    st.tuples(
+        st.sampled_from(["E1", "e1 ", "E2", "E3", "BIG1", "BIG2"]),
+        st.dates(dt.date(2025, 1, 1), dt.date(2025, 1, 20)) | st.dates(dt.date(2024, 1, 1), dt.date(2026, 6, 30)),
+        penny_amounts,
+        st.booleans(),
+        st.sampled_from(["T9", "t9", "W2", None]),
+        st.booleans(),
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+def _award_columns(log):
+    return (np.array([r[0] for r in log], dtype=object), np.array([r[1] for r in log], dtype="datetime64[D]"),
+            np.array([r[2] for r in log]), np.array([r[3] for r in log], dtype=bool),
+            np.array([r[4] for r in log], dtype=object), np.array([r[5] for r in log], dtype=bool))
+
+
+@settings(max_examples=300, deadline=None)
+@given(log=shuffled_logs, data=st.data())
+def test_shuffling_an_award_log_changes_no_verdict_but_same_date_rows(log, data):
+    """The order of a log matters only between one employee's rows of the same date (RULES.md:
+    "same-date rows in row order"); every other row's verdict and totals are the same, to the
+    penny, in any order."""
+    order = data.draw(st.permutations(range(len(log))))
+    r = award_ok(*_award_columns(log))
+    s = award_ok(*_award_columns([log[i] for i in order]))
+    day_of = [(e.strip().casefold(), d) for e, d, *_ in log]
+    for k, i in enumerate(order):
+        np.testing.assert_array_equal(s.team_total_gbp[k], r.team_total_gbp[i])  # any order, every row
+        if day_of.count(day_of[i]) > 1:
+            continue  # another row of the employee's on that date: its place may matter
+        assert (int(s.rule[k]), bool(s.ok[k])) == (int(r.rule[i]), bool(r.ok[i])), (i, log[i])
+        np.testing.assert_array_equal(s.rolling_total_gbp[k], r.rolling_total_gbp[i])
+
+
 def test_a_million_rows_give_each_row_its_own_answer():
     """One call over 1,000,000 rows equals single-row calls on a sample of them."""
     rng = np.random.default_rng(11)

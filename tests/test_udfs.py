@@ -250,6 +250,19 @@ def test_award_single_row_is_judged_alone():
     assert KENT_AWARD_OK(None, D(2025, 1, 1), 10) == "#VALUE!"
 
 
+def test_award_sums_are_exact_in_pence():
+    # A team award of exactly £500.00 over three rows is OK in any order; an employee's
+    # £1,000.00 in 12 months is OK whatever other employees were paid.
+    d = D(2025, 5, 1)
+    assert KENT_AWARD_OK(["F1", "F2", "F3"], [d] * 3, [218.86, 176.34, 104.8], "team", "T9", True, False,
+                         True) == [["OK"], ["OK"], ["OK"]]
+    ids = column([f"O{i}" for i in range(50)] + ["ZZ4"] * 6)
+    when = column([d] * 50 + [D(2025, 5, k) for k in range(1, 7)])
+    got = flat(KENT_AWARD_OK(ids, when, column([999_999.99] * 50 + [0.1, 0.2, 499.7, 200, 200, 100])))
+    assert got[50:] == [True] * 6
+    assert KENT_AWARD_OK("E1", d, 500.004) == "#NUM!"  # not a whole number of pence
+
+
 def test_numeric_and_text_employee_ids_match():
     got = flat(KENT_AWARD_OK(column([1001, "1001", 1001.0]), D(2025, 1, 1), column([400, 400, 400])))
     assert got == [True, True, False]

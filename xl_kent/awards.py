@@ -14,8 +14,14 @@ employee) against the whole log. A row is not OK when, in this order:
    reference (the same work rewarded twice);
 5. a team row is not endorsed by a senior manager outside the team.
 
-Rows with bad inputs (no employee, no date, an amount that is blank or not above 0)
-get an error and do not count towards anyone's totals.
+Rows with bad inputs (no employee, no date, an amount that is blank, not above 0 or
+not a whole number of pence) get an error and do not count towards anyone's totals.
+
+Money is counted exactly, in whole pence (int64): each amount is turned into pence
+once, and the team totals, the running sums and the limits (the parameter file's
+pounds, in pence) are compared in pence, so that no sum depends on the order of the
+log or on other employees' amounts (a float sum of 218.86 + 176.34 + 104.80 is
+500.00000000000006). The totals returned are the pence / 100.
 
 The rolling totals need no loop: rows are sorted once by (employee, date, row), a
 running sum is taken, and each row's window start is found with one
@@ -72,6 +78,12 @@ E_NO_RULES = reason("#N/A", "no cash award rules are in force on the award date"
 # "No input raises"; the bound is the staff lists' top plausible salary).
 W_AMOUNT_HIGH = "amount is above £{0:,.0f} (a typing error?)"
 reason("#NUM!", W_AMOUNT_HIGH.format(params.parameter("plausibility", "max_award_amount_gbp").value_on()))
+# Decided (docs/decisions.md): money is paid in whole pence; an amount with a fraction of a
+# penny (500.004) is a typing error, not an award judged on a figure it does not show.
+E_AMOUNT_PENCE = reason("#NUM!", "amount is not a whole number of pence")
+#: How far (in pence) an amount may be from a whole number of pence and still be that number:
+#: float noise only (218.86 * 100 is 21885.999999999996), far below any fraction typed.
+PENCE_NOISE = 1e-6
 
 #: Rule numbers returned in ``Award.rule`` (0 = OK) and their plain-words templates.
 RULES = {
@@ -251,8 +263,8 @@ def award_ok(
         ref = _codes(work_ref, n)
         ref_key, has_ref = ref, ref >= 0
 
-    # Row by row (in cache-sized blocks): errors, limits in force, window dates.
-    error, amount, max_award, max_total, day, window_from = blockwise(
+    # Row by row (in cache-sized blocks): errors, amounts and limits in whole pence, window dates.
+    error, pence, max_award, max_total, day, window_from = blockwise(
         _award_rows, emp, amount, when
     )
     # A flag neither TRUE nor FALSE ("team" given as the kind, say) is that row's reason: the
@@ -260,27 +272,26 @@ def award_ok(
     error = flag_errors(error, shape, team=team_bad, endorsed=endorsed_bad, ineligible=ineligible_bad)
     good = error == OK
 
-    # Rule 2: a team award is all team rows for the same work reference.
+    # Rule 2: a team award is all team rows for the same work reference (sums in pence).
     team_ref = good & is_team & has_ref
-    if shortcuts:  # the same sums (bincount adds each group's rows in row order)
+    if shortcuts:  # the same groups, numbered without the codes' sort
         _, group = factorize_keys(ref_key[team_ref], ordered=False)
-        team_total = amount.copy()
-        team_total[team_ref] = np.bincount(group, weights=amount[team_ref])[group]
     else:
-        ref_totals = np.bincount(ref[team_ref], weights=amount[team_ref], minlength=ref.max(initial=0) + 1)
-        team_total = np.where(team_ref, ref_totals[np.maximum(ref, 0)], amount)
-    over_award = np.where(is_team, team_total, amount) > max_award
+        group = ref[team_ref]
+    team_total = pence.copy()
+    team_total[team_ref] = _group_sums(group, pence[team_ref])[group]
+    over_award = team_total > max_award  # a row not of a team: its own amount
 
     # Rules 3 and 4 each sort the log once; they run side by side where threads can.
     pool = thread_pool() if n >= 100_000 else None
     if pool is not None:
         twice_job = pool.submit(_same_work_twice, good, emp, ref_key, has_ref, is_team)
-        rolling = _rolling_totals(good, emp, day, window_from, amount)
+        rolling = _rolling_totals(good, emp, day, window_from, pence)
         twice = twice_job.result()
     else:
-        rolling = _rolling_totals(good, emp, day, window_from, amount)
+        rolling = _rolling_totals(good, emp, day, window_from, pence)
         twice = _same_work_twice(good, emp, ref_key, has_ref, is_team)
-    over_total = rolling > max_total + 1e-9
+    over_total = rolling > max_total
 
     not_endorsed = is_team & ~is_endorsed
 
@@ -293,14 +304,37 @@ def award_ok(
     return Award(
         (rule == 0).reshape(shape),
         rule.reshape(shape),
-        np.where(good, rolling, nan).reshape(shape),
-        np.where(good, team_total, nan).reshape(shape),
+        np.where(good, rolling / 100, nan).reshape(shape),
+        np.where(good, team_total / 100, nan).reshape(shape),
         error.reshape(shape),
     )
 
 
+def _group_sums(group: np.ndarray, pence: np.ndarray) -> np.ndarray:
+    """Exact int64 sum of ``pence`` for each group code (0 .. max), by ``bincount``.
+
+    ``bincount`` adds in float64, which is exact for whole numbers while every partial
+    sum stays below 2**53 pence (about £90 trillion): true whenever the sum of all
+    the rows is (the amounts are above 0). Beyond that the groups are summed in int64
+    after one sort.
+    """
+    if group.size == 0:
+        return np.zeros(1, dtype=np.int64)
+    if int(pence.sum()) < 1 << 53:
+        return np.bincount(group, weights=pence).astype(np.int64)
+    order = np.argsort(group, kind="stable")
+    g = group[order]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    out = np.zeros(int(g[-1]) + 1, dtype=np.int64)
+    out[g[starts]] = np.add.reduceat(pence[order], starts)
+    return out
+
+
 def _rolling_totals(good, emp, day, window_from, amount) -> np.ndarray:
     """Rule 3: each row's employee total over (EDATE(date, -months), date], row order.
+
+    ``amount`` is in whole pence (int64): the running sum and its differences are exact,
+    so a row's total does not depend on the rows of other employees sorted before it.
 
     One sort by (employee, date, row), a running sum, and each row's window start
     found by ``searchsorted`` on the combined key (:func:`_rolling_totals_fast` on the
@@ -315,11 +349,11 @@ def _rolling_totals(good, emp, day, window_from, amount) -> np.ndarray:
         return _rolling_totals_fast(key, day - window_from, amount)
     order = _stable_order(key)  # by employee, date, then row
     sorted_key = key[order]
-    running = np.concatenate(([0.0], np.cumsum(amount[order])))
+    running = np.concatenate((np.zeros(1, dtype=np.int64), np.cumsum(amount[order])))
     # Window starts, searched in sorted order (nearly sorted needles: cache friendly).
     window_key = (emp_key * span + (window_from - lo_day + 1))[order]
     first = np.searchsorted(sorted_key, window_key, side="right")
-    rolling = np.empty(n)
+    rolling = np.empty(n, dtype=np.int64)
     rolling[order] = running[1:] - running[first]
     return rolling
 
@@ -339,8 +373,8 @@ def _rolling_totals_fast(key: np.ndarray, window_days: np.ndarray, amount: np.nd
     """
     n = key.shape[0]
     order, sorted_key = _sorted_rows(key)
-    running = np.empty(n + 1)
-    running[0] = 0.0
+    running = np.empty(n + 1, dtype=np.int64)
+    running[0] = 0
     np.cumsum(np.take(amount, order), out=running[1:])
     window_key = sorted_key - np.take(window_days, order)
     # back[i]: rows just before i (same employee, as keys of an earlier employee are below every
@@ -352,7 +386,7 @@ def _rolling_totals_fast(key: np.ndarray, window_days: np.ndarray, amount: np.nd
     far = np.flatnonzero(back == _NEAR_ROWS)
     if far.size:
         first[far] = np.searchsorted(sorted_key, window_key[far], side="right")
-    rolling = np.empty(n)
+    rolling = np.empty(n, dtype=np.int64)
     np.put(rolling, order, running[1:] - np.take(running, first))
     return rolling
 
@@ -412,6 +446,10 @@ def _award_rows(emp, amount, when):
     set_error(error, ~(amount > 0) | np.isinf(amount), E_AMOUNT_RANGE)
     bound, _ = params.parameter("plausibility", "max_award_amount_gbp").at(when)
     set_above(error, amount, bound, "#NUM!", W_AMOUNT_HIGH)
+    # Whole pence, once (the bound keeps them far inside int64); a fraction of a penny is an error.
+    cents = amount * 100
+    whole = np.round(cents)
+    set_error(error, np.abs(cents - whole) > PENCE_NOISE, E_AMOUNT_PENCE)
     (max_award, max_total, months), in_force = params.lookup(
         when, *[_p(n) for n in ("max_award_gbp", "max_rolling_total_gbp", "rolling_period_months")]
     )
@@ -422,8 +460,15 @@ def _award_rows(emp, amount, when):
     back = -np.nan_to_num(np.broadcast_to(months, day.shape)).astype(np.int64)
     window_from = (add_months(when_safe, back) - _EPOCH).astype(np.int64)
     shape = day.shape
-    return (error, np.where(good, amount, 0.0), np.broadcast_to(max_award, shape),
-            np.broadcast_to(max_total, shape), day, window_from)
+    return (error, np.where(good, whole, 0.0).astype(np.int64), _pence(max_award, shape),
+            _pence(max_total, shape), day, window_from)
+
+
+def _pence(gbp, shape) -> np.ndarray:
+    """A limit in pounds (the parameter file's) as whole pence; 0 where none is in force
+    (those rows are errors)."""
+    p = np.asarray(gbp, dtype=np.float64) * 100
+    return np.broadcast_to(np.where(np.isfinite(p), np.round(p), 0.0).astype(np.int64), shape)
 
 
 _EPOCH = np.datetime64("1970-01-01", "D")
