@@ -142,6 +142,18 @@ EDGE_ROWS = [
     _row("E3016", D(2026, 9, 1), 300.0, " team ", "PRJ-Z", "y", part_time="Y", front_line="n",
          grade=" KR8 "),  # spaces and Y/N: read as the layer reads them
     _row("E3017", D(2026, 9, 1), 300.0, "Team", "PRJ-Z", "TRUE", part_time="1", front_line="maybe"),
+    # one work typed three ways (case, a trailing space): one team award of £900, as the check says
+    _row("E3019", D(2026, 9, 2), 300.0, "Team", "ab-1", "Yes"),
+    _row("E3020", D(2026, 9, 2), 300.0, "Team", "AB-1", "Yes"),
+    _row("E3021", D(2026, 9, 2), 300.0, "Team", "ab-1 ", "Yes"),
+    # exactly £500.00 in pennies (a float sum in this order is 500.00000000000006): within the limit
+    _row("E3022", D(2026, 9, 3), 218.86, "Team", "T9", "Yes"),
+    _row("E3023", D(2026, 9, 3), 176.34, "Team", "T9", "Yes"),
+    _row("E3024", D(2026, 9, 3), 104.80, "Team", "T9", "Yes"),
+    # one employee typed with a trailing space and in lower case: £1,100 in 12 months
+    _row("E3025 ", D(2026, 9, 4), 400.0, "Individual", "S-1"),
+    _row("e3025", D(2026, 9, 5), 400.0, "Individual", "S-2"),
+    _row("E3025", D(2026, 9, 6), 300.0, "Individual", "S-3"),
 ]
 
 #: Cells the template cannot read as xl-kent does (documented): text where a number or a date
@@ -311,7 +323,7 @@ def test_the_rolling_total_is_rule_3_counted_row_by_row(recalculated):
             continue
         start = _edate_back(r["award_date"], months)
         total = sum(rows[j]["amount"] for j in range(len(rows)) if judged[j]
-                    and rows[j]["employee_id"].casefold() == r["employee_id"].casefold()
+                    and rows[j]["employee_id"].strip().casefold() == r["employee_id"].strip().casefold()
                     and (start < rows[j]["award_date"] < r["award_date"]
                          or (rows[j]["award_date"] == r["award_date"] and j <= i)))
         assert rolling[i] == pytest.approx(total, abs=1e-9), (FIRST + i, r)
@@ -320,6 +332,27 @@ def test_the_rolling_total_is_rule_3_counted_row_by_row(recalculated):
     assert all(v == "" for v in rolling[len(rows):])
     wild = [rolling[i] for i, r in enumerate(rows) if r["employee_id"] in ("E10*", "<E20")]
     assert wild == [50.0, 110.0, 700.0]  # taken literally, not as a pattern or an operator
+    spaced = [rolling[i] for i, r in enumerate(rows) if (r["employee_id"] or "").strip().casefold() == "e3025"]
+    assert spaced == [400.0, 800.0, 1100.0]  # ids matched trimmed, ignoring case, as the check does
+
+
+def test_the_shown_totals_are_the_checks_totals(recalculated):
+    """The Team award total and 12-month total beside a verdict are the totals it was judged on:
+    work references and ids matched trimmed and ignoring case, sums to the penny."""
+    rows, book = recalculated.rows, recalculated.book
+    team, rolling = _log_column(book, "team_total_gbp"), _log_column(book, "rolling_total_gbp")
+    why = _log_column(book, "reason")
+
+    def at(ids):
+        return [i for i, r in enumerate(rows) if r["employee_id"] in ids]
+
+    over_award, over_total = explain(np.array([2, 3])).tolist()
+    ab = at(("E3019", "E3020", "E3021"))
+    assert [team[i] for i in ab] == [900.0] * 3 and {why[i] for i in ab} == {over_award}
+    t9 = at(("E3022", "E3023", "E3024"))
+    assert [team[i] for i in t9] == [500.0] * 3 and [why[i] for i in t9] == ["OK"] * 3
+    assert [why[i] for i in at(("E3025 ", "e3025", "E3025"))] == ["OK", "OK", over_total]
+    assert [rolling[i] for i in t9] == [218.86, 176.34, 104.8]
 
 
 def test_xl_kent_reads_the_recalculated_template_as_the_test_does(recalculated):
@@ -522,8 +555,11 @@ def test_the_checks_read_every_kind_of_cell_as_the_layer_does(calc, tmp_path):
         x = _letter(key)
         got = book.column(LOG, f"{x}{FIRST}:{x}{FIRST + n - 1}")
         want = layer.filled.calculated[key]
+        # (the hidden id helper of a TRUE/FALSE id: LibreOffice's TRIM(TRUE) is "1", Excel's "TRUE"; the
+        # total's criterion is TRIM of the same cell, so the totals agree either way)
         bad = [(FIRST + i, rows[i], g, w) for i, (g, w) in enumerate(zip(got, want, strict=True))
-               if i not in pasted and not same(g, w)]
+               if i not in pasted and not same(g, w)
+               and not (key == "employee_id_check" and isinstance(rows[i]["employee_id"], bool))]
         assert not bad, (key, bad[:6])
     why = book.column(LOG, f"{_letter('reason')}{FIRST}:{_letter('reason')}{FIRST + n - 1}")
     for i, (cells, words) in zip(sorted(pasted), _PASTED, strict=True):

@@ -28,8 +28,11 @@ their labels, and the template checks and judges a row as ``xl-kent awards`` doe
   the function turns its whole column into #VALUE!).
 * ``rolling_total_gbp``, ``team_total_gbp``: one SUMIFS each over the helpers
   ``order_key`` (``INT(date) * 8192 + log_row`` on judged rows) and ``team_amount_gbp``
-  (the amount on judged team rows); the criteria are the row's id and work reference
-  taken literally (``*`` ``?`` ``~`` escaped).
+  (the amount on judged team rows), rounded to the penny (the check adds whole pence);
+  the criteria are the row's id and work reference trimmed and taken literally (``*``
+  ``?`` ``~`` escaped), matched against the trimmed helpers ``employee_id_check`` and
+  ``work_ref_check``, so that a total counts the rows the check counts (``ab-1`` and
+  ``ab-1 `` are one work).
 * ``grade_band``: ``VLOOKUP(TRIM(grade), GradeBands, 2, FALSE)``; ``part_time_read`` and
   ``front_line_read`` (hidden): the Yes/No cells as the layer reads them, for Monitoring.
 
@@ -63,7 +66,16 @@ import numpy as np
 from xlsxwriter.utility import xl_col_to_name
 
 from xl_kent import params
-from xl_kent.awards import E_AMOUNT, E_AMOUNT_RANGE, E_DATE, E_EMPLOYEE, E_NO_RULES, RULES
+from xl_kent.awards import (
+    E_AMOUNT,
+    E_AMOUNT_PENCE,
+    E_AMOUNT_RANGE,
+    E_DATE,
+    E_EMPLOYEE,
+    E_NO_RULES,
+    RULES,
+    W_AMOUNT_HIGH,
+)
 from xl_kent.dates import MAX_EXCEL_SERIAL
 from xl_kent.errors import EXCEL_ERRORS, excel_error, reason_text
 from xl_kent.files.reading import Table
@@ -220,6 +232,9 @@ CALC_COLUMNS: tuple[Col, ...] = (
     Col("problems", "Problems (row)", "text", 40,
         "Hidden helper: the row's problems, in column order, joined with '; ' (blank: none). A row with a "
         "problem is not judged and counts in no totals."),
+    Col("employee_id_check", "Employee ID (for the totals)", "text", 11,
+        f"Hidden helper for the {_MONTHS:.0f}-month total: the employee ID trimmed, as text, on rows "
+        "the check could judge, else blank, so that the total matches ids as the check does."),
 )
 
 _KEYS = [c.key for c in INPUT_COLUMNS + CALC_COLUMNS]
@@ -239,7 +254,8 @@ SAME_WORK_TEXT = RULES[4]
 NO_RULES_TEXT = reason_text(E_NO_RULES)
 #: The core's own reasons for a row it cannot judge, and the Excel error KENT_AWARD_OK shows.
 _CORE_ERRORS = {reason_text(c): excel_error(c) for c in (E_EMPLOYEE, E_DATE, E_AMOUNT, E_AMOUNT_RANGE,
-                                                          E_NO_RULES)}
+                                                          E_AMOUNT_PENCE, E_NO_RULES)}
+_CORE_ERRORS[W_AMOUNT_HIGH.format(params.parameter("plausibility", "max_award_amount_gbp").value_on())] = "#NUM!"
 
 # ---------------------------------------------------------------------------- lists
 DEFAULT_BANDS = ("Apprentice", "KR Entry-KR6 (lower paid)", "KR7-KR9", "KR10-KR12", "KR13 and above")
@@ -539,11 +555,15 @@ def log_formulas(rows: int = DATA_ROWS) -> dict[str, str]:
         "not_eligible": f'=IF({problems}<>"","{NOT_ELIGIBLE_CHECK}",IF({no_id},"",IF({yes},"Yes","No")))',
         "within_scheme": f'=IF({problems}<>"",#VALUE!,{kent}))',
         "reason": f'=IF({problems}<>"",{problems},IF(ISNA({ok}),"{NO_RULES_TEXT}",{kent},TRUE)))',
+        # The totals match ids and references trimmed, on the helpers the check reads (as it does), and
+        # are rounded to the penny: the check adds whole pence, so £218.86 + £176.34 + £104.80 is 500.
         "rolling_total_gbp": (f'=IF({no_id},"",IF({row}="",{not_judged},'
-                              f'SUMIFS({amount},{ids},{_literal(ids)},{key},'
-                              f'">="&(EDATE({when}+0,-RollingMonths)+1)*{S},{key},"<="&{key})))'),
+                              f'ROUND(SUMIFS({amount},{r["employee_id_check"]},{_literal(f"TRIM({ids})")},{key},'
+                              f'">="&(EDATE({when}+0,-RollingMonths)+1)*{S},{key},"<="&{key}),2)))'),
         "team_total_gbp": (f'=IF({no_id},"",IF({row}="",{not_judged},IF({team},'
-                           f'IF(TRIM({ref})="",{amount},SUMIFS({r["team_amount_gbp"]},{ref},{_literal(ref)})),"")))'),
+                           f'IF(TRIM({ref})="",{amount},ROUND(SUMIFS({r["team_amount_gbp"]},{r["work_ref_check"]},'
+                           f'{_literal(f"TRIM({ref})")}),2)),"")))'),
+        "employee_id_check": f'=IF({row}="","",TRIM({ids}))',
         "grade_band": (f'=IF({no_id},"",IF(IF(ISERROR({grade}),1,TRIM({grade})=""),"{UNLISTED_GRADE}",'
                        f'IF(IF(ISERROR({lookup}),1,{lookup}=""),"{UNLISTED_GRADE}",{lookup})))'),
         "order_key": f'=IF({row}="","",INT({when})*{S}+{row})',
@@ -578,8 +598,8 @@ def conditional_rules() -> list[tuple[str, str]]:
     row = f"A{FIRST_ROW}:{xl_col_to_name(LAST_COL)}{FIRST_ROW + DATA_ROWS - 1}"
     return [
         (column("amount"), f'=AND(ISNUMBER({amount}),TRIM({kind})<>"team",{amount}>MaxAward)'),
-        (column("team_total_gbp"), f"=AND(ISNUMBER({team_total}),{team_total}>MaxAward)"),
-        (column("rolling_total_gbp"), f"=AND(ISNUMBER({rolling}),{rolling}>MaxRollingTotal)"),
+        (column("team_total_gbp"), f"=AND(ISNUMBER({team_total}),ROUND({team_total},2)>MaxAward)"),
+        (column("rolling_total_gbp"), f"=AND(ISNUMBER({rolling}),ROUND({rolling},2)>MaxRollingTotal)"),
         (column("endorsed"), f'=AND(TRIM({kind})="team",NOT({_is_yes(c["endorsed"])}))'),
         (column("teachers_terms"), f'={_is_yes(c["teachers_terms"])}'),
         (column("capability_procedure"), f'={_is_yes(c["capability_procedure"])}'),
@@ -989,9 +1009,16 @@ def fill_values(table, log, judgement, settings: dict) -> Filled:
         "front_line_read": m.front_line,
         **{f"problems_{k}": p for k, p in problems.items()},
         "problems": joined,
+        "employee_id_check": _blank_where(np.array([_excel_trim(x) for x in inputs["employee_id"]] + [None],
+                                                   dtype=object)[:-1], ~judged),
     }
     calculated = {k: [_plain(x) for x in np.asarray(col, dtype=object).tolist()] for k, col in calculated.items()}
     return Filled(inputs, calculated, m)
+
+
+def _excel_trim(x: Any) -> str:
+    """Excel's TRIM of a text cell: spaces off both ends, runs of spaces inside made one."""
+    return "" if x is None else " ".join(p for p in str(x).split(" ") if p)
 
 
 def _blank_where(col: np.ndarray, mask: np.ndarray) -> np.ndarray:

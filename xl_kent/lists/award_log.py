@@ -86,7 +86,7 @@ _TEMPLATE_RESULTS = ("Log row (judged)", "Not eligible (any reason)?", "Within t
                      "Employee's awards in 12 months £", "Team award total £", "Grade band", "Order key (judged)",
                      "Team row amount (judged)", "Individual or team (for the check)",
                      "Work reference (for the check)", "Team award endorsed (for the check)", "Part-time (read)",
-                     "Front-line (read)", "Problems (row)",
+                     "Front-line (read)", "Problems (row)", "Employee ID (for the totals)",
                      *(f"Problems: {f.label}" for f in AWARD_FIELDS if f.name in (
                          "employee_id", "award_date", "amount", "kind", "work_ref", "endorsed", "teachers_terms",
                          "capability_procedure", "ineligible")))
