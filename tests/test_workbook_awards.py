@@ -748,3 +748,19 @@ def test_write_filled_refuses_a_log_longer_than_the_template():
     log = read_award_log(layer_table)
     with pytest.raises(ValueError, match="do not fit"):
         awards.write_filled(io.BytesIO(), layer_table, log, judge(log, layer_table), awards.default_settings())
+
+
+def test_a_filled_copy_shows_the_core_error_of_a_fraction_of_a_penny_as_the_check_does():
+    """KENT_AWARD_OK gives #NUM! for an amount not a whole number of pence (and above £1,000,000):
+    a filled copy holds the same error value, not #VALUE!."""
+    rows = [_row("E1", D(2026, 5, 1), 500.004, "Individual", "P-1"),
+            _row("E2", D(2026, 5, 1), 2_000_000.0, "Individual", "P-2"),
+            _row("E3", D(2026, 5, 1), 100.0, "Individual", "P-3")]
+    table = Table([c.header for c in awards.INPUT_COLUMNS],
+                  [np.array([r[c.key] for r in rows], dtype=object) for c in awards.INPUT_COLUMNS], FIRST, LOG,
+                  "xlsx")
+    layer = _layer(table, awards.default_settings(AS_OF))
+    calc = layer.filled.calculated
+    assert calc["within_scheme"][:3] == ["#NUM!", "#NUM!", True]
+    assert calc["reason"][0] == "amount is not a whole number of pence"
+    assert udfs.KENT_AWARD_OK("E1", D(2026, 5, 1), 500.004) == "#NUM!"
