@@ -136,6 +136,28 @@ def test_team_awards_with_no_work_reference_column_are_refused(tmp_path):
     assert col(award_log.check_table(only_individual), "award_ok").tolist() == [True]  # (no team row: no need)
 
 
+def test_the_users_own_reason_and_how_columns_survive_a_round_trip(tmp_path):
+    """A log with its own "Reason" and "how" columns, checked, then the result checked again:
+    the user's columns were taken for ours the second time (an earlier result, not read) and
+    dropped. Ours are the last of each name (a result's columns come after the input's)."""
+    from test_cli import run
+
+    path = tmp_path / "log.csv"
+    path.write_text("Employee ID,Award date,Amount,Kind,Reason,how\n"
+                    "E1,01/04/2027,200,Individual,Covered sickness absence,by email\n"
+                    "E2,02/04/2027,300,Individual,Great project,phone\n", encoding="utf-8")
+    first, again = tmp_path / "once.csv", tmp_path / "twice.csv"
+    assert run("awards", path, "-o", first)[0] == 0
+    code, _out, err = run("awards", first, "-o", again)
+    assert code == 0, err
+    a, b = read_table(first), read_table(again)
+    assert b.headers == a.headers == ["Employee ID", "Award date", "Amount", "Kind", "Reason", "how", "award_ok",
+                                      "reason", "rolling_12_month_total_gbp", "team_award_total_gbp", "how"]
+    assert [c.tolist() for c in b.columns] == [c.tolist() for c in a.columns]
+    assert b.columns[4].tolist() == ["Covered sickness absence", "Great project"]
+    assert "columns not used: 'Reason', 'how'" in err
+
+
 def test_award_columns_by_alias_and_missing_amount():
     t = log_table([dict(**{"Staff Number": "E1", "Date Paid": "2026-05-01", "Award Amount": 100})])
     assert col(award_log.check_table(t), "award_ok").tolist() == [True]

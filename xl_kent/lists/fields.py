@@ -344,6 +344,10 @@ def map_columns(headers: Sequence[str], schema: Schema, overrides: dict[str, str
     mapping = {name: cols[0] for name, cols in claimed.items()}
     taken = set(mapping.values())
     result_cols = [i for i, h in enumerate(norm) if h in results and i not in taken and h not in overrides]
+    # A result header twice: ours is the last (an output adds its results after the input's
+    # columns); the one before is the user's own ("Reason" beside our "reason"), kept as theirs.
+    last = {norm[i]: i for i in result_cols}
+    result_cols = sorted(last.values())
     if len({norm[i] for i in result_cols}) < EARLIER_RESULTS_MIN:
         result_cols = []  # a user's own "Status" column is theirs: only a file of ours has several results
     free = [i for i in range(len(headers)) if i not in taken and i not in result_cols
