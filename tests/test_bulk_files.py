@@ -224,6 +224,20 @@ def test_workbook_with_lying_extension_is_read_by_content(tmp_path):
     os.replace(tmp_path / "staff.xlsx", tmp_path / "staff.csv")
     t = read_table(tmp_path / "staff.csv")
     assert t.kind == "xlsx" and t.columns[0].tolist() == ["E1"]
+    last = tmp_path / "staff.csv"
+    for name in ("staff.xlsb", "staff.ods"):  # (the spreadsheet reader went by the name: "no xl/workbook.bin")
+        os.replace(last, tmp_path / name)
+        last = tmp_path / name
+        assert read_table(last).columns[0].tolist() == ["E1"]
+
+
+def test_a_binary_xlsb_workbook_is_named(tmp_path):
+    path = tmp_path / "staff.xlsb"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.bin", b"\x83\x01\x00")
+    with pytest.raises(InputFileError, match=r"is an Excel binary workbook \(\.xlsb\); save it as \.xlsx"):
+        read_table(path)
 
 
 # ---------------------------------------------------------------- reading CSV

@@ -466,3 +466,11 @@ def test_a_date_column_written_month_day_is_refused(staff_files, tmp_path):
     assert code == 1, err
     out = read_table(tmp_path / "uk.recalc.csv")
     assert "date_of_birth is not a date" in out.columns[out.headers.index("status")][typo - 1]
+
+
+def test_a_file_split_by_pipes_is_told_so(staff_files, tmp_path):
+    text = staff_files["csv"].read_text(encoding="utf-8-sig").replace(",", "|")
+    src = write(tmp_path / "pipes.csv", text)
+    code, _, err = run("recalc", src, "--as-of", AS_OF)
+    assert code == 2
+    assert "only one column found" in err and "separated by '|', which is not read" in err

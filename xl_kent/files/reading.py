@@ -603,6 +603,8 @@ def _workbook_sheets(zf: zipfile.ZipFile) -> _Workbook:
         if mimetype is not None and mimetype.file_size < 1000 and b"opendocument" in guard.read_part(
                 zf, mimetype.filename):
             raise guard.GuardError("is an OpenDocument spreadsheet; save it as .xlsx or CSV")
+        if index.get("xl/workbook.bin") is not None:
+            raise guard.GuardError("is an Excel binary workbook (.xlsb); save it as .xlsx (Excel Workbook) or CSV")
         raise guard.GuardError("is a zip file but not an Excel workbook (no xl/workbook.xml)")
     whole = {wb.filename}
     root = index.get("_rels/.rels")
@@ -714,7 +716,11 @@ class _Book:
         if self._reader is None:
             import python_calamine
 
-            self._reader = _calamine(self.p, python_calamine.CalamineWorkbook.from_path, str(self.p))
+            if self.p.suffix.lower() in (".xlsx", ".xlsm"):
+                self._reader = _calamine(self.p, python_calamine.CalamineWorkbook.from_path, str(self.p))
+            else:  # (calamine picks its reader by the name: an .xlsx named .xlsb or .ods is read by content)
+                with open(self.p, "rb") as f:
+                    self._reader = _calamine(self.p, python_calamine.CalamineWorkbook.from_filelike, f)
         return self._reader
 
     def rows(self, ws, nrows: int | None = None) -> list[list]:

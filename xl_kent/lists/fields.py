@@ -395,6 +395,13 @@ def _missing_message(missing: list[Field], headers: Sequence[str], best: dict[st
     """One line of at most :data:`_MESSAGE_CHARS` characters that names every missing field
     (with its closest header when there is one), how to name them, the headers found, and,
     where there is room, the other names each field is read by."""
+    named = [h for h in headers if h]
+    if len(named) == 1 and len(missing) > 1:  # one header for a whole list: the file is split by another character
+        found = [c for c in "|:^~" if c in named[0]]  # (commas, semicolons and tabs are read)
+        if found:
+            head = named[0] if len(named[0]) <= _HEADER_CHARS else named[0][:_HEADER_CHARS] + "..."
+            return (f"only one column found, headed {head!r}: the file's columns are separated by "
+                    f"{found[0]!r}, which is not read; save it as CSV (comma, semicolon or tab) or .xlsx")
     parts = []
     example = None
     for f in missing:
