@@ -265,6 +265,20 @@ def test_csv_cp1252_pound(tmp_path):
     assert t.columns[1].tolist() == ["£1,000"]
 
 
+def test_csv_utf8_with_a_windows_1252_byte_is_refused(tmp_path):
+    """UTF-8 but for one pasted-in Windows-1252 "£": read as Windows-1252, every accented
+    letter changed ("Zoë" as "ZoÃ«") in the output with no word. Refused, naming the line;
+    all-1252 and all-UTF-8 files with the same letters are read as they are."""
+    text = "id,name,team\r\nE1,Zoë,Équipe\r\nE2,Ann,x\r\n"
+    path = tmp_path / "s.csv"
+    path.write_bytes(text.encode("utf-8") + "E3,Bo,£5\r\n".encode("cp1252"))
+    with pytest.raises(InputFileError, match=r"mixes text encodings: .* byte 0xA3 on line 4"):
+        read_table(path)
+    for encoding in ("utf-8", "cp1252"):
+        path.write_bytes((text + "E3,Bo,£5\r\n").encode(encoding))
+        assert read_table(path).columns[1].tolist() == ["Zoë", "Ann", "Bo"]
+
+
 def test_csv_ragged_rows_and_blank_rows(tmp_path):
     text = "id,a,b\nE1,1\nE2,1,2,extra\n\nE4,4,4\n\n\n"
     (tmp_path / "s.csv").write_text(text, encoding="utf-8")

@@ -43,6 +43,7 @@ import csv
 import io
 import operator
 import os
+import re
 import struct
 import zipfile
 import zlib
@@ -1053,8 +1054,9 @@ def _csv_encoding(p: Path) -> str:
             if utf8:
                 try:
                     decoder.decode(chunk)
-                except UnicodeDecodeError:
+                except UnicodeDecodeError as exc:
                     utf8 = False
+                    bad_at = pos + max(exc.start - len(exc.object) + len(chunk), 0)  # (the decoder may hold back a few bytes)
             line_start = _check_lines(p, chunk, pos, line_start)
             pos += len(chunk)
         _check_lines(p, b"\n", pos, line_start)
@@ -1065,8 +1067,36 @@ def _csv_encoding(p: Path) -> str:
                 decoder.decode(b"", final=True)
                 return "utf-8-sig"
             except UnicodeDecodeError:
-                pass
+                bad_at = max(pos - 3, 0)
+        _refuse_mixed_encodings(p, f, bad_at)
     return "cp1252"
+
+
+# A character of two to four bytes as UTF-8 writes it (é is C3 A9): Windows-1252 text has such
+# pairs only as unlikely letters ("Ã©").
+_UTF8_CHARACTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _refuse_mixed_encodings(p: Path, f, bad_at: int) -> None:
+    """Refuse a file that is UTF-8 but for some bytes (a line pasted in from a Windows-1252
+    file, say): read as Windows-1252, every accented letter of the rest would change
+    ("Zoë" becoming "ZoÃ«") in the output, with no word said."""
+    f.seek(0)
+    seen = False
+    while chunk := f.read(_ENCODING_CHUNK_BYTES):
+        if _UTF8_CHARACTER.search(chunk):
+            seen = True
+            break
+    if not seen:
+        return
+    f.seek(0)
+    line = f.read(bad_at).count(b"\n") + 1
+    f.seek(bad_at)
+    byte = f.read(1)
+    raise InputFileError(
+        f"{p}: mixes text encodings: it is UTF-8 (accented letters such as 'é' as two bytes) but for "
+        f"byte 0x{byte.hex().upper() or '??'} on line {line:,}, which UTF-8 cannot hold (Windows-1252's "
+        "'£' or an accented letter?): save the file again as \"CSV UTF-8\", or retype that text")
 
 
 def _check_lines(p: Path, chunk: bytes, pos: int, line_start: int) -> int:
