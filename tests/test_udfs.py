@@ -237,7 +237,7 @@ def test_award_log_judged_as_a_whole():
         True, True, False, True, "#VALUE!", "", ""]
     words = flat(KENT_AWARD_OK(ids, when, amounts, kinds, refs, endorsed, None, True))
     assert words[:4] == ["OK", "OK", "Over the £1,000 limit for one employee in 12 months", "OK"]
-    assert words[4:] == ["#VALUE!", "", ""]
+    assert words[4:] == ['kind is not "team" or "individual"', "", ""]  # explained, a bad row says why in words
 
 
 def test_award_single_row_is_judged_alone():

@@ -205,13 +205,20 @@ def check_value(f, v, where):
     """A blank, TRUE/FALSE, a finite number within Excel's range, an error value, words, or
     (KENT_NOTICE's end date) a date Excel can show."""
     if isinstance(v, str):
-        assert v == "" or v in EXCEL_ERRORS or (f is KENT_AWARD_OK and v in AWARD_WORDS), where
+        assert v == "" or v in EXCEL_ERRORS or (f is KENT_AWARD_OK and (v in AWARD_WORDS or v in _reasons())), where
     elif type(v) is dt.datetime:
         assert f is KENT_NOTICE and v.time() == dt.time() and D(1900, 3, 1) <= v.date() <= D(9999, 12, 31), where
     elif type(v) is float:
         assert math.isfinite(v) and abs(v) <= MAX_EXCEL_NUMBER, where
     else:
         assert type(v) is bool and f is KENT_AWARD_OK, where
+
+
+def _reasons() -> set[str]:
+    """Every reason in words registered so far (an explained bad row gives its reason)."""
+    from xl_kent import errors
+
+    return {text for _, text in errors._table if text}
 
 
 def check_call(f, args, kwargs, hows):
@@ -431,9 +438,11 @@ def test_award_amounts_that_would_overflow_a_sum():
     """1e308 + 1e308 is inf: such amounts are typing errors, and the other rows are judged."""
     ids = [["E1"], ["E1"], ["E2"], ["E2"]]
     when = [[D(2025, 1, 1)], [D(2025, 2, 1)], [D(2025, 3, 1)], [D(2025, 4, 1)]]
-    got = KENT_AWARD_OK(ids, when, [[1e308], [1e308], [600], [450]], explain=True)
-    assert got == [["#NUM!"], ["#NUM!"], ["Over the £500 limit for one award"], ["Over the £1,000 limit for one "
-                                                                               "employee in 12 months"]]
+    amounts = [[1e308], [1e308], [600], [450]]
+    assert KENT_AWARD_OK(ids, when, amounts) == [["#NUM!"], ["#NUM!"], [False], [False]]
+    got = KENT_AWARD_OK(ids, when, amounts, explain=True)  # explained, a bad row says why in words
+    assert got == [["amount is above £1,000,000 (a typing error?)"]] * 2 + [
+        ["Over the £500 limit for one award"], ["Over the £1,000 limit for one employee in 12 months"]]
     team = KENT_AWARD_OK(ids, when, [[1e308], [1e308], [100], [100]], "team", "W1", True)
     assert team == [["#NUM!"], ["#NUM!"], [True], [True]]
     assert KENT_AWARD_OK("E1", D(2025, 1, 1), 1_000_000) is False  # over £500: not a typing error

@@ -15,7 +15,7 @@ import numpy as np
 
 from xl_kent.awards import award_ok
 from xl_kent.awards import explain as explain_rules
-from xl_kent.errors import OK, reason
+from xl_kent.errors import OK, reason, reason_texts
 from xl_kent.leave import leave_accrual, leave_explained
 from xl_kent.money import round_pennies
 from xl_kent.notice import notice, notice_explained
@@ -310,11 +310,13 @@ def KENT_AWARD_OK(
             v["work_refs"], v["endorsed"], v["ineligible"],
         )
         error = np.where(error != OK, error, np.where(bad_kind, E_KIND, r.error))
-        words = v["explain"]
         value = np.asarray(r.ok, dtype=object)
-        if words.any():
-            value = np.where(words, explain_rules(r.rule, None, v["award_dates"]), value)
-        return respond(rows, value, error)
+        if not v["explain"].any():
+            return respond(rows, value, error)
+        # Explained, a bad row gives its reason in words, not an error value (RULES.md, "Every
+        # figure explained"; docs/functions.md), as every other function's explanation does.
+        said = np.where(error != OK, reason_texts(error), explain_rules(r.rule, None, v["award_dates"]))
+        return respond(rows, value, error, said, v["explain"])
     except CallError as bad:
         return bad.answer
     except Exception:  # last resort: a bug must never crash Excel
