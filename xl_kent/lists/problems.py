@@ -189,7 +189,8 @@ def problem_table(problems: Problems, n: int, headers: list[str], table_columns:
     else:
         rows = which = np.zeros(0, dtype=np.int64)
     col_order = np.array(order + [0], dtype=np.int64)[which]
-    reason_id = np.array([reasons.index(t) for _, _, t in entries] + [0], dtype=np.int64)[which]
+    number = {t: k for k, t in enumerate(reasons)}  # (a dict: a list's index per entry grows with the reasons)
+    reason_id = np.array([number[t] for _, _, t in entries] + [0], dtype=np.int64)[which]
     sort = np.lexsort((reason_id, col_order, rows))
     rows, which, reason_id = rows[sort], which[sort], reason_id[sort]
     reason_text_arr = np.array(reasons + [""], dtype=object)[reason_id]
@@ -213,10 +214,9 @@ def problem_table(problems: Problems, n: int, headers: list[str], table_columns:
             texts[k] = "; ".join(dict.fromkeys(reason_text_arr[starts[k]:ends[k]].tolist()))
         codes[rows[first]] = [words.setdefault(t, len(words)) for t in texts]
     status = labelled(list(words), codes)
-    counts: list[tuple[str, int]] = []
-    for k, t in enumerate(reasons):
-        r = rows[reason_id == k]
-        counts.append((t, int(np.unique(r).shape[0])))
+    pairs = np.unique(reason_id * (n + 1) + rows) if rows.size else rows  # (each reason's rows, once)
+    per_reason = np.bincount(pairs // (n + 1), minlength=len(reasons)) if rows.size else np.zeros(len(reasons), int)
+    counts: list[tuple[str, int]] = [(t, int(per_reason[k])) for k, t in enumerate(reasons)]
     counts.sort(key=by_count)
     problem_rows = int(np.unique(rows).shape[0])
     return ProblemTable(rows, label_arr, values, reason_text_arr, status, problem_rows, counts)
