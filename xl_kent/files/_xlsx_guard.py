@@ -94,6 +94,26 @@ class GuardError(Exception):
     """The reason a workbook is refused (the caller adds the file name)."""
 
 
+class SheetCells(dict):
+    """A sheet's error cells ``{(row, column): text}`` (1-based), as the fast reader reports
+    them blank, with what else the scan noticed on its way through every cell:
+
+    ``unsaved``: the ``(row, column)`` of each cell holding a formula with no saved result (no
+    ``<v>``, or an empty one, except ``t="str"`` with an empty ``<v>``: Excel's saved empty
+    text), which the reader reads as blank (openpyxl saves every formula so).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unsaved: list[tuple[int, int]] = []
+
+    def joined(self, other: SheetCells) -> SheetCells:
+        """This and ``other`` together (``other``'s error texts where both have a cell)."""
+        out = SheetCells(self | other)
+        out.unsaved = sorted(set(self.unsaved) | set(getattr(other, "unsaved", [])))
+        return out
+
+
 class _Stop(Exception):
     """Ends a parse early (the prolog check has seen the root element)."""
 
@@ -516,8 +536,8 @@ def scan_shared_strings(zf: zipfile.ZipFile, info: zipfile.ZipInfo, how: str = "
 
 
 # ---------------------------------------------------------------- the sheet
-_C, _ROW_K, _V, _T, _DIM, _DATA, _OTHER = 1, 2, 3, 4, 5, 6, 0
-_KINDS = {"c": _C, "row": _ROW_K, "v": _V, "t": _T, "dimension": _DIM, "sheetData": _DATA}
+_C, _ROW_K, _V, _T, _DIM, _DATA, _F, _OTHER = 1, 2, 3, 4, 5, 6, 7, 0
+_KINDS = {"c": _C, "row": _ROW_K, "v": _V, "t": _T, "dimension": _DIM, "sheetData": _DATA, "f": _F}
 _PRESERVE = {"xml:space": "preserve"}
 
 
@@ -546,6 +566,17 @@ def _check_area(max_row: int, max_col: int, verb: str) -> None:
     if max_row * max_col > MAX_CELLS:
         raise GuardError(f"the sheet {verb} {_letters(max_col)}{max_row} ({max_row:,} rows x {max_col:,} columns, "
                          f"limit {MAX_CELLS:,} cells)")
+
+
+def _empty_element(window: list, start: int, end: int) -> bool:
+    """Whether the element whose start tag begins at byte ``start`` of the part and which ends
+    at ``end`` is written empty (``<v/>``: the first ``>`` after its start is its last byte),
+    from the bytes kept (``window``); a long one is not."""
+    data, base = window
+    if end - start > 64 or start < base:
+        return False
+    raw = data[start - base:end - base]
+    return raw.endswith(b"/>") and raw.find(b">") == len(raw) - 1
 
 
 class _Restart(Exception):
@@ -582,7 +613,7 @@ class SheetScan(NamedTuple):
     max_col: int
     cells: int
     chars: int
-    errors: dict[tuple[int, int], str]
+    errors: SheetCells
 
 
 def measure_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, strings: SharedStrings = NO_STRINGS,
@@ -772,7 +803,7 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, strings: SharedStrin
     p = _parser(name)
     kinds: dict[str, int] = {}
     columns: dict[str, int] = {}  # column letters seen -> column number
-    errors: dict[tuple[int, int], str] = {}
+    errors = SheetCells()
     sidx: list[bytes] = []  # shared-string numbers (as written) of the cells since the last chunk
     window: list = [b"", 0]
     lengths, longest = strings.lengths, strings.longest
@@ -790,6 +821,8 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, strings: SharedStrin
     cell_at = (0, 0)
     text_at = -1
     text_tag = 0
+    formula = False  # the current cell has an <f>
+    saved = 0  # its <v>: 0 none, 1 empty, 2 with text
 
     def kind(tag: str) -> int:
         k = _KINDS.get(_local(tag), _OTHER)
@@ -808,7 +841,7 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, strings: SharedStrin
             _check_area(max_row, max_col, "has cells as far as")
 
     def start_fast(tag, attrs):
-        nonlocal depth, n_cells, max_row, max_col, ctype, cell_r, text_at, text_tag
+        nonlocal depth, n_cells, max_row, max_col, ctype, cell_r, text_at, text_tag, formula, saved
         depth += 1
         try:
             k = kinds[tag]
@@ -818,6 +851,7 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, strings: SharedStrin
             raise _too_deep(name)
         if k == _C:
             n_cells += 1
+            formula, saved = False, 0
             ctype = attrs.get("t")
             r = cell_r = attrs.get("r")
             if r is not None and row_digits is not None and r.endswith(row_digits):  # as in every real file
@@ -847,7 +881,7 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, strings: SharedStrin
             other_start(k, attrs)
 
     def start_exact(tag, attrs):
-        nonlocal depth, n_cells, ctype, cell_r, cell_at, base_r, off
+        nonlocal depth, n_cells, ctype, cell_r, cell_at, base_r, off, formula, saved
         depth += 1
         try:
             k = kinds[tag]
@@ -857,6 +891,7 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, strings: SharedStrin
             raise _too_deep(name)
         if k == _C:
             n_cells += 1
+            formula, saved = False, 0
             ctype = attrs.get("t")
             r = cell_r = attrs.get("r")
             if r is not None:
@@ -886,8 +921,10 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, strings: SharedStrin
             text_tag = _tag_len(tag, attrs)
 
     def other_start(k, attrs):
-        nonlocal row0, row_n, row_digits, base_r, off
-        if k == _ROW_K:
+        nonlocal row0, row_n, row_digits, base_r, off, formula
+        if k == _F:
+            formula = True
+        elif k == _ROW_K:
             r = attrs.get("r")
             if r is not None:
                 row_n = int(r) if r.isascii() and r.isdigit() and 0 < len(r) <= 7 and r[0] != "0" else 0
@@ -911,7 +948,7 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, strings: SharedStrin
             row0, row_digits, base_r, off = 0, None, None, 0
 
     def end(tag):
-        nonlocal depth, row0, row_digits, base_r, off, text_at, chars
+        nonlocal depth, row0, row_digits, base_r, off, text_at, chars, formula, saved
         depth -= 1
         k = kinds[tag]
         if k == _V or k == _T:
@@ -920,6 +957,9 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, strings: SharedStrin
             at = p.CurrentByteIndex
             span = at - text_at - text_tag
             text_at = -1
+            if formula:
+                saved = max(saved, 2 if span > 0 and not _empty_element(window, at - span - text_tag, at)
+                            else 1)
             if span <= 0:
                 return
             if k == _T or (ctype != "s" and ctype != "e"):
@@ -936,6 +976,11 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, strings: SharedStrin
                 chars += longest
             else:
                 sidx.append(raw)
+        elif k == _C:
+            if formula:
+                formula = False
+                if saved == 0 or (saved == 1 and ctype != "str"):  # (t="str", <v></v>: saved empty text)
+                    errors.unsaved.append(_ref(cell_r, name) if cell_r is not None else cell_at)
         elif k == _ROW_K:
             row0 += 1
             row_digits, base_r, off = None, None, 0
@@ -972,6 +1017,8 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, strings: SharedStrin
 _ATTRS = rb"""(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))"""
 _CELL_S = re.compile(rb' t="s"><v>([0-9]{0,18})</v>')  # (checked to be every t="s")
 _CELL_E = re.compile(rb'<c r="([^"]*)"[^>]* t="e"><v>([^<]{0,64})</v>')
+# A formula cell: its reference and other attributes, its <f> (the first child), and its <v> if any.
+_CELL_F = re.compile(rb'<c r="([^"]*)"([^>]*)><f(?:\s[^>]*)?(?:/>|>[^<]*</f>)(<v>[^<]*</v>|<v\s*/>)?</c>')
 _DIMENSION = re.compile(rb"<dimension" + _ATTRS + rb'*?\s+ref\s*=\s*"([^"]*)"')
 _PREFIXED = re.compile(rb":(?:c|row|v|t|is|f|r|sheetData|dimension)[\s/>]")  # (a text may match: no harm)
 _PARSE_BYTES = 64 << 10  # bytes expat parses at a time in the bulk scan (see _slices)
@@ -1009,7 +1056,7 @@ class _Measured:
     or the refusal, met at ``stage``)."""
 
     __slots__ = ("stage", "stop", "tags", "top_depth", "depth", "chars", "others", "cells", "top_row", "top_col",
-                 "shared", "errors")
+                 "shared", "errors", "unsaved")
 
     def __init__(self):
         self.stage = 0
@@ -1018,6 +1065,7 @@ class _Measured:
         self.top_depth = self.depth = self.chars = self.others = self.cells = 0
         self.top_row = self.top_col = self.shared = 0
         self.errors: list[tuple[tuple[int, int], str]] = []
+        self.unsaved: list[tuple[int, int]] = []
 
 
 def _stopped(m: _Measured) -> bool:
@@ -1037,7 +1085,7 @@ class _Bulk:
         self.shared = 0  # the shared-string cells at their strings' lengths (exactly as the event scan)
         self.max_row = self.max_col = 0
         self.others = 0
-        self.errors: dict[tuple[int, int], str] = {}
+        self.errors = SheetCells()
 
     def region(self, data: bytes) -> bool:
         """Account for one region (whole tags); False: the bulk scan does not apply."""
@@ -1081,6 +1129,7 @@ class _Bulk:
                 return _stopped(m)
             self.shared += m.shared
             self.errors.update(m.errors)
+            self.errors.unsaved.extend(m.unsaved)
         if m.stop is not None:  # (at the dimension)
             return _stopped(m)
         if self.shared > MAX_TEXT_CHARS:
@@ -1148,6 +1197,10 @@ class _Bulk:
             if not self._typed(data, a, named_t, m):
                 m.stop = False
                 return
+            n_f = int(np.count_nonzero((first == 102) & delim1 & ~closing))  # <f> start tags
+            if n_f and not self._formulas(data, n_f, m):
+                m.stop = False
+                return
         m.stage = _AT_DIMENSION
         if ((first == 100) & (second == 105)).any():  # a tag named "di...": every "<dimension" starts one
             self._dimension(data)
@@ -1210,6 +1263,17 @@ class _Bulk:
             for r, text in found:
                 if text:
                     m.errors.append((_ref(r.decode("ascii", "replace"), self.name), text.decode("utf-8", "replace")))
+        return True
+
+    def _formulas(self, data: bytes, n_f: int, m: _Measured) -> bool:
+        """The formula cells without a saved result (as the event scan finds them), where each of
+        the ``n_f`` formulas is its cell's first child, with at most a ``<v>`` after it; else False."""
+        found = _CELL_F.findall(data)
+        if len(found) != n_f:
+            return False  # a formula not written as Excel and openpyxl write them
+        for r, attrs, v in found:
+            if not v or (v == b"<v></v>" or not v.startswith(b"<v>")) and b' t="str"' not in attrs:
+                m.unsaved.append(_ref(r.decode("ascii", "replace"), self.name))
         return True
 
     def _dimension(self, data: bytes) -> None:

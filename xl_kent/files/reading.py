@@ -194,6 +194,11 @@ class Table:
     cut_short : CutShort or None
         CSV: the data rows with fewer fields than the header (their missing cells read as
         ``None``), when there are any.
+    notes : list of (int, numpy.ndarray, str, str)
+        Cells the reader read as blank although the sheet shows something there (xlsx only):
+        ``(column, data rows, kind, reason)``, the rows 0-based; ``kind`` is ``"unsaved"`` (a
+        formula with no saved result), ``reason`` says so in words, naming the column by its
+        header (:func:`cell_notes`).
 
     Examples
     --------
@@ -211,6 +216,7 @@ class Table:
     skipped_sheets: list[str] = field(default_factory=list)
     date1904: bool = False
     cut_short: CutShort | None = None
+    notes: list[tuple[int, np.ndarray, str, str]] = field(default_factory=list)
 
     def __post_init__(self):
         if self.header_row <= 0:
@@ -248,9 +254,14 @@ class Table:
                 if twin is not None:
                     _register(part, _sliced(twin, start, stop))
                 cols.append(part)
+        notes = []
+        for j, rows, kind, reason in self.notes:
+            on = rows[(rows >= start) & (rows < stop)] - start
+            if on.size:
+                notes.append((j, on, kind, reason))
         return Table(self.headers, cols, first_row=self.first_row + start, sheet=self.sheet, kind=self.kind,
                      header_row=self.header_row, skipped_sheets=self.skipped_sheets, date1904=self.date1904,
-                     cut_short=None if self.cut_short is None else self.cut_short.on(start, stop))
+                     cut_short=None if self.cut_short is None else self.cut_short.on(start, stop), notes=notes)
 
     def cells(self, j: int, rows: np.ndarray | None = None) -> np.ndarray:
         """The cells of column ``j`` (on ``rows``, an index array, when given) as an object
@@ -768,9 +779,9 @@ def _load_sheet(book: _Book, part: _Part) -> tuple[object, dict[tuple[int, int],
         if len(part.members) == 1:  # (as written: one part; calamine loads while expat checks it)
             errors, ws = guard.scan_then_load(book.zf, book.zf.getinfo(part.members[0]), book.strings, load)
             return ws, errors
-        errors: dict[tuple[int, int], str] = {}
+        errors = guard.SheetCells()
         for member in part.members:  # (a name written unusually: several candidates)
-            errors = guard.scan_sheet(book.zf, book.zf.getinfo(member), book.strings) | errors
+            errors = guard.scan_sheet(book.zf, book.zf.getinfo(member), book.strings).joined(errors)
     return load(), errors
 
 
@@ -791,11 +802,39 @@ def _read_xlsx(p: Path, sheet: str | None, scorer: Scorer | None) -> Table:
             del ws
         finally:
             book.close()
-    grid, filled = _filled_grid(rows, errors)
+    grid, filled = _filled_grid(rows, errors, whole=True)
     del rows
     table = _table_from_grid(grid, chosen.name, "xlsx", p, header_at, skipped, filled)
     table.date1904 = wb.date1904
+    table.notes = cell_notes(errors, table)
     return table
+
+
+#: What a note's reason says of a formula cell with no saved result, after the column's name.
+UNSAVED_REASON = ("holds a formula with no saved result (the file was last saved by a program that does not "
+                  "calculate, such as openpyxl): open it in Excel or LibreOffice and save it")
+
+
+def _column_name(table: Table, j: int) -> str:
+    h = table.headers[j] if j < len(table.headers) else ""
+    return repr(guard._short(h, 40)) if h else f"column {guard._letters(j + 1)}"
+
+
+def cell_notes(cells, table: Table) -> list[tuple[int, np.ndarray, str, str]]:
+    """The cells of ``table``'s data rows the reader read as blank although the sheet shows
+    something there, from the guard's scan (``cells``: :class:`guard.SheetCells`), as
+    :attr:`Table.notes`: each formula cell with no saved result. One note per column and kind."""
+    n, width, first = table.n_rows, len(table.columns), table.first_row
+    notes: list[tuple[int, np.ndarray, str, str]] = []
+    unsaved = getattr(cells, "unsaved", [])
+    if unsaved and n:
+        at = np.array(unsaved, dtype=np.int64).reshape(-1, 2)
+        rows, cols = at[:, 0] - first, at[:, 1] - 1
+        keep = (rows >= 0) & (rows < n) & (cols < width)
+        rows, cols = rows[keep], cols[keep]
+        for j in np.unique(cols).tolist():
+            notes.append((j, np.unique(rows[cols == j]), "unsaved", f"{_column_name(table, j)} {UNSAVED_REASON}"))
+    return notes
 
 
 def _choose_sheet(book: _Book, candidates: list[_Part], scorer: Scorer):
@@ -853,8 +892,21 @@ def _grid(rows: list[list], errors: dict[tuple[int, int], str]) -> np.ndarray:
     return _filled_grid(rows, errors)[0]
 
 
-def _filled_grid(rows: list[list], errors: dict[tuple[int, int], str]) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_grid`, and which of its cells are not ``None`` (bool, the same shape)."""
+def _filled_grid(rows: list[list], errors: dict[tuple[int, int], str],
+                 whole: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_grid`, and which of its cells are not ``None`` (bool, the same shape). A cell
+    holding a formula with no saved result (``errors.unsaved``) is ``None`` but counts as
+    filled (the sheet shows something there); ``whole`` (the rows are the whole sheet): the
+    grid reaches such cells past the reader's last row or column."""
+    unsaved = getattr(errors, "unsaved", ())
+    if whole and unsaved:
+        far_row, far_col = max(r for r, _ in unsaved), max(c for _, c in unsaved)
+        width = max(map(len, rows), default=0)
+        if far_col > width:
+            rows = [r + [""] * (far_col - len(r)) for r in rows]
+            width = far_col
+        if far_row > len(rows):
+            rows = rows + [[""] * width for _ in range(far_row - len(rows))]
     width = max(map(len, rows), default=0)
     if any(len(r) != width for r in rows):  # not from calamine's dense grid, but be safe
         rows = [r + [""] * (width - len(r)) for r in rows]
@@ -875,6 +927,9 @@ def _filled_grid(rows: list[list], errors: dict[tuple[int, int], str]) -> tuple[
     for (r, c), text in errors.items():
         if r <= grid.shape[0] and c <= grid.shape[1]:
             grid[r - 1, c - 1] = text
+            filled[r - 1, c - 1] = True
+    for r, c in unsaved:  # (a formula the sheet shows: its row and column are not blank)
+        if r <= grid.shape[0] and c <= grid.shape[1]:
             filled[r - 1, c - 1] = True
     return grid, filled
 

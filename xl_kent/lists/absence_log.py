@@ -179,6 +179,8 @@ def read_absence_log(table, overrides: dict[str, str] | None = None, *, columns:
     blank_row = columns.blank_rows(table)
     filled = ~blank_row
     add_cut_short(problems, table, columns, filled)  # (first: a row's first reason)
+    for rows, name, reason in columns.cell_notes(table):  # (cells read blank that the sheet shows)
+        problems.add(rows, name, reason)
     words = {(c.field, c.id): c.reason for c in absence_checks()}
     b = check_bounds(np.datetime64("today", "D"))
 

@@ -182,6 +182,8 @@ def read_award_log(table, overrides: dict[str, str] | None = None, *, columns: C
     problems = Problems()
     blank_row = columns.blank_rows(table)
     filled = ~blank_row  # a blank row inside the log is kept as it is: not a problem, not judged
+    for rows, name, reason in columns.cell_notes(table):  # (cells read blank that the sheet shows)
+        problems.add(rows, name, reason)
 
     add_cut_short(problems, table, columns, filled)  # (first: a row's first reason)
     def col(name):

@@ -221,6 +221,8 @@ class ColumnMap:
     suggest: dict[int, str] = field(default_factory=dict)
     blank_by_fields: bool = False
     notes: list[str] = field(default_factory=list)  # more warning lines about the file (rows cut short)
+    #: Lines about cells read as blank although the sheet shows something (:meth:`note_warnings`).
+    read_notes: list[str] = field(default_factory=list)
 
     def carried(self) -> ColumnMap:
         """This mapping for a filled template, which carries only the columns read as fields:
@@ -256,7 +258,29 @@ class ColumnMap:
             shown = ", ".join(named[:_RESULTS_SHOWN]) + (f" and {len(named) - _RESULTS_SHOWN} more"
                                                         if len(named) > _RESULTS_SHOWN else "")
             lines.append(f"{len(named)} columns of an earlier xl-kent result are not read (computed again): {shown}")
-        return lines + list(self.notes)
+        return lines + list(self.notes) + list(self.read_notes)
+
+    def cell_notes(self, table) -> list[tuple[np.ndarray, str, str]]:
+        """``(data rows, field, reason)`` for each of the table's notes (:attr:`Table.notes`: a
+        formula with no saved result) on a column read as
+        a field: problems of those rows, in words. Notes on other columns are not problems."""
+        by_col = {j: name for name, j in self.fields.items()}
+        return [(rows, by_col[j], reason) for j, rows, _kind, reason in getattr(table, "notes", ())
+                if j in by_col]
+
+    def note_warnings(self, table) -> list[str]:
+        """One line for each kind of note on the columns read as fields, counting the cells."""
+        counts: dict[str, int] = {}
+        by_col = {j for j in self.fields.values()}
+        for j, rows, kind, _reason in getattr(table, "notes", ()):
+            if j in by_col:
+                counts[kind] = counts.get(kind, 0) + int(rows.size)
+        lines = []
+        if counts.get("unsaved"):
+            lines.append(f"{counts['unsaved']:,} cell(s) of the columns read hold a formula with no saved result "
+                         "(the file was last saved by a program that does not calculate, such as openpyxl); "
+                         "their rows are rows with problems: open the file in Excel or LibreOffice and save it")
+        return lines
 
     def cells(self, table, name: str) -> np.ndarray:
         """The cells of field ``name`` in ``table`` (all blank when the file has no such column)."""
@@ -281,7 +305,10 @@ class ColumnMap:
         cols = table.columns
         if isinstance(cols, ArrowColumns):  # (told from the coded forms: no column is made for it)
             return blank_rows([(partial(cols.none_on, j), partial(cols.cells, j)) for j in use], table.n_rows)
-        return blank_rows([cols[j] for j in use], table.n_rows)
+        blank = blank_rows([cols[j] for j in use], table.n_rows)
+        for rows, _name, _reason in self.cell_notes(table):  # (a cell the sheet shows: not a blank row)
+            blank[rows] = False
+        return blank
 
     def describe(self) -> list[tuple[str, str]]:
         """``(header, how it is used)`` per column, for a Summary sheet."""

@@ -109,6 +109,7 @@ def read_list(path, schema: Schema, *, sheet: str | None = None, maps=None) -> L
     notes = content_checks(path, table, columns, schema)
     table, moved = _dates_in_1900_system(table, columns, [f.name for f in schema.fields if f.kind == "date"])
     columns.notes = cut_short_warning(table, columns)
+    columns.read_notes = columns.note_warnings(table)
     return Loaded(table, columns, moved, notes)
 
 
@@ -283,6 +284,8 @@ def _without_result_rows(table: Table, columns: ColumnMap) -> Table:
     if len(inputs) == len(table.headers) or not table.n_rows:
         return table
     filled = ~blank_rows([partial(table.cells, j) for j in inputs], table.n_rows)
+    for rows, _name, _reason in columns.cell_notes(table):  # (a cell the sheet shows is not blank)
+        filled[rows] = True
     last = int(np.flatnonzero(filled)[-1]) + 1 if filled.any() else 0
     if last == table.n_rows:
         return table

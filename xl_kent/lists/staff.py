@@ -453,6 +453,8 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None, *, columns
     problems = Problems()
     blank_row = columns.blank_rows(table)
     filled = ~blank_row  # a blank row inside the list is kept as it is: not a problem, not computed
+    for rows, name, reason in columns.cell_notes(table):  # (cells read blank that the sheet shows)
+        problems.add(rows, name, reason)
 
     add_cut_short(problems, table, columns, filled)  # (first: a row's first reason)
     def col(name):
