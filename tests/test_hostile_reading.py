@@ -348,8 +348,11 @@ def sheets(draw):
         if draw(st.integers(0, 6)) == 0:
             rows.append('<c r="B3"><v>1</v></c>')  # a cell outside any row
     dim = draw(st.sampled_from(["", '<dimension ref="A1:C3"/>', '<dimension ref="A1"/>']))
+    merged = draw(st.lists(st.sampled_from(["A2:A5", "b3:C3", "A1", "D4:E9", "Z9:Y1", "A1:XFD1048577"]), max_size=3))
+    merges = (f'<mergeCells count="{len(merged)}">' + "".join(f'<mergeCell ref="{m}"/>' for m in merged)
+              + "</mergeCells>") if merged else ""
     xml = (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{hostile.NS}">{dim}'
-           f"<sheetData>{''.join(rows)}</sheetData></worksheet>")
+           f"<sheetData>{''.join(rows)}</sheetData>{merges}</worksheet>")
     sst = "".join(f"<si><t>{'y' * n}</t></si>" for n in strings)
     return xml, f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{hostile.NS}">{sst}</sst>'
 
@@ -383,11 +386,11 @@ def test_scans_agree_and_bound_the_reader(sheet, base_parts, tmp_path):
     exact, events, bulk = outcomes["exact"], outcomes["events"], outcomes["bulk"]
     assert type(exact) is type(events) and (isinstance(exact, str) or exact == events)
     if not isinstance(exact, str):
-        assert events.errors.unsaved == exact.errors.unsaved
+        assert (events.errors.unsaved, events.errors.merged) == (exact.errors.unsaved, exact.errors.merged)
     if bulk is not None and not isinstance(exact, str):
         assert not isinstance(bulk, str), bulk
         assert bulk.cells == exact.cells and bulk.max_col == exact.max_col and bulk.errors == exact.errors
-        assert bulk.errors.unsaved == exact.errors.unsaved
+        assert (bulk.errors.unsaved, bulk.errors.merged) == (exact.errors.unsaved, exact.errors.merged)
         assert bulk.max_row == exact.max_row and bulk.chars >= exact.chars
     if isinstance(exact, str):
         return  # refused: nothing is loaded

@@ -61,7 +61,7 @@ def _agree(scans: dict) -> None:
     assert (bulk.cells, bulk.max_row, bulk.max_col, bulk.errors) == (exact.cells, exact.max_row, exact.max_col,
                                                                      exact.errors)
     assert bulk.chars >= exact.chars
-    assert bulk.errors.unsaved == exact.errors.unsaved
+    assert (bulk.errors.unsaved, bulk.errors.merged) == (exact.errors.unsaved, exact.errors.merged)
 
 
 def _openpyxl_book(path, far: bool) -> None:

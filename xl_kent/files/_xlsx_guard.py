@@ -64,6 +64,8 @@ MAX_CELLS = 20_000_000
 MAX_TEXT_CHARS = 400_000_000
 # Strings in the shared-string table (each is an object in the reader, however short).
 MAX_SHARED_STRINGS = 20_000_000
+# Merged ranges in a sheet (each is kept, to tell the rows it covers; Excel sheets have a few).
+MAX_MERGED_RANGES = 1_000_000
 # Nesting of XML elements (a worksheet nests ~8 deep; each level costs the parser memory).
 MAX_XML_DEPTH = 256
 # Distinct element and attribute names in one part (a worksheet uses ~40; each is kept).
@@ -96,22 +98,52 @@ class GuardError(Exception):
 
 class SheetCells(dict):
     """A sheet's error cells ``{(row, column): text}`` (1-based), as the fast reader reports
-    them blank, with what else the scan noticed on its way through every cell:
+    them blank, with two more things the scan noticed on its way through every cell:
 
     ``unsaved``: the ``(row, column)`` of each cell holding a formula with no saved result (no
     ``<v>``, or an empty one, except ``t="str"`` with an empty ``<v>``: Excel's saved empty
-    text), which the reader reads as blank (openpyxl saves every formula so).
+    text), which the reader reads as blank (openpyxl saves every formula so);
+
+    ``merged``: each merged range ``(first row, first column, last row, last column)`` of
+    the sheet's ``<mergeCells>`` (only its first cell holds a value: the reader reads the
+    others as blank).
     """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.unsaved: list[tuple[int, int]] = []
+        self.merged: list[tuple[int, int, int, int]] = []
 
     def joined(self, other: SheetCells) -> SheetCells:
         """This and ``other`` together (``other``'s error texts where both have a cell)."""
         out = SheetCells(self | other)
         out.unsaved = sorted(set(self.unsaved) | set(getattr(other, "unsaved", [])))
+        out.merged = sorted(set(self.merged) | set(getattr(other, "merged", [])))
         return out
+
+
+def merged_range(ref: str) -> tuple[int, int, int, int] | None:
+    """``(first row, first column, last row, last column)`` of a merged range's ``ref``
+    (``"B5:B9"``); None where it is not a range of two cells or more (the reader ignores it).
+
+    >>> merged_range("G5:G9"), merged_range("b2:a1"), merged_range("A1"), merged_range("A1:A1")
+    ((5, 7, 9, 7), (1, 1, 2, 2), None, None)
+    """
+    first, sep, last = ref.strip().partition(":")
+    a, b = _REF.fullmatch(first.strip()), _REF.fullmatch(last.strip())
+    if not sep or not a or not b:
+        return None
+    r1, c1, r2, c2 = int(a.group(2)), column_index(a.group(1)), int(b.group(2)), column_index(b.group(1))
+    r1, r2 = sorted((r1, r2))
+    c1, c2 = sorted((c1, c2))
+    if (r1, c1) == (r2, c2) or r1 < 1 or c1 < 1 or r2 > EXCEL_ROWS or c2 > EXCEL_COLUMNS:
+        return None
+    return r1, c1, r2, c2
+
+
+def _too_many_merged(count: int) -> None:
+    if count > MAX_MERGED_RANGES:
+        raise GuardError(f"the sheet has over {MAX_MERGED_RANGES:,} merged ranges (limit)")
 
 
 class _Stop(Exception):
@@ -536,8 +568,9 @@ def scan_shared_strings(zf: zipfile.ZipFile, info: zipfile.ZipInfo, how: str = "
 
 
 # ---------------------------------------------------------------- the sheet
-_C, _ROW_K, _V, _T, _DIM, _DATA, _F, _OTHER = 1, 2, 3, 4, 5, 6, 7, 0
-_KINDS = {"c": _C, "row": _ROW_K, "v": _V, "t": _T, "dimension": _DIM, "sheetData": _DATA, "f": _F}
+_C, _ROW_K, _V, _T, _DIM, _DATA, _F, _MERGE, _OTHER = 1, 2, 3, 4, 5, 6, 7, 8, 0
+_KINDS = {"c": _C, "row": _ROW_K, "v": _V, "t": _T, "dimension": _DIM, "sheetData": _DATA, "f": _F,
+          "mergeCell": _MERGE}
 _PRESERVE = {"xml:space": "preserve"}
 
 
@@ -924,6 +957,11 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, strings: SharedStrin
         nonlocal row0, row_n, row_digits, base_r, off, formula
         if k == _F:
             formula = True
+        elif k == _MERGE:
+            got = merged_range(attrs.get("ref", ""))
+            if got is not None:
+                errors.merged.append(got)
+                _too_many_merged(len(errors.merged))
         elif k == _ROW_K:
             r = attrs.get("r")
             if r is not None:
@@ -1019,8 +1057,9 @@ _CELL_S = re.compile(rb' t="s"><v>([0-9]{0,18})</v>')  # (checked to be every t=
 _CELL_E = re.compile(rb'<c r="([^"]*)"[^>]* t="e"><v>([^<]{0,64})</v>')
 # A formula cell: its reference and other attributes, its <f> (the first child), and its <v> if any.
 _CELL_F = re.compile(rb'<c r="([^"]*)"([^>]*)><f(?:\s[^>]*)?(?:/>|>[^<]*</f>)(<v>[^<]*</v>|<v\s*/>)?</c>')
+_MERGE_TAG = re.compile(rb"<mergeCell(?=[\s/>])[^>]*>")
 _DIMENSION = re.compile(rb"<dimension" + _ATTRS + rb'*?\s+ref\s*=\s*"([^"]*)"')
-_PREFIXED = re.compile(rb":(?:c|row|v|t|is|f|r|sheetData|dimension)[\s/>]")  # (a text may match: no harm)
+_PREFIXED = re.compile(rb":(?:c|row|v|t|is|f|r|sheetData|dimension|mergeCell)[\s/>]")  # (a text may match: no harm)
 _PARSE_BYTES = 64 << 10  # bytes expat parses at a time in the bulk scan (see _slices)
 _TRIM_AFTER_BYTES = 16 << 20  # a part this big, scanned on two threads, gives its memory back after
 _REF_HEAD = np.frombuffer(b' r="', dtype=np.uint8)
@@ -1056,7 +1095,7 @@ class _Measured:
     or the refusal, met at ``stage``)."""
 
     __slots__ = ("stage", "stop", "tags", "top_depth", "depth", "chars", "others", "cells", "top_row", "top_col",
-                 "shared", "errors", "unsaved")
+                 "shared", "errors", "unsaved", "merged")
 
     def __init__(self):
         self.stage = 0
@@ -1066,6 +1105,7 @@ class _Measured:
         self.top_row = self.top_col = self.shared = 0
         self.errors: list[tuple[tuple[int, int], str]] = []
         self.unsaved: list[tuple[int, int]] = []
+        self.merged: list[tuple[int, int, int, int]] = []
 
 
 def _stopped(m: _Measured) -> bool:
@@ -1130,8 +1170,11 @@ class _Bulk:
             self.shared += m.shared
             self.errors.update(m.errors)
             self.errors.unsaved.extend(m.unsaved)
-        if m.stop is not None:  # (at the dimension)
+        if m.stop is not None:  # (at the dimension, or the merged ranges)
             return _stopped(m)
+        if m.merged:
+            self.errors.merged.extend(m.merged)
+            _too_many_merged(len(self.errors.merged))
         if self.shared > MAX_TEXT_CHARS:
             raise GuardError(f"the sheet's cells hold over {MAX_TEXT_CHARS:,} characters of text "
                              "(a long shared string counts in every cell that shows it); "
@@ -1204,6 +1247,8 @@ class _Bulk:
         m.stage = _AT_DIMENSION
         if ((first == 100) & (second == 105)).any():  # a tag named "di...": every "<dimension" starts one
             self._dimension(data)
+        if (first == 109).any() and not self._merged(data, m):  # a tag named "m...": <mergeCell> among them
+            m.stop = False
 
     def _extent(self, a: np.ndarray, cells: np.ndarray, m: _Measured) -> bool:
         """The farthest cell of the cells whose start tags begin at ``cells`` in ``a``, read
@@ -1274,6 +1319,21 @@ class _Bulk:
         for r, attrs, v in found:
             if not v or (v == b"<v></v>" or not v.startswith(b"<v>")) and b' t="str"' not in attrs:
                 m.unsaved.append(_ref(r.decode("ascii", "replace"), self.name))
+        return True
+
+    def _merged(self, data: bytes, m: _Measured) -> bool:
+        """The merged ranges of the ``<mergeCell>`` tags; False where a ``ref`` is written with a
+        character reference (the event scan reads it)."""
+        for tag in _MERGE_TAG.findall(data):
+            got = _ATTR.findall(tag)
+            refs = [(dq or sq) for key, dq, sq in got if key == b"ref"]
+            if not refs:
+                continue
+            if b"&" in refs[0]:
+                return False
+            got = merged_range(refs[0].decode("ascii", "replace"))
+            if got is not None:
+                m.merged.append(got)
         return True
 
     def _dimension(self, data: bytes) -> None:

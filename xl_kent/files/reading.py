@@ -197,8 +197,8 @@ class Table:
     notes : list of (int, numpy.ndarray, str, str)
         Cells the reader read as blank although the sheet shows something there (xlsx only):
         ``(column, data rows, kind, reason)``, the rows 0-based; ``kind`` is ``"unsaved"`` (a
-        formula with no saved result), ``reason`` says so in words, naming the column by its
-        header (:func:`cell_notes`).
+        formula with no saved result) or ``"merged"`` (not the first cell of a merged range),
+        ``reason`` says so in words, naming the column by its header (:func:`cell_notes`).
 
     Examples
     --------
@@ -823,7 +823,10 @@ def _column_name(table: Table, j: int) -> str:
 def cell_notes(cells, table: Table) -> list[tuple[int, np.ndarray, str, str]]:
     """The cells of ``table``'s data rows the reader read as blank although the sheet shows
     something there, from the guard's scan (``cells``: :class:`guard.SheetCells`), as
-    :attr:`Table.notes`: each formula cell with no saved result. One note per column and kind."""
+    :attr:`Table.notes`: each formula cell with no saved result, and each cell of a merged
+    range but its first (a range over several rows: the rows after its first, "merged with
+    the cell above"; along a row: the cells right of the first, "merged with the cell to its
+    left"). One note per column and kind, or per column and merged range."""
     n, width, first = table.n_rows, len(table.columns), table.first_row
     notes: list[tuple[int, np.ndarray, str, str]] = []
     unsaved = getattr(cells, "unsaved", [])
@@ -834,6 +837,20 @@ def cell_notes(cells, table: Table) -> list[tuple[int, np.ndarray, str, str]]:
         rows, cols = rows[keep], cols[keep]
         for j in np.unique(cols).tolist():
             notes.append((j, np.unique(rows[cols == j]), "unsaved", f"{_column_name(table, j)} {UNSAVED_REASON}"))
+    for r1, c1, r2, c2 in getattr(cells, "merged", []):
+        if r2 < first or r1 >= first + n or c1 > width:
+            continue  # (above the data, as a merged title or header, or below it, or right of it)
+        span = f"rows {r1:,}-{r2:,}" if c1 == c2 else f"{guard._letters(c1)}{r1}:{guard._letters(c2)}{r2}"
+        below = np.arange(max(r1 + 1, first), min(r2, first + n - 1) + 1, dtype=np.int64) - first
+        for j in range(c1 - 1, min(c2, width)):
+            name = _column_name(table, j)
+            if below.size:
+                notes.append((j, below, "merged", f"{name} is merged with the cell above ({span}): only the first "
+                              "row of a merged range holds the value; unmerge the cells and fill each row"))
+            if j > c1 - 1 and first <= r1:
+                notes.append((j, np.array([r1 - first], dtype=np.int64), "merged",
+                              f"{name} is merged with the cell to its left ({span}): only the first cell of a "
+                              "merged range holds the value; unmerge the cells and fill each one"))
     return notes
 
 

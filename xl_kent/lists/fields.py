@@ -262,7 +262,7 @@ class ColumnMap:
 
     def cell_notes(self, table) -> list[tuple[np.ndarray, str, str]]:
         """``(data rows, field, reason)`` for each of the table's notes (:attr:`Table.notes`: a
-        formula with no saved result) on a column read as
+        formula with no saved result, a cell merged with the one above) on a column read as
         a field: problems of those rows, in words. Notes on other columns are not problems."""
         by_col = {j: name for name, j in self.fields.items()}
         return [(rows, by_col[j], reason) for j, rows, _kind, reason in getattr(table, "notes", ())
@@ -280,6 +280,10 @@ class ColumnMap:
             lines.append(f"{counts['unsaved']:,} cell(s) of the columns read hold a formula with no saved result "
                          "(the file was last saved by a program that does not calculate, such as openpyxl); "
                          "their rows are rows with problems: open the file in Excel or LibreOffice and save it")
+        if counts.get("merged"):
+            lines.append(f"{counts['merged']:,} cell(s) of the columns read are merged with the cell above or to "
+                         "their left, and hold no value of their own; their rows are rows with problems: unmerge "
+                         "the cells and fill each row")
         return lines
 
     def cells(self, table, name: str) -> np.ndarray:
