@@ -1055,8 +1055,6 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, strings: SharedStrin
 _ATTRS = rb"""(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))"""
 _CELL_S = re.compile(rb' t="s"><v>([0-9]{0,18})</v>')  # (checked to be every t="s")
 _CELL_E = re.compile(rb'<c r="([^"]*)"[^>]* t="e"><v>([^<]{0,64})</v>')
-# A formula cell: its reference and other attributes, its <f> (the first child), and its <v> if any.
-_CELL_F = re.compile(rb'<c r="([^"]*)"([^>]*)><f(?:\s[^>]*)?(?:/>|>[^<]*</f>)(<v>[^<]*</v>|<v\s*/>)?</c>')
 _MERGE_TAG = re.compile(rb"<mergeCell(?=[\s/>])[^>]*>")
 _DIMENSION = re.compile(rb"<dimension" + _ATTRS + rb'*?\s+ref\s*=\s*"([^"]*)"')
 _PREFIXED = re.compile(rb":(?:c|row|v|t|is|f|r|sheetData|dimension|mergeCell)[\s/>]")  # (a text may match: no harm)
@@ -1240,8 +1238,8 @@ class _Bulk:
             if not self._typed(data, a, named_t, m):
                 m.stop = False
                 return
-            n_f = int(np.count_nonzero((first == 102) & delim1 & ~closing))  # <f> start tags
-            if n_f and not self._formulas(data, n_f, m):
+            f_at = np.flatnonzero((first == 102) & delim1 & ~closing)  # the <f> start tags
+            if f_at.size and not self._formulas(data, a, lt, ends, closing, first, delim1, named_t, f_at, m):
                 m.stop = False
                 return
         m.stage = _AT_DIMENSION
@@ -1310,15 +1308,54 @@ class _Bulk:
                     m.errors.append((_ref(r.decode("ascii", "replace"), self.name), text.decode("utf-8", "replace")))
         return True
 
-    def _formulas(self, data: bytes, n_f: int, m: _Measured) -> bool:
-        """The formula cells without a saved result (as the event scan finds them), where each of
-        the ``n_f`` formulas is its cell's first child, with at most a ``<v>`` after it; else False."""
-        found = _CELL_F.findall(data)
-        if len(found) != n_f:
-            return False  # a formula not written as Excel and openpyxl write them
-        for r, attrs, v in found:
-            if not v or (v == b"<v></v>" or not v.startswith(b"<v>")) and b' t="str"' not in attrs:
-                m.unsaved.append(_ref(r.decode("ascii", "replace"), self.name))
+    def _formulas(self, data: bytes, a: np.ndarray, lt: np.ndarray, ends: np.ndarray, closing: np.ndarray,
+                  first: np.ndarray, delim1: np.ndarray, named_t: np.ndarray, f_at: np.ndarray, m: _Measured) -> bool:
+        """The formula cells without a saved result (as the event scan finds them), read off the
+        tags in bulk (``f_at``: the tag numbers of the ``<f>`` start tags): each formula must be
+        its cell's first child, hold text only, and be followed by the cell's end or by a
+        ``<v>`` (empty, or text only) and then the cell's end, as Excel and openpyxl write
+        them; else False (the event scan reads the part)."""
+        n = len(lt)
+
+        def padded(x: np.ndarray) -> np.ndarray:  # (tag numbers up to n + 2 looked at)
+            return np.concatenate([x, np.zeros(3, dtype=x.dtype)])
+
+        selfc = padded(a[ends - 1] == 47)
+        named = padded(delim1)
+        first_p = padded(first)
+        shut = padded(closing)
+        c_end = named & (first_p == 99) & shut
+        if f_at[0] == 0:
+            return False
+        cell = f_at - 1
+        if not ((first_p[cell] == 99) & named[cell] & ~shut[cell] & ~selfc[cell]).all():
+            return False  # the formula is not the first child of a cell
+        if not (selfc[f_at] | (named[f_at + 1] & (first_p[f_at + 1] == 102) & shut[f_at + 1])).all():
+            return False  # a formula with more than text in it
+        after = f_at + np.where(selfc[f_at], 1, 2)
+        no_v = c_end[after]
+        v = named[after] & (first_p[after] == 118) & ~shut[after]
+        if not (no_v | v).all():
+            return False  # something else after the formula
+        v_self, v_open = v & selfc[after], v & ~selfc[after]
+        if not c_end[after[v_self] + 1].all():
+            return False
+        opened = after[v_open]
+        if not (named[opened + 1] & (first_p[opened + 1] == 118) & shut[opened + 1] & c_end[opened + 2]).all():
+            return False  # a value with more than text in it, or more after it
+        empty = v_self.copy()
+        empty[v_open] = lt[np.minimum(opened + 1, n - 1)] == ends[opened] + 1  # (<v></v>)
+        lost = np.flatnonzero(no_v | empty)
+        if not lost.size:
+            return True
+        # t="str" with an empty <v>: Excel's saved empty text (attributes are written ' t="..."', checked)
+        is_str = named_t[(a[named_t - 2] == 32) & (a[named_t + 1] == 34) & (a[named_t + 2] == 115)
+                         & (a[named_t + 3] == 116) & (a[named_t + 4] == 114) & (a[named_t + 5] == 34)]
+        str_tags = np.searchsorted(lt, is_str) - 1
+        lost = lost[no_v[lost] | ~np.isin(cell[lost], str_tags)]
+        for at in lt[cell[lost]].tolist():  # (only the cells without a saved result)
+            start = at + 6  # (after '<c r="': every cell tag begins so, checked)
+            m.unsaved.append(_ref(data[start:data.index(b'"', start)].decode("ascii", "replace"), self.name))
         return True
 
     def _merged(self, data: bytes, m: _Measured) -> bool:
