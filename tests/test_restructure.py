@@ -16,6 +16,7 @@ from xl_kent.lists.figures import (
     parse_grade_max,
     read_staff,
     restructure_totals,
+    totals,
 )
 from xl_kent.notice import notice
 from xl_kent.restructure import loss_of_earnings, unreduced_pension_on_redundancy
@@ -165,6 +166,37 @@ def test_lec_through_the_figures_and_the_missing_top_in_words():
     assert "redeployed_grade is not a Kent Scheme grade" in f.status[3]
     t = restructure_totals(f)
     assert t["lec_gbp"] == pytest.approx((TOPS[9] - TOPS[7]) * 18 / 12) and t["redeployed_headcount"] == 1
+
+
+def test_a_part_timers_lec_takes_the_tops_pro_rata():
+    """The grade maxima are full-time salaries; a part-timer's salary is pro rata (B.2.C). A
+    half-time KR9 on £20,000 (£40,000 full time) redeployed to KR7 was set against the full-time
+    top of KR7 (£30,000): £0, status OK. Pro rata, the tops are halves: £19,000 - £15,000."""
+    tops = {7: 30_000.0, 9: 38_000.0}
+    full = loss_of_earnings("KR9", "KR7", 40_000.0, tops, AS_OF)
+    for fte in (1.0, 0.5, 30 / 37):
+        part = loss_of_earnings("KR9", "KR7", 40_000.0 * fte, tops, AS_OF, fte)
+        assert float(part.annual_gbp) == pytest.approx(float(full.annual_gbp) * fte, abs=1e-9)
+    rows = [person(**{"Employee ID": f"P{k}", "Grade": "KR9", "Annual salary": salary, "Weekly hours": hours,
+                      "At risk of redundancy": "No", "Redeployed to grade": "KR7"})
+            for k, (salary, hours) in enumerate(((40_000.0, 37), (20_000.0, 18.5), (16_000.0, 18.5)))]
+    _, f = run(rows, grade_max=tuple(tops.items()))
+    assert f.values["lec_annual_gbp"].tolist() == pytest.approx([8_000.0, 4_000.0, 1_000.0])
+    assert f.status.tolist() == ["OK"] * 3
+
+
+def test_a_casual_or_relief_post_at_risk_is_a_problem_not_a_free_redundancy():
+    """Redundancy is costed for salaried staff: a relief or casual post marked at risk counted in
+    the at-risk headcount and added £0 to the restructure, status OK. It is the row's problem."""
+    rows = [person(**{"Employee ID": "C1", "Contract type": "Relief", "Hours worked": 500}),
+            person(**{"Employee ID": "C2", "Contract type": "Casual", "Hours worked": 500}),
+            person(**{"Employee ID": "C3"}),
+            person(**{"Employee ID": "C4", "Contract type": "Casual", "Hours worked": 500,
+                      "At risk of redundancy": "No"})]
+    _, f = run(rows)
+    words = "at_risk is Yes on a casual or relief row (redundancy is costed for salaried staff)"
+    assert f.status.tolist() == [words, words, "OK", "OK"]
+    assert totals(f)["at_risk_headcount"] == 1
 
 
 def test_no_grade_maxima_is_a_problem_for_the_redeployed_row_only():

@@ -746,6 +746,8 @@ class _Formulas:
             return f"(1-{self.valid_grade(field)})"
         if check == "at_risk" and field == "redeployed_grade":
             return self.at_risk
+        if check == "casual" and field == "at_risk":  # Yes on a casual or relief row
+            return self.at_risk
         if check == "casual":  # the rows it applies to (casual, relief) are the condition
             return "1"
         if check == "range" and field == "weekly_hours":
@@ -859,7 +861,9 @@ class _Formulas:
         def top(k: str) -> str:
             return f"SUMIFS(GradeMaxTops,GradeMaxGrades,{k})"
 
-        h, tc, tn = self.r("annual_salary"), top(cap), top(new)
+        # The tops are full-time salaries: pro rata to the row's FTE, as its salary is (B.2.C).
+        fte = self.r("fte")
+        h, tc, tn = self.r("annual_salary"), f"{top(cap)}*{fte}", f"{top(new)}*{fte}"
         m = f"({h}-({h}>{tc})*({h}-{tc}))"
         return {"named": named, "down": down, "missing": f"({down}*(((1-{has(new)})+(1-{has(cap)}))>0))",
                 "missing_grade": f"({new}*(1-{has(new)})+{cap}*{has(new)})",

@@ -100,7 +100,8 @@ class LossOfEarnings(NamedTuple):
 
 @answers_not_columns(lambda: not_columns_result(
     LossOfEarnings, protected_grade=-1, missing_grade=-1, named_grade=False, unknown_grade=False))
-def loss_of_earnings(old_grade, new_grade, annual_salary_gbp, top_of_grade: dict[int, float], on) -> LossOfEarnings:
+def loss_of_earnings(old_grade, new_grade, annual_salary_gbp, top_of_grade: dict[int, float], on,
+                     fte=1.0) -> LossOfEarnings:
     """Loss of Earnings Compensation for redeployment from ``old_grade`` to ``new_grade`` on ``on``.
 
     Parameters
@@ -113,6 +114,11 @@ def loss_of_earnings(old_grade, new_grade, annual_salary_gbp, top_of_grade: dict
         KR number -> the top of that grade's salary scale, £ a year (from the user).
     on : date
         Date of the redeployment (the parameters in force then).
+    fte : array_like of float, optional
+        The share of a full-time week worked (weekly hours / the full-time week; 1 by
+        default). The tops of the grades are full-time salaries and a part-timer's salary is
+        pro rata (Kent Scheme B.2.C), so the tops are taken pro rata too: the new post at the
+        same hours (docs/decisions.md).
 
     Returns
     -------
@@ -129,14 +135,23 @@ def loss_of_earnings(old_grade, new_grade, annual_salary_gbp, top_of_grade: dict
     ...                      {7: 30000.0, 8: 34000.0}, "2026-11-23")
     >>> r.annual_gbp.tolist(), r.missing_grade.tolist()
     ([3000.0, 0.0, nan, nan], [-1, -1, 3, 4])
+
+    Half time, the salary and the tops are halves (a full-time £33,000 less the KR7 top is
+    £3,000 a year; half of it at half the hours):
+
+    >>> float(loss_of_earnings("KR8", "KR7", 16500.0, {7: 30000.0, 8: 34000.0}, "2026-11-23", 0.5).annual_gbp)
+    1500.0
     """
     old, old_blank = parse_grades(np.asarray(old_grade, dtype=object) if isinstance(old_grade, list) else old_grade)
     new, new_blank = parse_grades(np.asarray(new_grade, dtype=object) if isinstance(new_grade, list) else new_grade)
     salary = floats(annual_salary_gbp)
+    share = floats(fte)
     when = dates(on)
-    shape = broadcast_shape(old.shape, new.shape, salary.shape, old_blank.shape, new_blank.shape, when.shape)
-    old, new, salary, old_blank, new_blank, when = (np.broadcast_to(a, shape)
-                                                    for a in (old, new, salary, old_blank, new_blank, when))
+    shape = broadcast_shape(old.shape, new.shape, salary.shape, old_blank.shape, new_blank.shape, when.shape,
+                            share.shape)
+    old, new, salary, old_blank, new_blank, when, share = (
+        np.broadcast_to(a, shape) for a in (old, new, salary, old_blank, new_blank, when, share))
+    share = np.where(share > 0, share, np.nan)  # (no hours: nothing to pro-rate by)
     (months, span), in_force = params.lookup(when, _p("lec_instalment_months"), _p("lec_max_grades_above_new"))
     unknown = (old == -1) | (new == -1) | old_blank | new_blank
     named = ~unknown & ((old < -1) | (new < -1))
@@ -152,9 +167,9 @@ def loss_of_earnings(old_grade, new_grade, annual_salary_gbp, top_of_grade: dict
 
     top_new, top_cap = top(np.where(down, new, -1)), top(cap)
     missing = np.where(down & np.isnan(top_new), new, np.where(down & np.isnan(top_cap), cap, -1))
-    annual = np.maximum(np.minimum(salary, top_cap) - top_new, 0.0)
+    annual = np.maximum(np.minimum(salary, top_cap * share) - top_new * share, 0.0)  # (the tops pro rata)
     annual = np.where(down, annual, np.where(~unknown & ~named & in_force, 0.0, np.nan))
-    annual = np.where((missing >= 0) | ~in_force | (down & np.isnan(salary)), np.nan, annual)
+    annual = np.where((missing >= 0) | ~in_force | (down & (np.isnan(salary) | np.isnan(share))), np.nan, annual)
     monthly = annual / MONTHS_PER_YEAR
     return LossOfEarnings(annual, monthly, monthly * months, np.where(down, cap, -1).astype(np.int64),
                           missing.astype(np.int64), named, unknown)

@@ -242,7 +242,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "pension": ("contract_type", "date_of_birth", "service_start", "employment_start", "employment_end", "at_risk",
                 "lgps_member"),
     "strain": ("pension_strain_gbp",),
-    "lec": ("contract_type", "grade", "annual_salary", "redeployed_grade"),
+    "lec": ("contract_type", "grade", "annual_salary", "redeployed_grade", "weekly_hours"),
     "carry_over": ("leave_brought_forward_days", "long_term_sick", "deferral_agreed_days"),
 }
 
@@ -709,7 +709,7 @@ def _restructure(out: dict, staff: Staff, s: Settings, clean, salaried: np.ndarr
     rows = np.flatnonzero(lec_ok)
     tops = dict(s.grade_max)
     r = loss_of_earnings(v["grade"][rows], v["redeployed_grade"][rows], v["annual_salary"][rows], tops,
-                         s.redundancy_date)
+                         s.redundancy_date, out["fte"][rows])  # (a part-timer: the tops pro rata)
     out["lec_annual_gbp"] = np.full(n, np.nan)
     out["lec_cost_gbp"] = np.full(n, np.nan)
     out["lec_annual_gbp"][rows] = r.annual_gbp

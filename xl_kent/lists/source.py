@@ -134,6 +134,7 @@ def _distinct_texts(table: Table, j: int) -> list[str]:
 # A date written with two numbers before the year (01/04/2024, 1.4.2024, 01-04-2024).
 _TWO_NUMBERS_FIRST = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{4}(?:\s|$)")
 US_DATES_MIN = 2  # month/day-only texts in a column with no day/month-only one: a US column
+_MONTHS, _LONGEST_MONTH_DAYS = 12, 31  # calendar fact, not a policy number
 
 
 def _refuse_us_dates(path, table: Table, columns: ColumnMap, date_fields: list[str]) -> None:
@@ -153,10 +154,10 @@ def _refuse_us_dates(path, table: Table, columns: ColumnMap, date_fields: list[s
             if m is None:
                 continue
             first, second = int(m[1]), int(m[2])
-            if first > 12 and 1 <= second <= 12:
+            if first > _MONTHS and 1 <= second <= _MONTHS:
                 uk += 1
                 break
-            if 1 <= first <= 12 and 12 < second <= 31:
+            if 1 <= first <= _MONTHS and _MONTHS < second <= _LONGEST_MONTH_DAYS:
                 us.append(text.strip())
         if uk or len(us) < US_DATES_MIN:
             continue
@@ -213,14 +214,14 @@ def _repeated_header(path, table: Table, columns: ColumnMap) -> tuple[str, ...]:
     rows = rows[hits * 4 >= 3 * len(used)]
     if not rows.size:
         return ()
-    own = {j: table.headers[j].strip().lower() for j in used}
-    moved = []
-    for i in rows.tolist()[:1000]:  # (a few rows: the header rows found)
-        for j in used:
-            v = table.cells(j, np.array([i]))[0]
-            if isinstance(v, str) and v.strip().lower() != own[j] and v.strip().lower() in texts:
+    moved = []  # (row, column, text) of a header text under another column's header
+    for j in used:  # (a loop over the columns read, each over the header rows found at once)
+        own = table.headers[j].strip().lower()
+        for i, v in zip(rows.tolist(), table.cells(j, rows).tolist(), strict=True):
+            if isinstance(v, str) and v.strip().lower() != own and v.strip().lower() in texts:
                 moved.append((i, j, v.strip()))
                 break
+    moved.sort()
     numbers = [table.first_row + i for i in rows.tolist()]
     shown = ", ".join(f"{n:,}" for n in numbers[:5]) + (f" and {len(numbers) - 5:,} more" if len(numbers) > 5 else "")
     if moved:
