@@ -474,3 +474,13 @@ def test_a_file_split_by_pipes_is_told_so(staff_files, tmp_path):
     code, _, err = run("recalc", src, "--as-of", AS_OF)
     assert code == 2
     assert "only one column found" in err and "separated by '|', which is not read" in err
+
+
+def test_a_rate_typed_as_a_fraction_is_warned_of_and_a_negative_rate_refused(staff_files, tmp_path):
+    src = staff_files["csv"]
+    code, _, err = run("recalc", src, "--as-of", AS_OF, "--pension-rate", "0.2", "--pay-award", "3",
+                       "-o", tmp_path / "a.csv", "--no-how")
+    assert code == 1 and "--pension-rate 0.2 is read as 0.2%, not 20%" in err
+    code, _, err = run("recalc", src, "--as-of", AS_OF, "--pension-rate", "-1", "-o", tmp_path / "b.csv")
+    assert code == 2 and "--pension-rate: must be a percentage of 0 or more" in err
+    assert not (tmp_path / "b.csv").exists()

@@ -92,6 +92,18 @@ def _percent(text: str) -> float:
     return v / 100
 
 
+def _rate(text: str) -> float:
+    """A rate option (NI, pension, levy): a percentage of 0 or more."""
+    v = _percent(text)
+    if v < 0:
+        raise argparse.ArgumentTypeError("must be a percentage of 0 or more")
+    return v
+
+
+#: A rate typed below this (as a percentage) looks like a fraction: 0.2 for 20%.
+FRACTION_LIKE_PCT = 1.0
+
+
 def _money(text: str) -> float:
     try:
         v = float(text.strip().lstrip("£").replace(",", ""))
@@ -124,13 +136,13 @@ def _settings_options(p: argparse.ArgumentParser, as_of_required: bool) -> None:
                    help="termination date for redundancy: age, service and weeks (default: the as-of date)")
     g.add_argument("--pay-award", type=_percent, metavar="PCT",
                    help=f"pay award from 1 April in percent, 3.5 (default: an EXAMPLE {award * 100:g}%%; 0 for none)")
-    g.add_argument("--ni-rate", type=_percent, metavar="PCT",
+    g.add_argument("--ni-rate", type=_rate, metavar="PCT",
                    help="employer NI rate in percent (default: the rate in force for the tax year)")
     g.add_argument("--ni-threshold", type=_money, metavar="GBP",
                    help="employer NI threshold, £ a year (default: the threshold in force)")
-    g.add_argument("--pension-rate", type=_percent, metavar="PCT",
+    g.add_argument("--pension-rate", type=_rate, metavar="PCT",
                    help=f"employer pension (LGPS) rate in percent (default: an EXAMPLE {pension * 100:g}%%: give yours)")
-    g.add_argument("--levy-rate", type=_percent, metavar="PCT",
+    g.add_argument("--levy-rate", type=_rate, metavar="PCT",
                    help=f"apprenticeship levy rate in percent (default: the rate in force, {levy * 100:g}%%)")
     g.add_argument("--grade-max", metavar='"KR7=30000,KR9=38000"',
                    help="the top of each grade's salary scale, £ a year, from the Kent Scheme salary scales: "
@@ -144,6 +156,11 @@ def _settings(args, prog: str, err):
     from xl_kent.lists.figures import SettingsError, default_settings, parse_grade_max
 
     as_of = args.as_of if args.as_of is not None else np.datetime64(dt.date.today(), "D")
+    for option, value in (("--pay-award", args.pay_award), ("--pension-rate", args.pension_rate)):
+        if value is not None and 0 < value * 100 < FRACTION_LIKE_PCT:  # 0.2: 0.2%, or 20% as a fraction?
+            print(f"{prog}: warning: {option} {value * 100:g} is read as {value * 100:g}%, not "
+                  f"{value * 10_000:g}%: the option is in percent (write {value * 10_000:g} for {value * 10_000:g}%)",
+                  file=err)
     try:
         grade_max = parse_grade_max(args.grade_max) if getattr(args, "grade_max", None) else None
         return default_settings(as_of, absence_start=args.absence_start, absence_days=args.absence_days,
