@@ -211,6 +211,9 @@ def test_grade_max_option():
     for bad in ("KR7", "KR Entry=20000", "KR7=abc", "KR7=-1"):
         with pytest.raises(SettingsError):
             parse_grade_max(bad)
+    with pytest.raises(SettingsError, match="gives KR7 twice"):  # (the last one won, with no word)
+        parse_grade_max("KR7=30000,KR9=38000,KR7=31000")
+    assert parse_grade_max("KR7=30000,kr7=30000") == ((7, 30000.0),)  # the same top twice: one
 
 
 # ------------------------------------------------------------------ totals against the rows

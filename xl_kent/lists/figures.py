@@ -746,6 +746,8 @@ def parse_grade_max(text: str) -> tuple[tuple[int, float], ...]:
 
     >>> parse_grade_max("KR7=30000; kr 9 = 38000.50")
     ((7, 30000.0), (9, 38000.5))
+
+    A grade given twice with two tops is refused (the last one used to win, with no word).
     """
     out: dict[int, float] = {}
     for part in (p.strip() for p in text.replace(";", ",").split(",") if p.strip()):
@@ -759,6 +761,9 @@ def parse_grade_max(text: str) -> tuple[tuple[int, float], ...]:
         if not eq or not g.isdigit() or not value > 0:
             raise SettingsError(f"--grade-max {part!r}: write each grade as KR7=30000 (the top of the grade's "
                                 "salary scale, £ a year)")
+        if int(g) in out and out[int(g)] != value:  # (two tops for one grade: which is meant is a guess)
+            raise SettingsError(f"--grade-max gives KR{int(g)} twice ({out[int(g)]:g} and {value:g}): give each "
+                                "grade's top once")
         out[int(g)] = value
     return tuple(sorted(out.items()))
 
