@@ -86,6 +86,7 @@ def test_formula_without_saved_result_is_a_problem_of_its_row(tmp_path, capsys):
         assert status[i].startswith(f"'{header}' {UNSAVED} (the file was last saved by a program that does not "
                                     "calculate, such as openpyxl): open it in Excel or LibreOffice and save it"), status[i]
     assert status[5] == "OK"  # (the formula in the column not read)
+    assert "annual_salary is blank" not in status[0]  # (the user sees a number there: one reason, the true one)
     assert err.count("no saved result") == 1 and "warning: 5 cell(s) of the columns read hold a formula with no saved result" in err, err
 
 

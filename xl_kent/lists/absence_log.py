@@ -39,7 +39,7 @@ from ..sick_pay_log import E_OVERLAP, allowance_left, paid_days_before, sick_pay
 from . import parse
 from .fields import ColumnMap, Field, Schema, fits_kind, map_columns
 from .how import ABSENCE_HOW
-from .problems import Problems, ProblemTable, add_cut_short, add_unreadable, problem_table
+from .problems import Problems, ProblemTable, add_unreadable, add_unseen_cells, problem_table
 from .staff import _ID_ALIASES, SERIAL_WORDS, STAFF_FIELDS, Check, check_bounds, year_words
 
 __all__ = ["ABSENCE_FIELDS", "ABSENCE_RESULTS", "ABSENCE_SCHEMA", "AS_OF_RESULTS", "AbsenceLog", "AbsenceFigures",
@@ -178,9 +178,7 @@ def read_absence_log(table, overrides: dict[str, str] | None = None, *, columns:
     problems = Problems()
     blank_row = columns.blank_rows(table)
     filled = ~blank_row
-    add_cut_short(problems, table, columns, filled)  # (first: a row's first reason)
-    for rows, name, reason in columns.cell_notes(table):  # (cells read blank that the sheet shows)
-        problems.add(rows, name, reason)
+    explained = add_unseen_cells(problems, table, columns, filled)  # (cells the reader could not see)
     words = {(c.field, c.id): c.reason for c in absence_checks()}
     b = check_bounds(np.datetime64("today", "D"))
 
@@ -188,7 +186,8 @@ def read_absence_log(table, overrides: dict[str, str] | None = None, *, columns:
         return columns.cells(table, name)
 
     def unreadable(name: str, status: np.ndarray, blank: bool = False) -> None:
-        add_unreadable(problems, filled, name, status, words, blank)
+        on = filled & ~explained[name] if name in explained else filled
+        add_unreadable(problems, on, name, status, words, blank)
 
     values: dict[str, np.ndarray] = {}
     values["employee_id"], values["employee_id_status"] = parse.parse_text(col("employee_id"))

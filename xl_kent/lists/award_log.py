@@ -37,7 +37,7 @@ from ..errors import OK, reason_text
 from . import parse
 from .fields import ColumnError, ColumnMap, Field, Schema, fits_kind, map_columns
 from .how import AWARD_HOW
-from .problems import Problems, ProblemTable, add_cut_short, add_unreadable, problem_table
+from .problems import Problems, ProblemTable, add_unreadable, add_unseen_cells, problem_table
 from .staff import _ID_ALIASES, SERIAL_WORDS, Check, check_bounds, year_words  # as a staff list
 
 __all__ = ["AWARD_FIELDS", "AWARD_RESULTS", "AWARD_SCHEMA", "AwardLog", "Judgement", "award_checks",
@@ -182,17 +182,16 @@ def read_award_log(table, overrides: dict[str, str] | None = None, *, columns: C
     problems = Problems()
     blank_row = columns.blank_rows(table)
     filled = ~blank_row  # a blank row inside the log is kept as it is: not a problem, not judged
-    for rows, name, reason in columns.cell_notes(table):  # (cells read blank that the sheet shows)
-        problems.add(rows, name, reason)
+    explained = add_unseen_cells(problems, table, columns, filled)  # (cells the reader could not see)
 
-    add_cut_short(problems, table, columns, filled)  # (first: a row's first reason)
     def col(name):
         return columns.cells(table, name)
 
     words = {(c.field, c.id): c.reason for c in award_checks()}
 
     def unreadable(name: str, status: np.ndarray, blank: bool = False) -> None:
-        add_unreadable(problems, filled, name, status, words, blank)
+        on = filled & ~explained[name] if name in explained else filled
+        add_unreadable(problems, on, name, status, words, blank)
 
     values: dict[str, np.ndarray] = {}
     statuses: dict[str, np.ndarray] = {}

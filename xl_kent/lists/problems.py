@@ -30,7 +30,7 @@ import numpy as np
 from ..cells import BLANK, ERROR, OUT_OF_RANGE, WRONG_TYPE
 from ..files.reading import labelled, quote_names
 
-__all__ = ["BLANK_ROW", "Problems", "ProblemTable", "by_count", "problem_table", "add_cut_short", "add_unreadable",
+__all__ = ["BLANK_ROW", "Problems", "ProblemTable", "by_count", "problem_table", "add_cut_short", "add_unreadable", "add_unseen_cells",
            "cut_short_warning", "display"]
 
 #: The status of a row whose cells are all blank: kept as it is, not a problem, not computed.
@@ -86,7 +86,26 @@ def _cut_short_groups(table, columns):
         yield k, short.rows[short.fields == k], [(j, name) for j, name in used if j >= k]
 
 
-def add_cut_short(problems: Problems, table, columns, filled: np.ndarray) -> None:
+def add_unseen_cells(problems: Problems, table, columns, filled: np.ndarray) -> dict[str, np.ndarray]:
+    """Problems for the cells the reader could not see, on the rows ``filled``: a CSV line cut
+    short (:func:`add_cut_short`), and an xlsx cell read blank that the sheet shows something in
+    (a formula with no saved result, a merged cell: :meth:`ColumnMap.cell_notes`). Returns, per
+    field, the rows so explained: their cell reads blank, and "... is blank" beside the reason
+    would say what the user does not see (:func:`add_unreadable` is given the other rows)."""
+    n = filled.shape[0]
+    explained: dict[str, np.ndarray] = {}
+
+    def mark(rows: np.ndarray, name: str) -> None:
+        explained.setdefault(name, np.zeros(n, dtype=bool))[rows] = True
+
+    add_cut_short(problems, table, columns, filled, mark)  # (first: a row's first reason)
+    for rows, name, reason in columns.cell_notes(table):
+        problems.add(rows, name, reason)
+        mark(rows, name)
+    return explained
+
+
+def add_cut_short(problems: Problems, table, columns, filled: np.ndarray, mark=None) -> None:
     """A problem for each cell a row cut short lacks (a CSV line with fewer fields than the
     header) in a column read as a field, on the rows ``filled``: "row has 15 fields, the header
     18: no cell for 'Leave Taken', 'Sick Days' (the line is cut short)". The missing cells read
@@ -100,6 +119,8 @@ def add_cut_short(problems: Problems, table, columns, filled: np.ndarray) -> Non
                   f"{quote_names([table.headers[j] for j, _ in missing], 4)} (the line is cut short)")
         for _, name in missing:
             problems.add(rows, name, reason)
+            if mark is not None:
+                mark(rows, name)
 
 
 def cut_short_warning(table, columns) -> list[str]:

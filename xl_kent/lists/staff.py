@@ -36,7 +36,7 @@ from ..dates import MONTHS_PER_YEAR, add_months, complete_months
 from ..leave import grade_entitlement_days
 from . import parse
 from .fields import FITS_SAMPLE_ROWS, ColumnMap, Field, Schema, fits_kind, map_columns
-from .problems import Problems, add_cut_short, add_unreadable
+from .problems import Problems, add_unreadable, add_unseen_cells
 
 __all__ = [
     "CARRY_OVER_FIELDS",
@@ -455,17 +455,16 @@ def read_staff(table, as_of, overrides: dict[str, str] | None = None, *, columns
     problems = Problems()
     blank_row = columns.blank_rows(table)
     filled = ~blank_row  # a blank row inside the list is kept as it is: not a problem, not computed
-    for rows, name, reason in columns.cell_notes(table):  # (cells read blank that the sheet shows)
-        problems.add(rows, name, reason)
+    explained = add_unseen_cells(problems, table, columns, filled)  # (cells the reader could not see)
 
-    add_cut_short(problems, table, columns, filled)  # (first: a row's first reason)
     def col(name):
         return columns.cells(table, name)
 
     kinds = _kinds(table, columns)
 
     def unreadable(name: str, status: np.ndarray, blank_is_problem=False) -> None:
-        add_unreadable(problems, filled, name, status, checks, blank_is_problem)
+        on = filled & ~explained[name] if name in explained else filled
+        add_unreadable(problems, on, name, status, checks, blank_is_problem)
 
     values: dict[str, np.ndarray] = {}
 
