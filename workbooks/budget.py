@@ -2058,7 +2058,8 @@ def _person_sheet(wb, styles: common.Styles, book: _Book) -> None:
             ws.write_blank(row, 2, None, styles.calc("text"))
             continue
         said = f"INDEX({common.col_range(_COL_INDEX[how], sheet='Staff')},{_PERSON_ROW}-{FIRST_ROW - 1})"
-        common.write_formula(ws, row, 2, f'=IF(ISNUMBER({_PERSON_ROW}),{said},"")', styles.calc("wrap"),
+        # (&"": INDEX of a blank cell is 0, which a blank How cell of the Staff sheet must not show)
+        common.write_formula(ws, row, 2, f'=IF(ISNUMBER({_PERSON_ROW}),{said}&"","")', styles.calc("wrap"),
                              _staff_value(book, how, found))
         ws.set_row(row, 54)
     last = _PERSON_FIRST - 1 + len(PERSON_LINES)
