@@ -310,19 +310,31 @@ def test_recalc_says_how_the_records_columns_were_read(staff, tmp_path):
     """The record's columns read by their closest header, and those not used, are said by
     ``recalc --absences`` as by ``xl-kent absences`` (the paid days come from them), with the
     option that names a record's column; employees of the record not in the list are warned of."""
-    rtw = _xlsx(tmp_path / "rtw.xlsx", ["Emp No", "First day", "Return to work date", "Continuous service date",
+    rtw = _xlsx(tmp_path / "rtw.xlsx", ["Emp No", "First day", "Last sick day", "Continuous service date",
                                         "Salary", "Notes"],
                 [["E1", D(2026, 6, 1), D(2026, 6, 11), D(2018, 1, 1), 36_500.0, "x"],
                  ["E77", D(2026, 6, 1), D(2026, 6, 3), D(2018, 1, 1), 36_500.0, ""]])
     code, out, err = run("recalc", staff, "--as-of", AS_OF, *RATES, "--absences", rtw, "-o", tmp_path / "r.xlsx")
-    assert "absence record: read 'Return to work date' as last_day" in err
+    assert "absence record: read 'Last sick day' as last_day" in err
     assert '--absences-map "HEADER=field"' in err
     assert "absence record: columns not used: 'Notes'" in err
     assert "1 employee(s) of the absence record are not in the staff list" in err
     summary = dict(zip(*[c.tolist() for c in read_table(tmp_path / "r.xlsx", sheet="Summary").columns[:2]],
                        strict=True))
-    assert summary["absence record column: 'Return to work date'"] == "read as last_day (closest header)"
+    assert summary["absence record column: 'Last sick day'"] == "read as last_day (closest header)"
     assert summary["absence record column: 'Notes'"] == "not used"
+
+
+def test_a_return_to_work_date_is_never_read_as_the_last_day(tmp_path):
+    """The return to work is the day after the last day of incapacity: read as ``last_day`` by
+    its closest header (with a warning only), every absence had a day too many, status OK. Such
+    a header is never adopted nor suggested; named with --map, it is read as the user says."""
+    for header in ("Return to work date", "Date of return to work", "Fit to return", "RTW date"):
+        path = _xlsx(tmp_path / "rtw.xlsx", ["Staff No", "First day off", header, "Service start", "Annual salary"],
+                     [["101", D(2025, 1, 6), D(2025, 1, 21), D(2020, 1, 15), 30_000.0]], title=())
+        code, _, err = run("absences", path, "-o", tmp_path / "rtw.out.csv")
+        assert code == 2 and "missing required column: last_day" in err, (header, err)
+        assert f'--map "{header}=last_day"' not in err and "closest header" not in err, err
 
 
 # ---------------------------------------------------------------- the core

@@ -60,7 +60,10 @@ ABSENCE_FIELDS: tuple[Field, ...] = (
           ("last day of absence", "end of absence", "absence end", "absence end date", "absence to",
            "last day of sickness", "sickness end", "sickness end date", "end of sickness", "last day off",
            "date to", "to", "end date", "end"),
-          "last day of incapacity (included; the day before the return to work)", "Last day"),
+          "last day of incapacity (included; the day before the return to work)", "Last day",
+          # (a return-to-work date is the day after the last day: read as it, every absence had a
+          # day too many; such a column is only read when named with --map)
+          avoid=("return", "returned", "returning", "rtw", "back", "fit", "resumed", "resume")),
     Field("service_start", "date", True, _STAFF["service_start"].aliases, _STAFF["service_start"].meaning,
           "Service start"),
     Field("annual_salary", "number", True, ("annual salary £", *_STAFF["annual_salary"].aliases),

@@ -402,8 +402,9 @@ def map_columns(headers: Sequence[str], schema: Schema, overrides: dict[str, str
     if still:
         raise ColumnError(_missing_message(still, headers, best))
     suggest = {}
+    avoid = {f.name: set(f.avoid) for f in schema.fields}
     for name, (col, score) in best.items():
-        if col in free and score >= SUGGEST_SCORE and name not in mapping:
+        if col in free and score >= SUGGEST_SCORE and name not in mapping and not (_words(headers[col]) & avoid[name]):
             if col not in suggest or score > best[suggest[col]][1]:
                 suggest[col] = name
     return ColumnMap(list(headers), mapping, {k: v for k, v in how.items() if k in mapping}, result_cols, free,
@@ -437,7 +438,7 @@ def _missing_message(missing: list[Field], headers: Sequence[str], best: dict[st
     example = None
     for f in missing:
         pick = best.get(f.name)
-        if pick and pick[1] >= SUGGEST_SCORE:
+        if pick and pick[1] >= SUGGEST_SCORE and not (_words(headers[pick[0]]) & set(f.avoid)):
             parts.append(f"{f.name} (closest header: {headers[pick[0]]!r})")
             example = example or f'--map "{headers[pick[0]]}={f.name}"'
         else:
