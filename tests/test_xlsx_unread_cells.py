@@ -124,7 +124,7 @@ def test_merged_title_and_header_cells_are_no_problem(tmp_path):
     wb.save(path)
     got = read_list(path, STAFF_SCHEMA)
     assert got.table.header_row == 3 and got.table.n_rows == len(values) - 1
-    assert got.table.notes == [] and got.columns.read_notes == []
+    assert got.table.notes == [] and got.columns.notes == []
 
 
 def test_saved_results_are_no_problem(tmp_path):

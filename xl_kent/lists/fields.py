@@ -220,9 +220,9 @@ class ColumnMap:
     unused: list[int] = field(default_factory=list)
     suggest: dict[int, str] = field(default_factory=dict)
     blank_by_fields: bool = False
-    notes: list[str] = field(default_factory=list)  # more warning lines about the file (rows cut short)
-    #: Lines about cells read as blank although the sheet shows something (:meth:`note_warnings`).
-    read_notes: list[str] = field(default_factory=list)
+    #: More warning lines about the file: rows cut short, cells read as blank although the sheet
+    #: shows something (:meth:`note_warnings`).
+    notes: list[str] = field(default_factory=list)
 
     def carried(self) -> ColumnMap:
         """This mapping for a filled template, which carries only the columns read as fields:
@@ -258,7 +258,7 @@ class ColumnMap:
             shown = ", ".join(named[:_RESULTS_SHOWN]) + (f" and {len(named) - _RESULTS_SHOWN} more"
                                                         if len(named) > _RESULTS_SHOWN else "")
             lines.append(f"{len(named)} columns of an earlier xl-kent result are not read (computed again): {shown}")
-        return lines + list(self.notes) + list(self.read_notes)
+        return lines + list(self.notes)
 
     def cell_notes(self, table) -> list[tuple[np.ndarray, str, str]]:
         """``(data rows, field, reason)`` for each of the table's notes (:attr:`Table.notes`: a

@@ -20,13 +20,13 @@ Examples
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
 
 from ..files.reading import InputFileError, Table, quote_names, read_table
+from . import parse
 from .fields import (
     FITS_SAMPLE_ROWS,
     ColumnMap,
@@ -108,8 +108,7 @@ def read_list(path, schema: Schema, *, sheet: str | None = None, maps=None) -> L
         raise NoDataRows(f"{path}: no data rows below the header (only results of an earlier run)")
     notes = content_checks(path, table, columns, schema)
     table, moved = _dates_in_1900_system(table, columns, [f.name for f in schema.fields if f.kind == "date"])
-    columns.notes = cut_short_warning(table, columns)
-    columns.read_notes = columns.note_warnings(table)
+    columns.notes = [*cut_short_warning(table, columns), *columns.note_warnings(table)]
     return Loaded(table, columns, moved, notes)
 
 
@@ -131,8 +130,6 @@ def _distinct_texts(table: Table, j: int) -> list[str]:
     return list({v for v in col.tolist() if type(v) is str})
 
 
-# A date written with two numbers before the year (01/04/2024, 1.4.2024, 01-04-2024).
-_TWO_NUMBERS_FIRST = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{4}(?:\s|$)")
 US_DATES_MIN = 2  # month/day-only texts in a column with no day/month-only one: a US column
 _MONTHS, _LONGEST_MONTH_DAYS = 12, 31  # calendar fact, not a policy number
 
@@ -148,25 +145,25 @@ def _refuse_us_dates(path, table: Table, columns: ColumnMap, date_fields: list[s
         j = columns.fields.get(name)
         if j is None:
             continue
-        us, uk = [], 0
+        us: list[tuple[str, int]] = []  # (text, its second number) of the dates only month/day reads
         for text in _distinct_texts(table, j):
-            m = _TWO_NUMBERS_FIRST.match(text)
+            m = parse._UK.match(text.strip())  # (the reader's own day/month/year form)
             if m is None:
                 continue
             first, second = int(m[1]), int(m[2])
-            if first > _MONTHS and 1 <= second <= _MONTHS:
-                uk += 1
+            if first > _MONTHS and 1 <= second <= _MONTHS:  # only day/month reads it: a UK column
                 break
             if 1 <= first <= _MONTHS and _MONTHS < second <= _LONGEST_MONTH_DAYS:
-                us.append(text.strip())
-        if uk or len(us) < US_DATES_MIN:
-            continue
-        example = sorted(us)[0]
-        raise InputFileError(
-            f"{path}: column {table.headers[j]!r} ({name}) is written month/day (US): {example!r} has no "
-            f"month {int(_TWO_NUMBERS_FIRST.match(example)[2])}, and no date in it has a day above 12 first; "
-            "xl-kent reads dates day/month, so '04/05/1980' would be 4 May. Write the dates as "
-            "dd/mm/yyyy or yyyy-mm-dd (or as date cells)")
+                us.append((text.strip(), second))
+        else:
+            if len(us) < US_DATES_MIN:
+                continue
+            example, month = min(us)
+            raise InputFileError(
+                f"{path}: column {table.headers[j]!r} ({name}) is written month/day (US): {example!r} has no "
+                f"month {month}, and no date in it has a day above 12 first; "
+                "xl-kent reads dates day/month, so '04/05/1980' would be 4 May. Write the dates as "
+                "dd/mm/yyyy or yyyy-mm-dd (or as date cells)")
 
 
 def _header_texts_on(table: Table, j: int, texts: frozenset[str], rows: np.ndarray | None = None) -> np.ndarray:
