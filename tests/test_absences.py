@@ -194,6 +194,8 @@ def test_its_own_output_read_back_is_recognised_and_worked_out_again(record, tmp
 
 
 # ---------------------------------------------------------------- recalc and fill budget --absences
+#: A staff row's status when its employee has a row with a problem in the record (E2's overlap).
+RECORD_PROBLEM = "prior_sick_days is not worked out: a row of the absence record for this employee has a problem"
 STAFF_HEADERS = ["Employee ID", "Grade", "Annual Salary", "Date of Birth", "Continuous Service Date",
                  "Sick Days (12 months)"]
 STAFF = [
@@ -217,14 +219,19 @@ def test_recalc_and_fill_budget_take_the_same_paid_days_from_the_record(staff, r
     start = "01/11/2026"
     code, out, err = run("recalc", staff, "--as-of", AS_OF, "--absence-start", start, *RATES,
                          "--absences", record, "-o", tmp_path / "r.xlsx")
-    assert code == 0, err
+    assert code == 1, err  # E2's two absences overlap: E2's paid sick days cannot be worked out
     assert "is not used: the absence record gives the paid sick days" in err
     assert "row(s) of the absence record have problems and add no paid sick days" in err
-    assert "staff rows with no absence in the record (0 paid sick days): 2" in out  # E2: both rows overlap
+    assert "1 staff row(s) have no sick pay figures: their employee has a row with a problem" in err
+    assert "staff rows with no absence in the record (0 paid sick days): 1" in out  # E9
+    assert "staff rows not worked out: a record row of theirs has a problem: 1" in out  # E2
     r = _recalc_col(tmp_path / "r.xlsx")
+    assert r["status"].tolist()[2] == RECORD_PROBLEM
+    assert r["status"].tolist()[:2] + r["status"].tolist()[3:] == ["OK"] * 3
     code, fout, ferr = run("fill", "budget", "--staff", staff, "--as-of", AS_OF, "--absence-start", start, *RATES,
                            "--absences", record, "-o", tmp_path / "b.xlsx")
-    assert code == 0, ferr
+    assert code == 1, ferr
+    assert "1 staff row(s) have no sick pay figures" in ferr
     assert "is not used: the absence record gives the paid sick days" in ferr
     b = read_table(tmp_path / "b.xlsx", sheet="Staff", scorer=header_scorer(STAFF_SCHEMA))
     bcol = {h: c for h, c in zip(b.headers, b.columns, strict=True)}
@@ -239,8 +246,9 @@ def test_recalc_and_fill_budget_take_the_same_paid_days_from_the_record(staff, r
     core = _core(good)
     want = paid_days_before(["E1", "E1", "1001", "1001"], [x[1] for x in good],
                             core.full_pay_days + core.half_pay_days, ["E1", "1001", "E2", "E9"], "2026-11-01")
+    want[2] = np.nan  # E2: not worked out (a problem row), not the 0 days of its rows worked out
     np.testing.assert_allclose(got_r, want)
-    assert got_r[3] == 0.0 and got_r[0] == 15.0
+    assert got_r[3] == 0.0 and got_r[0] == 15.0 and math.isnan(cost_r[2])
     a = sick_pay_allowance(D(2018, 1, 1), "2026-11-01", 15.0)
     assert _num(r["sick_full_pay_days_left"][0]) == float(a.full_pay_days)
     # the budget's Absences sheet holds the record as read, and its cached figures are the core's
@@ -262,6 +270,9 @@ def test_a_record_that_cannot_be_used_stops_the_run(staff, tmp_path):
     bad = _xlsx(tmp_path / "bad.xlsx", ["Emp No", "When"], [["E1", D(2026, 1, 1)]])
     code, _, err = run("recalc", staff, "--as-of", AS_OF, "--absences", bad, "-o", tmp_path / "r.xlsx")
     assert code == 2 and "missing required columns" in err and not (tmp_path / "r.xlsx").exists()
+    # which of the two files, and the record's own option (not the staff list's --map)
+    assert "--absences bad.xlsx: missing" in err and '--absences-map "HEADER=field"' in err
+    assert " --map" not in err
     code, _, err = run("recalc", staff, "--as-of", AS_OF, "--absences", staff, "-o", tmp_path / "r.xlsx")
     assert code == 2
 
@@ -273,19 +284,20 @@ def test_a_filled_budget_read_back_takes_the_paid_days_from_its_own_absences_she
     start = "01/11/2026"
     opts = ("--as-of", AS_OF, "--absence-start", start, *RATES)
     code, _, err = run("fill", "budget", "--staff", staff, *opts, "--absences", record, "-o", tmp_path / "b.xlsx")
-    assert code == 0, err
+    assert code == 1, err  # E2's overlapping absences
     code, _, err = run("recalc", staff, *opts, "--absences", record, "-o", tmp_path / "want.xlsx")
     want = _recalc_col(tmp_path / "want.xlsx")
     code, out, err = run("recalc", tmp_path / "b.xlsx", *opts, "-o", tmp_path / "back.xlsx")
-    assert code == 0, err
+    assert code == 1, err
     assert "taken from the workbook's own sheet 'Absences'" in err
     back = _recalc_col(tmp_path / "back.xlsx")
+    assert back["status"].tolist() == want["status"].tolist() and RECORD_PROBLEM in want["status"].tolist()
     for name in ("sick_prior_paid_days", "sick_absence_cost_gbp", "sick_full_pay_days_left"):
         assert [_num(x) for x in back[name].tolist()] == [_num(x) for x in want[name].tolist()], name
     assert _num(back["sick_prior_paid_days"][0]) == 15.0
     # fill budget of the filled budget: the same figures, and its Absences sheet again
     code, _, err = run("fill", "budget", "--staff", tmp_path / "b.xlsx", *opts, "-o", tmp_path / "b2.xlsx")
-    assert code == 0, err
+    assert code == 1, err
     b2 = read_table(tmp_path / "b2.xlsx", sheet="Staff", scorer=header_scorer(STAFF_SCHEMA))
     used = b2.columns[b2.headers.index("Paid sick days used, last 12 months")].tolist()[:4]
     np.testing.assert_allclose([_num(x) for x in used], [_num(x) for x in want["sick_prior_paid_days"].tolist()],
@@ -294,7 +306,7 @@ def test_a_filled_budget_read_back_takes_the_paid_days_from_its_own_absences_she
     # the sheet named as the record: the same; the staff sheet itself as the record: refused
     code, _, err = run("recalc", tmp_path / "b.xlsx", *opts, "--absences", tmp_path / "b.xlsx",
                        "--absences-sheet", "Absences", "-o", tmp_path / "named.xlsx")
-    assert code == 0, err
+    assert code == 1, err
     assert _recalc_col(tmp_path / "named.xlsx")["sick_prior_paid_days"].tolist() == back["sick_prior_paid_days"].tolist()
     code, _, err = run("recalc", tmp_path / "b.xlsx", *opts, "--absences", tmp_path / "b.xlsx",
                        "-o", tmp_path / "self.xlsx")
@@ -434,15 +446,22 @@ def test_the_absences_sheet_in_libreoffice_gives_the_staff_paid_days_of_the_core
     assert any(w > 0 for w in want if not math.isnan(w))
     np.testing.assert_allclose([_num(x) for x in staff_col("sick_absence_cost_gbp")],
                                fig.values["sick_absence_cost_gbp"], atol=1e-6)
-    assert staff_col("status") == ["OK"] * n
+    status = staff_col("status")
+    assert status == [("" if s == "row is blank" else s) for s in fig.status.tolist()]
+    e1011 = [i for i, r in enumerate(rows) if r.get("employee_id") == "E1011"]
+    assert [i for i, s in enumerate(status) if s != "OK"] == e1011 and status[e1011[0]] == RECORD_PROBLEM
     assert book.cell("Absences", "B3") == sum(1 for r in TEMPLATE_ABSENCES for _ in r)
 
 
-def test_a_filled_budget_with_a_record_recalculates_to_its_cached_figures(calc, staff, record, tmp_path):
+def test_a_filled_budget_with_a_record_recalculates_to_its_cached_figures(calc, record, tmp_path):
+    """E2 (its two absences overlap) also has a multiplier out of range, in a column after the paid
+    sick days: the Status's reasons, in the cache and in the formulas, are in the same order."""
+    staff = _xlsx(tmp_path / "staff.xlsx", [*STAFF_HEADERS, "Multiplier"],
+                  [[*r, 9.0 if r[0] == "E2" else 1.0] for r in STAFF], title=())
     out = tmp_path / "b.xlsx"
     code, _, err = run("fill", "budget", "--staff", staff, "--as-of", AS_OF, "--absence-start", "01/11/2026",
                        *RATES, "--absences", record, "-o", out)
-    assert code == 0, err
+    assert code == 1, err  # E2: a problem row (its record rows overlap), in the cache and in the formulas
     book = calc.recalculate(out)
     from workbooks import budget, common
 
@@ -454,6 +473,8 @@ def test_a_filled_budget_with_a_record_recalculates_to_its_cached_figures(calc, 
         letter = budget.staff_column_letter(key)
         got = book.column("Staff", f"{letter}{first}:{letter}{first + len(STAFF) - 1}")
         want = cached[label].tolist()[: len(STAFF)]
+        if key == "status":
+            assert want[2].startswith(RECORD_PROBLEM + "; multiplier is outside"), want
         for g, w in zip(got, want, strict=True):
             if isinstance(w, str) or w is None:
                 assert g == (w or ""), (key, g, w)

@@ -463,6 +463,11 @@ _ABS_COLS = ABSENCE_INPUTS + ABSENCE_CALC
 _ABS_INDEX = {c.key: j for j, c in enumerate(_ABS_COLS)}
 
 
+def _criterion_text(x: str) -> str:
+    """The cell ``x`` as the text of an exact COUNTIFS/SUMIF criterion: its ``~ * ?`` escaped."""
+    return f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({x},"~","~~"),"*","~*"),"?","~?")'
+
+
 def staff_column_letter(key: str) -> str:
     """The Staff sheet column letter of an input field, "status", a figure or a "problems_<field>" helper."""
     return xl_col_to_name(_COL_INDEX[key])
@@ -740,7 +745,7 @@ class _Formulas:
         age = self.years(x, "AsOfDate")
         birth = self.r("date_of_birth")
         if check == "duplicate":
-            esc = f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({x},"~","~~"),"*","~*"),"?","~?")'
+            esc = _criterion_text(x)
             return f'IFERROR(COUNTIF({x},CONCATENATE("=",{esc})),0)>1'
         if check == "unknown" and field in ("grade", "redeployed_grade"):
             return f"(1-{self.valid_grade(field)})"
@@ -809,6 +814,11 @@ class _Formulas:
         code = {"error_value": 2, "wrong_type": 3, "serial": 4}
         parts = []
         for c in mine:
+            if c.id == "record_problem":  # only while the Absences sheet holds a record
+                applies = self.applies(c.applies)
+                parts.append(f'REPT({_q("; " + c.reason)},(1-{_NO_RECORD})*{self.filled}*{self.record_problem()}'
+                             f'{"*" + applies if applies else ""})')
+                continue
             if c.id in code:
                 if _FIELD[field].kind not in ("id", "text", "grade") or c.id != "wrong_type":  # never 3 for text
                     parts.append(f'REPT({_q("; " + c.reason)},({st}={code[c.id]})*1{gate})')
@@ -1106,9 +1116,18 @@ class _Formulas:
         inside the rolling year before AbsenceStart, by Employee ID (an exact criterion, its
         ``~ * ?`` escaped, ``=`` in front, as the duplicate-id check); 0 when none."""
         x = self.r("employee_id")
-        esc = f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({x},"~","~~"),"*","~*"),"?","~?")'
+        esc = _criterion_text(x)
         ids, days = (common.col_range(j, sheet=ABSENCES_SHEET) for j in (0, _ABS_INDEX["window_days"]))
         return f'IFERROR(SUMIF({ids},CONCATENATE("=",{esc}),{days}),0)'
+
+    def record_problem(self) -> str:
+        """1 where the row's Employee ID has a row on the Absences sheet that is not worked out
+        (its Status neither "OK" nor blank; ids matched as :meth:`record_days` sums them)."""
+        x = self.r("employee_id")
+        esc = _criterion_text(x)
+        ids, status = (common.col_range(j, sheet=ABSENCES_SHEET) for j in (0, _ABS_INDEX["status"]))
+        return (f'IFERROR((TRIM({x})<>"")*(COUNTIFS({ids},CONCATENATE("=",{esc}),{status},"<>OK",'
+                f'{status},"?*")>0),0)')
 
     # the Summary
     def measures(self, crit: str) -> dict[str, str]:

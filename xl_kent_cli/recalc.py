@@ -337,7 +337,13 @@ def read_record(path, sheet=None, maps=None, err=None, staff_path=None, staff_sh
         raise o.UsageError(f"--absences {path}: the absence record is the staff list itself; give the record's file"
                            + ("" if staff_sheet is None else
                               f", or its sheet with --absences-sheet (the staff list is sheet {staff_sheet!r})"))
-    loaded = o.reading(path, ABSENCE_SCHEMA, sheet, maps, err)
+    try:
+        loaded = o.reading(path, ABSENCE_SCHEMA, sheet, maps, err)
+    except o.UsageError as e:  # (say which of the two files: the staff list's columns are not the record's)
+        import re
+
+        said = re.sub(r"(?<![\w-])--map\b", "--absences-map", str(e))  # (the record's own option)
+        raise o.UsageError(f"--absences {Path(path).name}: {said}") from e
     return compute_record(read_absence_log(loaded.table, columns=loaded.columns), loaded.table)
 
 

@@ -40,7 +40,7 @@ from . import parse
 from .fields import ColumnMap, Field, Schema, fits_kind, map_columns
 from .how import ABSENCE_HOW
 from .problems import Problems, ProblemTable, add_unreadable, add_unseen_cells, problem_table
-from .staff import _ID_ALIASES, SERIAL_WORDS, STAFF_FIELDS, Check, check_bounds, year_words
+from .staff import _ID_ALIASES, SERIAL_WORDS, STAFF_FIELDS, Check, check_bounds, staff_checks, year_words
 
 __all__ = ["ABSENCE_FIELDS", "ABSENCE_RESULTS", "ABSENCE_SCHEMA", "AS_OF_RESULTS", "AbsenceLog", "AbsenceFigures",
            "RecordUse", "absence_checks", "as_of_allowance", "compute", "employees", "prior_paid_days",
@@ -337,6 +337,7 @@ class RecordUse:
     row, the warning lines and the Summary items (the same for ``recalc`` and ``fill budget``)."""
 
     prior_paid_days: np.ndarray
+    doubtful: np.ndarray  # staff rows whose employee has a record row with a problem: not worked out
     lines: list[str]
     items: list[tuple[str, object]]
     typed_header: str | None  # the staff list's own paid-sick-days column, not used
@@ -362,7 +363,10 @@ def use_record(record: AbsenceFigures, staff, on_day, source: str = "the absence
     start) from ``record`` (:func:`prior_paid_days`), and what a command says about it.
 
     A staff row with no absence in the record gets 0 (counted); the record's rows with
-    problems add nothing (counted in a warning)."""
+    problems add nothing (counted in a warning). A salaried staff row whose employee has a row
+    with a problem in the record is ``doubtful``: its days would leave that absence out, so
+    :func:`staff_figures` makes it a problem row (the record's problem rows with no readable
+    id are in the warning only)."""
     n = staff.n_rows
     ids = staff.values["employee_id"]
     prior = prior_paid_days(record, ids, on_day)
@@ -372,6 +376,11 @@ def use_record(record: AbsenceFigures, staff, on_day, source: str = "the absence
     in_record = np.array([k in known for k in staff_keys], dtype=bool) if n else np.zeros(0, dtype=bool)
     listed = {k for k, f in zip(staff_keys, filled.tolist(), strict=True) if f and k}
     bad = record.problems.problem_rows
+    # The record's problem rows by employee (ids as the days are matched: text, ignoring case).
+    broken = {str(i).casefold() for i in record.employee_ids[~record.ok & ~record.log.blank_row].tolist() if str(i)}
+    doubtful = (np.array([k in broken for k in staff_keys], dtype=bool) if n else np.zeros(0, dtype=bool))
+    doubtful &= filled & (staff.contract == "salaried")
+    n_doubtful = int(doubtful.sum())
     day = _uk(on_day)
     lines = [f"paid sick days of the 12 months before the modelled absence start ({day}) are taken from {source}"
              f" ({int(record.ok.sum()):,} absences worked out), not from a typed column"]
@@ -384,6 +393,9 @@ def use_record(record: AbsenceFigures, staff, on_day, source: str = "the absence
     if bad:
         lines.append(f"{bad:,} row(s) of the absence record have problems and add no paid sick days: check it "
                      "with `xl-kent absences`")
+    if n_doubtful:
+        lines.append(f"{n_doubtful:,} staff row(s) have no sick pay figures: their employee has a row with a problem "
+                     "in the absence record, so their paid sick days cannot be worked out (mend the record)")
     strangers = len(known - listed)
     if strangers:
         lines.append(f"{strangers:,} employee(s) of the absence record are not in the staff list (ids are matched "
@@ -393,14 +405,15 @@ def use_record(record: AbsenceFigures, staff, on_day, source: str = "the absence
         ("absence record: rows worked out", int(record.ok.sum())),
         ("absence record: rows with problems (add no paid sick days)", bad),
         ("staff rows with absences in the record", int((filled & in_record).sum())),
-        ("staff rows with no absence in the record (0 paid sick days)", int((filled & ~in_record).sum())),
+        ("staff rows with no absence in the record (0 paid sick days)", int((filled & ~in_record & ~doubtful).sum())),
+        ("staff rows not worked out: a record row of theirs has a problem", n_doubtful),
         ("employees of the record not in the staff list", len(known - listed)),
     ]
     if typed_header is not None:
         items.append(("typed paid sick days column not used", typed_header))
     items += [(f"absence record column: {h!r}" if h else "absence record column: (no header)", how)
               for h, how in record.log.columns.describe()]
-    return RecordUse(prior, lines, items, typed_header)
+    return RecordUse(prior, doubtful, lines, items, typed_header)
 
 
 def staff_figures(table, settings, columns: ColumnMap, record: AbsenceFigures | None = None,
@@ -419,6 +432,8 @@ def staff_figures(table, settings, columns: ColumnMap, record: AbsenceFigures | 
     staff = read_staff(table, settings.as_of, columns=columns, schema=STAFF_SCHEMA)
     if record is not None:
         use = use_record(record, staff, settings.absence_start, source, typed)
+        reason = {(c.field, c.id): c.reason for c in staff_checks(staff.as_of)}[("prior_sick_days", "record_problem")]
+        staff.problems.add(use.doubtful, "prior_sick_days", reason)
     fig = compute(staff, settings, table, prior_paid_days=None if use is None else use.prior_paid_days)
     return staff, fig, use
 

@@ -619,10 +619,31 @@ def compute(staff: Staff, settings: Settings, table=None, progress=None, prior_p
     headers = table.headers if table is not None else [f.label for f in STAFF_FIELDS]
     columns = table.columns if table is not None else [np.full(n, None, dtype=object)] * len(headers)
     mapping = staff.mapping if table is not None else {f.name: j for j, f in enumerate(STAFF_FIELDS)}
-    pt = problem_table(probs, n, headers, columns, mapping, [f.name for f in FIGURES], blank=staff.blank_row)
+    pt = problem_table(probs, n, headers, columns, mapping, [f.name for f in FIGURES], blank=staff.blank_row,
+                       places=_places(mapping))
     ok = cells_equal(pt.status, "OK")
     at_risk = v["at_risk"] & (v["at_risk_status"] == 0)
     return Figures(out, pt.status, pt, ok, settings, at_risk)
+
+
+def _places(mapping: dict[str, int]) -> dict[str, float]:
+    """Where a field not in the file (with an absence record: ``prior_sick_days``) puts its
+    reasons in a row's status: just after the column of the field before it (STAFF_FIELDS
+    order), as the budget template's Status joins its helpers.
+
+    >>> p = _places({"employee_id": 0, "grade": 1})
+    >>> 1 < p["contract_type"] < p["weekly_hours"] < 2
+    True
+    """
+    out: dict[str, float] = {}
+    last, k = -1.0, 0
+    for f in STAFF_FIELDS:
+        if f.name in mapping:
+            last, k = float(mapping[f.name]), 0
+        else:
+            k += 1
+            out[f.name] = last + 0.5 + k * 1e-3
+    return out
 
 
 def _carry_over(out: dict, staff: Staff, s: Settings, clean, salaried: np.ndarray, day_gbp: np.ndarray) -> None:

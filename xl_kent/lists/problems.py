@@ -186,18 +186,26 @@ def by_count(reason_count: tuple[str, int]) -> tuple[int, str]:
 
 
 def problem_table(problems: Problems, n: int, headers: list[str], table_columns: list[np.ndarray],
-                  mapping: dict[str, int], extra_order: list[str] = (), blank: np.ndarray | None = None
-                  ) -> ProblemTable:
+                  mapping: dict[str, int], extra_order: list[str] = (), blank: np.ndarray | None = None,
+                  places: dict[str, float] | None = None) -> ProblemTable:
     """Flatten :class:`Problems` for the Errors sheet and the status column; rows in ``blank``
-    (all their cells blank) get the status :data:`BLANK_ROW` and are no problem rows."""
+    (all their cells blank) get the status :data:`BLANK_ROW` and are no problem rows.
+
+    A row's reasons go column by column: a mapped column at its place in the file, a column
+    not in the file at its place in ``places`` (a number between the columns' indexes) or
+    else after them, in the order of ``extra_order``."""
     entries = problems.entries
     reasons = list(dict.fromkeys(t for _, _, t in entries))
     labels: list[str] = []
-    order: list[int] = []
+    order: list[float] = []
+    places = places or {}
     for _, col, _ in entries:
         if col in mapping:
             labels.append(headers[mapping[col]])
             order.append(mapping[col])
+        elif col in places:
+            labels.append(col)
+            order.append(places[col])
         elif col == "":
             labels.append("")
             order.append(-1)
@@ -209,7 +217,7 @@ def problem_table(problems: Problems, n: int, headers: list[str], table_columns:
         which = np.concatenate([np.full(r.shape[0], k) for k, (r, _, _) in enumerate(entries)])
     else:
         rows = which = np.zeros(0, dtype=np.int64)
-    col_order = np.array(order + [0], dtype=np.int64)[which]
+    col_order = np.array(order + [0], dtype=np.float64)[which]
     number = {t: k for k, t in enumerate(reasons)}  # (a dict: a list's index per entry grows with the reasons)
     reason_id = np.array([number[t] for _, _, t in entries] + [0], dtype=np.int64)[which]
     sort = np.lexsort((reason_id, col_order, rows))

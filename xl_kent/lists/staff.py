@@ -283,6 +283,12 @@ def staff_checks(on) -> tuple[Check, ...]:
     checks.append(Check("prior_sick_days", "too_many",
                         f"prior_sick_days is above {b['max_paid_sick_days_12_months']:g} "
                         "(more paid sick days than 12 months hold)"))
+    # With an absence record (recalc/fill budget --absences) the days are the record's: a staff
+    # row whose employee has a record row with a problem is not given the days of the other rows
+    # (that figure would be too low, silently): it is a problem row (absence_log.staff_figures).
+    checks.append(Check("prior_sick_days", "record_problem",
+                        "prior_sick_days is not worked out: a row of the absence record for this employee has a "
+                        "problem", "salaried"))
     unreadable("at_risk")
     checks.append(Check("at_risk", "casual", "at_risk is Yes on a casual or relief row (redundancy is costed for "
                                              "salaried staff)", "casual_relief"))
