@@ -24,6 +24,7 @@ from xl_kent.lists.award_log import (
     read_award_log,
 )
 from xl_kent.lists.how import AWARD_HOW, award_how
+from xl_kent.lists.problems import look_alike_ids, look_alike_warning
 from xl_kent.money import round_pennies
 
 from . import output as o
@@ -62,6 +63,10 @@ def check_table(table, columns=None, source: str | None = None, overrides=None, 
     note = beside_problems_note(j)
     if note:
         lines.append(note)
+    twice = look_alike_warning(*look_alike_ids(ids[~log.blank_row]), "the award log",
+                               "each way's awards are judged against the limits alone")
+    if twice:
+        lines.append(twice)
     summary: list[tuple[str, object]] = [
         *o.summary_head("awards", source, table),
         ("rows read", n),

@@ -322,11 +322,12 @@ def recalc_table(table, settings: Settings, columns=None, source: str | None = N
                      first_row=getattr(table, "first_row", 2), ids=ids)
 
 
-def read_record(path, sheet=None, maps=None, err=None, staff_path=None, staff_sheet=None):
+def read_record(path, sheet=None, maps=None, err=None, staff_path=None, staff_sheet=None, given: bool = True):
     """An absence record read and worked out for ``--absences`` (``xl-kent absences``' reading):
     a :class:`~xl_kent.lists.absence_log.AbsenceFigures`; a record that cannot be used is a
     :class:`~xl_kent_cli.output.UsageError` (exit 2, nothing written). The record may be
-    another sheet of the staff list's workbook (``sheet`` named, not ``staff_sheet``)."""
+    another sheet of the staff list's workbook (``sheet`` named, not ``staff_sheet``). A record
+    ``given`` with ``--absences`` is named in the message, with its own ``--absences-map``."""
     from pathlib import Path
 
     from xl_kent.lists.absence_log import ABSENCE_SCHEMA, read_absence_log
@@ -340,10 +341,12 @@ def read_record(path, sheet=None, maps=None, err=None, staff_path=None, staff_sh
     try:
         loaded = o.reading(path, ABSENCE_SCHEMA, sheet, maps, err)
     except o.UsageError as e:  # (say which of the two files: the staff list's columns are not the record's)
+        if not given:
+            raise
         import re
 
         said = re.sub(r"(?<![\w-])--map\b", "--absences-map", str(e))  # (the record's own option)
-        raise o.UsageError(f"--absences {Path(path).name}: {said}") from e
+        raise o.UsageError(f"--absences {Path(path).name}: {said}") from (e.__cause__ or e)
     return compute_record(read_absence_log(loaded.table, columns=loaded.columns), loaded.table)
 
 
@@ -385,7 +388,7 @@ def staff_record(input_path, loaded, absences=None, absences_sheet=None, absence
     if ABSENCES_SHEET not in (workbook_sheets(input_path) if sheets is None else sheets):
         return None, None, []
     try:
-        record = read_record(input_path, ABSENCES_SHEET, None, err, input_path, staff_sheet)
+        record = read_record(input_path, ABSENCES_SHEET, None, err, input_path, staff_sheet, given=False)
     except o.UsageError as e:
         if isinstance(e.__cause__, NoDataRows):  # an empty sheet: the typed column, as in the workbook
             return None, None, []

@@ -39,7 +39,15 @@ from ..sick_pay_log import E_OVERLAP, allowance_left, paid_days_before, sick_pay
 from . import parse
 from .fields import ColumnMap, Field, Schema, fits_kind, map_columns
 from .how import ABSENCE_HOW
-from .problems import Problems, ProblemTable, add_unreadable, add_unseen_cells, problem_table
+from .problems import (
+    Problems,
+    ProblemTable,
+    add_unreadable,
+    add_unseen_cells,
+    look_alike_ids,
+    look_alike_warning,
+    problem_table,
+)
 from .staff import _ID_ALIASES, SERIAL_WORDS, STAFF_FIELDS, Check, check_bounds, staff_checks, year_words
 
 __all__ = ["ABSENCE_FIELDS", "ABSENCE_RESULTS", "ABSENCE_SCHEMA", "AS_OF_RESULTS", "AbsenceLog", "AbsenceFigures",
@@ -396,6 +404,17 @@ def use_record(record: AbsenceFigures, staff, on_day, source: str = "the absence
     if n_doubtful:
         lines.append(f"{n_doubtful:,} staff row(s) have no sick pay figures: their employee has a row with a problem "
                      "in the absence record, so their paid sick days cannot be worked out (mend the record)")
+    record_ids = record.employee_ids[~record.log.blank_row]
+    twice = look_alike_warning(*look_alike_ids(record_ids), "the absence record",
+                               "their absences are neither linked nor counted together in the rolling year")
+    if twice:
+        lines.append(twice)
+    count, shown = look_alike_ids(record_ids, others=ids[filled])
+    if count:
+        more = f" and {count - len(shown):,} more" if count > len(shown) else ""
+        lines.append(f"{count:,} employee id(s) of the absence record are a staff list id typed with or without "
+                     f"leading zeros ({'; '.join(shown)}{more}, the staff list's way in brackets): ids are matched "
+                     "as text, so their absences are not used for that employee; type each id one way")
     strangers = len(known - listed)
     if strangers:
         lines.append(f"{strangers:,} employee(s) of the absence record are not in the staff list (ids are matched "

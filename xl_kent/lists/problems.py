@@ -31,7 +31,7 @@ from ..cells import BLANK, ERROR, OUT_OF_RANGE, WRONG_TYPE
 from ..files.reading import labelled, quote_names
 
 __all__ = ["BLANK_ROW", "Problems", "ProblemTable", "by_count", "problem_table", "add_cut_short", "add_unreadable", "add_unseen_cells",
-           "cut_short_warning", "display"]
+           "cut_short_warning", "display", "look_alike_ids", "look_alike_warning"]
 
 #: The status of a row whose cells are all blank: kept as it is, not a problem, not computed.
 BLANK_ROW = "row is blank"
@@ -249,3 +249,65 @@ def problem_table(problems: Problems, n: int, headers: list[str], table_columns:
     counts.sort(key=by_count)
     problem_rows = int(np.unique(rows).shape[0])
     return ProblemTable(rows, label_arr, values, reason_text_arr, status, problem_rows, counts)
+
+
+def look_alike_ids(ids, others=None, limit: int = 3) -> tuple[int, list[str]]:
+    """Employee ids that are one number typed two ways: ``0501`` and ``501`` (Excel drops a
+    number's leading zeros when it opens a CSV, so one employee ends up typed both ways).
+
+    Ids are matched as text everywhere (ignoring case and the spaces at the ends), so such ids
+    are two employees, silently: an award log's limits are judged on each part, an absence
+    record's rolling year is split. Returns how many numbers are typed two ways and up to
+    ``limit`` of them, each as its ways joined by " and ". With ``others`` (the ids of a
+    second list), only the numbers typed one way in ``ids`` and another in ``others``.
+    Vectorised (pyarrow's string kernels and one group-by), not a loop over the rows.
+
+    >>> look_alike_ids(["0501", "501", "E1", " 501", "00501", "7"])
+    (1, ['00501 and 0501 and 501'])
+    >>> look_alike_ids(["0501", "E1", "77"], others=["501", "E2", "077", "77"])
+    (1, ['0501 (and 501)'])
+    >>> look_alike_ids(["E1", "1001"])
+    (0, [])
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def digits(values) -> pa.Table:
+        values = np.asarray(values, dtype=object)
+        try:
+            a = pa.array(values, type=pa.string(), from_pandas=True)  # (text ids: no loop)
+        except (pa.ArrowException, TypeError):
+            a = pa.array(["" if v is None else str(v) for v in values.tolist()], type=pa.string())
+        a = pc.fill_null(a, "")
+        a = pc.utf8_trim_whitespace(a)
+        a = pc.filter(a, pc.and_(pc.utf8_is_digit(a), pc.greater(pc.utf8_length(a), 0)))
+        a = pc.unique(a)
+        number = pc.utf8_ltrim(a, "0")
+        return pa.table({"id": a, "number": pc.if_else(pc.equal(number, ""), "0", number)})
+
+    mine = digits(ids)
+    if others is None:
+        grouped = mine.group_by("number").aggregate([("id", "count"), ("id", "list")])
+        grouped = grouped.filter(pc.greater(grouped["id_count"], 1))
+        ways = [" and ".join(sorted(w)) for w in grouped["id_list"].to_pylist()[:limit]]
+        return grouped.num_rows, ways
+    theirs = digits(others)
+    both = mine.join(theirs, "number", join_type="inner", left_suffix="", right_suffix="_other")
+    both = both.filter(pc.not_equal(both["id"], both["id_other"]))
+    exact = set(theirs["id"].to_pylist())
+    pairs: dict[str, set[str]] = {}
+    for mine_id, other_id in zip(both["id"].to_pylist(), both["id_other"].to_pylist(), strict=True):
+        if mine_id not in exact:  # (typed exactly as in the other list too: it is matched)
+            pairs.setdefault(mine_id, set()).add(other_id)
+    shown = [f"{k} (and {' and '.join(sorted(v))})" for k, v in sorted(pairs.items())[:limit]]
+    return len(pairs), shown
+
+
+def look_alike_warning(count: int, shown: list[str], what: str, where: str) -> str | None:
+    """The warning line of :func:`look_alike_ids` (None when there is none)."""
+    if not count:
+        return None
+    more = f" and {count - len(shown):,} more" if count > len(shown) else ""
+    return (f"{what} has {count:,} employee id(s) typed two ways, with and without leading zeros "
+            f"({'; '.join(shown)}{more}): ids are matched as text, so each way is a different employee: {where}; "
+            "if it is one employee, type the id one way (Excel drops leading zeros when it opens a CSV)")
