@@ -55,6 +55,8 @@ def test_awards_names_an_employee_typed_two_ways(tmp_path):
     assert "judged against the limits alone" in err
     summary = (tmp_path / "out.summary.csv").read_text(encoding="utf-8-sig")
     assert "(0501 and 501)" in summary  # (a note of the Summary too)
+    code, _, err = run("fill", "awards", "--log", src, "-o", tmp_path / "filled.xlsx")  # the same lines
+    assert code == 0 and "the award log has 1 employee id(s) typed two ways" in err, err
     src.write_text("Employee ID,Date paid,Amount\n0501,01/05/2026,400\n0501,01/07/2026,400\n", encoding="utf-8")
     code, _, err = run("awards", src, "-o", tmp_path / "out2.csv")
     assert "leading zeros" not in err

@@ -23,9 +23,9 @@ from xl_kent.lists.absence_log import (
     compute,
     employees,
     read_absence_log,
+    record_notes,
 )
 from xl_kent.lists.how import ABSENCE_HOW, absence_how
-from xl_kent.lists.problems import look_alike_ids, look_alike_warning
 from xl_kent.money import round_pennies
 
 from . import output as o
@@ -63,11 +63,7 @@ def absences_table(table, columns=None, source: str | None = None, overrides=Non
     errors_columns = [pt.rows + first, ids[pt.rows], pt.columns, pt.values, pt.reasons]
     ok = r.ok
     v = r.values
-    lines = cm.warnings()
-    twice = look_alike_warning(*look_alike_ids(ids[~log.blank_row]), "the absence record",
-                               "their absences are neither linked nor counted together in the rolling year")
-    if twice:
-        lines.append(twice)
+    lines = cm.warnings() + record_notes(r)
     summary: list[tuple[str, object]] = [
         *o.summary_head("absences", source, table),
         ("rows read", n),

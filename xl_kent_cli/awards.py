@@ -19,12 +19,11 @@ from xl_kent.awards import RULES, explain
 from xl_kent.lists.award_log import (
     AWARD_RESULTS,
     AWARD_SCHEMA,
-    beside_problems_note,
     judge,
+    judgement_notes,
     read_award_log,
 )
 from xl_kent.lists.how import AWARD_HOW, award_how
-from xl_kent.lists.problems import look_alike_ids, look_alike_warning
 from xl_kent.money import round_pennies
 
 from . import output as o
@@ -60,13 +59,7 @@ def check_table(table, columns=None, source: str | None = None, overrides=None, 
     amount = log.values["amount"]
     lines = cm.warnings()
     beside = int(j.beside.sum())
-    note = beside_problems_note(j)
-    if note:
-        lines.append(note)
-    twice = look_alike_warning(*look_alike_ids(ids[~log.blank_row]), "the award log",
-                               "each way's awards are judged against the limits alone")
-    if twice:
-        lines.append(twice)
+    lines += judgement_notes(log, j)
     summary: list[tuple[str, object]] = [
         *o.summary_head("awards", source, table),
         ("rows read", n),

@@ -14,7 +14,7 @@ import sys
 
 import numpy as np
 
-from xl_kent.lists.award_log import AWARD_SCHEMA, beside_problems_note, judge, read_award_log
+from xl_kent.lists.award_log import AWARD_SCHEMA, judge, judgement_notes, read_award_log
 from xl_kent.lists.figures import STAFF_SCHEMA, Settings, compute, notes, read_staff
 
 from . import output as o
@@ -132,16 +132,16 @@ def fill_awards(input_path, output, *, period_start=None, period_end=None, maps=
         log = read_award_log(table, columns=columns)
         j = judge(log, table)
         written = _write(out_path, input_path, lambda f: awards.write_filled(f, table, log, j, settings))
-        return loaded, settings, j, written, lines
+        return loaded, settings, log, j, written, lines
 
     done, result = o.guarded(prog, err, work)
     if not done:
         return result
-    loaded, settings, j, written, lines = result
+    loaded, settings, log, j, written, lines = result
     table = loaded.table
-    note = beside_problems_note(j)  # (the workbook re-judges them live once the problem row is fixed)
+    # (the workbook re-judges the rows beside a problem row live once that row is fixed)
     o.report_reading(prog, loaded, [*loaded.columns.warnings(" by the award template"), *lines,
-                                    *([note] if note else [])], err)
+                                    *judgement_notes(log, j)], err)
     pt = j.problems
     within, outside = int((j.judged & j.ok).sum()), int((j.judged & ~j.ok).sum())
     print(o.run_line("fill awards"), file=out)

@@ -52,7 +52,7 @@ from .staff import _ID_ALIASES, SERIAL_WORDS, STAFF_FIELDS, Check, check_bounds,
 
 __all__ = ["ABSENCE_FIELDS", "ABSENCE_RESULTS", "ABSENCE_SCHEMA", "AS_OF_RESULTS", "AbsenceLog", "AbsenceFigures",
            "RecordUse", "absence_checks", "as_of_allowance", "compute", "employees", "prior_paid_days",
-           "read_absence_log", "staff_figures", "use_record", "window_days", "without_typed_sick_days"]
+           "read_absence_log", "record_notes", "staff_figures", "use_record", "window_days", "without_typed_sick_days"]
 
 _STAFF = {f.name: f for f in STAFF_FIELDS}
 
@@ -339,6 +339,15 @@ def employees(record: AbsenceFigures, rows: np.ndarray | None = None) -> int:
     return len({str(i).casefold() for i in ids.tolist() if str(i)})
 
 
+def record_notes(record: AbsenceFigures) -> list[str]:
+    """The warning lines of a record worked out, the same for ``absences`` and for
+    ``recalc``/``fill budget --absences`` (the column lines apart): the employee ids typed two
+    ways, with and without leading zeros (:func:`~.problems.look_alike_ids`)."""
+    twice = look_alike_warning(*look_alike_ids(record.employee_ids[~record.log.blank_row]), "the absence record",
+                               "their absences are neither linked nor counted together in the rolling year")
+    return [twice] if twice else []
+
+
 @dataclass
 class RecordUse:
     """How a staff list's paid sick days were taken from an absence record: the days per staff
@@ -405,10 +414,7 @@ def use_record(record: AbsenceFigures, staff, on_day, source: str = "the absence
         lines.append(f"{n_doubtful:,} staff row(s) have no sick pay figures: their employee has a row with a problem "
                      "in the absence record, so their paid sick days cannot be worked out (mend the record)")
     record_ids = record.employee_ids[~record.log.blank_row]
-    twice = look_alike_warning(*look_alike_ids(record_ids), "the absence record",
-                               "their absences are neither linked nor counted together in the rolling year")
-    if twice:
-        lines.append(twice)
+    lines += record_notes(record)
     count, shown = look_alike_ids(record_ids, others=ids[filled])
     if count:
         more = f" and {count - len(shown):,} more" if count > len(shown) else ""

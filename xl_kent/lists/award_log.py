@@ -41,7 +41,7 @@ from .problems import Problems, ProblemTable, add_unreadable, add_unseen_cells, 
 from .staff import _ID_ALIASES, SERIAL_WORDS, Check, check_bounds, year_words  # as a staff list
 
 __all__ = ["AWARD_FIELDS", "AWARD_RESULTS", "AWARD_SCHEMA", "AwardLog", "Judgement", "award_checks",
-           "beside_problems", "beside_problems_note", "judge", "read_award_log"]
+           "beside_problems", "beside_problems_note", "judge", "judgement_notes", "read_award_log"]
 
 AWARD_FIELDS: tuple[Field, ...] = (
     Field("employee_id", "id", True, _ID_ALIASES, "employee paid", "Employee ID"),
@@ -322,3 +322,14 @@ def beside_problems_note(j: Judgement) -> str | None:
         return None
     return (f"{beside:,} judged award(s) share an employee or a work reference with a row that has a "
             "problem; their verdicts and totals leave that row out and may change once it is fixed")
+
+
+def judgement_notes(log: AwardLog, j: Judgement) -> list[str]:
+    """The warning lines of a judged log, the same for ``awards``, ``fill awards`` and the
+    DataFrame API (the column lines apart): :func:`beside_problems_note`, and the employee ids
+    typed two ways, with and without leading zeros (:func:`~.problems.look_alike_ids`)."""
+    from .problems import look_alike_ids, look_alike_warning
+
+    twice = look_alike_warning(*look_alike_ids(log.values["employee_id"][~log.blank_row]), "the award log",
+                               "each way's awards are judged against the limits alone")
+    return [line for line in (beside_problems_note(j), twice) if line]
