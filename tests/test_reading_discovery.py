@@ -480,3 +480,18 @@ def test_csv_readers_agree_on_title_lines_and_header_choice(tmp_path_factory, ti
     path.write_bytes((b"\xef\xbb\xbf" if bom and encoding == "utf-8" else b"") + text.encode(encoding))
     fast, unquoted, python = _three_ways(path)
     assert fast == unquoted == python
+
+
+def test_a_column_in_another_unit_is_never_suggested():
+    """'Leave taken (hours)' suggested as leave_taken_days (a count of days) would invite a
+    wrong figure; 'Holiday hours' as the weekly hours likewise: listed as not used, no suggestion."""
+    from xl_kent.lists.fields import map_columns
+    from xl_kent.lists.staff import staff_schema
+
+    headers = ["Employee ID", "Grade", "Salary", "DOB", "Continuous service", "Leave taken (hours)",
+               "Holiday hours", "Sick hrs last 12 months", "Leave taken dys"]
+    cm = map_columns(headers, staff_schema())
+    (line,) = [w for w in cm.warnings() if w.startswith("columns not used")]
+    for h in ("Leave taken (hours)", "Holiday hours", "Sick hrs last 12 months"):
+        assert f"'{h}'" in line and f"'{h}' (is it" not in line, line
+    assert "'Leave taken dys' (is it leave_taken_days?" in line  # (a typing error in days: still suggested)

@@ -64,6 +64,12 @@ _ID_ALIASES = ("employee number", "employee no", "employee ref", "employee refer
                "emp id", "emp no", "emp ref", "staff id", "staff number", "staff no", "staff ref", "person id",
                "person number", "payroll number", "payroll no", "payroll id", "payroll ref", "id")
 
+#: Words that rule a header out as a field counted in days (never read by its closest header,
+#: nor suggested for it): "Leave taken (hours)" read as days would be a figure silently wrong.
+_IN_HOURS = ("hours", "hour", "hrs", "hr")
+#: Words that rule a header out as the hours worked or contracted: "Leave hours", "Sick hours".
+_NOT_WORKED = ("leave", "holiday", "sick", "sickness", "absence", "overtime", "toil")
+
 _BASE_FIELDS: tuple[Field, ...] = (
     Field("employee_id", "id", True, _ID_ALIASES, "unique id of the employee (text or number)", "Employee ID"),
     Field("name", "text", False, ("employee name", "full name", "staff name"), "shown only", "Name"),
@@ -77,11 +83,12 @@ _BASE_FIELDS: tuple[Field, ...] = (
     Field("weekly_hours", "number", False,
           ("hours per week", "contracted hours", "contractual hours", "weekly contracted hours", "fte hours",
            "weekly hours worked", "hours", "hrs", "hrs per week", "weekly hrs", "contracted hrs"),
-          "contracted hours a week, above 0 up to the full-time week; blank = full time", "Weekly hours"),
+          "contracted hours a week, above 0 up to the full-time week; blank = full time", "Weekly hours",
+          avoid=_NOT_WORKED),
     Field("hours_worked", "number", False, ("hours worked in year", "worked hours", "hours worked to date",
                                             "hours worked"),
           "casual and relief: hours worked in the leave year up to the as-of date",
-          "Hours worked this leave year (casual, relief)"),
+          "Hours worked this leave year (casual, relief)", avoid=_NOT_WORKED),
     Field("annual_salary", "number", True,
           ("salary", "actual salary", "annual pay", "actual annual salary", "salary gbp", "annual salary gbp",
            "actual annual pay", "annual salary actual", "salary actual"),
@@ -105,7 +112,7 @@ _BASE_FIELDS: tuple[Field, ...] = (
           ("prior paid sick days", "paid sick days", "sick days", "sick days 12 months", "sick days last 12 months",
            "prior paid days", "paid sick days last 12 months", "sickness days"),
           "calendar days of paid sick leave in the 12 months before the modelled absence; blank = 0",
-          "Paid sick days, last 12 months"),
+          "Paid sick days, last 12 months", avoid=_IN_HOURS),
     Field("at_risk", "bool", False, ("at risk", "redundancy risk", "risk of redundancy", "post at risk"),
           "Yes for posts at risk of redundancy; blank = No", "At risk of redundancy"),
     Field("multiplier", "number", False, ("enhancement", "enhancement multiplier", "redundancy multiplier"),
@@ -113,7 +120,7 @@ _BASE_FIELDS: tuple[Field, ...] = (
     Field("leave_taken_days", "number", False,
           ("leave taken", "annual leave taken", "days taken", "leave days taken", "holiday taken",
            "leave taken days"),
-          "days of this leave year's annual leave already taken; blank = 0", "Leave taken this leave year (days)"),
+          "days of this leave year's annual leave already taken; blank = 0", "Leave taken this leave year (days)", avoid=_IN_HOURS),
     Field("lgps_member", "bool", False, ("lgps", "in lgps", "lgps member", "lgps membership", "pension scheme member",
                                          "member of lgps", "pension member"),
           "Yes for a member of the Local Government Pension Scheme; blank = Yes", "LGPS member?"),
@@ -135,7 +142,7 @@ CARRY_OVER_FIELDS: tuple[Field, ...] = (
           ("leave brought forward", "brought forward", "brought forward days", "leave bf", "bf leave", "bf days",
            "leave carried over from last year", "carried over from last year", "leave b f"),
           "days of leave brought into this leave year (carried over at the last year end); blank = 0",
-          "Leave brought forward (days)"),
+          "Leave brought forward (days)", avoid=_IN_HOURS),
     Field("long_term_sick", "bool", False,
           ("long term sick", "long term sickness", "long term sickness absence", "lt sick", "long term sick this year"),
           "Yes when long-term sickness absence stopped leave being taken this leave year (G.2.M); blank = No",
@@ -144,7 +151,7 @@ CARRY_OVER_FIELDS: tuple[Field, ...] = (
           ("deferral agreed", "deferral", "deferred leave", "leave deferred", "deferral days", "days deferred",
            "agreed deferral", "deferred leave days"),
           "days of leave the manager agreed to defer into the new leave year (G.2.N); blank = 0",
-          "Deferral agreed (days)"),
+          "Deferral agreed (days)", avoid=_IN_HOURS),
 )
 
 #: Every field of a staff list, in the order of the budget template's Staff sheet (the
