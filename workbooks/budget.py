@@ -35,6 +35,7 @@ formula kept live with its value cached.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,7 +77,7 @@ from .common import DATA_ROWS, FIRST_ROW, HEADER_ROW, Col
 
 __all__ = [
     "FILE_NAME", "EXAMPLE_AS_OF", "EXAMPLE_COST_CENTRES", "COST_CENTRE_ROWS", "NOT_IN_LIST", "TOTAL",
-    "INPUT_COLUMNS", "CALC_COLUMNS", "PROBLEM_COLUMNS", "SUMMARY_COLUMNS", "ASSUMPTION_CELLS", "BUDGET_FIGURES",
+    "INPUT_COLUMNS", "CALC_COLUMNS", "read_assumptions", "PROBLEM_COLUMNS", "SUMMARY_COLUMNS", "ASSUMPTION_CELLS", "BUDGET_FIGURES",
     "KENT_FIGURES", "EXAMPLE_ROWS", "build", "write_filled", "problem_texts", "summary_names", "staff_table",
     "staff_column_letter",
 ]
@@ -1572,6 +1573,71 @@ def _setting_value(s: Settings, key: str) -> Any:
     if isinstance(v, np.datetime64):
         return dt.datetime.combine(dt.date.fromisoformat(str(np.datetime64(v, "D"))), dt.time())
     return float(v)
+
+
+#: The bounds of each Assumptions input read back (its data validation's, as numbers).
+_READ_BOUNDS: dict[str, tuple[float, float]] = {
+    "pay_award_pct": (-0.5, 1.0), "employer_ni_rate": (0.0, 1.0), "ni_threshold_gbp": (0.0, 1_000_000.0),
+    "pension_rate": (0.0, 1.0), "levy_rate": (0.0, 1.0), "absence_days": (1.0, 3650.0)}
+
+
+def read_assumptions(path) -> tuple[dict[str, Any], list[str]]:
+    """The settings a budget workbook's Assumptions sheet holds (a filled copy, or the template
+    filled by hand), as :func:`xl_kent.lists.figures.default_settings` takes them: ``as_of``,
+    the rates, the modelled absence, the redundancy date and the grade maxima; and a line for
+    each input that cannot be read (text where a number belongs, out of its bounds).
+
+    Each setting is found by its defined name in column A ("Pay award from 1 April
+    (PayAwardPct)"), its value in column B, as the template writes them; the sheet is read by
+    the one reader (:func:`xl_kent.files.reading.read_table`). ``({}, [])`` when the workbook
+    has no such sheet or it cannot be read.
+    """
+    from xl_kent.files.reading import read_table
+
+    try:
+        t = read_table(path, sheet="Assumptions")
+    except Exception:  # noqa: BLE001  (not a budget workbook: nothing is taken from it)
+        return {}, []
+    cells = [t.headers, *zip(*(c.tolist() for c in t.columns), strict=True)] if len(t.headers) >= 2 else []
+    by_name = {x.name: x for x in _SETTINGS if x.key}
+    found: dict[str, Any] = {}
+    bad: list[str] = []
+    grades: list[tuple[int, float]] = []
+    in_grades = False
+    for row in cells:
+        a, b = row[0], row[1]
+        label = str(a).strip() if a is not None else ""
+        if label.startswith("Grade (GradeMaxGrades)"):
+            in_grades = True
+            continue
+        if in_grades:
+            if isinstance(a, float) and a.is_integer() and isinstance(b, float) and b > 0:
+                grades.append((int(a), b))
+            elif isinstance(a, float) and b is not None and not isinstance(b, float):
+                bad.append(f"the top of KR{int(a)} ({b!r}) is not a number")
+            elif not isinstance(a, float):
+                in_grades = False
+            continue
+        name = label[label.rfind("(") + 1:-1] if label.endswith(")") else ""
+        setting = by_name.get(name)
+        if setting is None or b is None:
+            continue
+        if setting.kind == "date":
+            if isinstance(b, dt.date):  # (a datetime too)
+                found[setting.key] = np.datetime64(b.date() if isinstance(b, dt.datetime) else b, "D")
+            else:
+                bad.append(f"{name} ({b!r}) is not a date")
+        elif isinstance(b, float) and math.isfinite(b):
+            lo, hi = _READ_BOUNDS[setting.key]
+            if lo <= b <= hi:
+                found[setting.key] = b
+            else:
+                bad.append(f"{name} ({b:g}) is outside {lo:g} to {hi:g}")
+        else:
+            bad.append(f"{name} ({b!r}) is not a number")
+    if grades:
+        found["grade_max"] = tuple(sorted(dict(grades).items()))
+    return found, bad
 
 
 def _assumptions_sheet(wb, styles: common.Styles, book: _Book) -> None:

@@ -172,6 +172,21 @@ def _settings(args, prog: str, err):
         return None
 
 
+def _options(args) -> dict:
+    """The settings given on the command line (None where an option was not given): a budget
+    workbook's Assumptions give the others (:func:`xl_kent_cli.recalc.workbook_settings`)."""
+    from xl_kent.lists.figures import SettingsError, parse_grade_max
+
+    try:
+        grade_max = parse_grade_max(args.grade_max) if getattr(args, "grade_max", None) else None
+    except SettingsError:  # (refused by _settings already)
+        grade_max = None
+    return {"as_of": args.as_of, "absence_start": args.absence_start, "absence_days": args.absence_days,
+            "redundancy_date": args.redundancy_date, "pay_award_pct": args.pay_award,
+            "employer_ni_rate": args.ni_rate, "ni_threshold_gbp": args.ni_threshold,
+            "pension_rate": args.pension_rate, "levy_rate": args.levy_rate, "grade_max": grade_max}
+
+
 def cmd_recalc(args, out, err) -> int:
     from . import recalc
 
@@ -179,7 +194,8 @@ def cmd_recalc(args, out, err) -> int:
     if settings is None:
         return o.EXIT_USAGE
     return recalc.run(args.input, settings, args.output, args.map, args.sheet, out, err, absences=args.absences,
-                      absences_sheet=args.absences_sheet, absences_maps=args.absences_map, how=args.how)
+                      absences_sheet=args.absences_sheet, absences_maps=args.absences_map, how=args.how,
+                      options=_options(args))
 
 
 def cmd_absences(args, out, err) -> int:
@@ -203,7 +219,7 @@ def cmd_fill(args, out, err) -> int:
             return o.EXIT_USAGE
         return fill.fill_budget(args.staff, args.output, settings, maps=args.map, sheet=args.sheet, out=out,
                                 err=err, absences=args.absences, absences_sheet=args.absences_sheet,
-                                absences_maps=args.absences_map)
+                                absences_maps=args.absences_map, options=_options(args))
     return fill.fill_awards(args.log, args.output, period_start=args.period_from, period_end=args.period_to,
                             maps=args.map, sheet=args.sheet, out=out, err=err)
 

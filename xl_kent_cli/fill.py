@@ -32,7 +32,7 @@ def _write(out_path, input_path, write) -> object:
 
 
 def fill_budget(input_path, output, settings: Settings, *, maps=None, sheet=None, out=None, err=None,
-                absences=None, absences_sheet=None, absences_maps=None) -> int:
+                absences=None, absences_sheet=None, absences_maps=None, options: dict | None = None) -> int:
     """``xl-kent fill budget --staff STAFF -o OUT``: the budget workbook filled from a staff list.
 
     With ``absences`` (an absence record), every employee's paid sick days of the 12 months
@@ -57,11 +57,13 @@ def fill_budget(input_path, output, settings: Settings, *, maps=None, sheet=None
         if table.n_rows > DATA_ROWS:
             raise o.UsageError(f"{input_path}: {table.n_rows:,} staff rows; the template holds {DATA_ROWS:,}. "
                                "Split the list (e.g. by cost centre) or use `xl-kent recalc` for whole lists")
-        from .recalc import staff_record
+        from .recalc import staff_record, workbook_settings, workbook_sheets
 
-        record, source, lines = staff_record(input_path, loaded, absences, absences_sheet, absences_maps, err)
+        sheets = workbook_sheets(input_path)
+        settings, lines = workbook_settings(input_path, loaded, given_settings, options, sheets)
+        record, source, more = staff_record(input_path, loaded, absences, absences_sheet, absences_maps, err, sheets)
         columns, note = carried(loaded, table, "budget")
-        lines += note
+        lines += more + note
         if record is None:
             staff = read_staff(table, settings.as_of, columns=columns, schema=STAFF_SCHEMA)
             fig = compute(staff, settings, table)
@@ -75,12 +77,13 @@ def fill_budget(input_path, output, settings: Settings, *, maps=None, sheet=None
                                    "absence, or use `xl-kent recalc --absences`")
             staff, fig, use = staff_figures(table, settings, columns, record, source)
         written = _write(out_path, input_path, lambda f: budget.write_filled(f, table, staff, fig, record=record))
-        return loaded, staff, fig, use, written, lines
+        return loaded, settings, staff, fig, use, written, lines
 
+    given_settings = settings
     done, result = o.guarded(prog, err, work)
     if not done:
         return result
-    loaded, staff, fig, use, written, lines = result
+    loaded, settings, staff, fig, use, written, lines = result
     table = loaded.table
     o.report_reading(prog, loaded, [*lines, *staff.columns.warnings(" by the budget"), *notes(staff, settings),
                                     *(use.lines if use is not None else ())], err)

@@ -399,6 +399,90 @@ def staff_record(input_path, loaded, absences=None, absences_sheet=None, absence
     return record, f"the workbook's own sheet {ABSENCES_SHEET!r} ({input_path})", []
 
 
+#: How a setting is said in the lines about a budget workbook's Assumptions (its option, its words).
+_SETTING_WORDS: dict[str, tuple[str, str]] = {
+    "as_of": ("--as-of", "as-of date"), "absence_start": ("--absence-start", "modelled absence start"),
+    "absence_days": ("--absence-days", "modelled absence days"),
+    "redundancy_date": ("--redundancy-date", "redundancy date"), "pay_award_pct": ("--pay-award", "pay award"),
+    "employer_ni_rate": ("--ni-rate", "employer NI rate"), "ni_threshold_gbp": ("--ni-threshold", "NI threshold"),
+    "pension_rate": ("--pension-rate", "employer pension rate"), "levy_rate": ("--levy-rate", "levy rate"),
+    "grade_max": ("--grade-max", "grade maxima"),
+}
+
+
+def _said(key: str, v) -> str:
+    if isinstance(v, np.datetime64):
+        return o.uk_date(v)
+    if key == "grade_max":
+        return ", ".join(f"KR{g}={top:g}" for g, top in v) or "none"
+    if key.endswith("_pct") or key.endswith("_rate"):
+        return f"{v * 100:.4g}%"
+    return f"{v:,.2f}" if key.endswith("_gbp") else f"{v:g}"
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, np.datetime64) or isinstance(b, np.datetime64):
+        return np.datetime64(a, "D") == np.datetime64(b, "D")
+    if isinstance(a, tuple) or isinstance(b, tuple):
+        return tuple(a) == tuple(b)
+    return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)))
+
+
+def workbook_settings(input_path, loaded, settings: Settings, options: dict | None,
+                      sheets: list[str]) -> tuple[Settings, list[str]]:
+    """The settings for a staff list that is a budget workbook (its sheet ``Staff`` beside an
+    ``Assumptions`` sheet: a filled copy, or the template filled by hand), and the lines to say.
+
+    The workbook's own totals use its Assumptions, so a setting not given as an option is taken
+    from there (the pay award, the on-cost rates, the modelled absence, the redundancy date,
+    the grade maxima), as its Absences sheet gives the paid sick days
+    (:func:`staff_record`); an option given wins, with a warning where it differs from the
+    workbook's value. When the as-of date given differs from the workbook's, nothing is taken
+    (its rates and dates are for another day), and a warning says so. ``options``: the
+    settings given on the command line (None: the caller's settings are used as they are).
+    A value the workbook holds that is still the parameter files' EXAMPLE stays an EXAMPLE."""
+    if options is None or "Assumptions" not in sheets or getattr(loaded.table, "sheet", None) != "Staff":
+        return settings, []
+    from dataclasses import replace
+
+    from workbooks.budget import read_assumptions
+    from xl_kent.lists.figures import SettingsError, default_settings
+
+    found, bad = read_assumptions(input_path)
+    if not found:
+        return settings, []
+    lines = [f"the workbook's Assumptions sheet: {b}: not used" for b in bad]
+    given = {k: v for k, v in options.items() if v is not None}
+    as_of = given.get("as_of", found.get("as_of"))
+    if "as_of" in found and not _same(as_of, found["as_of"]):
+        lines.append(f"the workbook's Assumptions are for the as-of date {o.uk_date(found['as_of'])}, this run's is "
+                     f"{o.uk_date(as_of)} (--as-of): none of its settings are used, so the figures are not the "
+                     "workbook's own")
+        return settings, lines
+    taken = {k: v for k, v in found.items() if k not in given and k != "as_of"}
+    for k in sorted(set(given) & set(found)):
+        if k != "as_of" and not _same(given[k], found[k]):
+            option, words = _SETTING_WORDS[k]
+            lines.append(f"{option} {_said(k, given[k])} is used, not the workbook's Assumptions {words} "
+                         f"({_said(k, found[k])}): the figures differ from the workbook's own totals")
+    try:
+        made = default_settings(as_of if as_of is not None else settings.as_of,
+                                **{k: v for k, v in {**taken, **given}.items() if k != "as_of"})
+    except SettingsError as e:
+        raise o.UsageError(f"the workbook's Assumptions sheet: {e}") from e
+    # What the defaults would be: a value the same as its default keeps the default's source
+    # (an EXAMPLE stays one); the others are the workbook's, and said.
+    plain = default_settings(made.as_of, **{k: v for k, v in given.items() if k != "as_of"})
+    own = {k: v for k, v in taken.items() if not _same(v, getattr(plain, k))}
+    made = replace(made, examples=made.examples | (plain.examples - set(own) - set(given)),
+                   sources={**made.sources, **{k: plain.sources[k] for k in taken if k not in own and k in plain.sources},
+                            **{k: "the workbook's Assumptions sheet" for k in own}})
+    if own:
+        lines.append("settings taken from the workbook's Assumptions sheet (not given as options): "
+                     + ", ".join(f"{_SETTING_WORDS[k][1]} {_said(k, v)}" for k, v in own.items()))
+    return made, lines
+
+
 def beyond_template(loaded, sheets: list[str]) -> list[str]:
     """A warning line when the staff list is the budget template's Staff sheet (a workbook with its
     "Assumptions" sheet: ``sheets``, :func:`workbook_sheets`) with data typed below the template's
@@ -420,7 +504,7 @@ def beyond_template(loaded, sheets: list[str]) -> list[str]:
 
 
 def run(input_path, settings: Settings, output=None, maps=None, sheet=None, out=None, err=None, absences=None,
-        absences_sheet=None, absences_maps=None, how: bool = True) -> int:
+        absences_sheet=None, absences_maps=None, how: bool = True, options: dict | None = None) -> int:
     """``xl-kent recalc``: read, compute, write atomically, print; returns the exit code."""
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
@@ -432,11 +516,12 @@ def run(input_path, settings: Settings, output=None, maps=None, sheet=None, out=
             o.check_paths(absences, target)  # the output is never the record either
         loaded = o.reading(input_path, STAFF_SCHEMA, sheet, maps, err)
         sheets = workbook_sheets(input_path)
-        record, source, lines = staff_record(input_path, loaded, absences, absences_sheet, absences_maps, err,
-                                             sheets)
-        lines += beyond_template(loaded, sheets)
+        used, lines = workbook_settings(input_path, loaded, settings, options, sheets)
+        record, source, more = staff_record(input_path, loaded, absences, absences_sheet, absences_maps, err,
+                                            sheets)
+        lines += more + beyond_template(loaded, sheets)
         # The figures are worked out a block of rows at a time as they are written (one progress bar).
-        outcome = recalc_stream(loaded.table, settings, loaded.columns, str(input_path), record=record,
+        outcome = recalc_stream(loaded.table, used, loaded.columns, str(input_path), record=record,
                                 record_source=source, how=how)
         return loaded, outcome, o.write_outcome(outcome, target, input_path, "Staff", err), lines
 
