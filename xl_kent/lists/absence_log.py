@@ -429,7 +429,7 @@ def use_record(record: AbsenceFigures, staff, on_day, source: str = "the absence
         ("paid sick days of the last 12 months from", source),
         ("absence record: rows worked out", int(record.ok.sum())),
         ("absence record: rows with problems (add no paid sick days)", bad),
-        ("staff rows with absences in the record", int((filled & in_record).sum())),
+        ("staff rows with absences in the record", int((filled & in_record & ~doubtful).sum())),
         ("staff rows with no absence in the record (0 paid sick days)", int((filled & ~in_record & ~doubtful).sum())),
         ("staff rows not worked out: a record row of theirs has a problem", n_doubtful),
         ("employees of the record not in the staff list", len(known - listed)),
