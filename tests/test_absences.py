@@ -388,8 +388,8 @@ def test_prior_paid_days_of_the_layer_is_the_core():
 TEMPLATE_ABSENCES = [  # the committed template's as-of date is the modelled absence start: 23/11/2026
     {"employee_id": "E1001", "first_day": D(2026, 2, 2), "last_day": D(2026, 2, 20), "service_start": D(2022, 9, 5),
      "annual_salary": 28_500.0},
-    {"employee_id": "e1001", "first_day": D(2026, 3, 9), "last_day": D(2026, 3, 13), "service_start": D(2022, 9, 5),
-     "annual_salary": 28_500.0},
+    {"employee_id": " e1001 ", "first_day": D(2026, 3, 9), "last_day": D(2026, 3, 13), "service_start": D(2022, 9, 5),
+     "annual_salary": 28_500.0},  # pasted with spaces: the same employee (KENT_SICKPAY_LOG and the Staff sums)
     {"employee_id": "E1002", "first_day": D(2025, 10, 6), "last_day": D(2026, 1, 30), "service_start": D(2009, 4, 20),
      "annual_salary": 15_400.0},  # straddles the rolling year's start (23/11/2025)
     {"employee_id": "E1011", "first_day": D(2026, 4, 1), "last_day": D(2026, 9, 30), "service_start": D(2025, 5, 8),

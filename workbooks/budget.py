@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -459,6 +460,9 @@ ABSENCE_CALC: tuple[Col, ...] = (
         "day before AbsenceStart). The Staff sheet's 'Paid sick days used' sums them by Employee ID."),
     Col("status", "Status", "general", 30, '"OK", or why the row is not worked out (its KENT_SICKPAY_LOG '
         "error: a blank or bad cell, overlapping absences of one employee, ...). Blank for a blank row."),
+    Col("match_id", "Employee ID as matched", "general", 14,
+        "Hidden helper: the Employee ID without the spaces at its ends (TRIM), as KENT_SICKPAY_LOG links the "
+        "absences: the Staff sheet's paid sick days and problems match it, so a pasted 'E1001 ' counts for E1001."),
 )
 _ABS_COLS = ABSENCE_INPUTS + ABSENCE_CALC
 _ABS_INDEX = {c.key: j for j, c in enumerate(_ABS_COLS)}
@@ -1117,16 +1121,16 @@ class _Formulas:
         inside the rolling year before AbsenceStart, by Employee ID (an exact criterion, its
         ``~ * ?`` escaped, ``=`` in front, as the duplicate-id check); 0 when none."""
         x = self.r("employee_id")
-        esc = _criterion_text(x)
-        ids, days = (common.col_range(j, sheet=ABSENCES_SHEET) for j in (0, _ABS_INDEX["window_days"]))
+        esc = _criterion_text(f"TRIM({x})")
+        ids, days = (common.col_range(_ABS_INDEX[k], sheet=ABSENCES_SHEET) for k in ("match_id", "window_days"))
         return f'IFERROR(SUMIF({ids},CONCATENATE("=",{esc}),{days}),0)'
 
     def record_problem(self) -> str:
         """1 where the row's Employee ID has a row on the Absences sheet that is not worked out
         (its Status neither "OK" nor blank; ids matched as :meth:`record_days` sums them)."""
         x = self.r("employee_id")
-        esc = _criterion_text(x)
-        ids, status = (common.col_range(j, sheet=ABSENCES_SHEET) for j in (0, _ABS_INDEX["status"]))
+        esc = _criterion_text(f"TRIM({x})")
+        ids, status = (common.col_range(_ABS_INDEX[k], sheet=ABSENCES_SHEET) for k in ("match_id", "status"))
         return (f'IFERROR((TRIM({x})<>"")*(COUNTIFS({ids},CONCATENATE("=",{esc}),{status},"<>OK",'
                 f'{status},"?*")>0),0)')
 
@@ -1457,8 +1461,18 @@ def _filled_absences(record, settings: Settings) -> tuple[list[list], dict[str, 
               "half_days": cells(np.where(ok, record.values["half_pay_days"], np.nan)),
               "paid_days": cells(np.where(ok, record.values["paid_days"], np.nan)),
               "window_days": cells(window_days(record, settings.absence_start)),
-              "status": status}
+              "status": status,
+              "match_id": [_trimmed(r[0]) for r in rows]}
     return rows, cached
+
+
+def _trimmed(v: Any) -> str:
+    """What ``TRIM`` gives for a cell written to the Absences sheet's Employee ID column."""
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    return re.sub(" +", " ", str(v)).strip(" ")  # (TRIM: spaces only, inner runs to one)
 
 
 def _raw_text(v: Any) -> Any:
@@ -1855,6 +1869,7 @@ def _absence_formulas() -> dict[str, str]:
         "window_days": f'=IFERROR(({inside}>0)*{inside},"")',
         "status": f'=IF(ISNUMBER({full}),"OK",IF(ISERROR({full}),'
                   f'{_q(_ABSENCE_NOT_WORKED_OUT)},""))',
+        "match_id": f'=IFERROR(TRIM({a}),"")',
     }
 
 
@@ -1885,6 +1900,7 @@ def _absences_sheet(wb, styles: common.Styles, book: _Book) -> None:
         j = _ABS_INDEX[c.key]
         formula = None if book.filled and c.key in ("full_days", "half_days", "status") else formulas[c.key]
         _write_column(ws, styles, j, c, formula, book.absences_cached.get(c.key, []))
+    ws.set_column(_ABS_INDEX["match_id"], _ABS_INDEX["match_id"], 14, None, {"hidden": True})
     ws.freeze_panes(HEADER_ROW, 1)
     ws.autofilter(HEADER_ROW - 1, 0, last - 1, len(_ABS_COLS) - 1)
     common.setup_print(ws, len(_ABS_COLS) - 1, last - 1, header_rows=f"{HEADER_ROW}:{HEADER_ROW}",
