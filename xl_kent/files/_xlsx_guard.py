@@ -107,19 +107,70 @@ class SheetCells(dict):
     ``merged``: each merged range ``(first row, first column, last row, last column)`` of
     the sheet's ``<mergeCells>`` (only its first cell holds a value: the reader reads the
     others as blank).
+
+    ``hidden_rows``, ``hidden_columns``: which rows (``<row hidden="1">``: hidden by hand, by
+    a filter or in a collapsed outline) and columns (``<col hidden="1">``) Excel hides, a
+    bool by 1-based number (``None``: none); ``filtered``: the sheet has a filter set on a
+    column (``<autoFilter>`` with a ``<filterColumn>``). The reader reads them like the others.
     """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.unsaved: list[tuple[int, int]] = []
         self.merged: list[tuple[int, int, int, int]] = []
+        self.hidden_rows: np.ndarray | None = None  # (made at the first hidden row: 1 MB)
+        self.hidden_columns: np.ndarray | None = None
+        self.filtered = False
+
+    def hide_rows(self, rows) -> None:
+        """Mark ``rows`` (1-based numbers within Excel's grid, an int or a list) hidden."""
+        if self.hidden_rows is None:
+            self.hidden_rows = np.zeros(EXCEL_ROWS + 1, dtype=bool)
+        self.hidden_rows[rows] = True
+
+    def hide_columns(self, first: int, last: int) -> None:
+        """Mark the columns ``first`` to ``last`` (1-based, within Excel's grid) hidden."""
+        if self.hidden_columns is None:
+            self.hidden_columns = np.zeros(EXCEL_COLUMNS + 1, dtype=bool)
+        self.hidden_columns[first:last + 1] = True
 
     def joined(self, other: SheetCells) -> SheetCells:
         """This and ``other`` together (``other``'s error texts where both have a cell)."""
         out = SheetCells(self | other)
         out.unsaved = sorted(set(self.unsaved) | set(getattr(other, "unsaved", [])))
         out.merged = sorted(set(self.merged) | set(getattr(other, "merged", [])))
+        for name in ("hidden_rows", "hidden_columns"):
+            mine, theirs = getattr(self, name), getattr(other, name, None)
+            setattr(out, name, mine if theirs is None else theirs if mine is None else mine | theirs)
+        out.filtered = self.filtered or getattr(other, "filtered", False)
         return out
+
+
+def hidden_value(text: str) -> bool:
+    """Whether an attribute's value is an xsd:boolean true (``1`` or ``true``), as ``hidden`` is.
+
+    >>> hidden_value("1"), hidden_value(" true "), hidden_value("0"), hidden_value("")
+    (True, True, False, False)
+    """
+    return ascii_lower(text.strip()) in ("1", "true")
+
+
+def column_span(first: str | None, last: str | None) -> tuple[int, int] | None:
+    """The columns ``(first, last)`` of a ``<col min= max=>`` (``max`` missing: ``min``),
+    within Excel's grid; None where ``min`` is not a column number.
+
+    >>> column_span("3", "5"), column_span("2", None), column_span("x", "2"), column_span("1", "99999")
+    ((3, 5), (2, 2), None, (1, 16384))
+    """
+    def number(text: str | None) -> int | None:
+        text = (text or "").strip()
+        return int(text) if text.isascii() and text.isdigit() and len(text) <= 7 else None
+
+    a, b = number(first), number(last)
+    if a is None or a < 1 or a > EXCEL_COLUMNS:
+        return None
+    b = a if b is None else min(max(a, b), EXCEL_COLUMNS)
+    return a, b
 
 
 def merged_range(ref: str) -> tuple[int, int, int, int] | None:
@@ -569,8 +620,9 @@ def scan_shared_strings(zf: zipfile.ZipFile, info: zipfile.ZipInfo, how: str = "
 
 # ---------------------------------------------------------------- the sheet
 _C, _ROW_K, _V, _T, _DIM, _DATA, _F, _MERGE, _OTHER = 1, 2, 3, 4, 5, 6, 7, 8, 0
+_COL, _FILTER = 9, 10
 _KINDS = {"c": _C, "row": _ROW_K, "v": _V, "t": _T, "dimension": _DIM, "sheetData": _DATA, "f": _F,
-          "mergeCell": _MERGE}
+          "mergeCell": _MERGE, "col": _COL, "filterColumn": _FILTER}
 _PRESERVE = {"xml:space": "preserve"}
 
 
@@ -974,6 +1026,15 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, strings: SharedStrin
                 row0 = row_n - 1
             else:
                 row_n, row_digits = row0 + 1, None
+            hidden = attrs.get("hidden")
+            if hidden is not None and hidden_value(hidden):
+                errors.hide_rows(row_n)
+        elif k == _COL:
+            span = column_span(attrs.get("min"), attrs.get("max"))
+            if span is not None and hidden_value(attrs.get("hidden", "")):
+                errors.hide_columns(*span)
+        elif k == _FILTER:
+            errors.filtered = True
         elif k == _DIM:
             ref = attrs.get("ref", "")
             last_row = last_col = 0
@@ -1056,6 +1117,11 @@ _ATTRS = rb"""(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))"""
 _CELL_S = re.compile(rb' t="s"><v>([0-9]{0,18})</v>')  # (checked to be every t="s")
 _CELL_E = re.compile(rb'<c r="([^"]*)"[^>]* t="e"><v>([^<]{0,64})</v>')
 _MERGE_TAG = re.compile(rb"<mergeCell(?=[\s/>])[^>]*>")
+_HIDING_TAG = re.compile(rb"<(?:row|col)(?=[\s/>])[^>]*?\shidden\s*=[^>]*>")
+_HIDING_COL = re.compile(rb"<col(?=[\s/>])[^>]*?\shidden\s*=[^>]*>")
+# a <row> tag's number and its hidden attribute, the attributes between written name="value"
+# with no character reference (as Excel, openpyxl and XlsxWriter write them)
+_HIDDEN_ROW = re.compile(rb'<row r="([1-9][0-9]{0,6})"(?: [A-Za-z][A-Za-z0-9:]*="[^"&]*")*? hidden="(1|true|0|false)"')
 _DIMENSION = re.compile(rb"<dimension" + _ATTRS + rb'*?\s+ref\s*=\s*"([^"]*)"')
 _PREFIXED = re.compile(rb":(?:c|row|v|t|is|f|r|sheetData|dimension|mergeCell)[\s/>]")  # (a text may match: no harm)
 _PARSE_BYTES = 64 << 10  # bytes expat parses at a time in the bulk scan (see _slices)
@@ -1093,7 +1159,7 @@ class _Measured:
     or the refusal, met at ``stage``)."""
 
     __slots__ = ("stage", "stop", "tags", "top_depth", "depth", "chars", "others", "cells", "top_row", "top_col",
-                 "shared", "errors", "unsaved", "merged")
+                 "shared", "errors", "unsaved", "merged", "hidden_rows", "hidden_columns", "filtered")
 
     def __init__(self):
         self.stage = 0
@@ -1104,6 +1170,9 @@ class _Measured:
         self.errors: list[tuple[tuple[int, int], str]] = []
         self.unsaved: list[tuple[int, int]] = []
         self.merged: list[tuple[int, int, int, int]] = []
+        self.hidden_rows: list[int] = []
+        self.hidden_columns: list[tuple[int, int]] = []
+        self.filtered = False
 
 
 def _stopped(m: _Measured) -> bool:
@@ -1173,6 +1242,11 @@ class _Bulk:
         if m.merged:
             self.errors.merged.extend(m.merged)
             _too_many_merged(len(self.errors.merged))
+        if m.hidden_rows:
+            self.errors.hide_rows(m.hidden_rows)
+        for first, last in m.hidden_columns:
+            self.errors.hide_columns(first, last)
+        self.errors.filtered = self.errors.filtered or m.filtered
         if self.shared > MAX_TEXT_CHARS:
             raise GuardError(f"the sheet's cells hold over {MAX_TEXT_CHARS:,} characters of text "
                              "(a long shared string counts in every cell that shows it); "
@@ -1247,6 +1321,9 @@ class _Bulk:
             self._dimension(data)
         if (first == 109).any() and not self._merged(data, m):  # a tag named "m...": <mergeCell> among them
             m.stop = False
+        if b"hidden" in data and not self._hidden(data, m, ((first == 99) & (second == 111)).any()):  # (a tag "co...")
+            m.stop = False  # (one search of the bytes: most sheets hide nothing)
+        m.filtered = bool(((first == 102) & (second == 105)).any()) and b"<filterColumn" in data  # (a tag "fi...")
 
     def _extent(self, a: np.ndarray, cells: np.ndarray, m: _Measured) -> bool:
         """The farthest cell of the cells whose start tags begin at ``cells`` in ``a``, read
@@ -1371,6 +1448,48 @@ class _Bulk:
             got = merged_range(refs[0].decode("ascii", "replace"))
             if got is not None:
                 m.merged.append(got)
+        return True
+
+    def _hidden(self, data: bytes, m: _Measured, co: bool) -> bool:
+        """The rows and columns hidden (``<row r="7" hidden="1">``, ``<col min="3" max="3"
+        hidden="1"/>``); False where one is written so that the event scan must read it (a
+        hidden row without its number, a value with a character reference). Rows written as
+        Excel, openpyxl and XlsxWriter write them are read off one regular expression's
+        matches (a filter may hide most rows); each tag's attributes are read otherwise."""
+        rows = _HIDDEN_ROW.findall(data)
+        cols = _HIDING_COL.findall(data) if co else []  # (co: a tag named "co...", such as <col>)
+        if len(rows) + len(cols) != data.count(b"hidden"):
+            return self._hiding_tags(data, m)  # (written otherwise, or the word in a text or another value)
+        numbers = [r for r, value in rows if value in (b"1", b"true")]
+        if numbers:
+            got = np.array(numbers, dtype="S7").astype(np.int64)
+            if int(got.max()) > EXCEL_ROWS:
+                return False
+            m.hidden_rows.extend(got.tolist())
+        return not cols or self._hiding_tags(b"".join(cols), m)
+
+    def _hiding_tags(self, data: bytes, m: _Measured) -> bool:
+        """:meth:`_hidden`, each ``<row>`` and ``<col>`` tag with a ``hidden`` attribute read
+        on its own."""
+        for tag in _HIDING_TAG.findall(data):
+            attrs = {key: (dq or sq) for key, dq, sq in _ATTR.findall(tag)}
+            hidden = attrs.get(b"hidden")
+            if hidden is None:
+                continue  # (" hidden=" in another attribute's value)
+            if any(b"&" in v for v in attrs.values()):
+                return False
+            if not hidden_value(hidden.decode("ascii", "replace")):
+                continue
+            if tag.startswith(b"<row"):
+                r = attrs.get(b"r", b"")
+                if not (r.isdigit() and 0 < len(r) <= 7 and r[0] != 48 and int(r) <= EXCEL_ROWS):
+                    return False
+                m.hidden_rows.append(int(r))
+            else:
+                span = column_span(attrs.get(b"min", b"").decode("ascii", "replace"),
+                                   attrs.get(b"max", b"").decode("ascii", "replace") or None)
+                if span is not None:
+                    m.hidden_columns.append(span)
         return True
 
     def _dimension(self, data: bytes) -> None:

@@ -199,6 +199,9 @@ class Table:
         ``(column, data rows, kind, reason)``, the rows 0-based; ``kind`` is ``"unsaved"`` (a
         formula with no saved result) or ``"merged"`` (not the first cell of a merged range),
         ``reason`` says so in words, naming the column by its header (:func:`cell_notes`).
+    hidden : Hidden or None
+        The data rows and the columns Excel hides (xlsx only; read like the others), when
+        there are any (:func:`hidden_of`).
 
     Examples
     --------
@@ -217,6 +220,7 @@ class Table:
     date1904: bool = False
     cut_short: CutShort | None = None
     notes: list[tuple[int, np.ndarray, str, str]] = field(default_factory=list)
+    hidden: Hidden | None = None
 
     def __post_init__(self):
         if self.header_row <= 0:
@@ -261,7 +265,8 @@ class Table:
                 notes.append((j, on, kind, reason))
         return Table(self.headers, cols, first_row=self.first_row + start, sheet=self.sheet, kind=self.kind,
                      header_row=self.header_row, skipped_sheets=self.skipped_sheets, date1904=self.date1904,
-                     cut_short=None if self.cut_short is None else self.cut_short.on(start, stop), notes=notes)
+                     cut_short=None if self.cut_short is None else self.cut_short.on(start, stop), notes=notes,
+                     hidden=None if self.hidden is None else self.hidden.on(start, stop))
 
     def cells(self, j: int, rows: np.ndarray | None = None) -> np.ndarray:
         """The cells of column ``j`` (on ``rows``, an index array, when given) as an object
@@ -292,6 +297,27 @@ class CutShort(NamedTuple):
         """The rows ``start`` to ``stop`` of these (as :meth:`Table.rows` numbers them)."""
         a, b = np.searchsorted(self.rows, [start, stop])
         return CutShort(self.rows[a:b] - start, self.fields[a:b], self.width)
+
+
+class Hidden(NamedTuple):
+    """What Excel hides of a sheet's table (:attr:`Table.hidden`): ``rows``, its data rows
+    hidden (0-based, ascending: by hand, by a filter, in a collapsed outline), ``columns``,
+    its columns hidden (0-based), and ``filtered``, whether the sheet has a filter set on a
+    column. The reader reads them like the others; the user may think them left out.
+
+    >>> h = Hidden(np.array([1, 4, 5]), (2,), True)
+    >>> h.on(2, 6).rows.tolist(), h.on(2, 6).columns
+    ([2, 3], (2,))
+    """
+
+    rows: np.ndarray
+    columns: tuple[int, ...]
+    filtered: bool
+
+    def on(self, start: int, stop: int) -> Hidden:
+        """The rows ``start`` to ``stop`` of these (as :meth:`Table.rows` numbers them)."""
+        a, b = np.searchsorted(self.rows, [start, stop])
+        return Hidden(self.rows[a:b] - start, self.columns, self.filtered)
 
 
 class ArrowColumns(Sequence):
@@ -807,7 +833,23 @@ def _read_xlsx(p: Path, sheet: str | None, scorer: Scorer | None) -> Table:
     table = _table_from_grid(grid, chosen.name, "xlsx", p, header_at, skipped, filled)
     table.date1904 = wb.date1904
     table.notes = cell_notes(errors, table)
+    table.hidden = hidden_of(errors, table)
     return table
+
+
+def hidden_of(cells, table: Table) -> Hidden | None:
+    """The data rows and columns of ``table`` Excel hides, from the guard's scan (``cells``:
+    :class:`guard.SheetCells`); None when it hides none (rows above the header, such as a
+    hidden title, and below the last data row do not count)."""
+    by_row, by_col = getattr(cells, "hidden_rows", None), getattr(cells, "hidden_columns", None)
+    first = table.first_row
+    rows = np.zeros(0, dtype=np.int64)
+    if by_row is not None and table.n_rows:
+        rows = np.flatnonzero(by_row[first:first + table.n_rows]).astype(np.int64)
+    columns = () if by_col is None else tuple(np.flatnonzero(by_col[1:len(table.columns) + 1]).tolist())
+    if not rows.size and not columns:
+        return None
+    return Hidden(rows, columns, bool(getattr(cells, "filtered", False)))
 
 
 #: What a note's reason says of a formula cell with no saved result, after the column's name.
