@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -108,8 +109,64 @@ def read_list(path, schema: Schema, *, sheet: str | None = None, maps=None) -> L
         raise NoDataRows(f"{path}: no data rows below the header (only results of an earlier run)")
     notes = content_checks(path, table, columns, schema)
     table, moved = _dates_in_1900_system(table, columns, [f.name for f in schema.fields if f.kind == "date"])
-    columns.notes = [*cut_short_warning(table, columns), *columns.note_warnings(table)]
+    columns.notes = [*cut_short_warning(table, columns), *columns.note_warnings(table),
+                     *hidden_warnings(table, columns)]
     return Loaded(table, columns, moved, notes)
+
+
+_RANGES_SHOWN = 5  # runs of hidden rows a warning names, then how many more rows
+
+
+def row_runs(numbers: Sequence[int], limit: int = _RANGES_SHOWN) -> str:
+    """Row numbers (ascending) as runs for a message: at most ``limit`` runs, then how many
+    more rows.
+
+    >>> row_runs([7, 8, 9, 25]), row_runs([3]), row_runs([1, 3, 5, 7, 8], 2)
+    ('rows 7-9, 25', 'row 3', 'rows 1, 3 and 3 more')
+    """
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    shown = ", ".join(f"{a:,}" if a == b else f"{a:,}-{b:,}" for a, b in runs[:limit])
+    rest = sum(b - a + 1 for a, b in runs[limit:])
+    return ("row " if len(numbers) == 1 else "rows ") + shown + (f" and {rest:,} more" if rest else "")
+
+
+def hidden_warnings(table: Table, columns: ColumnMap) -> list[str]:
+    """The warning lines for the data rows Excel hides (by hand or by a filter) that are not
+    blank, and for the hidden columns read as fields (:attr:`Table.hidden`): they are read
+    like the others, and the figures and totals include them, though the user may think them
+    left out. ``[]`` for a sheet that hides nothing of the list."""
+    hidden = getattr(table, "hidden", None)
+    if hidden is None:
+        return []
+    where = f"sheet {table.sheet!r}: " if table.sheet else ""
+    lines = []
+    rows = hidden.rows
+    if rows.size:
+        rows = rows[~columns.blank_rows(table)[rows]]  # (a blank row changes no figure)
+    if rows.size:
+        n = int(rows.size)
+        how = "the sheet is filtered: " if hidden.filtered else ""
+        lines.append(f"{where}{n:,} row{'s' if n > 1 else ''} hidden in Excel ({how}"
+                     f"{row_runs((rows + table.first_row).tolist())}) {'are' if n > 1 else 'is'} read like the "
+                     f"others: the figures and totals include {'them' if n > 1 else 'it'}; to leave "
+                     f"{'them' if n > 1 else 'it'} out, delete {'them' if n > 1 else 'it'} from the list")
+    by_col = {j: name for name, j in columns.fields.items()}
+    read = [j for j in hidden.columns if j in by_col]
+    if read:
+        from ..files._xlsx import column_letter
+
+        named = [f"{column_letter(j)} ({table.headers[j]!r}, read as {by_col[j]})" if table.headers[j]
+                 else f"{column_letter(j)} (read as {by_col[j]})" for j in read]
+        many = len(read) > 1
+        lines.append(f"{where}column{'s' if many else ''} {', '.join(named[:-1]) + ' and ' if many else ''}"
+                     f"{named[-1]} {'are' if many else 'is'} hidden in Excel: {'they are' if many else 'it is'} "
+                     f"read like the others, and the figures use {'them' if many else 'it'}")
+    return lines
 
 
 def _distinct_texts(table: Table, j: int) -> list[str]:
