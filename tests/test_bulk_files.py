@@ -7,6 +7,7 @@ import io
 import os
 import re
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -652,6 +653,159 @@ def test_csv_quoted_line_breaks_in_the_last_record_are_read(tmp_path, monkeypatc
         assert t.n_rows == 20
         assert t.columns[1][-1].endswith('\r\nsecond line, with a "quote"')
         assert t.columns[-1][-1] == '\r\nsecond line, with a "quote"'
+
+
+# ---------------------------------------------------------------- a stray quote closed lines later
+STRAY_QUOTE = ("Employee ID,Name,Grade,Annual Salary,Date of Birth,Continuous Service Date\n"
+               'E1,"Ann,KR7,36500,01/01/1980,01/01/2018\n'
+               "E2,Bob,KR6,24000,06/06/1995,05/01/2020\n"
+               "E3,Cat,KR8,40000,09/09/1985,01/09/2012\n"
+               'E4,Dan "the man",KR5,28000,03/03/1990,01/02/2024\n')
+STRAY_QUOTE_MESSAGE = ("s.csv: row 2 opens a quoted field (a \" mark, in column 'Name') on line 2, closed only on "
+                       "line 5 of the file: 4 lines that look like rows were read into one cell; remove the stray \" "
+                       "or save the file again from Excel")
+
+
+def _arrow_said(monkeypatch) -> list[bool]:
+    """What the pyarrow reader's look at each batch said (True: a field holds rows)."""
+    from xl_kent.files import reading
+
+    said: list[bool] = []
+    real = reading._arrow_rows_in_a_field
+
+    def spy(*args):
+        said.append(real(*args))
+        return said[-1]
+
+    monkeypatch.setattr(reading, "_arrow_rows_in_a_field", spy)
+    return said
+
+
+@pytest.mark.parametrize("more", ["", "E5,Eve,KR9,45000,10/10/1975,01/01/2000\n"])  # (the merged record last, or not)
+@pytest.mark.parametrize("off", [(), ("_csv_arrow",)])
+def test_csv_stray_quote_closed_lines_later_is_refused(tmp_path, monkeypatch, off, more):
+    """Was: one row read (E1 with E4's grade and pay, status OK), E2 and E3 gone."""
+    from xl_kent.files import reading
+
+    monkeypatch.chdir(tmp_path)  # (a short path: the message is whole)
+    path = Path("s.csv")
+    path.write_text(STRAY_QUOTE + more, encoding="utf-8")
+    said = _arrow_said(monkeypatch)
+    for name in off:
+        monkeypatch.setattr(reading, name, lambda *a: None)
+    with pytest.raises(InputFileError) as err:
+        read_table(path)
+    assert str(err.value) == STRAY_QUOTE_MESSAGE
+    assert said == ([] if off else [True])  # (pyarrow told it, and left the file to the Python reader)
+
+
+def test_csv_stray_quote_closed_lines_later_is_refused_by_the_commands(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = Path("s.csv")
+    path.write_text(STRAY_QUOTE, encoding="utf-8")
+    code, stdout, err = _cli("recalc", path, "--as-of", "31/03/2027", "-o", "out.csv")
+    assert code == 2, err
+    assert "Traceback" not in err and "rows read" not in stdout
+    assert STRAY_QUOTE_MESSAGE in err
+    assert [f.name for f in tmp_path.iterdir()] == ["s.csv"]  # nothing written
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+@pytest.mark.parametrize("off", [(), ("_csv_arrow",)])
+@pytest.mark.parametrize("closed", [9, 1])  # lines later; on the next line (two rows in one, no line wholly inside)
+def test_csv_stray_quote_in_a_staff_list_names_its_lines(tmp_path, monkeypatch, off, delimiter, closed):
+    from xl_kent.files import reading
+
+    records = [r.replace(",", delimiter) for r in _sample_records(tmp_path)]
+    cells = records[3].split(delimiter)
+    cells[2] = f'"CC1{delimiter} see\r\nHR"'  # a quoted line break first: record 4 is lines 4-5
+    records[3] = delimiter.join(cells)
+    cells = records[50].split(delimiter)  # record 51, line 52
+    cells[1] = '"' + cells[1]
+    records[50] = delimiter.join(cells)
+    cells = records[50 + closed].split(delimiter)
+    cells[1] = cells[1].replace(" ", ' "', 1) + '"'  # W. "Green": the next quote closes it
+    records[50 + closed] = delimiter.join(cells)
+    monkeypatch.chdir(tmp_path)
+    Path("s.csv").write_text("\r\n".join(records) + "\r\n", encoding="utf-8")
+    said = _arrow_said(monkeypatch)
+    for name in off:
+        monkeypatch.setattr(reading, name, lambda *a: None)
+    with pytest.raises(InputFileError, match=re.escape(
+            f"s.csv: row 51 opens a quoted field (a \" mark, in column 'Name') on line 52, closed only on line "
+            f"{52 + closed} of the file: {closed + 1} lines that look like rows were read into one cell; ")):
+        read_table("s.csv")
+    assert True in said or off
+
+
+@pytest.mark.parametrize("block", [None, 7])  # (blocks of 7 records: the lines counted over blocks)
+def test_csv_stray_quote_line_counted_over_blocks(tmp_path, monkeypatch, block):
+    from xl_kent.files import reading
+
+    records = _sample_records(tmp_path, 40)
+    for at in (2, 5, 9, 16):  # lines 3-4, 7-8, 12-14 (two breaks), 21-22
+        cells = records[at].split(",")
+        town = ",\rMaidstone" if at == 9 else ""
+        cells[1] = f'"{cells[1]},\nFlat 2, 12 High St{town}"'
+        records[at] = ",".join(cells)
+    cells = records[30].split(",")  # record 31: line 36
+    cells[1] = '"' + cells[1]
+    records[30] = ",".join(cells)
+    records[33] = records[33].replace(",", ',"', 1)  # record 34, line 39: a quote before its Name closes it
+    monkeypatch.chdir(tmp_path)
+    Path("s.csv").write_text("\n".join(records) + "\n", encoding="utf-8")
+    monkeypatch.setattr(reading, "_csv_arrow", lambda *a: None)
+    if block:
+        monkeypatch.setattr(reading, "CSV_BLOCK_ROWS", block)
+    with pytest.raises(InputFileError, match=re.escape(
+            "s.csv: row 31 opens a quoted field (a \" mark, in column 'Name') on line 36, closed only on line 39 "
+            "of the file: 4 lines that look like rows")):
+        read_table("s.csv")
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+@pytest.mark.parametrize("off", [(), ("_csv_arrow",)])
+def test_csv_cells_over_lines_are_still_read(tmp_path, monkeypatch, off, delimiter):
+    """An address over lines, a note with a comma: read as before, every row."""
+    from xl_kent.files import reading
+
+    records = [r.replace(",", delimiter) for r in _sample_records(tmp_path, 30)]
+    cells = ["E1", '"12 High St, Flat 2\nMaidstone, Kent\nME14 1XX"', "CC1"] + ["x"] * (len(records[0].split(delimiter)) - 4) + \
+        ['"see HR, then\r\npayroll"']
+    records[4] = delimiter.join(cells)
+    cells = records[7].split(delimiter)
+    cells[0], cells[1] = '"E7\nold ID: 1\n2"', '"note\none, two, three\nfour"'  # (three commas: not a row's 17)
+    records[7] = delimiter.join(cells)
+    monkeypatch.chdir(tmp_path)
+    Path("s.csv").write_text("\r\n".join(records) + "\r\n", encoding="utf-8")
+    used = []
+    real = reading._csv_arrow
+    monkeypatch.setattr(reading, "_csv_arrow", lambda *a: used.append(real(*a)) or used[-1])
+    for name in off:
+        monkeypatch.setattr(reading, name, lambda *a: None)
+    t = read_table("s.csv")
+    assert t.n_rows == 30
+    assert t.columns[1][3] == "12 High St, Flat 2\nMaidstone, Kent\nME14 1XX"
+    assert t.columns[-1][3] == "see HR, then\r\npayroll"
+    assert t.columns[1][6] == "note\none, two, three\nfour" and t.columns[0][7] == records[8].split(delimiter)[0]
+    assert off or used[0] is not None  # (pyarrow read it)
+
+
+def test_rows_in_a_field_rule():
+    from xl_kent.files.reading import _rows_in_a_field
+
+    row = "E2,Bob,KR6,24000,06/06/1995,05/01/2020"
+    assert _rows_in_a_field(["E1", f"Ann\n{row}\nE3,Dan ", "KR5", "1", "2", "3"], ",", 5) == (1, 0, 2)
+    assert _rows_in_a_field(["E1", f"Ann\n{row[:-11]}\nE3,Dan ", "KR5", "1", "2", "3"], ",", 5) is None  # 4 of 5
+    assert _rows_in_a_field(["E1\nx", "y", f"Ann\n{row}\nz", "1", "2", "3"], ",", 5) == (2, 1, 2)
+    # two rows in one: the line it opens on (1 field before, 4 delimiters) and closes on (1, and 4 fields after)
+    assert _rows_in_a_field(["E1", "Ann,KR7,1,2,3\nE2,Bob ", "KR6", "1", "2", "3"], ",", 5) == (1, 0, 1)
+    assert _rows_in_a_field(["E1", "Ann,KR7,1,2,3\nBob ", "KR6", "1", "2", "3"], ",", 5) is None
+    assert _rows_in_a_field(["E1", "Ann,KR7\nE2,Bob ", "KR6", "1", "2", "3"], ",", 5) is None
+    # a note with one comma is never a row, however narrow the file
+    assert _rows_in_a_field(["E1", "a\nb, c\nd"], ",", 2) is None
+    assert _rows_in_a_field(["E1", "a, b\nc", "x"], ",", 2) is None
+    assert _rows_in_a_field(["E1", "a;b;c;d;e\nx"], ",", 2) is None  # (another delimiter's)
 
 
 @pytest.mark.parametrize("off", [(), ("_csv_arrow",), ("_csv_arrow", "_csv_unquoted")])

@@ -96,6 +96,12 @@ _DELIMITERS = (",", ";", "\t")
 # says the file ended outside a quoted field; at the end of a field, that a quote opened in the
 # field was never closed (the field ran to the end of the file). A text file holds no NUL.
 _END_OF_FILE = "\x00xl-kent: end of file\x00"
+# A line inside a quoted field is taken for a row of the file (a stray quote read the rows
+# after it into one cell) when it holds as many delimiters as the header (its fields less one),
+# and at least this many: a line of a note with one comma is never a row (no list has fewer
+# than three columns it needs).
+_ROW_MIN_DELIMITERS = 2
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # Share of repeated values in a column's first block above which its text is de-duplicated.
 _DEDUPE_BELOW_UNIQUE_SHARE = 0.5
 
@@ -1254,6 +1260,8 @@ def _csv_columns(reader, p: Path, skip: int | None = None) -> Table:
         raise InputFileError(f"{p}: has no header row (every row is blank)")
     _unclosed_quote(p, reader, header, skipped + 1, header)
     _check_width(p, header)
+    need = _row_delimiters(len(header))
+    line = reader.line_num  # the last line read
     blocks: list[list[np.ndarray]] = []
     width = len(header)
     memos: list[dict | None] | None = None
@@ -1261,12 +1269,18 @@ def _csv_columns(reader, p: Path, skip: int | None = None) -> Table:
     short_rows: list[np.ndarray] = []
     short_fields: list[np.ndarray] = []
     while rows := list(islice(reader, CSV_BLOCK_ROWS)):
+        first_line, line = line + 1, reader.line_num
+        lines = line - first_line + 1  # (the physical lines of these records)
         if rows[-1] == [_END_OF_FILE]:  # (the record after the file's last: the file ended outside quotes)
             del rows[-1]
+            lines -= 1
             if not rows:
                 break
         else:
             _unclosed_quote(p, reader, rows[-1], skipped + 2 + n_rows + len(rows) - 1, header)
+        if lines > len(rows):  # a quoted field holds a line break: does it hold rows of the file?
+            _rows_in_one_cell(p, rows, first_line, lines - len(rows), skipped + 2 + n_rows, header,
+                              reader.dialect.delimiter, need)
         n_rows += len(rows)
         lengths = set(map(len, rows))
         if min(lengths) < len(header):  # rows cut short (a loop over those rows only)
@@ -1331,6 +1345,115 @@ def _unclosed_quote(p: Path, reader, record: list[str], row: int, header: list[s
     raise InputFileError(
         f'{p}: {where} opens a quoted field (a " mark, in {cell}) that is never closed: the rest of the file '
         f"({lines - line:,} more line(s)) was read into one cell; close the quote or remove it")
+
+
+def _row_delimiters(width: int) -> int:
+    """The delimiters a line inside a quoted field holds to be taken for a row of the file
+    (the header's ``width`` fields less one, at least :data:`_ROW_MIN_DELIMITERS`)."""
+    return max(width - 1, _ROW_MIN_DELIMITERS)
+
+
+def _breaks(text: str) -> int:
+    """The line breaks in ``text`` (CR LF, CR or LF)."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+def _rows_in_a_field(record: list[str], delimiter: str, need: int) -> tuple[int, int, int] | None:
+    """The first field of ``record`` whose line breaks took whole rows of the file into it, as
+    (its index, the line breaks in the record before it, the line breaks in it); None if none.
+
+    A stray ``"`` opens a quoted field that the next ``"``, lines later, closes: the lines in
+    between are rows of the file read as the field's text. A field is taken to hold rows when
+    a line wholly inside it holds ``need`` delimiters, or when both the line it opens on and
+    the line it closes on do (that line's fields outside it counted, one delimiter each): a
+    row (or two) read into the cell. An address over two lines, a note with a comma, holds
+    far fewer.
+
+    >>> _rows_in_a_field(["E1", "Ann,KR7,36500\\nE2,Bob,KR6,24000\\nE3,Dan ", "KR5", "28000"], ",", 3)
+    (1, 0, 2)
+    >>> _rows_in_a_field(["E1", "Ann,KR7,36500\\nE2,Dan ", "KR5", "28000"], ",", 3)
+    (1, 0, 1)
+    >>> _rows_in_a_field(["E1", "Ann", "12 High St, Flat 2\\nMaidstone, Kent", "28000"], ",", 3) is None
+    True
+    """
+    with_breaks = [k for k, v in enumerate(record) if "\n" in v or "\r" in v]
+    before = 0
+    for i, k in enumerate(with_breaks):
+        lines = _LINE_BREAK.split(record[k])
+        opens = (k if i == 0 else k - with_breaks[i - 1]) + lines[0].count(delimiter)
+        closes = lines[-1].count(delimiter) + \
+            ((with_breaks[i + 1] if i + 1 < len(with_breaks) else len(record) - 1) - k)
+        if (opens >= need and closes >= need) or any(ln.count(delimiter) >= need for ln in lines[1:-1]):
+            return k, before, len(lines) - 1
+        before += len(lines) - 1
+    return None
+
+
+def _rows_in_one_cell(p: Path, rows: list[list[str]], line: int, breaks: int, row: int, header: list[str],
+                      delimiter: str, need: int) -> None:
+    """Refuse the file if a record of ``rows`` (the first on line ``line`` of the file, file row
+    ``row``; ``breaks`` line breaks in all) has a quoted field that took whole rows of the file
+    into it (:func:`_rows_in_a_field`).
+
+    Only records with a line break and enough delimiters in their fields are looked at: a field
+    holding rows holds ``need`` delimiters or, its record wider than the header, at least
+    ``2 * need`` less the delimiters between the record's fields. The look ends at the last
+    record with a line break."""
+    for i, record in enumerate(rows):
+        text = "\x00".join(record)  # (no field holds a NUL: a CR and an LF in two fields are no line break)
+        if "\n" not in text and "\r" not in text:
+            continue
+        if text.count(delimiter) >= min(need, 2 * need - len(record) + 1):
+            found = _rows_in_a_field(record, delimiter, need)
+            if found is not None:
+                k, before, within = found
+                line += i + sum(_breaks("\x00".join(r)) for r in rows[:i])
+                _refuse_rows_in_one_cell(p, row + i, line + before, within, header, k)
+        breaks -= _breaks(text)
+        if breaks <= 0:  # (the rest hold none)
+            return
+
+
+def _refuse_rows_in_one_cell(p: Path, row: int, line: int, breaks: int, header: list[str], column: int) -> None:
+    name = header[column].strip() if column < len(header) else ""
+    cell = f"column {guard._short(name, 30)!r}" if name else f"field {column + 1}"
+    raise InputFileError(
+        f'{p}: row {row:,} opens a quoted field (a " mark, in {cell}) on line {line:,}, closed only on line '
+        f"{line + breaks:,} of the file: {breaks + 1:,} lines that look like rows were read into one cell; remove "
+        'the stray " or save the file again from Excel')
+
+
+def _arrow_rows_in_a_field(batch, delimiter: str, need: int) -> bool:
+    """Whether a record of a pyarrow batch (each record as wide as the header) has a field that
+    took whole rows of the file into it (:func:`_rows_in_a_field`; the Python reader names it).
+
+    Only a column whose bytes hold a line break is looked at, and in it only the fields with
+    a line break and ``need`` delimiters, found in its bytes (the delimiter and the line
+    breaks are ASCII: no byte of another character is one): a field holding rows has as many
+    (a line inside it; or its first and last lines, which with the record's fields outside it,
+    fewer than ``need``, hold ``need`` each)."""
+    suspects: set[int] = set()
+    for j in range(batch.num_columns):
+        col = batch.column(j)
+        if col.buffers()[2] is None:
+            continue
+        offsets, data = utf8_layout(col)
+        start = int(offsets[0])
+        data = data[start:int(offsets[-1])]  # (the bytes of these cells)
+        raw = data.tobytes()  # (searched in C, quicker than any look at each field)
+        if b"\n" not in raw and b"\r" not in raw:
+            continue
+        del raw
+        at = np.unique(np.searchsorted(offsets, np.flatnonzero((data == ord("\n")) | (data == ord("\r"))) + start,
+                                       side="right") - 1)
+        marks = np.flatnonzero(data == ord(delimiter)) + start
+        count = np.searchsorted(marks, offsets[at + 1]) - np.searchsorted(marks, offsets[at])
+        suspects.update(at[count >= need].tolist())
+    for i in sorted(suspects):
+        record = [batch.column(j)[i].as_py() or "" for j in range(batch.num_columns)]
+        if _rows_in_a_field(record, delimiter, need) is not None:
+            return True
+    return False
 
 
 def _csv_table(header: list[str], width: int, blocks: list[list[np.ndarray]], n_rows: int, skipped: int,
@@ -1442,6 +1565,7 @@ def _csv_arrow(p: Path, header: list[str], skip: int, skip_lines: int, delimiter
         return None
     _check_width(p, header)
     width = len(header)
+    need = _row_delimiters(width)
     names = [f"c{j}" for j in range(width)]
     try:
         pool = pa.system_memory_pool()  # (freed blocks go back to the C library: see _give_back)
@@ -1479,6 +1603,8 @@ def _csv_arrow(p: Path, header: list[str], skip: int, skip_lines: int, delimiter
                     return None
                 rows_filled |= _valid_rows(col)
                 columns[j].add(col, pc, pool)
+            if _arrow_rows_in_a_field(batch, delimiter, need):
+                return None  # (a stray quote took rows of the file into one cell: the Python reader names the lines)
             filled.append(rows_filled)
             del batch
         del batches  # (the reader holds its buffers while it lives)
