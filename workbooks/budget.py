@@ -1591,8 +1591,8 @@ def _setting_value(s: Settings, key: str) -> Any:
 
 #: The bounds of each Assumptions input read back (its data validation's, as numbers).
 _READ_BOUNDS: dict[str, tuple[float, float]] = {
-    "pay_award_pct": (-0.5, 1.0), "employer_ni_rate": (0.0, 1.0), "ni_threshold_gbp": (0.0, 1_000_000.0),
-    "pension_rate": (0.0, 1.0), "levy_rate": (0.0, 1.0), "absence_days": (1.0, 3650.0)}
+    "pay_award_pct": (-0.5, 1), "employer_ni_rate": (0, 1), "ni_threshold_gbp": (0, 1_000_000),
+    "pension_rate": (0, 1), "levy_rate": (0, 1), "absence_days": (1, 3650)}
 
 
 def read_assumptions(path) -> tuple[dict[str, Any], list[str]]:
@@ -1669,13 +1669,14 @@ def _assumptions_sheet(wb, styles: common.Styles, book: _Book) -> None:
     notes = _setting_notes(s, book.filled)
     validations = {
         "AsOfDate": common.date_validation("A date, dd/mm/yyyy."),
-        "PayAwardPct": common.number_validation(-0.5, 1, "A percentage, e.g. 3.5%."),
-        "EmployerNIRate": common.number_validation(0, 1, "A rate from 0% to 100%."),
-        "NIThresholdYear": common.number_validation(0, 1_000_000, "£ a year, 0 or more."),
-        "PensionRate": common.number_validation(0, 1, "A rate from 0% to 100%."),
-        "LevyRate": common.number_validation(0, 1, "A rate from 0% to 100%."),
+        # (the bounds read_assumptions applies when the workbook is read back: one table of them)
+        "PayAwardPct": common.number_validation(*_READ_BOUNDS["pay_award_pct"], "A percentage, e.g. 3.5%."),
+        "EmployerNIRate": common.number_validation(*_READ_BOUNDS["employer_ni_rate"], "A rate from 0% to 100%."),
+        "NIThresholdYear": common.number_validation(*_READ_BOUNDS["ni_threshold_gbp"], "£ a year, 0 or more."),
+        "PensionRate": common.number_validation(*_READ_BOUNDS["pension_rate"], "A rate from 0% to 100%."),
+        "LevyRate": common.number_validation(*_READ_BOUNDS["levy_rate"], "A rate from 0% to 100%."),
         "AbsenceStart": common.date_validation("A date, dd/mm/yyyy."),
-        "AbsenceDays": common.number_validation(1, 3650, "Calendar days, 1 or more."),
+        "AbsenceDays": common.number_validation(*_READ_BOUNDS["absence_days"], "Calendar days, 1 or more."),
         "RedundancyDate": common.date_validation("A date, dd/mm/yyyy."),
     }
     start, end = (s.leave_year_start, s.leave_year_end)
