@@ -880,3 +880,33 @@ def test_award_log_and_budget_rows_cut_short(tmp_path):
     code, out, err = _cli("fill", "budget", "--staff", tmp_path / "s.csv", "--as-of", "2027-03-31", "--pay-award", "3",
                           "--pension-rate", "20", "-o", tmp_path / "b.xlsx")
     assert code == 1 and "lines cut short" in err and "(the line is cut short)" in out
+
+
+@pytest.mark.parametrize("off", [(), ("_csv_arrow",)])
+def test_csv_excel_text_formulas_are_read_as_excel_shows_them(tmp_path, monkeypatch, off):
+    """HR and payroll exports write ids as ="0501" so that Excel keeps the leading zero: Excel
+    shows 0501, and so does the reader (was: the text '="0501"', an employee no other file had),
+    on both CSV paths, with one warning line; "=A1" and a quote inside a text are kept as typed."""
+    from xl_kent.files import reading
+
+    text = ("Employee ID,Name,Grade,Annual Salary,Date of Birth,Continuous Service Date\r\n"
+            '="0501",Ann,KR7,36500,01/01/1980,01/04/2018\r\n'
+            '"=""0502""",Bob,KR6,24000,06/06/1995,05/01/2020\r\n'
+            'E3,="=A1",KR6,24000,06/06/1995,05/01/2020\r\n'
+            'E4,"=""5"""" pipe""",KR6,24000,06/06/1995,05/01/2020\r\n')
+    (tmp_path / "s.csv").write_text(text, encoding="utf-8")
+    for name in off:
+        monkeypatch.setattr(reading, name, lambda *a: None)
+    t = read_table(tmp_path / "s.csv")
+    assert t.columns[0].tolist() == ["0501", "0502", "E3", "E4"]
+    assert t.columns[1].tolist() == ["Ann", "Bob", "=A1", '5" pipe']
+    assert t.excel_text == {0: 2, 1: 2}
+    assert t.rows(1, 3).excel_text == {0: 2, 1: 2}  # (a block of rows says it too)
+    code, out, err = _cli("recalc", tmp_path / "s.csv", "--as-of", "2027-03-31", "--pension-rate", "18.5",
+                          "--pay-award", "2.5", "-o", tmp_path / "o.csv")
+    assert "4 cell(s) written =\"...\" (in 'Employee ID', 'Name'" in err and '="0501" is 0501' in err
+    ids = [line.split(",")[0] for line in (tmp_path / "o.csv").read_text(encoding="utf-8-sig").splitlines()[1:]]
+    assert ids == ["0501", "0502", "E3", "E4"]
+    (tmp_path / "plain.csv").write_text(text.replace('="0501"', "0501").replace('"=""0502"""', "0502")
+                                        .replace('="=A1"', "X").replace('"=""5"""" pipe"""', "Y"), encoding="utf-8")
+    assert not read_table(tmp_path / "plain.csv").excel_text

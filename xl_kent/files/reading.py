@@ -197,6 +197,10 @@ class Table:
         after 1 January 1904, not after 31 December 1899. Date cells are read as the dates
         they show either way; :func:`xl_kent.lists.source.read_list` moves the plain numbers
         of date columns to the 1900 system.
+    excel_text : dict of int to int
+        CSV: per column, how many cells were written ``="0501"`` (the way to keep text such as
+        leading zeros that Excel shows as ``0501``) and are read as the text inside, as Excel
+        shows them (:func:`excel_text_cells`).
     cut_short : CutShort or None
         CSV: the data rows with fewer fields than the header (their missing cells read as
         ``None``), when there are any.
@@ -224,6 +228,7 @@ class Table:
     header_row: int = 0
     skipped_sheets: list[str] = field(default_factory=list)
     date1904: bool = False
+    excel_text: dict[int, int] = field(default_factory=dict)
     cut_short: CutShort | None = None
     notes: list[tuple[int, np.ndarray, str, str]] = field(default_factory=list)
     hidden: Hidden | None = None
@@ -271,6 +276,7 @@ class Table:
                 notes.append((j, on, kind, reason))
         return Table(self.headers, cols, first_row=self.first_row + start, sheet=self.sheet, kind=self.kind,
                      header_row=self.header_row, skipped_sheets=self.skipped_sheets, date1904=self.date1904,
+                     excel_text=self.excel_text,
                      cut_short=None if self.cut_short is None else self.cut_short.on(start, stop), notes=notes,
                      hidden=None if self.hidden is None else self.hidden.on(start, stop))
 
@@ -1265,6 +1271,7 @@ def _csv_columns(reader, p: Path, skip: int | None = None) -> Table:
     blocks: list[list[np.ndarray]] = []
     width = len(header)
     memos: list[dict | None] | None = None
+    excel_text: dict[int, int] = {}  # column -> cells written ="..." (read as the text inside)
     n_rows = 0
     short_rows: list[np.ndarray] = []
     short_fields: list[np.ndarray] = []
@@ -1313,6 +1320,9 @@ def _csv_columns(reader, p: Path, skip: int | None = None) -> Table:
                 values = [setdefault(v, v) if v else None for v in col]
             else:
                 values = [v or None for v in col]
+            values, k = excel_text_cells(values)
+            if k:
+                excel_text[j] = excel_text.get(j, 0) + k
             arr = np.empty(len(values), dtype=object)
             arr[:] = values
             cols.append(arr)
@@ -1321,7 +1331,9 @@ def _csv_columns(reader, p: Path, skip: int | None = None) -> Table:
     short = None
     if short_rows:
         short = (np.concatenate(short_rows), np.concatenate(short_fields))
-    return _csv_table(header, width, blocks, n_rows, skipped, short=short)
+    table = _csv_table(header, width, blocks, n_rows, skipped, short=short)
+    table.excel_text = {j: k for j, k in excel_text.items() if j < len(table.columns)}
+    return table
 
 
 def _unclosed_quote(p: Path, reader, record: list[str], row: int, header: list[str]) -> None:
@@ -1345,6 +1357,46 @@ def _unclosed_quote(p: Path, reader, record: list[str], row: int, header: list[s
     raise InputFileError(
         f'{p}: {where} opens a quoted field (a " mark, in {cell}) that is never closed: the rest of the file '
         f"({lines - line:,} more line(s)) was read into one cell; close the quote or remove it")
+
+
+# A CSV field written as Excel's text formula: ="0501" (Excel shows 0501; inner quotes doubled).
+_EXCEL_TEXT = re.compile(r'^="((?:[^"]|"")*)"$')
+_EXCEL_TEXT_ARROW = r'^="((?:[^"]|"")*)"$'
+
+
+def excel_text_cells(values: list) -> tuple[list, int]:
+    """CSV fields written ``="0501"`` (a text formula: HR and payroll exports write ids so that
+    Excel keeps their leading zeros) as the text Excel shows, ``0501``, and how many there were.
+
+    >>> excel_text_cells(['="0501"', "E1", None, '="5"" pipe"', '=A1'])
+    (['0501', 'E1', None, '5" pipe', '=A1'], 2)
+    """
+    if not any(v is not None and v.startswith('="') for v in values):
+        return values, 0
+    out, n = [], 0
+    for v in values:
+        m = _EXCEL_TEXT.match(v) if v is not None and v.startswith('="') else None
+        if m is not None:
+            v, n = m.group(1).replace('""', '"'), n + 1
+        out.append(v)
+    return out, n
+
+
+def _arrow_excel_text(col, pc) -> tuple[object, int]:
+    """:func:`excel_text_cells` on a pyarrow string array (its kernels: nothing per cell in Python).
+    A column with no ``=`` byte at all (the usual case) is passed by one numpy look at its bytes."""
+    data = col.buffers()[2]  # (None: no text at all)
+    if data is None or not (np.frombuffer(data, dtype=np.uint8) == ord("=")).any():
+        return col, 0
+    starts = pc.starts_with(col, '="')
+    if not pc.any(starts).as_py():
+        return col, 0
+    hit = pc.and_(starts, pc.match_substring_regex(col, _EXCEL_TEXT_ARROW)).fill_null(False)
+    n = int(pc.sum(hit).as_py() or 0)
+    if not n:
+        return col, 0
+    inner = pc.replace_substring(pc.replace_substring_regex(col, _EXCEL_TEXT_ARROW, r"\1"), '""', '"')
+    return pc.if_else(hit, inner, col), n
 
 
 def _row_delimiters(width: int) -> int:
@@ -1579,6 +1631,7 @@ def _csv_arrow(p: Path, header: list[str], skip: int, skip_lines: int, delimiter
                                                  strings_can_be_null=True, quoted_strings_can_be_null=True),
         )
         columns = [_CodedBuilder() for _ in range(width)]
+        excel_text: dict[int, int] = {}
         filled: list[np.ndarray] = []
         last = None  # the last record read (one row)
         n_rows = -1  # (the header record is read as a row)
@@ -1602,6 +1655,9 @@ def _csv_arrow(p: Path, header: list[str], skip: int, skip_lines: int, delimiter
                         (pc.max(pc.utf8_length(col)).as_py() or 0) > CSV_MAX_FIELD_CHARS:  # (bytes >= characters)
                     return None
                 rows_filled |= _valid_rows(col)
+                col, k = _arrow_excel_text(col, pc)
+                if k:
+                    excel_text[j] = excel_text.get(j, 0) + k
                 columns[j].add(col, pc, pool)
             if _arrow_rows_in_a_field(batch, delimiter, need):
                 return None  # (a stray quote took rows of the file into one cell: the Python reader names the lines)
@@ -1626,7 +1682,8 @@ def _csv_arrow(p: Path, header: list[str], skip: int, skip_lines: int, delimiter
     while keep > 1 and headers[keep - 1] == "" and _all_blank(twins[keep - 1]):
         keep -= 1
     _give_back()
-    return Table(headers[:keep], ArrowColumns(twins[:keep], n_rows), first_row=skip + 2, sheet=None, kind="csv")
+    return Table(headers[:keep], ArrowColumns(twins[:keep], n_rows), first_row=skip + 2, sheet=None, kind="csv",
+                 excel_text={j: k for j, k in excel_text.items() if j < keep})
 
 
 def _breaks_in(record, pc) -> bool:

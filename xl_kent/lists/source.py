@@ -110,8 +110,20 @@ def read_list(path, schema: Schema, *, sheet: str | None = None, maps=None) -> L
     notes = content_checks(path, table, columns, schema)
     table, moved = _dates_in_1900_system(table, columns, [f.name for f in schema.fields if f.kind == "date"])
     columns.notes = [*cut_short_warning(table, columns), *columns.note_warnings(table),
-                     *hidden_warnings(table, columns)]
+                     *hidden_warnings(table, columns), *excel_text_warnings(table)]
     return Loaded(table, columns, moved, notes)
+
+
+def excel_text_warnings(table: Table) -> list[str]:
+    """The line for a CSV's cells written ``="0501"`` (:attr:`Table.excel_text`): read as the
+    text Excel shows (``0501``), not as the formula's text."""
+    found = getattr(table, "excel_text", None) or {}
+    if not found:
+        return []
+    n = sum(found.values())
+    names = ", ".join(repr(table.headers[j]) if table.headers[j] else f"column {j + 1}" for j in sorted(found))
+    return [f"{n:,} cell(s) written =\"...\" (in {names}: Excel's way to keep text such as an id's leading zeros) "
+            "are read as the text inside, as Excel shows them: =\"0501\" is 0501"]
 
 
 _RANGES_SHOWN = 5  # runs of hidden rows a warning names, then how many more rows
