@@ -222,8 +222,14 @@ def _letters(col: int) -> str:
 
 
 def _short(text: str, limit: int = 60) -> str:
-    """``text`` for a message: at most ``limit`` characters, control characters as ``?``."""
-    text = "".join(ch if ch.isprintable() else "?" for ch in text[: limit + 1])
+    r"""``text`` for a message: at most ``limit`` characters, a line break or a tab as a space
+    (a header typed over two lines, Alt+Enter in Excel), other control characters as ``?``.
+
+    >>> _short("Annual\nSalary"), _short("a\x1bb")
+    ('Annual Salary', 'a?b')
+    """
+    text = "".join(ch if ch.isprintable() else " " if ch in "\r\n\t" else "?"
+                   for ch in text[: limit + 1].replace("\r\n", "\n"))
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
