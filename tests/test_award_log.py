@@ -111,29 +111,55 @@ def test_fill_awards_warns_of_rows_judged_beside_a_problem_row(tmp_path):
 
 
 def test_team_awards_with_no_work_reference_column_are_refused(tmp_path):
-    """Three team rows of £300 for one piece of work, the work's column headed "Project code"
+    """Three team rows of £300 for one piece of work, the work's column headed "Proj code"
     (not matched): each was judged on its own amount, all within the scheme, exit 0. With team
     rows and no work reference column, the log is refused and the likely column named; read
-    with ``--map`` the team award is over £500."""
+    with ``--map`` the team award is over £500. ("Project code" itself is read as the work
+    reference: test_kind_and_work_ref_headers_of_real_logs.)"""
     from test_cli import run
 
     path = tmp_path / "log.csv"
-    path.write_text("Staff No,Date of award,Value,Type,Project code,Endorsed\n"
+    path.write_text("Staff No,Date of award,Value,Type,Proj code,Endorsed\n"
                     "A1,01/05/2027,300,Team,PX,Yes\n"
                     "A2,01/05/2027,300,Team,PX,Yes\n"
                     "A3,02/05/2027,300,Team,PX,Yes\n", encoding="utf-8")
     for argv in (("awards", path, "-o", tmp_path / "a.csv"), ("fill", "awards", "--log", path, "-o", tmp_path / "t.xlsx")):
         code, _out, err = run(*argv)
         assert code == 2, err
-        assert "3 team award row(s) but no work reference column" in err and "'Project code'" in err
+        assert "3 team award row(s) but no work reference column" in err and "'Proj code'" in err
         assert "Traceback" not in err
     assert not (tmp_path / "a.csv").exists() and not (tmp_path / "t.xlsx").exists()
-    code, _out, err = run("awards", path, "--map", "Project code=work_ref", "-o", tmp_path / "a.csv")
+    code, _out, err = run("awards", path, "--map", "Proj code=work_ref", "-o", tmp_path / "a.csv")
     assert code == 1, err
     t = read_table(tmp_path / "a.csv")
     assert col(t, "reason").tolist() == ["Over the £500 limit for one award"] * 3
     only_individual = log_table([dict(employee_id="E1", date="2026-05-01", amount=100, kind="individual")])
     assert col(award_log.check_table(only_individual), "award_ok").tolist() == [True]  # (no team row: no need)
+
+
+def test_kind_and_work_ref_headers_of_real_logs(tmp_path):
+    """"Team/Individual" and "Project code" are the kind and the work reference; a column not
+    read that holds only Team and Individual (headed "Award category") stops the run, naming
+    it: before, every team award was judged as an individual one, each within the scheme,
+    exit 0, with only "columns not used" said."""
+    from test_cli import run
+
+    rows = ("501,01/05/2026,400,Individual,,Great\n502,02/05/2026,300,Team,P1,Team\n"
+            "503,02/05/2026,300,Team,P1,Team\n504,02/05/2026,300,team ,P1,Team\n")
+    path = tmp_path / "log.csv"
+    path.write_text("Staff number,Payment date,Value (£),Team/Individual,Project code,Notes\n" + rows, encoding="utf-8")
+    code, _out, err = run("awards", path, "-o", tmp_path / "a.csv")
+    assert code == 1 and "columns not used: 'Notes'" in err, err
+    t = read_table(tmp_path / "a.csv")
+    assert col(t, "reason").tolist()[1:] == ["Over the £500 limit for one award"] * 3  # (£900 for P1)
+    path.write_text("Staff number,Payment date,Value (£),Award category,Project code,Notes\n" + rows, encoding="utf-8")
+    for argv in (("awards", path, "-o", tmp_path / "b.csv"), ("fill", "awards", "--log", path, "-o", tmp_path / "b.xlsx")):
+        code, _out, err = run(*argv)
+        assert code == 2 and not (tmp_path / "b.csv").exists() and not (tmp_path / "b.xlsx").exists()
+        assert ("column 'Award category' holds team and individual awards but is not read as the kind of award"
+                in err and '--map "Award category=kind"' in err), err
+    code, _out, err = run("awards", path, "--map", "Award category=kind", "-o", tmp_path / "c.csv")
+    assert code == 1 and col(read_table(tmp_path / "c.csv"), "reason").tolist() == col(t, "reason").tolist()
 
 
 def test_the_users_own_reason_and_how_columns_survive_a_round_trip(tmp_path):

@@ -57,9 +57,11 @@ AWARD_FIELDS: tuple[Field, ...] = (
           "date of the award", "Award date"),
     Field("amount", "number", True, ("amount gbp", "award amount", "amount paid", "value", "award", "payment"),
           "payment to this employee in £, above 0", "Amount £"),
-    Field("kind", "text", False, ("type", "award type", "team or individual", "award kind", "individual or team"),
+    Field("kind", "text", False, ("type", "award type", "team or individual", "award kind", "individual or team",
+                                  "team individual", "individual team"),
           "team or individual; blank = individual", "Individual or team"),
-    Field("work_ref", "text", False, ("work reference", "work ref", "reference", "ref", "project"),
+    Field("work_ref", "text", False, ("work reference", "work ref", "reference", "ref", "project", "project code",
+                                      "project ref", "project reference", "work code"),
           "reference of the work rewarded; blank never matches another row", "Work reference"),
     Field("endorsed", "bool", False, ("endorsed by senior manager", "senior manager endorsed", "team award endorsed"),
           "team award endorsed by a senior manager outside the team (Yes/No); blank = No", "Team award endorsed?"),
@@ -169,6 +171,24 @@ def _need_work_refs(columns: ColumnMap, team: np.ndarray) -> None:
                       f"rewarded twice; {hint}")
 
 
+def _need_kind(table, columns: ColumnMap) -> None:
+    """Refuse a log whose team or individual column is not read (its header not one of the
+    kind field's names): a column not used that holds "Team" and "Individual" (and blanks)
+    only. Every team award would be judged as an individual one (its rows not added up, its
+    endorsement not asked for), each within the scheme, with one warning line only."""
+    if "kind" in columns.fields:
+        return
+    for j in columns.unused:
+        cells = np.asarray(table.columns[j], dtype=object)
+        texts = {str(v).strip().casefold() for v in np.unique(cells[cells != None].astype(str))}  # noqa: E711
+        texts.discard("")
+        if "team" in texts and texts <= {"team", "individual"}:
+            head = columns.headers[j]
+            raise ColumnError(f"column {head!r} holds team and individual awards but is not read as the kind of "
+                              f"award: every team award would be judged as an individual one; name it with "
+                              f'--map "{head}=kind"')
+
+
 def read_award_log(table, overrides: dict[str, str] | None = None, *, columns: ColumnMap | None = None
                    ) -> AwardLog:
     """Map, read and check an award log (a :class:`xl_kent.files.reading.Table`).
@@ -221,6 +241,7 @@ def read_award_log(table, overrides: dict[str, str] | None = None, *, columns: C
     problems.add(filled & (status == parse.GOOD) & (low != "team") & (low != "individual"), "kind",
                  words[("kind", "unknown")])
     values["team"] = low == "team"
+    _need_kind(table, columns)
     _need_work_refs(columns, filled & values["team"])
     refs, status = parse.parse_text(col("work_ref"))
     values["work_ref"], statuses["work_ref"] = refs, status
