@@ -339,6 +339,13 @@ def employees(record: AbsenceFigures, rows: np.ndarray | None = None) -> int:
     return len({str(i).casefold() for i in ids.tolist() if str(i)})
 
 
+def _among(keys: np.ndarray, wanted: set[str]) -> np.ndarray:
+    """Which ``keys`` (an object array of text) are in ``wanted``: one vectorised test, not a
+    lookup per row."""
+    return np.isin(keys, np.array(sorted(wanted), dtype=object)) if keys.size and wanted else \
+        np.zeros(keys.size, dtype=bool)
+
+
 def record_notes(record: AbsenceFigures) -> list[str]:
     """The warning lines of a record worked out, the same for ``absences`` and for
     ``recalc``/``fill budget --absences`` (the column lines apart): the employee ids typed two
@@ -384,19 +391,18 @@ def use_record(record: AbsenceFigures, staff, on_day, source: str = "the absence
     with a problem in the record is ``doubtful``: its days would leave that absence out, so
     :func:`staff_figures` makes it a problem row (the record's problem rows with no readable
     id are in the warning only)."""
-    n = staff.n_rows
     ids = staff.values["employee_id"]
     prior = prior_paid_days(record, ids, on_day)
     filled = ~staff.blank_row
     known = {str(i).casefold() for i in record.employee_ids[record.ok].tolist() if str(i)}
     staff_keys = [str(i).casefold() for i in ids.tolist()]
-    in_record = np.array([k in known for k in staff_keys], dtype=bool) if n else np.zeros(0, dtype=bool)
+    keys = np.array(staff_keys, dtype=object)
+    in_record = _among(keys, known)
     listed = {k for k, f in zip(staff_keys, filled.tolist(), strict=True) if f and k}
     bad = record.problems.problem_rows
     # The record's problem rows by employee (ids as the days are matched: text, ignoring case).
     broken = {str(i).casefold() for i in record.employee_ids[~record.ok & ~record.log.blank_row].tolist() if str(i)}
-    doubtful = (np.array([k in broken for k in staff_keys], dtype=bool) if n else np.zeros(0, dtype=bool))
-    doubtful &= filled & (staff.contract == "salaried")
+    doubtful = _among(keys, broken) & filled & (staff.contract == "salaried")
     n_doubtful = int(doubtful.sum())
     day = _uk(on_day)
     lines = [f"paid sick days of the 12 months before the modelled absence start ({day}) are taken from {source}"
